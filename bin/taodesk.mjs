@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Installed entry point: runs the bundled CLI (npm run build produces it).
+import { existsSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const cli = fileURLToPath(new URL('../out/main/cli.js', import.meta.url))
+if (!existsSync(cli)) {
+  process.stderr.write('taodesk: not built yet. Run `npm run build` in the TaoDesk folder (or use `npm run taodesk -- <args>` from a checkout).\n')
+  process.exit(1)
+}
+const { runCli, processIo } = await import(pathToFileURL(cli).href)
+const code = await runCli(process.argv.slice(2), processIo())
+setImmediate(() => process.exit(code))

@@ -1,0 +1,47 @@
+import { resolve } from 'node:path'
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+
+const root = import.meta.dirname
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      // Native and chain libraries stay in node_modules (asarUnpack in packaging).
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          // Electron main process: windows, IPC relay, engine supervisor.
+          index: resolve(root, 'electron/main/index.ts'),
+          // The engine, run by main as a utilityProcess.
+          engine: resolve(root, 'native/host/engine-main.ts'),
+          // The CLI (bin/taodesk.mjs), plain Node.
+          cli: resolve(root, 'native/cli/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      // Sandboxed preloads cannot load modules: bundle everything into one CommonJS file.
+      externalizeDeps: false,
+      isolatedEntries: true,
+      rollupOptions: {
+        input: { index: resolve(root, 'electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+    },
+  },
+})

@@ -1,0 +1,4 @@
+import { contextBridge, ipcRenderer } from 'electron'
+import { createPreloadBridge } from './create-bridge'
+
+contextBridge.exposeInMainWorld('taodesk', createPreloadBridge(ipcRenderer))

@@ -1,0 +1,2 @@
+export * from './emitter'
+export * from './assert'

@@ -1,0 +1,37 @@
+import type { ParseArgsConfig } from 'node:util'
+
+export interface CommandIo {
+  readonly stdout: NodeJS.WritableStream
+  readonly stderr: NodeJS.WritableStream
+  readonly env: NodeJS.ProcessEnv
+  /** Resolves when the user asks the command to stop (Ctrl+C, SIGTERM). */
+  readonly interrupted: Promise<void>
+}
+
+export interface Command {
+  readonly name: string
+  readonly summary: string
+  readonly usage: string
+  readonly options: NonNullable<ParseArgsConfig['options']>
+  /** Returns the process exit code. */
+  run(values: Record<string, string | boolean | undefined>, positionals: readonly string[], io: CommandIo): Promise<number>
+}
+
+/** Thrown for bad invocations: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export function writeJson(io: CommandIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value)}\n`)
+}
+
+export function parseIntOption(value: string | boolean | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`)
+  return n
+}

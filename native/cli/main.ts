@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util'
+import { errorMessage } from '../base'
+import { packageVersion } from '../host'
+import type { Command, CommandIo } from './command'
+import { UsageError } from './command'
+import { logsCommand } from './commands/logs'
+import { serveCommand } from './commands/serve'
+
+/** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
+export const COMMANDS: readonly Command[] = [serveCommand, logsCommand]
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length))
+  return `TaoDesk ${packageVersion()}: mine and validate on Bittensor subnet 5.
+
+Usage: taodesk <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run \`taodesk <command> --help\` for a command's options. Most commands accept --json.
+Data folder: TAODESK_HOME, or the platform's application-data folder.
+`
+}
+
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage())
+    return name === undefined ? 2 : 0
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageVersion()}\n`)
+    return 0
+  }
+  const command = COMMANDS.find((c) => c.name === name)
+  if (!command) {
+    io.stderr.write(`taodesk: unknown command "${name}".\n\n${usage()}`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`)
+    return 0
+  }
+  try {
+    const parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true })
+    return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io)
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`taodesk ${command.name}: ${errorMessage(error)}\n\nUsage: ${command.usage}\n`)
+      return 2
+    }
+    io.stderr.write(`taodesk ${command.name}: ${errorMessage(error)}\n`)
+    return 1
+  }
+}
+
+export function processIo(): CommandIo {
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupted }
+}

@@ -1,0 +1,71 @@
+import type { z } from 'zod'
+import { appEvents, appMethods } from './app'
+import type { TransportKind } from './app'
+import type { Disposable } from '../base/emitter'
+import { logsEvents, logsMethods } from './logs'
+import { metricsMethods } from './metrics'
+import { settingsEvents, settingsMethods } from './settings'
+
+export * from './app'
+export * from './define'
+export * from './errors'
+export * from './logs'
+export * from './metrics'
+export * from './settings'
+
+/**
+ * The single contract between UI and engine. Every transport (Electron IPC, WebSocket,
+ * in-process) carries exactly these methods and events, validated with these schemas.
+ * A new domain adds its own `<domain>Methods` / `<domain>Events` maps here.
+ */
+export const methods = {
+  ...appMethods,
+  ...logsMethods,
+  ...settingsMethods,
+  ...metricsMethods,
+} as const
+
+export const events = {
+  ...appEvents,
+  ...logsEvents,
+  ...settingsEvents,
+} as const
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type EventName = keyof typeof events
+
+/** What a caller passes (defaults may be omitted). */
+export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>
+/** What a handler receives (defaults filled in, validated). */
+export type ParamsOut<M extends MethodName> = z.output<Methods[M]['params']>
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[]
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name)
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** Who is calling: handlers may use it for logging and, later, for capability checks. */
+export interface CallContext {
+  readonly transport: TransportKind
+  readonly peer: string
+}
+
+/** The engine side: one handler per method, checked by the compiler against the contract. */
+export type Handlers = {
+  [M in MethodName]: (params: ParamsOut<M>, ctx: CallContext) => Promise<ResultOf<M>> | ResultOf<M>
+}
+
+/** The client side: what the UI, CLI and tests program against, whatever the transport. */
+export interface EngineApi {
+  call<M extends MethodName>(method: M, ...params: Partial<ParamsIn<M>> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]): Promise<ResultOf<M>>
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Disposable
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import { event, method } from './define'
+
+export const ThemePreference = z.enum(['system', 'light', 'dark'])
+export type ThemePreference = z.infer<typeof ThemePreference>
+
+/**
+ * Every user setting, with its default. Later domains add their keys here so that one schema
+ * validates what the UI sends and what the store reads back.
+ */
+export const Settings = z.object({
+  theme: ThemePreference.default('system'),
+  notifications: z.boolean().default(true),
+  logRetentionDays: z.number().int().min(1).max(365).default(30),
+})
+export type Settings = z.infer<typeof Settings>
+
+export const SettingsPatch = Settings.partial().strict()
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+export const settingsMethods = {
+  'settings.get': method(z.object({}).strict(), Settings, 'All settings, defaults filled in.'),
+  'settings.update': method(SettingsPatch, Settings, 'Change some settings; returns all of them.'),
+}
+
+export const settingsEvents = {
+  'settings.changed': event(Settings, 'Settings changed (from any client).'),
+}

@@ -1,0 +1,135 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { CallContext, EngineHealth, Handlers, LogEntry, LogFields, LogLevel } from '../contract'
+import { createLogger, createLogsHandlers } from '../logging'
+import type { Logger } from '../logging'
+import { createMetricsHandlers } from '../metrics'
+import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
+import { SettingsService } from '../settings'
+import { Store } from '../store'
+import { databasePath } from './paths'
+
+export interface EngineOptions {
+  readonly home: string
+  readonly version: string
+  readonly headless: boolean
+  /** Called for every stored log entry (the CLI mirrors them to stderr). */
+  readonly mirror?: (entry: LogEntry) => void
+  readonly healthIntervalMs?: number
+}
+
+export interface Engine {
+  readonly home: string
+  readonly store: Store
+  readonly bus: EventBus
+  readonly server: RpcServer
+  readonly log: Logger
+  /** A typed client over the in-process transport (tests, CLI commands). */
+  connectInproc(peer?: string): RpcClient
+  dispose(): Promise<void>
+}
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/** The composition root of the engine: every domain service is built and wired here. */
+export function createEngine(options: EngineOptions): Engine {
+  const startedAt = Date.now()
+  const store = Store.open(databasePath(options.home))
+  const bus = new EventBus()
+
+  const append = (level: LogLevel, source: string, message: string, fields: LogFields): LogEntry | undefined => {
+    try {
+      const entry = store.eventLog.append({ time: Date.now(), level, source, message, fields })
+      options.mirror?.(entry)
+      if (bus) bus.fire('logs.appended', entry)
+      return entry
+    } catch (error) {
+      // The log must never take the engine down (disk full, database closed during shutdown).
+      process.stderr.write(`taodesk: could not write a log entry (${String(error)}): ${message}\n`)
+      return undefined
+    }
+  }
+  const log = createLogger(append, 'engine')
+  const uiLog = log.child('ui')
+
+  const settings = new SettingsService(store, log.child('settings'), (s) => bus.fire('settings.changed', s))
+
+  const eventLoop = monitorEventLoopDelay({ resolution: 20 })
+  eventLoop.enable()
+  let server: RpcServer | undefined
+  const health = (): EngineHealth => {
+    const memory = process.memoryUsage()
+    return {
+      uptimeMs: Date.now() - startedAt,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      eventLoopLagMs: Number.isFinite(eventLoop.mean) ? eventLoop.mean / 1e6 : 0,
+      connectedClients: server?.connectionCount ?? 0,
+    }
+  }
+
+  const handlers: Handlers = {
+    'app.info': (_params, ctx: CallContext) => ({
+      name: 'TaoDesk',
+      version: options.version,
+      platform: process.platform,
+      arch: process.arch,
+      nodeVersion: process.versions.node,
+      home: options.home,
+      databasePath: store.file,
+      startedAt,
+      pid: process.pid,
+      transport: ctx.transport,
+      headless: options.headless,
+    }),
+    'app.health': () => health(),
+    ...createLogsHandlers(store, uiLog, (level, message, fields) => append(level, 'ui', message, fields)?.id ?? 0),
+    ...settings.handlers(),
+    ...createMetricsHandlers(store),
+  }
+
+  server = new RpcServer({
+    handlers,
+    bus,
+    onInternalError: (method, error) => log.error(`Handler ${method} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+  })
+
+  const applyRetention = (): void => {
+    const days = settings.get().logRetentionDays
+    const removed = store.eventLog.deleteOlderThan(Date.now() - days * DAY)
+    store.timeSeries.deleteOlderThan(Date.now() - 365 * DAY)
+    if (removed > 0) log.info('Old log entries removed', { removed, retentionDays: days })
+  }
+  applyRetention()
+  const retentionTimer = setInterval(applyRetention, HOUR)
+  retentionTimer.unref()
+  const healthTimer = setInterval(() => {
+    bus.fire('app.health', health())
+    eventLoop.reset()
+  }, options.healthIntervalMs ?? 5000)
+  healthTimer.unref()
+
+  log.info('Engine started', { version: options.version, home: options.home, headless: options.headless, pid: process.pid })
+
+  const rpcServer = server
+  return {
+    home: options.home,
+    store,
+    bus,
+    server: rpcServer,
+    log,
+    connectInproc(peer = 'inproc') {
+      const [engineEnd, clientEnd] = createInprocPair()
+      rpcServer.connect(engineEnd, { transport: 'inproc', peer })
+      return new RpcClient(clientEnd)
+    },
+    async dispose() {
+      clearInterval(retentionTimer)
+      clearInterval(healthTimer)
+      eventLoop.disable()
+      log.info('Engine stopped')
+      bus.dispose()
+      store.close()
+    },
+  }
+}

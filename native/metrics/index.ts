@@ -1,0 +1,1 @@
+export { createMetricsHandlers } from './metrics-handlers'

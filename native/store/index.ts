@@ -1,0 +1,7 @@
+export { Store } from './store'
+export type { StoreOptions } from './store'
+export { migrate, schemaVersion, SchemaTooNewError } from './migrate'
+export { MIGRATIONS } from './migrations'
+export type { Migration } from './migrations'
+export type { NewLogEntry } from './tables/event-log-table'
+export type { NewPoint } from './tables/time-series-table'

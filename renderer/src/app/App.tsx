@@ -1,0 +1,78 @@
+import { Alert, AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import { IconPlugConnectedX } from '@tabler/icons-react'
+import { DashboardPage } from '../features/dashboard/DashboardPage'
+import { LogsPage } from '../features/logs/LogsPage'
+import { ModelsPage, MinerPage, ValidatorPage, WalletPage } from '../features/placeholders/PlaceholderPages'
+import { SettingsPage } from '../features/settings/SettingsPage'
+import { useConnectionState } from '../engine/engine-context'
+import { ConnectionBadge } from './ConnectionBadge'
+import type { RouteId } from './routes'
+import { ROUTES } from './routes'
+import { ThemeSync } from './ThemeSync'
+import { useHashRoute } from './use-hash-route'
+
+const PAGES: Record<RouteId, () => React.JSX.Element> = {
+  dashboard: DashboardPage,
+  wallet: WalletPage,
+  miner: MinerPage,
+  validator: ValidatorPage,
+  models: ModelsPage,
+  logs: LogsPage,
+  settings: SettingsPage,
+}
+
+export function App() {
+  const [route, navigate] = useHashRoute()
+  const [opened, { toggle, close }] = useDisclosure()
+  const connection = useConnectionState()
+  const Page = PAGES[route]
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <ThemeSync />
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={3} fw={700}>
+              TaoDesk
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="sm">
+              Subnet 5 · text embeddings
+            </Text>
+          </Group>
+          <ConnectionBadge />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <AppShell.Section grow component={ScrollArea}>
+          <nav aria-label="Main">
+            {ROUTES.map((r) => (
+              <NavLink
+                key={r.id}
+                href={`#/${r.id}`}
+                label={r.label}
+                leftSection={<r.icon size={18} stroke={1.6} />}
+                active={route === r.id}
+                data-testid={`nav-${r.id}`}
+                onClick={(e) => {
+                  e.preventDefault()
+                  navigate(r.id)
+                  close()
+                }}
+              />
+            ))}
+          </nav>
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {connection === 'disconnected' && (
+          <Alert color="red" icon={<IconPlugConnectedX size={18} />} mb="md" title="Lost contact with the engine">
+            TaoDesk is reconnecting. If this lasts, check that the engine (or `taodesk serve`) is still running.
+          </Alert>
+        )}
+        <Page />
+      </AppShell.Main>
+    </AppShell>
+  )
+}

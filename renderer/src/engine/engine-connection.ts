@@ -1,0 +1,105 @@
+import { Emitter, toDisposable } from '../../../native/base'
+import type { Disposable } from '../../../native/base'
+import { EngineError } from '../../../native/contract'
+import type { EngineApi, EventName, EventPayload, MethodName, ParamsIn, ResultOf } from '../../../native/contract'
+import { RpcClient, preloadBridgeTransport } from '../../../native/rpc'
+import type { PreloadBridge, Transport } from '../../../native/rpc'
+import { engineSocketUrl, openBrowserSocket } from './ws-browser-transport'
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected'
+
+declare global {
+  interface Window {
+    readonly taodesk?: PreloadBridge
+  }
+}
+
+/**
+ * The UI's one handle on the engine. Picks Electron IPC when the preload bridge exists and
+ * the WebSocket otherwise, reconnects with backoff, and keeps event subscriptions across
+ * reconnects so components subscribe once.
+ */
+export class EngineConnection implements EngineApi {
+  private client: RpcClient | undefined
+  private readonly stateEmitter = new Emitter<ConnectionState>()
+  private readonly forwarders = new Map<EventName, Emitter<unknown>>()
+  private clientSubscriptions: Disposable[] = []
+  private attempt = 0
+  private stopped = false
+  state: ConnectionState = 'connecting'
+  readonly onState = this.stateEmitter.event
+  readonly kind: 'ipc' | 'ws'
+
+  constructor(private readonly open: () => Promise<Transport>, kind: 'ipc' | 'ws') {
+    this.kind = kind
+    void this.connect()
+  }
+
+  static forThisPage(): EngineConnection {
+    const bridge = window.taodesk
+    if (bridge) return new EngineConnection(async () => preloadBridgeTransport(bridge), 'ipc')
+    return new EngineConnection(() => openBrowserSocket(engineSocketUrl(window.location)), 'ws')
+  }
+
+  call<M extends MethodName>(
+    method: M,
+    ...args: Partial<ParamsIn<M>> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]
+  ): Promise<ResultOf<M>> {
+    if (!this.client) return Promise.reject(new EngineError('DISCONNECTED', 'Not connected to the engine yet; try again in a moment.'))
+    return this.client.call(method, ...args)
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Disposable {
+    let forwarder = this.forwarders.get(event)
+    if (!forwarder) {
+      forwarder = new Emitter<unknown>()
+      this.forwarders.set(event, forwarder)
+      if (this.client) this.clientSubscriptions.push(this.forward(this.client, event, forwarder))
+    }
+    const sub = forwarder.event(listener as (payload: unknown) => void)
+    return toDisposable(() => sub.dispose())
+  }
+
+  dispose(): void {
+    this.stopped = true
+    this.client?.dispose()
+  }
+
+  private forward(client: RpcClient, event: EventName, forwarder: Emitter<unknown>): Disposable {
+    return client.on(event, (payload) => forwarder.fire(payload))
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state
+    this.stateEmitter.fire(state)
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return
+    this.setState('connecting')
+    try {
+      const transport = await this.open()
+      const client = new RpcClient(transport)
+      this.client = client
+      this.clientSubscriptions = [...this.forwarders].map(([event, forwarder]) => this.forward(client, event, forwarder))
+      this.attempt = 0
+      transport.onClose(() => {
+        for (const s of this.clientSubscriptions.splice(0)) s.dispose()
+        client.dispose()
+        if (this.client === client) this.client = undefined
+        this.setState('disconnected')
+        this.retry()
+      })
+      this.setState('connected')
+    } catch {
+      this.setState('disconnected')
+      this.retry()
+    }
+  }
+
+  private retry(): void {
+    if (this.stopped) return
+    const delay = Math.min(10_000, 250 * 2 ** this.attempt++)
+    setTimeout(() => void this.connect(), delay)
+  }
+}
