@@ -56,7 +56,6 @@ export function createEngine(options: EngineOptions): Engine {
 
   const eventLoop = monitorEventLoopDelay({ resolution: 20 })
   eventLoop.enable()
-  let server: RpcServer | undefined
   const health = (): EngineHealth => {
     const memory = process.memoryUsage()
     return {
@@ -64,7 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       eventLoopLagMs: Number.isFinite(eventLoop.mean) ? eventLoop.mean / 1e6 : 0,
-      connectedClients: server?.connectionCount ?? 0,
+      connectedClients: server.connectionCount,
     }
   }
 
@@ -88,7 +87,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...createMetricsHandlers(store),
   }
 
-  server = new RpcServer({
+  const server: RpcServer = new RpcServer({
     handlers,
     bus,
     onInternalError: (method, error) => log.error(`Handler ${method} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) }),
@@ -111,16 +110,15 @@ export function createEngine(options: EngineOptions): Engine {
 
   log.info('Engine started', { version: options.version, home: options.home, headless: options.headless, pid: process.pid })
 
-  const rpcServer = server
   return {
     home: options.home,
     store,
     bus,
-    server: rpcServer,
+    server,
     log,
     connectInproc(peer = 'inproc') {
       const [engineEnd, clientEnd] = createInprocPair()
-      rpcServer.connect(engineEnd, { transport: 'inproc', peer })
+      server.connect(engineEnd, { transport: 'inproc', peer })
       return new RpcClient(clientEnd)
     },
     async dispose() {
