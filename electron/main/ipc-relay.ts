@@ -42,6 +42,8 @@ export class IpcRelay {
   /** Only registered windows may talk to the engine. */
   trust(contents: WebContentsLike): void {
     this.windows.set(contents.id, contents)
+    // Open the engine-side connection now, so the window receives events before its first call.
+    this.options.postToEngine({ conn: contents.id, open: true })
     contents.once('destroyed', () => {
       this.windows.delete(contents.id)
       this.options.postToEngine({ conn: contents.id, closed: true })
@@ -57,7 +59,12 @@ export class IpcRelay {
 
   /** Tell every window that the engine went down or came back. */
   engineState(up: boolean): void {
-    for (const contents of this.windows.values()) if (!contents.isDestroyed()) contents.send(ENGINE_STATE_CHANNEL, { up })
+    for (const contents of this.windows.values()) {
+      if (contents.isDestroyed()) continue
+      // A restarted engine knows no connections: reopen one per window before telling it.
+      if (up) this.options.postToEngine({ conn: contents.id, open: true })
+      contents.send(ENGINE_STATE_CHANNEL, { up })
+    }
   }
 
   private fromWindow(event: IpcMainEventLike, message: unknown): void {

@@ -36,8 +36,10 @@ export function createEngine(options: EngineOptions): Engine {
   const startedAt = Date.now()
   const store = Store.open(databasePath(options.home))
   const bus = new EventBus()
+  let disposed = false
 
   const append = (level: LogLevel, source: string, message: string, fields: LogFields): LogEntry | undefined => {
+    if (disposed) return undefined
     try {
       const entry = store.eventLog.append({ time: Date.now(), level, source, message, fields })
       options.mirror?.(entry)
@@ -126,6 +128,7 @@ export function createEngine(options: EngineOptions): Engine {
       clearInterval(healthTimer)
       eventLoop.disable()
       log.info('Engine stopped')
+      disposed = true
       bus.dispose()
       store.close()
     },

@@ -37,6 +37,7 @@ export class Store {
     }
     const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
     try {
+      db.function('unicode_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value))
       db.pragma('busy_timeout = 5000')
       if (!options.readonly) {
         db.pragma('journal_mode = WAL')

@@ -3,11 +3,13 @@ import type { Transport } from '../transport'
 
 /**
  * Many logical connections over one message port (Electron main <-> engine utility process).
- * Frames are `{ conn, msg }` or `{ conn, closed: true }`.
+ * Frames are `{ conn, open: true }` (a peer exists and wants events), `{ conn, msg }`, or
+ * `{ conn, closed: true }`.
  */
 export interface MuxFrame {
   readonly conn: number
   readonly msg?: unknown
+  readonly open?: true
   readonly closed?: true
 }
 
@@ -32,7 +34,7 @@ export class MuxEndpoint {
       return
     }
     if (!this.ends.has(frame.conn)) this.onOpen(frame.conn, this.open(frame.conn))
-    this.ends.get(frame.conn)?.messages.fire(frame.msg)
+    if (!frame.open) this.ends.get(frame.conn)?.messages.fire(frame.msg)
   }
 
   open(conn: number): Transport {

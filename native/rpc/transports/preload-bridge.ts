@@ -12,18 +12,26 @@ export interface PreloadBridge {
 export function preloadBridgeTransport(bridge: PreloadBridge): Transport {
   const messages = new Emitter<unknown>()
   const closes = new Emitter<void>()
+  let closed = false
+  const close = (): void => {
+    if (closed) return
+    closed = true
+    stopMessages()
+    stopState()
+    closes.fire()
+  }
   const stopMessages = bridge.onMessage((m) => messages.fire(m))
+  // The engine process died: this connection is gone; the client reconnects when it is back.
   const stopState = bridge.onEngineState((up) => {
-    if (!up) closes.fire()
+    if (!up) close()
   })
   return {
     onMessage: messages.event,
     onClose: closes.event,
-    send: (message) => bridge.send(message),
-    close: () => {
-      stopMessages()
-      stopState()
-      closes.fire()
+    send: (message) => {
+      if (closed) throw new Error('The engine connection is closed')
+      bridge.send(message)
     },
+    close,
   }
 }

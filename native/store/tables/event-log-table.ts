@@ -81,8 +81,10 @@ function buildWhere(filter: LogFilter): { where: string; args: unknown[] } {
     args.push(...filter.sources)
   }
   if (filter.search) {
-    clauses.push(`(instr(lower(message), lower(?)) > 0 OR instr(lower(fields), lower(?)) > 0)`)
-    args.push(filter.search, filter.search)
+    // SQLite's lower() only folds ASCII; unicode_lower (registered by the Store) folds like JS does.
+    const needle = filter.search.toLowerCase()
+    clauses.push(`(instr(unicode_lower(message), ?) > 0 OR instr(unicode_lower(fields), ?) > 0)`)
+    args.push(needle, needle)
   }
   if (filter.afterId !== undefined) {
     clauses.push('id > ?')
