@@ -1,0 +1,5 @@
+export * from './infonce'
+export * from './rewards'
+export * from './weights'
+export * from './consensus'
+export { simdAvailable } from './simd-dots'
