@@ -3,7 +3,9 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { migrate } from './migrate'
 import { MIGRATIONS } from './migrations'
+import { AxonNonceTable } from './tables/axon-nonce-table'
 import { EventLogTable } from './tables/event-log-table'
+import { MinerRequestTable } from './tables/miner-request-table'
 import { SettingsTable } from './tables/settings-table'
 import { TimeSeriesTable } from './tables/time-series-table'
 
@@ -20,6 +22,8 @@ export class Store {
   readonly settings: SettingsTable
   readonly eventLog: EventLogTable
   readonly timeSeries: TimeSeriesTable
+  readonly axonNonces: AxonNonceTable
+  readonly minerRequests: MinerRequestTable
 
   private constructor(
     readonly db: Database.Database,
@@ -28,6 +32,8 @@ export class Store {
     this.settings = new SettingsTable(db)
     this.eventLog = new EventLogTable(db)
     this.timeSeries = new TimeSeriesTable(db)
+    this.axonNonces = new AxonNonceTable(db)
+    this.minerRequests = new MinerRequestTable(db)
   }
 
   static open(file: string, options: StoreOptions = {}): Store {

@@ -1,0 +1,616 @@
+import { randomUUID } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { cryptoWaitReady, decodeAddress, sr25519Verify } from '@polkadot/util-crypto'
+import { hexToU8a, isHex } from '@polkadot/util'
+import type { Embedder, HotkeySigner, MetagraphView, NonceStore } from '../ports'
+import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
+import { PingBody, TextEmbeddingBody, isNewerVersion } from './synapse'
+import type { RequestHeaders, TerminalInfo } from './wire'
+import {
+  ALLOWED_DELTA_NS,
+  AXON_VERSION_AS_INT,
+  EMPTY_BODY_HASH,
+  PING_ROUTE,
+  SynapseParsingError,
+  TEXT_EMBEDDING_ROUTE,
+  V_7_2_0,
+  parseRequestHeaders,
+  signatureMessage,
+  toHeaders,
+} from './wire'
+
+/** Blacklist settings; defaults are the OpenKaito reference miner's (spec §3). */
+export interface BlacklistConfig {
+  /** `--blacklist.allow_non_registered` (default false). */
+  readonly allowNonRegistered: boolean
+  /** `--blacklist.force_validator_permit` (default false). */
+  readonly forceValidatorPermit: boolean
+  /** `--blacklist.validator_min_stake` in tokens (default 1000). */
+  readonly minStake: number
+}
+
+export const DEFAULT_BLACKLIST: BlacklistConfig = { allowNonRegistered: false, forceValidatorPermit: false, minStake: 1000 }
+
+export interface AxonLimits {
+  /** Largest request body accepted (bytes). 256 texts of 8000 characters fit with room to spare. */
+  readonly maxBodyBytes: number
+  readonly maxTexts: number
+  readonly maxDimensions: number
+  /** Embedding requests computed at once; the rest wait, highest stake first. */
+  readonly maxConcurrent: number
+  /** Requests allowed to wait for a slot; beyond that: 503. */
+  readonly maxQueued: number
+  /** Caps the caller-chosen `timeout` header: for the nonce window and the compute deadline. */
+  readonly maxTimeoutS: number
+  /** Time allowed to receive a whole request (headers and body). */
+  readonly requestTimeoutMs: number
+  readonly headersTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+}
+
+export const DEFAULT_LIMITS: AxonLimits = {
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxTexts: 4096,
+  maxDimensions: 8192,
+  maxConcurrent: 2,
+  maxQueued: 64,
+  maxTimeoutS: 120,
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 5_000,
+}
+
+/** One handled request, for logs, metrics and the live feed. */
+export interface AxonRequestRecord {
+  readonly time: number
+  readonly route: string
+  readonly method: string
+  readonly hotkey: string | null
+  readonly uid: number | null
+  readonly ip: string
+  readonly texts: number
+  readonly dimensions: number | null
+  readonly status: number
+  readonly message: string
+  /** Whole request, from first byte of headers handled to response written. */
+  readonly latencyMs: number
+  readonly queueMs: number
+  readonly inferenceMs: number
+  readonly bytesIn: number
+  readonly bytesOut: number
+}
+
+export interface AxonOptions {
+  readonly signer: HotkeySigner
+  readonly metagraph: MetagraphView
+  readonly embedder: Embedder
+  readonly nonces: NonceStore
+  readonly host?: string
+  readonly port: number
+  readonly blacklist?: Partial<BlacklistConfig>
+  readonly limits?: Partial<AxonLimits>
+  /** Nanoseconds since the Unix epoch (tests move the clock). */
+  readonly nowNs?: () => bigint
+  readonly onRequest?: (record: AxonRequestRecord) => void
+  readonly onWarning?: (message: string, fields: Record<string, unknown>) => void
+}
+
+interface RouteSpec {
+  readonly requiredFields: readonly string[]
+  readonly blacklist: boolean
+}
+
+const ROUTES: Readonly<Record<string, RouteSpec>> = {
+  [PING_ROUTE]: { requiredFields: [], blacklist: false },
+  [TEXT_EMBEDDING_ROUTE]: { requiredFields: ['texts'], blacklist: true },
+}
+
+/** An error that becomes an HTTP response `{"message": ...}` with `bt_header_axon_*` headers. */
+export class AxonHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extraHeaders: Readonly<Record<string, string>> = {},
+  ) {
+    super(message)
+    this.name = 'AxonHttpError'
+  }
+}
+
+function defaultNowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n
+}
+
+function peerIp(req: http.IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? ''
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip
+}
+
+/**
+ * The miner's axon: a node:http server speaking the bittensor axon protocol (spec §4) for
+ * `POST /TextEmbeddingSynapse` and the `/Synapse` ping.
+ */
+export class AxonServer {
+  readonly uuid = randomUUID()
+  private readonly server: http.Server
+  private readonly gate: PriorityGate
+  private readonly limits: AxonLimits
+  private readonly blacklistConfig: BlacklistConfig
+  private readonly nowNs: () => bigint
+  private readonly marker = `__bigint_${randomUUID().replaceAll('-', '')}_`
+  private listening = false
+
+  constructor(private readonly options: AxonOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.blacklistConfig = { ...DEFAULT_BLACKLIST, ...options.blacklist }
+    this.nowNs = options.nowNs ?? defaultNowNs
+    this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
+    this.server = http.createServer(
+      {
+        requestTimeout: this.limits.requestTimeoutMs,
+        headersTimeout: this.limits.headersTimeoutMs,
+        keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+        maxHeaderSize: 32 * 1024,
+      },
+      (req, res) => {
+        this.handle(req, res).catch((error: unknown) => {
+          // handle() answers every error itself; this is a last line of defence.
+          this.options.onWarning?.('Axon request handler failed', { error: String(error) })
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+          res.end(JSON.stringify({ message: 'Internal Server Error' }))
+        })
+      },
+    )
+    this.server.on('clientError', (error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}')
+      else socket.destroy(error)
+    })
+  }
+
+  get hotkey(): string {
+    return this.options.signer.ss58
+  }
+
+  get load(): { inFlight: number; queued: number } {
+    return { inFlight: this.gate.inFlight, queued: this.gate.queued }
+  }
+
+  /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
+  async listen(): Promise<number> {
+    await cryptoWaitReady()
+    const host = this.options.host ?? '0.0.0.0'
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        this.server.off('listening', onListening)
+        if (error.code === 'EADDRINUSE') reject(new Error(`Port ${this.options.port} on ${host} is already in use. Stop the other program, or choose another port with --port.`))
+        else if (error.code === 'EACCES') reject(new Error(`Not allowed to listen on port ${this.options.port}. Ports below 1024 need privileges; choose one from 1024 to 65535.`))
+        else reject(error)
+      }
+      const onListening = (): void => {
+        this.server.off('error', onError)
+        resolve()
+      }
+      this.server.once('error', onError)
+      this.server.once('listening', onListening)
+      this.server.listen(this.options.port, host)
+    })
+    this.listening = true
+    return (this.server.address() as AddressInfo).port
+  }
+
+  get port(): number | undefined {
+    const a = this.server.address()
+    return a && typeof a === 'object' ? a.port : undefined
+  }
+
+  async close(): Promise<void> {
+    if (!this.listening) return
+    this.listening = false
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve())
+      this.server.closeIdleConnections()
+      // Requests still running get a moment to finish, then their sockets are cut.
+      setTimeout(() => this.server.closeAllConnections(), 2000).unref()
+    })
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now()
+    const ip = peerIp(req)
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const routeName = path.split('/')[1] ?? ''
+    const route = Object.prototype.hasOwnProperty.call(ROUTES, routeName) ? ROUTES[routeName] : undefined
+    const abort = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('The caller closed the connection'))
+    })
+
+    let parsed: RequestHeaders | undefined
+    let uid: number | null = null
+    let texts = 0
+    let dimensions: number | null = null
+    let queueMs = 0
+    let inferenceMs = 0
+    let bytesIn = 0
+    let status = 200
+    let message = 'Success'
+    let bytesOut = 0
+    try {
+      if (!route) {
+        throw new AxonHttpError(404, `Synapse name '${routeName}' not found. Available synapses ['${PING_ROUTE}', '${TEXT_EMBEDDING_ROUTE}']`)
+      }
+      if (req.method !== 'POST') {
+        throw new AxonHttpError(405, `Method ${req.method ?? '?'} is not allowed on /${routeName}; use POST.`, { allow: 'POST' })
+      }
+      try {
+        parsed = parseRequestHeaders(req.headers, routeName, route.requiredFields)
+      } catch (error) {
+        if (error instanceof SynapseParsingError) throw new AxonHttpError(400, error.message)
+        throw error
+      }
+      const declared = Number(req.headers['content-length'] ?? NaN)
+      if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) {
+        throw new AxonHttpError(413, this.tooLargeMessage(declared), { connection: 'close' })
+      }
+
+      let priority = 0
+      if (route.blacklist) {
+        const neuron = this.checkBlacklist(parsed)
+        uid = neuron?.uid ?? null
+        priority = neuron?.stake ?? 0
+      } else {
+        uid = parsed.dendrite.hotkey ? (this.options.metagraph.lookup(parsed.dendrite.hotkey)?.uid ?? null) : null
+      }
+      this.verify(parsed)
+
+      const raw = await this.readBody(req)
+      bytesIn = raw.length
+      const json = this.parseJson(raw)
+      const timeoutS = Math.min(parsed.timeoutS > 0 ? parsed.timeoutS : this.limits.maxTimeoutS, this.limits.maxTimeoutS)
+      const deadline = started + timeoutS * 1000
+
+      if (routeName === PING_ROUTE) {
+        const body = PingBody.safeParse(json)
+        if (!body.success) throw new AxonHttpError(400, 'The request body must be a JSON object (a Synapse).')
+        bytesOut = this.respondOk(res, parsed, body.data, undefined, started, [])
+        return
+      }
+
+      const body = TextEmbeddingBody.safeParse(json)
+      if (!body.success) {
+        const issue = body.error.issues[0]
+        throw new AxonHttpError(400, `Invalid TextEmbeddingSynapse body: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'not a synapse'}`)
+      }
+      texts = body.data.texts.length
+      dimensions = body.data.dimensions
+      if (texts > this.limits.maxTexts) throw new AxonHttpError(413, `Too many texts: ${texts} (this miner accepts at most ${this.limits.maxTexts} per request).`)
+      if (dimensions > this.limits.maxDimensions) throw new AxonHttpError(400, `dimensions ${dimensions} is too large (at most ${this.limits.maxDimensions}).`)
+      if (isNewerVersion(body.data.version)) {
+        this.options.onWarning?.('A validator runs a newer OpenKaito version than this miner implements', { version: body.data.version, hotkey: parsed.dendrite.hotkey })
+      }
+
+      const queuedAt = performance.now()
+      let release: () => void
+      try {
+        release = await this.gate.acquire(priority, deadline - queuedAt, abort.signal)
+      } catch (error) {
+        if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
+        if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
+        throw error
+      }
+      queueMs = performance.now() - queuedAt
+      let results: ArrayLike<number>[]
+      const inferStart = performance.now()
+      try {
+        results = await this.embedWithDeadline(body.data.texts, body.data.dimensions, deadline, timeoutS, abort)
+      } finally {
+        inferenceMs = performance.now() - inferStart
+        release()
+      }
+      const resultsJson = this.resultsJson(results, body.data.texts.length, body.data.dimensions, body.data.normalized)
+      bytesOut = this.respondOk(res, parsed, body.data, resultsJson, started, route.requiredFields)
+    } catch (error) {
+      const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
+      if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
+      status = e.status
+      message = e.message
+      bytesOut = this.respondError(res, e, parsed, routeName, ip, req, started, route?.requiredFields ?? [])
+    } finally {
+      this.options.onRequest?.({
+        time: Date.now(),
+        route: routeName,
+        method: req.method ?? '',
+        hotkey: parsed?.dendrite.hotkey ?? null,
+        uid,
+        ip,
+        texts,
+        dimensions,
+        status,
+        message,
+        latencyMs: performance.now() - started,
+        queueMs,
+        inferenceMs,
+        bytesIn,
+        bytesOut,
+      })
+    }
+  }
+
+  private tooLargeMessage(bytes: number): string {
+    return `Request body too large: ${bytes} bytes (this miner accepts at most ${this.limits.maxBodyBytes}).`
+  }
+
+  /** OpenKaito's blacklist (spec §3). Returns the caller's neuron when it is registered. */
+  private checkBlacklist(h: RequestHeaders): { uid: number; stake: number } | undefined {
+    const hotkey = h.dendrite.hotkey
+    const forbid = (reason: string): never => {
+      throw new AxonHttpError(403, `Forbidden. Key is blacklisted: ${reason}.`)
+    }
+    if (!hotkey) return forbid('Hotkey not provided')
+    const neuron = this.options.metagraph.lookup(hotkey)
+    if (!neuron) {
+      if (this.blacklistConfig.allowNonRegistered) return undefined
+      return forbid('Unrecognized hotkey')
+    }
+    if (this.blacklistConfig.forceValidatorPermit && !neuron.validatorPermit) return forbid('Non-validator hotkey')
+    if (!(neuron.stake >= this.blacklistConfig.minStake)) {
+      return forbid(`Stake below minimum (${neuron.stake.toFixed(2)} < ${this.blacklistConfig.minStake})`)
+    }
+    return { uid: neuron.uid, stake: neuron.stake }
+  }
+
+  /**
+   * The SDK's `default_verify` (spec §4.4), hardened: the signature is always required, the
+   * nonce window applies on first contact whatever the version, and the caller's timeout is
+   * capped so that a forged `timeout` header cannot widen the window. Nonces persist.
+   */
+  private verify(h: RequestHeaders): void {
+    const fail = (why: string): never => {
+      throw new AxonHttpError(401, `Not Verified with error: ${why}`)
+    }
+    const d = h.dendrite
+    if (!d.hotkey) return fail('Missing dendrite hotkey')
+    if (d.nonce === undefined) return fail('Missing Nonce')
+    if (h.computedBodyHash !== EMPTY_BODY_HASH) {
+      throw new AxonHttpError(400, `Hash mismatch between header body hash ${h.computedBodyHash.slice(0, 128)} and parsed body hash ${EMPTY_BODY_HASH}`)
+    }
+    const endpointKey = `${d.hotkey}:${d.uuid ?? 'None'}`
+    const last = this.options.nonces.last(endpointKey)
+    if (last === undefined) {
+      const now = this.nowNs()
+      const timeoutNs = BigInt(Math.round(Math.min(h.timeoutS, this.limits.maxTimeoutS) * 1e9))
+      const oldest = now - ALLOWED_DELTA_NS - timeoutNs
+      if (d.nonce <= oldest) {
+        const diff = Number(now - d.nonce) / 1e9
+        const allowed = Number(ALLOWED_DELTA_NS + timeoutNs) / 1e9
+        fail(`Nonce is too old: acceptable delta is ${allowed.toFixed(2)} seconds but request was ${diff.toFixed(2)} seconds old`)
+      }
+    } else if (d.nonce <= last) {
+      fail('Nonce is too old, a newer one was last processed')
+    }
+    void V_7_2_0 // the Python axon skips the window for dendrites older than 7.2.0; we never do.
+
+    if (!d.signature) return fail('Missing signature: requests to this miner must be signed (bt_header_dendrite_signature)')
+    let publicKey: Uint8Array
+    try {
+      publicKey = decodeAddress(d.hotkey)
+    } catch {
+      return fail(`Invalid dendrite hotkey ${JSON.stringify(d.hotkey.slice(0, 64))}: not an SS58 address`)
+    }
+    const sigHex = d.signature.startsWith('0x') ? d.signature : `0x${d.signature}`
+    if (!isHex(sigHex) || sigHex.length !== 130) return fail('Signature must be 0x followed by 128 hex digits')
+    const signature = hexToU8a(sigHex)
+    const msg = signatureMessage(d.nonce, d.hotkey, this.options.signer.ss58, d.uuid ?? 'None', h.computedBodyHash)
+    const enc = new TextEncoder()
+    const check = (text: string): boolean => {
+      try {
+        return sr25519Verify(enc.encode(text), signature, publicKey)
+      } catch {
+        return false // not a valid point or scalar: the same as a wrong signature
+      }
+    }
+    const ok = check(msg) || check(`<Bytes>${msg}</Bytes>`)
+    if (!ok) {
+      const addressed = h.axon.hotkey
+      if (addressed && addressed !== this.options.signer.ss58) {
+        fail(`Signature mismatch: the request was signed for axon hotkey ${addressed}, but this axon is ${this.options.signer.ss58} (stale metagraph?)`)
+      }
+      fail(`Signature mismatch with ${msg} and ${d.signature}`)
+    }
+    this.options.nonces.record(endpointKey, d.nonce, Date.now())
+  }
+
+  private readBody(req: http.IncomingMessage): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      let done = false
+      req.on('data', (chunk: Buffer) => {
+        if (done) return
+        size += chunk.length
+        if (size > this.limits.maxBodyBytes) {
+          done = true
+          req.pause()
+          reject(new AxonHttpError(413, this.tooLargeMessage(size), { connection: 'close' }))
+          return
+        }
+        chunks.push(chunk)
+      })
+      req.on('end', () => {
+        if (done) return
+        done = true
+        resolve(Buffer.concat(chunks, size))
+      })
+      req.on('error', (error) => {
+        if (done) return
+        done = true
+        reject(new AxonHttpError(400, `Could not read the request body: ${error.message}`))
+      })
+      req.on('aborted', () => {
+        if (done) return
+        done = true
+        reject(new AxonHttpError(400, 'The caller aborted the request body'))
+      })
+    })
+  }
+
+  private parseJson(raw: Buffer): unknown {
+    if (raw.length === 0) throw new AxonHttpError(400, 'The request body is empty; expected the synapse as JSON.')
+    try {
+      return JSON.parse(raw.toString('utf8'))
+    } catch (error) {
+      throw new AxonHttpError(400, `The request body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`)
+    }
+  }
+
+  private async embedWithDeadline(texts: readonly string[], dims: number, deadline: number, timeoutS: number, abort: AbortController): Promise<ArrayLike<number>[]> {
+    if (texts.length === 0) return []
+    const remaining = deadline - performance.now()
+    if (remaining <= 0) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s`)
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort(new Error('deadline'))
+        reject(new AxonHttpError(408, `Response timeout after: ${timeoutS}s`))
+      }, remaining)
+    })
+    try {
+      return await Promise.race([this.options.embedder.embed(texts, dims, abort.signal), timeout])
+    } catch (error) {
+      if (error instanceof AxonHttpError) throw error
+      if (abort.signal.aborted) throw new AxonHttpError(408, `Request abandoned: ${String((abort.signal.reason as Error | undefined)?.message ?? 'aborted')}`)
+      this.options.onWarning?.('The embedding model failed on a request', { error: error instanceof Error ? error.message : String(error), texts: texts.length })
+      throw new AxonHttpError(500, `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Checks the embedder's output (shape, finiteness), normalizes rows, and serializes them. */
+  private resultsJson(rows: ArrayLike<number>[], count: number, dims: number, normalized: boolean): string {
+    if (!Array.isArray(rows) || rows.length !== count) {
+      throw new AxonHttpError(500, `Embedding failed: the model returned ${Array.isArray(rows) ? rows.length : 'no'} rows for ${count} texts`)
+    }
+    const parts: string[] = new Array<string>(count)
+    for (let i = 0; i < count; i++) {
+      const row = rows[i]!
+      if (row.length !== dims) throw new AxonHttpError(500, `Embedding failed: the model returned ${row.length} dimensions, the validator asked for ${dims}`)
+      let norm = 0
+      for (let j = 0; j < dims; j++) {
+        const v = row[j]!
+        if (!Number.isFinite(v)) throw new AxonHttpError(500, `Embedding failed: the model returned a non-finite value for text ${i}`)
+        norm += v * v
+      }
+      const scale = normalized && norm > 0 ? 1 / Math.sqrt(norm) : 1
+      const out = new Array<number>(dims)
+      for (let j = 0; j < dims; j++) out[j] = Math.fround(row[j]! * scale)
+      parts[i] = `[${out.join(',')}]`
+    }
+    return `[${parts.join(',')}]`
+  }
+
+  /** A JSON replacer that writes bigint nonces back exactly (they exceed 2^53). */
+  private stringify(value: unknown): string {
+    const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${this.marker}${v}` : v))
+    return json.replace(new RegExp(`"${this.marker}(-?\\d+)"`, 'g'), '$1')
+  }
+
+  private respondOk(
+    res: http.ServerResponse,
+    h: RequestHeaders,
+    body: Record<string, unknown>,
+    resultsJson: string | undefined,
+    started: number,
+    requiredFields: readonly string[],
+  ): number {
+    const processTime = (performance.now() - started) / 1000
+    const axonIn = body.axon && typeof body.axon === 'object' && !Array.isArray(body.axon) ? (body.axon as Record<string, unknown>) : {}
+    const dendriteIn = body.dendrite && typeof body.dendrite === 'object' && !Array.isArray(body.dendrite) ? { ...(body.dendrite as Record<string, unknown>) } : null
+    // JSON.parse rounded the 19-digit nonce; echo the exact one from the headers.
+    if (dendriteIn && typeof dendriteIn.nonce === 'number' && h.dendrite.nonce !== undefined && Number(h.dendrite.nonce) === dendriteIn.nonce) {
+      dendriteIn.nonce = h.dendrite.nonce
+    }
+    const axon = {
+      ...axonIn,
+      status_code: 200,
+      status_message: typeof axonIn.status_message === 'string' && axonIn.status_message !== '' ? axonIn.status_message : 'Success',
+      process_time: processTime,
+    }
+    const { results: _ignored, ...rest } = body
+    const echo: Record<string, unknown> = { ...rest, axon, ...(dendriteIn ? { dendrite: dendriteIn } : {}) }
+    let json = this.stringify(echo)
+    if (resultsJson !== undefined) json = `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":${resultsJson}}`
+    const payload = Buffer.from(json, 'utf8')
+    const headers = toHeaders({
+      name: typeof body.name === 'string' ? body.name : h.name,
+      timeoutS: typeof body.timeout === 'number' ? body.timeout : h.timeoutS,
+      axon: axon as TerminalInfo,
+      dendrite: dendriteIn as TerminalInfo | null,
+      requiredFields,
+      totalSize: payload.length,
+    })
+    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) })
+    res.end(payload)
+    return payload.length
+  }
+
+  private respondError(
+    res: http.ServerResponse,
+    e: AxonHttpError,
+    h: RequestHeaders | undefined,
+    routeName: string,
+    ip: string,
+    req: http.IncomingMessage,
+    started: number,
+    requiredFields: readonly string[],
+  ): number {
+    if (res.headersSent || res.destroyed) {
+      res.destroy()
+      return 0
+    }
+    const axonNonce = this.nowNs()
+    const signed = `${axonNonce}.${h?.dendrite.hotkey ?? 'None'}.${this.options.signer.ss58}.${this.uuid}`
+    let axonSignature: string | null = null
+    try {
+      axonSignature = `0x${Buffer.from(this.options.signer.sign(new TextEncoder().encode(signed))).toString('hex')}`
+    } catch {
+      axonSignature = null
+    }
+    const headers = toHeaders({
+      name: h ? routeName : 'Synapse',
+      timeoutS: h?.timeoutS ?? 12,
+      axon: {
+        status_code: e.status,
+        status_message: e.message,
+        process_time: (performance.now() - started) / 1000,
+        ip: h?.axon.ip ?? null,
+        port: h?.axon.port ?? null,
+        version: AXON_VERSION_AS_INT,
+        nonce: axonNonce,
+        uuid: this.uuid,
+        hotkey: this.options.signer.ss58,
+        signature: axonSignature,
+      },
+      dendrite: h
+        ? {
+            ip,
+            port: req.socket.remotePort ?? null,
+            version: h.dendrite.version ?? null,
+            nonce: h.dendrite.nonce ?? null,
+            uuid: h.dendrite.uuid ?? null,
+            hotkey: h.dendrite.hotkey ?? null,
+            signature: h.dendrite.signature ?? null,
+          }
+        : null,
+      requiredFields: h ? requiredFields : [],
+    })
+    const payload = Buffer.from(JSON.stringify({ message: e.message }), 'utf8')
+    res.writeHead(e.status, { ...headers, ...e.extraHeaders, 'content-type': 'application/json', 'content-length': String(payload.length) })
+    res.end(payload)
+    if (e.extraHeaders.connection === 'close') res.once('finish', () => req.socket.destroySoon?.())
+    return payload.length
+  }
+}
