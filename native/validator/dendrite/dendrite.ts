@@ -214,8 +214,10 @@ export class Dendrite {
     body: string,
   ): Promise<
     | { kind: 'ok'; status: number; headers: http.IncomingHttpHeaders; body: Buffer; bytes: number }
-    | { kind: 'timeout' | 'too-large'; bytes: number }
-    | { kind: 'unreachable' | 'error'; detail: string; bytes: number }
+    | { kind: 'timeout'; bytes: number }
+    | { kind: 'too-large'; bytes: number }
+    | { kind: 'unreachable'; detail: string; bytes: number }
+    | { kind: 'error'; detail: string; bytes: number }
   > {
     return new Promise((resolve) => {
       let settled = false
