@@ -5,6 +5,8 @@ import type { Disposable } from '../base/emitter'
 import { logsEvents, logsMethods } from './logs'
 import { metricsMethods } from './metrics'
 import { settingsEvents, settingsMethods } from './settings'
+import { walletEvents, walletMethods } from './wallet'
+import { updatesEvents, updatesMethods } from './updates'
 
 export * from './app'
 export * from './define'
@@ -12,6 +14,8 @@ export * from './errors'
 export * from './logs'
 export * from './metrics'
 export * from './settings'
+export * from './wallet'
+export * from './updates'
 
 /**
  * The single contract between UI and engine. Every transport (Electron IPC, WebSocket,
@@ -23,12 +27,16 @@ export const methods = {
   ...logsMethods,
   ...settingsMethods,
   ...metricsMethods,
+  ...walletMethods,
+  ...updatesMethods,
 } as const
 
 export const events = {
   ...appEvents,
   ...logsEvents,
   ...settingsEvents,
+  ...walletEvents,
+  ...updatesEvents,
 } as const
 
 export type Methods = typeof methods

@@ -12,6 +12,12 @@ export const Settings = z.object({
   theme: ThemePreference.default('system'),
   notifications: z.boolean().default(true),
   logRetentionDays: z.number().int().min(1).max(365).default(30),
+  /** Updates: stable, or beta (earlier builds, also every stable release). */
+  updateChannel: z.enum(['stable', 'beta']).default('stable'),
+  /** Download updates in the background (never on a metered connection). */
+  updateAutoDownload: z.boolean().default(true),
+  /** Desktop app: open TaoDesk when the user logs in. */
+  startAtLogin: z.boolean().default(false),
 })
 export type Settings = z.infer<typeof Settings>
 

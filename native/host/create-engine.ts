@@ -6,6 +6,9 @@ import { createMetricsHandlers } from '../metrics'
 import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
 import { SettingsService } from '../settings'
 import { Store } from '../store'
+import { WalletService } from '../wallet'
+import { createUpdaterDomain } from '../updater'
+import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../updater'
 import { databasePath } from './paths'
 
 export interface EngineOptions {
@@ -15,6 +18,10 @@ export interface EngineOptions {
   /** Called for every stored log entry (the CLI mirrors them to stderr). */
   readonly mirror?: (entry: LogEntry) => void
   readonly healthIntervalMs?: number
+  /** Desktop app: electron-updater in the main process; absent headless (the update state says why). */
+  readonly updateDriver?: UpdateDriver
+  /** Desktop app: OS integration done by the main process (start at login). */
+  readonly desktopShell?: DesktopShell
 }
 
 export interface Engine {
@@ -23,6 +30,8 @@ export interface Engine {
   readonly bus: EventBus
   readonly server: RpcServer
   readonly log: Logger
+  /** Services take a lease here while a restart would hurt (serving a request, inside a validator round). */
+  readonly safetyGate: UpdateSafetyGate
   /** A typed client over the in-process transport (tests, CLI commands). */
   connectInproc(peer?: string): RpcClient
   dispose(): Promise<void>
@@ -54,7 +63,22 @@ export function createEngine(options: EngineOptions): Engine {
   const log = createLogger(append, 'engine')
   const uiLog = log.child('ui')
 
-  const settings = new SettingsService(store, log.child('settings'), (s) => bus.fire('settings.changed', s))
+  const settings = new SettingsService(store, log.child('settings'), (s) => {
+    bus.fire('settings.changed', s)
+    updater.settingsChanged(s)
+  })
+  const updater = createUpdaterDomain({
+    home: options.home,
+    version: options.version,
+    headless: options.headless,
+    log: log.child('updater'),
+    settings: () => settings.get(),
+    onStatus: (status) => bus.fire('updates.status', status),
+    driver: options.updateDriver,
+    shell: options.desktopShell,
+  })
+
+  const wallet = new WalletService({ store, log: log.child('wallet'), fire: (name, payload) => bus.fire(name, payload) })
 
   const eventLoop = monitorEventLoopDelay({ resolution: 20 })
   eventLoop.enable()
@@ -87,6 +111,8 @@ export function createEngine(options: EngineOptions): Engine {
     ...createLogsHandlers(store, uiLog, (level, message, fields) => append(level, 'ui', message, fields)?.id ?? 0),
     ...settings.handlers(),
     ...createMetricsHandlers(store),
+    ...wallet.handlers(),
+    ...updater.handlers,
   }
 
   const server: RpcServer = new RpcServer({
@@ -118,6 +144,7 @@ export function createEngine(options: EngineOptions): Engine {
     bus,
     server,
     log,
+    safetyGate: updater.gate,
     connectInproc(peer = 'inproc') {
       const [engineEnd, clientEnd] = createInprocPair()
       server.connect(engineEnd, { transport: 'inproc', peer })
@@ -127,6 +154,8 @@ export function createEngine(options: EngineOptions): Engine {
       clearInterval(retentionTimer)
       clearInterval(healthTimer)
       eventLoop.disable()
+      wallet.dispose()
+      updater.dispose()
       log.info('Engine stopped')
       disposed = true
       bus.dispose()

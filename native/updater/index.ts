@@ -1,0 +1,7 @@
+export * from './gate'
+export * from './driver'
+export * from './metered'
+export * from './remote'
+export * from './update-service'
+export * from './updates-handlers'
+export * from './compose'
