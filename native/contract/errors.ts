@@ -14,6 +14,10 @@ export const ErrorCode = z.enum([
   'DISCONNECTED',
   'NOT_FOUND',
   'INTERNAL',
+  'WRONG_PASSWORD',
+  'LOCKED',
+  'ALREADY_EXISTS',
+  'OUT_OF_MEMORY',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 

@@ -1,0 +1,273 @@
+import { z } from 'zod'
+import { event, method } from './define'
+
+/**
+ * Wallets: btcli-compatible sr25519 coldkeys and hotkeys kept in the engine.
+ *
+ * Secret rule (enforced by wallet-contract.test.ts): no result or event carries a secret
+ * (recovery phrase, seed, private key), with ONE exception: `wallet.revealMnemonic`, which hands
+ * the phrases of a key created in this session to the first-run wizard exactly once, against a
+ * single-use token that expires after REVEAL_TTL_MS. Secrets go the other way (passwords, a
+ * phrase being restored) only in the params of the methods listed in SECRET_PARAM_METHODS.
+ */
+
+export const REVEAL_TTL_MS = 15 * 60_000
+export const MIN_PASSWORD_LENGTH = 6
+export const MIN_PASSWORD_SCORE = 20
+
+const Name = z.string().min(1).max(64)
+const Password = z.string().min(1).max(1024)
+const Address = z.string().min(40).max(60)
+const PublicKeyHex = z.string().regex(/^0x[0-9a-f]{64}$/)
+
+export const KeyfileFormat = z.enum(['nacl', 'ansible', 'fernet', 'plaintext', 'missing'])
+export type KeyfileFormat = z.infer<typeof KeyfileFormat>
+
+export const KeySummary = z.object({
+  address: Address.nullable(),
+  publicKey: PublicKeyHex.nullable(),
+  /** How the secret file is stored; "missing" for a watch-only (public file only) key. */
+  format: KeyfileFormat,
+  /** Something the user should know (damaged file, unsupported encryption), or null. */
+  problem: z.string().nullable(),
+})
+export type KeySummary = z.infer<typeof KeySummary>
+
+export const HotkeySummary = KeySummary.extend({ name: Name })
+export type HotkeySummary = z.infer<typeof HotkeySummary>
+
+export const WalletSummary = z.object({
+  name: Name,
+  path: z.string(),
+  coldkey: KeySummary,
+  hotkeys: z.array(HotkeySummary),
+  /** Epoch ms until which the coldkey stays unlocked in the engine, or null when locked. */
+  unlockedUntil: z.number().nullable(),
+})
+export type WalletSummary = z.infer<typeof WalletSummary>
+
+export const WalletList = z.object({
+  directory: z.string(),
+  wallets: z.array(WalletSummary),
+})
+export type WalletList = z.infer<typeof WalletList>
+
+export const MnemonicWords = z.union([z.literal(12), z.literal(24)])
+
+export const RevealToken = z.string().regex(/^[0-9a-f]{64}$/)
+
+export const Created = z.object({
+  wallet: WalletSummary,
+  /** Single use: `wallet.revealMnemonic` with it shows the new recovery phrase(s) once. */
+  revealToken: RevealToken,
+})
+export type Created = z.infer<typeof Created>
+
+export const KeyRole = z.enum(['coldkey', 'hotkey'])
+export type KeyRole = z.infer<typeof KeyRole>
+
+/** The only result shape in the contract that carries a secret (see the rule above). */
+export const RevealedMnemonic = z.object({
+  wallet: Name,
+  phrases: z.array(z.object({ role: KeyRole, name: Name, words: z.array(z.string()) })),
+  /** Word positions (1-based) the user is asked to type back, per phrase. */
+  checks: z.array(z.object({ role: KeyRole, position: z.number().int().min(1).max(24) })),
+})
+export type RevealedMnemonic = z.infer<typeof RevealedMnemonic>
+
+export const BackupAnswer = z.object({ role: KeyRole, position: z.number().int().min(1).max(24), word: z.string().max(64) })
+
+export const ActivityKind = z.enum([
+  'created',
+  'regenerated',
+  'hotkey-added',
+  'imported',
+  'directory-changed',
+  'unlocked',
+  'unlock-failed',
+  'locked',
+  'backup-confirmed',
+  'transfer',
+  'stake',
+  'unstake',
+])
+export type ActivityKind = z.infer<typeof ActivityKind>
+
+export const ActivityEntry = z.object({
+  id: z.number().int().positive(),
+  time: z.number(),
+  wallet: z.string(),
+  kind: ActivityKind,
+  message: z.string(),
+  address: z.string().nullable(),
+  status: z.enum(['ok', 'failed', 'pending']),
+})
+export type ActivityEntry = z.infer<typeof ActivityEntry>
+
+export const UnlockProgress = z.object({
+  wallet: Name,
+  phase: z.enum(['deriving', 'done', 'failed']),
+  elapsedMs: z.number().nonnegative(),
+  estimatedMs: z.number().nonnegative(),
+  message: z.string().optional(),
+})
+export type UnlockProgress = z.infer<typeof UnlockProgress>
+
+const Empty = z.object({}).strict()
+
+export const walletMethods = {
+  'wallet.list': method(Empty, WalletList, 'Every wallet in the wallets folder (btcli layout), public information only.'),
+  'wallet.get': method(z.object({ name: Name }).strict(), WalletSummary, 'One wallet, public information only.'),
+  'wallet.create': method(
+    z.object({ name: Name, hotkey: Name.default('default'), words: MnemonicWords.default(12), password: Password }).strict(),
+    Created,
+    'Create a wallet: an encrypted coldkey and one hotkey from new recovery phrases.',
+  ),
+  'wallet.newHotkey': method(
+    z.object({ name: Name, hotkey: Name, words: MnemonicWords.default(12), password: Password.optional() }).strict(),
+    Created,
+    'Add a hotkey (new recovery phrase) to a wallet; encrypted only when a password is given.',
+  ),
+  'wallet.revealMnemonic': method(
+    z.object({ token: RevealToken }).strict(),
+    RevealedMnemonic,
+    'Show the recovery phrase(s) of a key just created, once. The token is spent by this call.',
+  ),
+  'wallet.confirmBackup': method(
+    z.object({ token: RevealToken, answers: z.array(BackupAnswer).min(1).max(12) }).strict(),
+    z.object({ confirmed: z.boolean(), wrong: z.array(z.object({ role: KeyRole, position: z.number().int() })) }),
+    'Check the words the user typed back against the phrase shown by wallet.revealMnemonic.',
+  ),
+  'wallet.regen': method(
+    z
+      .object({
+        name: Name,
+        role: KeyRole,
+        hotkey: Name.default('default'),
+        mnemonic: z.string().min(1).max(1000),
+        password: Password.optional(),
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
+    WalletSummary,
+    'Restore a coldkey (password required) or hotkey from its recovery phrase.',
+  ),
+  'wallet.unlock': method(
+    z.object({ name: Name, password: Password, minutes: z.number().int().min(1).max(24 * 60).default(15) }).strict(),
+    z.object({ name: Name, address: Address, unlockedUntil: z.number() }),
+    'Decrypt the coldkey into engine memory for a while; it is wiped afterwards or on wallet.lock.',
+  ),
+  'wallet.lock': method(z.object({ name: Name.optional() }).strict(), z.object({ locked: z.array(Name) }), 'Wipe an unlocked coldkey (or all) now.'),
+  'wallet.setDirectory': method(z.object({ path: z.string().min(1).max(4096) }).strict(), WalletList, 'Use another btcli wallets folder (e.g. ~/.bittensor/wallets).'),
+  'wallet.import': method(
+    z.object({ path: z.string().min(1).max(4096) }).strict(),
+    z.object({ imported: z.array(Name), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) }),
+    'Copy the wallets of another btcli wallets folder into the current one (never overwrites).',
+  ),
+  'wallet.activity': method(
+    z.object({ name: Name.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    z.array(ActivityEntry),
+    'Wallet activity history, newest first.',
+  ),
+}
+
+export const walletEvents = {
+  'wallet.changed': event(WalletList, 'Wallets were created, changed or the folder moved.'),
+  'wallet.unlockProgress': event(UnlockProgress, 'Progress of a coldkey unlock (password hashing takes seconds).'),
+  'wallet.lockChanged': event(z.object({ wallet: Name, unlockedUntil: z.number().nullable() }), 'A coldkey was unlocked or locked.'),
+  'wallet.activity': event(ActivityEntry, 'A wallet activity entry was recorded.'),
+}
+
+/** Methods whose PARAMS may carry a secret typed by the user (password or phrase to restore). */
+export const SECRET_PARAM_METHODS: readonly string[] = ['wallet.create', 'wallet.newHotkey', 'wallet.regen', 'wallet.unlock', 'wallet.confirmBackup']
+/** The one method whose RESULT may carry a secret: the single-use reveal of a new phrase. */
+export const SECRET_RESULT_METHODS: readonly string[] = ['wallet.revealMnemonic']
+
+export interface PasswordStrength {
+  readonly score: number
+  readonly ok: boolean
+  readonly problems: readonly string[]
+}
+
+/**
+ * btcli's password rule: at least 6 characters and a score of at least 20 from the `passwords`
+ * crate's scorer (its analyzer: character classes, repeats, progressions). Reimplemented here;
+ * without the crate's optional common-password list.
+ */
+export function passwordStrength(password: string): PasswordStrength {
+  const chars = [...password].filter((c) => {
+    const code = c.codePointAt(0)!
+    return code > 0x1f && code !== 0x7f
+  })
+  const length = chars.length
+  let spaces = 0
+  let numbers = 0
+  let lower = 0
+  let upper = 0
+  let symbols = 0
+  let other = 0
+  let consecutive = 0
+  let progressive = 0
+  let lastCode = Number.MAX_SAFE_INTEGER
+  let lastStep = Number.MAX_SAFE_INTEGER
+  let stepRun = false
+  let stepRepeat = false
+  let codeRun = false
+  const counts = new Map<string, number>()
+  for (const c of chars) {
+    const code = c.codePointAt(0)!
+    counts.set(c, (counts.get(c) ?? 0) + 1)
+    if (code === lastCode) {
+      consecutive += codeRun ? 1 : 2
+      codeRun = true
+      stepRun = false
+    } else {
+      codeRun = false
+      const step = lastCode - code
+      lastCode = code
+      if (step === lastStep) {
+        if (stepRun) progressive += 1
+        else {
+          stepRun = true
+          progressive += stepRepeat ? 2 : 3
+          stepRepeat = true
+        }
+      } else {
+        lastStep = step
+        if (stepRun) stepRun = false
+        else stepRepeat = false
+      }
+    }
+    if (code >= 48 && code <= 57) numbers++
+    else if (code >= 65 && code <= 90) upper++
+    else if (code >= 97 && code <= 122) lower++
+    else if (code === 32) spaces++
+    else if ((code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126)) symbols++
+    else other++
+  }
+  let repeated = 0
+  for (const n of counts.values()) if (n > 1) repeated += n
+  const nonConsecutive = repeated - consecutive
+  const base = length - other
+  const table = [0, 2, 5, 9, 16, 25, 40, 58, 80, 88, 95, 100]
+  const max = base <= 11 ? table[base]! : 100 + length - 11
+  let score = max
+  if (score > 0) {
+    if (spaces >= 1) score += spaces
+    if (numbers === 0) score -= max * 0.05
+    if (lower === 0) score -= max * 0.1
+    if (upper === 0) score -= max * 0.1
+    if (spaces === 0) score -= max * 0.1
+    if (lower >= 1 && upper >= 1) score += 1
+    if (symbols >= 1) score += 1
+    score -= max * (consecutive / length / 5)
+    score -= max * (progressive / length / 5)
+    score -= max * (nonConsecutive / length / 10)
+  }
+  score = Math.min(Math.max(score, 0), max) + other * 20
+  score = Math.min(score, 100)
+  const problems: string[] = []
+  if ([...password].length < MIN_PASSWORD_LENGTH) problems.push(`Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  if (score < MIN_PASSWORD_SCORE) problems.push('Too easy to guess: make it longer, mix upper and lower case, digits and symbols, avoid repeats and sequences.')
+  return { score: Math.round(score * 10) / 10, ok: problems.length === 0, problems }
+}

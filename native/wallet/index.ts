@@ -1,0 +1,8 @@
+export * from './chain-port'
+export * from './encryption'
+export * from './keyfile'
+export * from './keys'
+export * from './wallet-fs'
+export * from './wallet-service'
+export { naclDecrypt, naclEncrypt, runKdfJob } from './kdf-client'
+export type { KdfProgress } from './kdf-client'

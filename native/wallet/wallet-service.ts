@@ -1,0 +1,472 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { sr25519Sign } from '@polkadot/util-crypto'
+import { EngineError, REVEAL_TTL_MS, passwordStrength } from '../contract'
+import type { ActivityEntry, EventName, EventPayload, Handlers, KeyRole, RevealedMnemonic, WalletList, WalletSummary } from '../contract'
+import type { Logger } from '../logging'
+import type { Store } from '../store'
+import { WalletActivityTable } from './activity-table'
+import type { NewActivity } from './activity-table'
+import type { KeySigner } from './chain-port'
+import { BTCLI_KDF, FERNET_ADVICE, KeyfileEncryptionError, ansibleVaultDecrypt, detectFormat, passwordBytes } from './encryption'
+import type { KdfParams } from './encryption'
+import { naclDecrypt, naclEncrypt } from './kdf-client'
+import type { KdfProgress } from './kdf-client'
+import { parseKeyfileJson, publicKeyfileJson, secretKeyfileJson } from './keyfile'
+import { KeyError, generateMnemonic, keyFromMnemonic, ss58, wipe } from './keys'
+import type { KeyMaterial, MnemonicLength } from './keys'
+import { WalletFsError, checkName, defaultWalletsDir, expandHome, listWallets, readWallet, walletPaths, writeKeyfile } from './wallet-fs'
+import type { KeyfileInfo, WalletInfo } from './wallet-fs'
+
+const DIRECTORY_SETTING = 'wallet.directory'
+const CHECKS_PER_PHRASE = 3
+
+export interface WalletServiceOptions {
+  readonly store: Store
+  readonly log: Logger
+  readonly fire: <E extends EventName>(event: E, payload: EventPayload<E>) => void
+  /** Overrides the stored/default wallets folder (CLI --wallets-dir). */
+  readonly directory?: string
+  /**
+   * TESTS ONLY. Files written with anything but BTCLI_KDF cannot be read by btcli, so nothing
+   * outside tests passes this (createEngine does not accept it).
+   */
+  readonly insecureKdfForTests?: KdfParams
+}
+
+interface Unlocked {
+  readonly key: KeyMaterial
+  readonly address: string
+  readonly until: number
+  readonly timer: NodeJS.Timeout
+}
+
+interface PendingReveal {
+  readonly wallet: string
+  phrases: { role: KeyRole; name: string; words: string[] }[] | undefined
+  checks: { role: KeyRole; position: number; word: string }[]
+  readonly expires: number
+}
+
+const sha256 = (text: string): string => crypto.createHash('sha256').update(text).digest('hex')
+
+/** Maps a core error to what crosses the boundary. */
+export function toEngineError(error: unknown): unknown {
+  if (error instanceof EngineError) return error
+  if (error instanceof KeyfileEncryptionError) {
+    const code = { WRONG_PASSWORD: 'WRONG_PASSWORD', CORRUPT: 'BAD_REQUEST', UNSUPPORTED: 'BAD_REQUEST', OUT_OF_MEMORY: 'OUT_OF_MEMORY', EMPTY_PASSWORD: 'BAD_REQUEST' } as const
+    return new EngineError(code[error.code], error.message)
+  }
+  if (error instanceof WalletFsError) {
+    const code = { BAD_NAME: 'BAD_REQUEST', EXISTS: 'ALREADY_EXISTS', NOT_FOUND: 'NOT_FOUND', IO: 'INTERNAL' } as const
+    return new EngineError(code[error.code], error.message)
+  }
+  if (error instanceof KeyError) return new EngineError('BAD_REQUEST', error.message)
+  return error
+}
+
+/**
+ * Wallets in the engine: reads and writes btcli's files, keeps unlocked coldkeys in memory for
+ * a chosen time and wipes them. Everything it returns is public (names, addresses, public keys),
+ * except `revealMnemonic`, the single-use reveal of a phrase it has just generated.
+ */
+export class WalletService {
+  private readonly activityTable: WalletActivityTable
+  private readonly unlocked = new Map<string, Unlocked>()
+  private readonly reveals = new Map<string, PendingReveal>()
+  private readonly kdf: KdfParams
+  private directoryOverride: string | undefined
+
+  constructor(private readonly o: WalletServiceOptions) {
+    this.activityTable = new WalletActivityTable(o.store.db)
+    this.kdf = o.insecureKdfForTests ?? BTCLI_KDF
+    this.directoryOverride = o.directory ? path.resolve(expandHome(o.directory)) : undefined
+  }
+
+  directory(): string {
+    if (this.directoryOverride) return this.directoryOverride
+    const stored = this.o.store.settings.readAll()[DIRECTORY_SETTING]
+    return typeof stored === 'string' && stored ? stored : defaultWalletsDir()
+  }
+
+  setDirectory(dir: string): WalletList {
+    const resolved = path.resolve(expandHome(dir.trim()))
+    if (fs.existsSync(resolved) && !fs.statSync(resolved).isDirectory()) throw new EngineError('BAD_REQUEST', `${resolved} is a file, not a folder.`)
+    this.lockAll()
+    this.directoryOverride = undefined
+    this.o.store.settings.writeMany({ [DIRECTORY_SETTING]: resolved })
+    const list = this.list()
+    this.record({ wallet: '*', kind: 'directory-changed', message: `Wallets folder set to ${resolved} (${list.wallets.length} wallets)` })
+    this.o.fire('wallet.changed', list)
+    return list
+  }
+
+  list(): WalletList {
+    const directory = this.directory()
+    return { directory, wallets: listWallets(directory).map((w) => this.summary(w)) }
+  }
+
+  get(name: string): WalletSummary {
+    return this.summary(readWallet(this.directory(), checkName(name, 'wallet')))
+  }
+
+  private summary(w: WalletInfo): WalletSummary {
+    const key = (k: KeyfileInfo) => ({ address: k.address, publicKey: k.publicKey, format: k.format, problem: k.problem ?? (k.format === 'fernet' ? FERNET_ADVICE : null) })
+    const u = this.unlocked.get(w.name)
+    return {
+      name: w.name,
+      path: w.path,
+      coldkey: key(w.coldkey),
+      hotkeys: w.hotkeys.map((h) => ({ name: h.name, ...key(h) })),
+      unlockedUntil: u ? u.until : null,
+    }
+  }
+
+  private changed(): void {
+    try {
+      this.o.fire('wallet.changed', this.list())
+    } catch (error) {
+      this.o.log.warn('Could not list wallets after a change', { error: String(error) })
+    }
+  }
+
+  private record(a: NewActivity): ActivityEntry {
+    const entry = this.activityTable.record(a)
+    this.o.fire('wallet.activity', entry)
+    return entry
+  }
+
+  activity(name: string | undefined, limit: number): ActivityEntry[] {
+    return this.activityTable.list(name, limit)
+  }
+
+  private checkNewPassword(password: string): void {
+    const strength = passwordStrength(password.trim())
+    if (!strength.ok) throw new EngineError('BAD_REQUEST', `The password is too weak: ${strength.problems.join(' ')}`)
+  }
+
+  private async writeColdkey(walletsDir: string, name: string, key: KeyMaterial, password: string, overwrite: boolean): Promise<void> {
+    const p = walletPaths(walletsDir, name)
+    if (!overwrite && (fs.existsSync(p.coldkey) || fs.existsSync(p.coldkeypub))) {
+      throw new WalletFsError('EXISTS', `Wallet "${name}" already has a coldkey in ${p.dir}. Pick another name, or regenerate with overwrite if you really mean to replace it.`)
+    }
+    const plaintext = new TextEncoder().encode(secretKeyfileJson(key))
+    const sealed = await naclEncrypt(password, plaintext, { params: this.kdf })
+    plaintext.fill(0)
+    writeKeyfile(p.coldkey, sealed, overwrite)
+    writeKeyfile(p.coldkeypub, publicKeyfileJson(key.publicKey), true)
+  }
+
+  private async writeHotkey(walletsDir: string, name: string, hotkey: string, key: KeyMaterial, password: string | undefined, overwrite: boolean): Promise<void> {
+    const p = walletPaths(walletsDir, name)
+    if (!overwrite && (fs.existsSync(p.hotkey(hotkey)) || fs.existsSync(p.hotkeypub(hotkey)))) {
+      throw new WalletFsError('EXISTS', `Wallet "${name}" already has a hotkey "${hotkey}". Pick another hotkey name.`)
+    }
+    const plaintext = new TextEncoder().encode(secretKeyfileJson(key))
+    const data = password ? await naclEncrypt(password, plaintext, { params: this.kdf }) : plaintext
+    writeKeyfile(p.hotkey(hotkey), data, overwrite)
+    plaintext.fill(0)
+    writeKeyfile(p.hotkeypub(hotkey), publicKeyfileJson(key.publicKey), true)
+  }
+
+  private newReveal(wallet: string, phrases: { role: KeyRole; name: string; words: string[] }[]): string {
+    this.sweepReveals()
+    const checks: PendingReveal['checks'] = []
+    for (const phrase of phrases) {
+      const positions = new Set<number>()
+      while (positions.size < Math.min(CHECKS_PER_PHRASE, phrase.words.length)) positions.add(crypto.randomInt(1, phrase.words.length + 1))
+      for (const position of [...positions].sort((a, b) => a - b)) checks.push({ role: phrase.role, position, word: phrase.words[position - 1]! })
+    }
+    const token = crypto.randomBytes(32).toString('hex')
+    this.reveals.set(sha256(token), { wallet, phrases, checks, expires: Date.now() + REVEAL_TTL_MS })
+    return token
+  }
+
+  private sweepReveals(): void {
+    const now = Date.now()
+    for (const [k, r] of this.reveals) if (r.expires < now) this.reveals.delete(k)
+  }
+
+  async create(p: { name: string; hotkey: string; words: MnemonicLength; password: string }): Promise<{ wallet: WalletSummary; revealToken: string }> {
+    const name = checkName(p.name, 'wallet')
+    const hotkey = checkName(p.hotkey, 'hotkey')
+    this.checkNewPassword(p.password)
+    const dir = this.directory()
+    const paths = walletPaths(dir, name)
+    if (fs.existsSync(paths.coldkey) || fs.existsSync(paths.coldkeypub)) {
+      throw new WalletFsError('EXISTS', `A wallet named "${name}" already exists in ${dir}. Pick another name.`)
+    }
+    const coldMnemonic = generateMnemonic(p.words)
+    const hotMnemonic = generateMnemonic(p.words)
+    const cold = keyFromMnemonic(coldMnemonic)
+    const hot = keyFromMnemonic(hotMnemonic)
+    try {
+      await this.writeColdkey(dir, name, cold, p.password, false)
+      await this.writeHotkey(dir, name, hotkey, hot, undefined, false)
+    } finally {
+      wipe(cold)
+      wipe(hot)
+    }
+    this.o.log.info('Wallet created', { wallet: name, hotkey, coldkey: ss58(cold.publicKey) })
+    this.record({ wallet: name, kind: 'created', message: `Created wallet "${name}" with hotkey "${hotkey}"`, address: ss58(cold.publicKey) })
+    const revealToken = this.newReveal(name, [
+      { role: 'coldkey', name, words: coldMnemonic.split(' ') },
+      { role: 'hotkey', name: hotkey, words: hotMnemonic.split(' ') },
+    ])
+    this.changed()
+    return { wallet: this.get(name), revealToken }
+  }
+
+  async newHotkey(p: { name: string; hotkey: string; words: MnemonicLength; password?: string }): Promise<{ wallet: WalletSummary; revealToken: string }> {
+    const name = checkName(p.name, 'wallet')
+    const hotkey = checkName(p.hotkey, 'hotkey')
+    const dir = this.directory()
+    readWallet(dir, name)
+    if (p.password !== undefined) this.checkNewPassword(p.password)
+    const mnemonic = generateMnemonic(p.words)
+    const key = keyFromMnemonic(mnemonic)
+    try {
+      await this.writeHotkey(dir, name, hotkey, key, p.password, false)
+    } finally {
+      wipe(key)
+    }
+    this.record({ wallet: name, kind: 'hotkey-added', message: `Added hotkey "${hotkey}"${p.password ? ' (encrypted)' : ''}`, address: ss58(key.publicKey) })
+    const revealToken = this.newReveal(name, [{ role: 'hotkey', name: hotkey, words: mnemonic.split(' ') }])
+    this.changed()
+    return { wallet: this.get(name), revealToken }
+  }
+
+  revealMnemonic(token: string): RevealedMnemonic {
+    this.sweepReveals()
+    const pending = this.reveals.get(sha256(token))
+    if (!pending || !pending.phrases) {
+      throw new EngineError('NOT_FOUND', 'This recovery phrase was already shown (it is shown once) or the link expired. If you did not write it down, create the wallet again or keep using it and back up the coldkey file.')
+    }
+    const phrases = pending.phrases
+    pending.phrases = undefined
+    return { wallet: pending.wallet, phrases, checks: pending.checks.map(({ role, position }) => ({ role, position })) }
+  }
+
+  confirmBackup(token: string, answers: readonly { role: KeyRole; position: number; word: string }[]): { confirmed: boolean; wrong: { role: KeyRole; position: number }[] } {
+    this.sweepReveals()
+    const key = sha256(token)
+    const pending = this.reveals.get(key)
+    if (!pending) throw new EngineError('NOT_FOUND', 'There is no backup check pending for this token (it expired or was completed).')
+    const wrong = pending.checks
+      .filter((c) => {
+        const answer = answers.find((a) => a.role === c.role && a.position === c.position)
+        return !answer || answer.word.trim().toLowerCase() !== c.word
+      })
+      .map(({ role, position }) => ({ role, position }))
+    if (wrong.length === 0) {
+      this.reveals.delete(key)
+      this.record({ wallet: pending.wallet, kind: 'backup-confirmed', message: 'Recovery phrase backup confirmed' })
+    }
+    return { confirmed: wrong.length === 0, wrong }
+  }
+
+  async regen(p: { name: string; role: KeyRole; hotkey: string; mnemonic: string; password?: string; overwrite: boolean }): Promise<WalletSummary> {
+    const name = checkName(p.name, 'wallet')
+    const dir = this.directory()
+    const key = keyFromMnemonic(p.mnemonic)
+    try {
+      if (p.role === 'coldkey') {
+        if (p.password === undefined) throw new EngineError('BAD_REQUEST', 'A coldkey is always stored encrypted: give a password.')
+        this.checkNewPassword(p.password)
+        this.lock(name)
+        await this.writeColdkey(dir, name, key, p.password, p.overwrite)
+      } else {
+        const hotkey = checkName(p.hotkey, 'hotkey')
+        if (p.password !== undefined) this.checkNewPassword(p.password)
+        await this.writeHotkey(dir, name, hotkey, key, p.password, p.overwrite)
+      }
+    } finally {
+      wipe(key)
+    }
+    const what = p.role === 'coldkey' ? 'coldkey' : `hotkey "${p.hotkey}"`
+    this.record({ wallet: name, kind: 'regenerated', message: `Restored the ${what} from its recovery phrase`, address: ss58(key.publicKey) })
+    this.changed()
+    return this.get(name)
+  }
+
+  /** Copies btcli wallets from another folder into the current one; never overwrites. */
+  importFrom(source: string): { imported: string[]; skipped: { name: string; reason: string }[] } {
+    const from = path.resolve(expandHome(source.trim()))
+    const to = this.directory()
+    if (!fs.existsSync(from) || !fs.statSync(from).isDirectory()) throw new EngineError('NOT_FOUND', `${from} is not a folder.`)
+    if (from === to) throw new EngineError('BAD_REQUEST', 'That is already the wallets folder TaoDesk uses.')
+    const imported: string[] = []
+    const skipped: { name: string; reason: string }[] = []
+    for (const w of listWallets(from)) {
+      if (fs.existsSync(path.join(to, w.name))) {
+        skipped.push({ name: w.name, reason: `a wallet named "${w.name}" already exists in ${to}` })
+        continue
+      }
+      try {
+        checkName(w.name, 'wallet')
+        copyTree(w.path, path.join(to, w.name))
+        imported.push(w.name)
+        this.record({ wallet: w.name, kind: 'imported', message: `Imported from ${from}`, address: w.coldkey.address })
+      } catch (error) {
+        skipped.push({ name: w.name, reason: error instanceof Error ? error.message : String(error) })
+      }
+    }
+    this.changed()
+    return { imported, skipped }
+  }
+
+  /**
+   * Decrypts a coldkey into engine memory until `minutes` have passed. A wrong password leaves
+   * the file untouched (it is only read). Progress of the seconds-long hashing goes out as
+   * `wallet.unlockProgress` events.
+   */
+  async unlock(p: { name: string; password: string; minutes: number }): Promise<{ name: string; address: string; unlockedUntil: number }> {
+    const name = checkName(p.name, 'wallet')
+    const paths = walletPaths(this.directory(), name)
+    if (!fs.existsSync(paths.coldkey)) throw new EngineError('NOT_FOUND', `Wallet "${name}" has no coldkey file (${paths.coldkey}); it is watch-only here.`)
+    const data = fs.readFileSync(paths.coldkey)
+    const format = detectFormat(data)
+    const progress = (phase: 'deriving' | 'done' | 'failed', prog: KdfProgress, message?: string): void =>
+      this.o.fire('wallet.unlockProgress', { wallet: name, phase, elapsedMs: prog.elapsedMs, estimatedMs: prog.estimatedMs, ...(message ? { message } : {}) })
+    let plaintext: Uint8Array
+    const started = Date.now()
+    try {
+      if (format === 'nacl') plaintext = await naclDecrypt(p.password, data, { params: this.kdf, onProgress: (pr) => progress('deriving', pr) })
+      else if (format === 'ansible') plaintext = ansibleVaultDecrypt(data, passwordBytes(p.password))
+      else if (format === 'fernet') throw new EngineError('BAD_REQUEST', FERNET_ADVICE)
+      else plaintext = Uint8Array.from(data)
+    } catch (error) {
+      const mapped = toEngineError(error)
+      const message = mapped instanceof Error ? mapped.message : String(mapped)
+      progress('failed', { elapsedMs: Date.now() - started, estimatedMs: 0 }, message)
+      this.record({ wallet: name, kind: 'unlock-failed', message: `Unlock failed: ${message}`, status: 'failed' })
+      throw mapped
+    }
+    let key: KeyMaterial | undefined
+    try {
+      const parsed = parseKeyfileJson(new TextDecoder().decode(plaintext), `The coldkey of "${name}"`)
+      if (!parsed.key) throw new KeyError(`The coldkey file of "${name}" holds no secret key (public only).`)
+      // Keep only the two byte arrays (wipeable); drop the phrase and seed now.
+      key = { publicKey: parsed.key.publicKey, secretKey: parsed.key.secretKey }
+      parsed.key.seed?.fill(0)
+      const pub = fs.existsSync(paths.coldkeypub) ? parseKeyfileJson(fs.readFileSync(paths.coldkeypub, 'utf8'), 'coldkeypub.txt') : undefined
+      if (pub && pub.address !== parsed.address) {
+        throw new KeyError(`The coldkey of "${name}" (${parsed.address}) does not match its coldkeypub.txt (${pub.address}). Check which file is right before using this wallet.`)
+      }
+    } catch (error) {
+      wipe(key)
+      progress('failed', { elapsedMs: Date.now() - started, estimatedMs: 0 })
+      throw toEngineError(error)
+    } finally {
+      plaintext.fill(0)
+    }
+    this.lock(name, false)
+    const until = Date.now() + p.minutes * 60_000
+    const timer = setTimeout(() => this.lock(name), p.minutes * 60_000)
+    timer.unref()
+    const address = ss58(key.publicKey)
+    this.unlocked.set(name, { key, address, until, timer })
+    progress('done', { elapsedMs: Date.now() - started, estimatedMs: Date.now() - started })
+    this.o.log.info('Coldkey unlocked', { wallet: name, minutes: p.minutes })
+    this.record({ wallet: name, kind: 'unlocked', message: `Coldkey unlocked for ${p.minutes} min`, address })
+    this.o.fire('wallet.lockChanged', { wallet: name, unlockedUntil: until })
+    return { name, address, unlockedUntil: until }
+  }
+
+  /** Wipes an unlocked coldkey. Returns whether it was unlocked. */
+  lock(name: string, announce = true): boolean {
+    const u = this.unlocked.get(name)
+    if (!u) return false
+    clearTimeout(u.timer)
+    wipe(u.key)
+    this.unlocked.delete(name)
+    if (announce) {
+      this.o.log.info('Coldkey locked and wiped', { wallet: name })
+      this.record({ wallet: name, kind: 'locked', message: 'Coldkey locked; its key was wiped from memory', address: u.address })
+      this.o.fire('wallet.lockChanged', { wallet: name, unlockedUntil: null })
+    }
+    return true
+  }
+
+  lockAll(): string[] {
+    return [...this.unlocked.keys()].filter((n) => this.lock(n))
+  }
+
+  isUnlocked(name: string): boolean {
+    return this.unlocked.has(name)
+  }
+
+  /** For the chain client: signs with an unlocked coldkey; fails clearly once it is locked. */
+  coldkeySigner(name: string): KeySigner {
+    const u = this.unlocked.get(name)
+    if (!u) throw new EngineError('LOCKED', `The coldkey of "${name}" is locked. Unlock it with its password first.`)
+    return {
+      address: u.address,
+      publicKey: Uint8Array.from(u.key.publicKey),
+      sign: (message) => {
+        const current = this.unlocked.get(name)
+        if (current !== u) throw new EngineError('LOCKED', `The coldkey of "${name}" was locked; unlock it again.`)
+        return sr25519Sign(message, { publicKey: u.key.publicKey, secretKey: u.key.secretKey })
+      },
+    }
+  }
+
+  dispose(): void {
+    this.lockAll()
+    this.reveals.clear()
+  }
+
+  handlers(): Pick<
+    Handlers,
+    | 'wallet.list'
+    | 'wallet.get'
+    | 'wallet.create'
+    | 'wallet.newHotkey'
+    | 'wallet.revealMnemonic'
+    | 'wallet.confirmBackup'
+    | 'wallet.regen'
+    | 'wallet.unlock'
+    | 'wallet.lock'
+    | 'wallet.setDirectory'
+    | 'wallet.import'
+    | 'wallet.activity'
+  > {
+    const guard =
+      <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        try {
+          return await fn(...args)
+        } catch (error) {
+          throw toEngineError(error)
+        }
+      }
+    return {
+      'wallet.list': guard(() => this.list()),
+      'wallet.get': guard(({ name }) => this.get(name)),
+      'wallet.create': guard((p) => this.create({ ...p, words: p.words as MnemonicLength })),
+      'wallet.newHotkey': guard((p) => this.newHotkey({ ...p, words: p.words as MnemonicLength })),
+      'wallet.revealMnemonic': guard(({ token }) => this.revealMnemonic(token)),
+      'wallet.confirmBackup': guard(({ token, answers }) => this.confirmBackup(token, answers)),
+      'wallet.regen': guard((p) => this.regen(p)),
+      'wallet.unlock': guard((p) => this.unlock(p)),
+      'wallet.lock': guard(({ name }) => ({ locked: name === undefined ? this.lockAll() : this.lock(checkName(name, 'wallet')) ? [name] : [] })),
+      'wallet.setDirectory': guard(({ path: dir }) => this.setDirectory(dir)),
+      'wallet.import': guard(({ path: dir }) => this.importFrom(dir)),
+      'wallet.activity': guard(({ name, limit }) => this.activity(name, limit)),
+    }
+  }
+}
+
+function copyTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true, mode: 0o700 })
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name)
+    const dst = path.join(to, entry.name)
+    if (entry.isDirectory()) copyTree(src, dst)
+    else if (entry.isFile()) {
+      fs.copyFileSync(src, dst, fs.constants.COPYFILE_EXCL)
+      fs.chmodSync(dst, 0o600)
+    }
+  }
+}
