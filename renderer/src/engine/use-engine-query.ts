@@ -23,7 +23,7 @@ export function useEngineQuery<M extends MethodName>(method: M, params: ParamsIn
     if (connection !== 'connected') return
     let cancelled = false
     setLoading(true)
-    const call = engine.call as (m: M, p: ParamsIn<M>) => Promise<ResultOf<M>>
+    const call = engine.call.bind(engine) as (m: M, p: ParamsIn<M>) => Promise<ResultOf<M>>
     call(method, params)
       .then((value) => {
         if (cancelled) return
