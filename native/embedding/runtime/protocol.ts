@@ -1,0 +1,50 @@
+import type { Pooling } from './pooling'
+import type { Provider, ProviderAttempt, ProviderCandidate } from './providers'
+
+/** Messages between the engine and an inference worker. */
+export interface LoadRequest {
+  readonly type: 'load'
+  readonly id: number
+  readonly onnxFile: string
+  readonly candidates: readonly ProviderCandidate[]
+  readonly intraOpThreads: number
+  readonly pooling: Pooling
+}
+
+export interface RunRequest {
+  readonly type: 'run'
+  readonly id: number
+  /** Row-major [batch, seq] token ids, 0-padded. */
+  readonly ids: Int32Array
+  readonly lengths: Int32Array
+  readonly batch: number
+  readonly seq: number
+}
+
+export type WorkerRequest = LoadRequest | RunRequest | { readonly type: 'dispose'; readonly id: number }
+
+export interface LoadedReply {
+  readonly type: 'loaded'
+  readonly id: number
+  readonly provider: Provider
+  readonly attempts: readonly ProviderAttempt[]
+  readonly dimension: number
+  readonly inputNames: readonly string[]
+}
+
+export interface ResultReply {
+  readonly type: 'result'
+  readonly id: number
+  /** [batch, dimension], L2-normalised. */
+  readonly vectors: Float32Array
+  readonly dimension: number
+}
+
+export interface ErrorReply {
+  readonly type: 'error'
+  readonly id: number
+  readonly message: string
+  readonly kind: 'model' | 'nonfinite' | 'internal'
+}
+
+export type WorkerReply = LoadedReply | ResultReply | ErrorReply | { readonly type: 'disposed'; readonly id: number }
