@@ -1,0 +1,5 @@
+export * from './chunking'
+export * from './questions'
+export * from './random'
+export * from './round-data'
+export * from './sources'
