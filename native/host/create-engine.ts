@@ -61,7 +61,6 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
   const log = createLogger(append, 'engine')
-  const uiLog = log.child('ui')
 
   const settings = new SettingsService(store, log.child('settings'), (s) => {
     bus.fire('settings.changed', s)
@@ -108,7 +107,7 @@ export function createEngine(options: EngineOptions): Engine {
       headless: options.headless,
     }),
     'app.health': () => health(),
-    ...createLogsHandlers(store, uiLog, (level, message, fields) => append(level, 'ui', message, fields)?.id ?? 0),
+    ...createLogsHandlers(store, log.child('logs'), (level, message, fields) => append(level, 'ui', message, fields)?.id ?? 0),
     ...settings.handlers(),
     ...createMetricsHandlers(store),
     ...wallet.handlers(),

@@ -5,7 +5,7 @@ import { formatLogLine } from './logger'
 
 type LogsHandlers = Pick<Handlers, 'logs.query' | 'logs.sources' | 'logs.export' | 'logs.report'>
 
-export function createLogsHandlers(store: Store, uiLogger: Logger, appendUi: (level: LogEntry['level'], message: string, fields: LogEntry['fields']) => number): LogsHandlers {
+export function createLogsHandlers(store: Store, logsLogger: Logger, appendUi: (level: LogEntry['level'], message: string, fields: LogEntry['fields']) => number): LogsHandlers {
   return {
     'logs.query': ({ limit, ...filter }) => store.eventLog.query(filter, limit),
     'logs.sources': () => store.eventLog.sources(),
@@ -15,7 +15,7 @@ export function createLogsHandlers(store: Store, uiLogger: Logger, appendUi: (le
         lines.push(format === 'jsonl' ? JSON.stringify(entry) : formatLogLine(entry))
       }
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-      uiLogger.info('Log exported', { entries: lines.length, format })
+      logsLogger.info('Log exported', { entries: lines.length, format })
       return {
         fileName: `taodesk-log-${stamp}.${format === 'jsonl' ? 'jsonl' : 'log'}`,
         mimeType: format === 'jsonl' ? 'application/x-ndjson' : 'text/plain',

@@ -71,7 +71,7 @@ export function LogsPage() {
           </>
         }
       />
-      <Group gap="sm" align="flex-end">
+      <Group gap="sm" align="center">
         <SegmentedControl
           value={minLevel}
           onChange={setMinLevel}
@@ -186,11 +186,11 @@ function LogTable({ entries, paused, onSelect, selectedId }: { entries: readonly
                   background: entry.id === selectedId ? 'var(--mantine-color-default-hover)' : undefined,
                 }}
               >
-                <span style={{ color: 'var(--mantine-color-dimmed)', minWidth: 185 }}>{formatTime(entry.time)}</span>
-                <Badge size="xs" color={LEVEL_COLOR[entry.level]} variant="light" w={54}>
+                <span style={{ color: 'var(--mantine-color-dimmed)', width: 185, flexShrink: 0 }}>{formatTime(entry.time)}</span>
+                <Badge size="xs" color={LEVEL_COLOR[entry.level]} variant="light" w={54} style={{ flexShrink: 0 }}>
                   {entry.level}
                 </Badge>
-                <span style={{ minWidth: 90, color: 'var(--mantine-color-dimmed)' }}>{entry.source}</span>
+                <span style={{ width: 90, flexShrink: 0, overflow: 'hidden', textOverflow: 'ellipsis', color: 'var(--mantine-color-dimmed)' }}>{entry.source}</span>
                 <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
                   {entry.message}
                   {Object.keys(entry.fields).length > 0 && <span style={{ color: 'var(--mantine-color-dimmed)' }}> {JSON.stringify(entry.fields)}</span>}
