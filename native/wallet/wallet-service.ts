@@ -112,7 +112,7 @@ export class WalletService {
   }
 
   private summary(w: WalletInfo): WalletSummary {
-    const key = (k: KeyfileInfo) => ({ address: k.address, publicKey: k.publicKey, format: k.format, problem: k.problem ?? (k.format === 'fernet' ? FERNET_ADVICE : null) })
+    const key = (k: KeyfileInfo) => ({ address: k.address, publicKey: k.publicKey, format: k.format, problem: k.format === 'fernet' ? FERNET_ADVICE : k.problem })
     const u = this.unlocked.get(w.name)
     return {
       name: w.name,

@@ -1,0 +1,23 @@
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { migrate, schemaVersion } from '../store/migrate'
+import { MIGRATIONS } from '../store/migrations'
+import { migrationWalletActivity } from '../store/migrations/0003-wallet-activity'
+import { WalletActivityTable } from './activity-table'
+
+describe('migration wallet-activity and its table', () => {
+  it('is registered in order and creates a STRICT wallet_activity table', () => {
+    expect(MIGRATIONS[migrationWalletActivity.version - 1]).toBe(migrationWalletActivity)
+    const db = new Database(':memory:')
+    migrate(db, MIGRATIONS.slice(0, migrationWalletActivity.version))
+    expect(schemaVersion(db)).toBe(migrationWalletActivity.version)
+    expect(() => db.prepare("INSERT INTO wallet_activity (time, wallet, kind, message, status) VALUES (1, 'w', 'created', 'm', 'maybe')").run()).toThrow(/CHECK/)
+    expect(() => db.prepare("INSERT INTO wallet_activity (time, wallet, kind, message, status) VALUES ('soon', 'w', 'created', 'm', 'ok')").run()).toThrow()
+    const table = new WalletActivityTable(db)
+    table.record({ wallet: 'a', kind: 'created', message: 'one', time: 10 })
+    table.record({ wallet: 'b', kind: 'unlocked', message: 'two', address: '5Df', time: 20 })
+    table.record({ wallet: 'a', kind: 'unlock-failed', message: 'three', status: 'failed', time: 30 })
+    expect(table.list('a', 10).map((e) => [e.message, e.status])).toEqual([['three', 'failed'], ['one', 'ok']])
+    expect(table.list(undefined, 2).map((e) => e.wallet)).toEqual(['a', 'b'])
+  })
+})
