@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { migrate, schemaVersion } from '../store/migrate'
+import { MIGRATIONS } from '../store/migrations'
+import { ValidatorTables } from './validator-tables'
+
+describe('migration 0004 (validator) and its tables', () => {
+  it('applies on top of 0003 and keeps earlier data; leaderboard aggregates per miner', () => {
+    const db = new Database(':memory:')
+    db.pragma('foreign_keys = ON')
+    migrate(db, MIGRATIONS.slice(0, 3))
+    db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('theme', '\"dark\"', 1)").run()
+    migrate(db, MIGRATIONS)
+    expect(schemaVersion(db)).toBeGreaterThanOrEqual(4)
+    expect(db.prepare('SELECT value FROM settings').get()).toEqual({ value: '"dark"' })
+
+    const t = new ValidatorTables(db)
+    const base = { hotkey: 'hk', message: 'Success', loss: 0.5, top3: 1, reward: 1, movingAverage: 0.2, invalidReason: null }
+    const r1 = t.startRound({ startedAt: 1000, netuid: 5, block: 10 })
+    t.recordResults([
+      { ...base, roundId: r1, uid: 0, time: 1000, status: 200, latencyS: 1, score: 2, top1: 1 },
+      { ...base, roundId: r1, uid: 1, time: 1000, status: 408, latencyS: 60, score: 0, top1: 0, loss: NaN, message: 'Request timeout after 60 seconds' },
+    ])
+    t.finishRound(r1, { status: 'done', finishedAt: 2000, pairs: 10, queried: 2, answered: 1, burn: { applied: false } })
+    const r2 = t.startRound({ startedAt: 3000, netuid: 5, block: 20 })
+    t.recordResults([{ ...base, roundId: r2, uid: 0, time: 3000, status: 200, latencyS: 3, score: 4, top1: 0.5, invalidReason: null }])
+    const lb = t.leaderboard(100)
+    expect(lb).toHaveLength(2)
+    expect(lb[0]).toMatchObject({ uid: 0, lastScore: 4, avgScore: 3, avgLatencyS: 2, availability: 1, queries: 2, lastSeen: 3000, lastTop1: 0.5 })
+    expect(lb[1]).toMatchObject({ uid: 1, availability: 0, avgLatencyS: null, lastSeen: null, lastStatus: 408 })
+    expect(t.leaderboard(1)[0]).toMatchObject({ avgScore: 4, queries: 1 })
+    expect(t.minerHistory(0, 10).map((r) => r.score)).toEqual([2, 4])
+    expect(t.roundResults(r1)[1].loss).toBeNull() // NaN is stored as NULL, never as garbage
+    expect(t.failInterrupted(5000)).toBe(1)
+    expect(t.rounds(10)[0]).toMatchObject({ id: r2, status: 'failed' })
+
+    const w = t.recordWeights({ time: 1, netuid: 5, block: 30, kind: 'commit', status: 'ok', message: 'committed', uids: [0], values: [65535], salt: [1, 2], versionKey: 803, commitEpoch: 2, spearman: 0.5 })
+    expect(t.pendingCommits(5).map((x) => x.id)).toEqual([w])
+    t.markRevealed(w)
+    expect(t.pendingCommits(5)).toEqual([])
+    t.setState('scores', { hotkeys: ['a'], scores: [0.5] })
+    expect(t.getState('scores')).toEqual({ hotkeys: ['a'], scores: [0.5] })
+    // Deleting a round removes its results (foreign key cascade).
+    expect(t.deleteOlderThan(2500)).toBe(1)
+    expect(t.minerHistory(0, 10)).toHaveLength(1)
+    expect(() => db.prepare("INSERT INTO validator_rounds (started_at, status, netuid) VALUES (1, 'weird', 5)").run()).toThrow()
+  })
+})
