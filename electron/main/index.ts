@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { EngineHost } from './engine-host'
 import { IpcRelay } from './ipc-relay'
 import { hardenApp, hardenSession } from './security'
+import { createMainUpdates } from './updates'
 import { createMainWindow, isTrustedRendererUrl } from './window'
 
 // One TaoDesk per user: a second launch focuses the first (two engines would fight over the database and the axon port).
@@ -15,10 +16,16 @@ if (!app.requestSingleInstanceLock()) {
   const engine = new EngineHost({
     entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
     env: { ...process.env },
-    onMessage: (message) => relay.fromEngine(message),
+    onMessage: (message) => {
+      if (!updates(message)) relay.fromEngine(message)
+    },
     onState: (up) => relay.engineState(up),
     log: (message) => console.warn(`[taodesk] ${message}`),
   })
+  const updates = createMainUpdates(
+    (message) => engine.post(message),
+    (message) => console.warn(`[taodesk] ${message}`),
+  )
   const relay = new IpcRelay({
     ipcMain,
     postToEngine: (frame) => engine.post(frame),

@@ -4,6 +4,7 @@
  * runs under plain Node for the CLI and tests.
  */
 import { MuxEndpoint } from '../rpc'
+import { RemoteUpdateDriver } from '../updater'
 import { createEngine } from './create-engine'
 import { resolveHome } from './paths'
 import { packageVersion } from './version'
@@ -19,12 +20,16 @@ if (!parentPort) {
   process.exit(2)
 }
 
-const engine = createEngine({ home: resolveHome(), version: packageVersion(), headless: false })
+// electron-updater runs in the main process; the engine's update service drives it over the parent port.
+const updates = new RemoteUpdateDriver((message) => parentPort.postMessage(message), packageVersion())
+const engine = createEngine({ home: resolveHome(), version: packageVersion(), headless: false, updateDriver: updates, desktopShell: updates })
 const mux = new MuxEndpoint(
   (frame) => parentPort.postMessage(frame),
   (conn, transport) => engine.server.connect(transport, { transport: 'ipc', peer: `window-${conn}` }),
 )
-parentPort.on('message', (event) => mux.receive(event.data))
+parentPort.on('message', (event) => {
+  if (!updates.receive(event.data)) mux.receive(event.data)
+})
 
 const shutdown = (): void => {
   void engine.dispose().finally(() => process.exit(0))
