@@ -18,6 +18,8 @@ export default defineConfig({
           engine: resolve(root, 'native/host/engine-main.ts'),
           // The CLI (bin/taodesk.mjs), plain Node.
           cli: resolve(root, 'native/cli/main.ts'),
+          // Wallet key derivation (Argon2i, 512 MiB) off the main thread: out/main/wallet-kdf-worker.js.
+          'wallet-kdf-worker': resolve(root, 'native/wallet/kdf-worker.ts'),
           // Inference worker thread (onnxruntime-node), started by native/embedding/runtime/worker-pool.ts.
           'embedding-worker': resolve(root, 'native/embedding/runtime/inference-worker.ts'),
         },

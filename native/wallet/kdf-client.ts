@@ -1,5 +1,6 @@
+import fs from 'node:fs'
 import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { BTCLI_KDF, KeyfileEncryptionError, outOfMemoryMessage, passwordBytes } from './encryption'
 import type { KdfParams } from './encryption'
@@ -20,7 +21,12 @@ export interface KdfRunOptions {
 
 /** Where the worker file is: next to this file under tsx/vitest, or out/main/wallet-kdf-worker.js in the bundle. */
 export function kdfWorkerUrl(base: string = import.meta.url): URL {
-  return base.endsWith('.ts') ? new URL('./kdf-worker.ts', base) : new URL('./wallet-kdf-worker.js', base)
+  if (base.endsWith('.ts')) return new URL('./kdf-worker.ts', base)
+  // Bundled: this code may sit in out/main/ or in a shared chunk under out/main/chunks/.
+  const candidates = [new URL('./wallet-kdf-worker.js', base), new URL('../wallet-kdf-worker.js', base)]
+  const found = candidates.find((u) => fs.existsSync(fileURLToPath(u)))
+  if (!found) throw new Error(`The key-derivation worker is missing (looked for ${candidates.map((u) => fileURLToPath(u)).join(', ')}). Rebuild TaoDesk.`)
+  return found
 }
 
 /**
