@@ -1,9 +1,10 @@
 import { Card, Group, NumberInput, SegmentedControl, Stack, Switch, Text } from '@mantine/core'
 import { useState } from 'react'
-import type { Settings, SettingsPatch, ThemePreference } from '../../../../native/contract'
+import type { Settings, SettingsPatch, ThemePreference, UpdateChannel } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
+import { UpdatesCard } from './UpdatesCard'
 
 function Row({ label, hint, children }: { label: string; hint: string; children: React.ReactNode }) {
   return (
@@ -70,8 +71,26 @@ export function SettingsPage() {
               aria-label="Log retention in days"
             />
           </Row>
+          <Row label="Update channel" hint="Stable, or beta for earlier builds (beta also receives every stable release).">
+            <SegmentedControl
+              value={current.updateChannel}
+              onChange={(v) => update({ updateChannel: v as UpdateChannel })}
+              data={[
+                { value: 'stable', label: 'Stable' },
+                { value: 'beta', label: 'Beta' },
+              ]}
+              data-testid="update-channel-control"
+            />
+          </Row>
+          <Row label="Download updates automatically" hint="In the background; never on a metered connection. You always choose when to restart.">
+            <Switch checked={current.updateAutoDownload} onChange={(e) => update({ updateAutoDownload: e.currentTarget.checked })} aria-label="Download updates automatically" />
+          </Row>
+          <Row label="Start at login" hint="Open TaoDesk when you log in to this computer (desktop app).">
+            <Switch checked={current.startAtLogin} onChange={(e) => update({ startAtLogin: e.currentTarget.checked })} aria-label="Start at login" />
+          </Row>
         </Card>
       )}
+      <UpdatesCard />
     </Stack>
   )
 }
