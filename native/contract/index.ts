@@ -4,6 +4,7 @@ import type { TransportKind } from './app'
 import type { Disposable } from '../base/emitter'
 import { logsEvents, logsMethods } from './logs'
 import { metricsMethods } from './metrics'
+import { minerEvents, minerMethods } from './miner'
 import { settingsEvents, settingsMethods } from './settings'
 import { walletEvents, walletMethods } from './wallet'
 import { updatesEvents, updatesMethods } from './updates'
@@ -13,6 +14,7 @@ export * from './define'
 export * from './errors'
 export * from './logs'
 export * from './metrics'
+export * from './miner'
 export * from './settings'
 export * from './wallet'
 export * from './updates'
@@ -27,6 +29,7 @@ export const methods = {
   ...logsMethods,
   ...settingsMethods,
   ...metricsMethods,
+  ...minerMethods,
   ...walletMethods,
   ...updatesMethods,
 } as const
@@ -35,6 +38,7 @@ export const events = {
   ...appEvents,
   ...logsEvents,
   ...settingsEvents,
+  ...minerEvents,
   ...walletEvents,
   ...updatesEvents,
 } as const

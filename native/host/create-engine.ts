@@ -3,6 +3,8 @@ import type { CallContext, EngineHealth, Handlers, LogEntry, LogFields, LogLevel
 import { createLogger, createLogsHandlers } from '../logging'
 import type { Logger } from '../logging'
 import { createMetricsHandlers } from '../metrics'
+import { MinerService, unavailableMinerRuntime } from '../miner/miner-service'
+import type { MinerRuntimeFactory } from '../miner/miner-service'
 import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
 import { SettingsService } from '../settings'
 import { Store } from '../store'
@@ -22,6 +24,8 @@ export interface EngineOptions {
   readonly updateDriver?: UpdateDriver
   /** Desktop app: OS integration done by the main process (start at login). */
   readonly desktopShell?: DesktopShell
+  /** Builds the miner's hotkey signer, metagraph, embedder and chain port (tests inject one). */
+  readonly minerRuntime?: MinerRuntimeFactory
 }
 
 export interface Engine {
@@ -79,6 +83,15 @@ export function createEngine(options: EngineOptions): Engine {
 
   const wallet = new WalletService({ store, log: log.child('wallet'), fire: (name, payload) => bus.fire(name, payload) })
 
+  const miner = new MinerService({
+    home: options.home,
+    store,
+    log: log.child('miner'),
+    factory: options.minerRuntime ?? unavailableMinerRuntime,
+    onStatus: (s) => bus.fire('miner.status', s),
+    onRequest: (r) => bus.fire('miner.request', r),
+  })
+
   const eventLoop = monitorEventLoopDelay({ resolution: 20 })
   eventLoop.enable()
   const health = (): EngineHealth => {
@@ -111,6 +124,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...settings.handlers(),
     ...createMetricsHandlers(store),
     ...wallet.handlers(),
+    ...miner.handlers(),
     ...updater.handlers,
   }
 
@@ -153,6 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
       clearInterval(retentionTimer)
       clearInterval(healthTimer)
       eventLoop.disable()
+      await miner.dispose()
       wallet.dispose()
       updater.dispose()
       log.info('Engine stopped')

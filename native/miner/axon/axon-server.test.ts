@@ -492,3 +492,20 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 afterAll(() => {})
+
+describe('interop with the validator dendrite (native/validator/dendrite)', () => {
+  it('the TaoDesk validator queries this axon and gets 1024-wide rows', async () => {
+    const { Dendrite } = await import('../../validator/dendrite')
+    const { target } = await startAxon()
+    const dendriteClient = new Dendrite({ signer: { ss58: pairs.validator.address, sign: (m) => pairs.validator.sign(m) }, timeoutS: 10 })
+    const outcome = await dendriteClient.query({ uid: 7, ...target }, { texts: ['a', 'b'], dimensions: 1024, normalized: true })
+    expect(outcome.status).toBe(200)
+    expect(outcome.processTimeS).toBeGreaterThanOrEqual(0)
+    const rows = outcome.results as number[][]
+    expect(rows.map((r) => r.length)).toEqual([1024, 1024])
+    expect(rows[0]![5]).toBeCloseTo(hashEmbedding('a', 1024)[5]!, 6)
+    const stranger = await new Dendrite({ signer: { ss58: pairs.stranger.address, sign: (m) => pairs.stranger.sign(m) } }).query({ uid: 7, ...target }, { texts: ['a'], dimensions: 1024, normalized: true })
+    expect(stranger.status).toBe(403)
+    expect(stranger.message).toBe('Forbidden. Key is blacklisted: Unrecognized hotkey.')
+  })
+})
