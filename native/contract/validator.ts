@@ -1,0 +1,160 @@
+import { z } from 'zod'
+import { event, method } from './define'
+
+/** Validator configuration, stored by the validator domain (validator_state). */
+export const ValidatorConfig = z.object({
+  netuid: z.number().int().min(0).max(65535).default(5),
+  /** Where the metagraph comes from: the chain, or a JSON file of axons (watch your own miners). */
+  metagraph: z.enum(['chain', 'file']).default('chain'),
+  /** For metagraph "file": JSON array of {hotkey, ip, port, stake?, validatorPermit?}. */
+  targetsFile: z.string().max(4096).default(''),
+  dataSource: z.enum(['huggingface', 'local']).default('huggingface'),
+  /** JSONL file or folder of .txt/.md files, for dataSource "local". */
+  corpusPath: z.string().max(4096).default(''),
+  datasetsServerUrl: z.string().max(2048).default('https://datasets-server.huggingface.co'),
+  /** OpenAI-compatible base URL for question generation; empty = offline questions. */
+  llmBaseUrl: z.string().max(2048).default(''),
+  llmModel: z.string().max(200).default('gpt-4o-mini'),
+  sampleSize: z.number().int().min(1).max(256).default(30),
+  movingAverageAlpha: z.number().gt(0).max(1).default(0.2),
+  burnEnabled: z.boolean().default(true),
+  burnHotkey: z.string().max(64).default('5FHsM8ywifUgtSXbDQaSD9zzDYq76RqAvf9PnaSVg5q3Lc8G'),
+  burnPercentage: z.number().min(0).max(1).default(0.95),
+  setWeights: z.boolean().default(true),
+  /** Blocks between weight settings (reference --neuron.epoch_length). */
+  epochLength: z.number().int().min(1).max(100_000).default(100),
+  versionKey: z.number().int().min(0).default(803),
+  timeoutS: z.number().min(1).max(600).default(60),
+  /** Seconds to pause between rounds. */
+  intervalS: z.number().min(0).max(86_400).default(0),
+  externalIp: z.string().max(64).default('0.0.0.0'),
+  vpermitTaoLimit: z.number().min(0).default(4096),
+})
+export type ValidatorConfig = z.infer<typeof ValidatorConfig>
+
+export const ValidatorConfigPatch = ValidatorConfig.partial()
+  .extend({
+    /** Write-only secrets: never returned. Empty string clears. */
+    llmApiKey: z.string().max(512).optional(),
+    hfToken: z.string().max(512).optional(),
+  })
+  .strict()
+export type ValidatorConfigPatch = z.infer<typeof ValidatorConfigPatch>
+
+export const ValidatorConfigView = ValidatorConfig.extend({ llmApiKeySet: z.boolean(), hfTokenSet: z.boolean() })
+export type ValidatorConfigView = z.infer<typeof ValidatorConfigView>
+
+export const RoundPhase = z.enum(['idle', 'metagraph', 'data', 'querying', 'scoring', 'weights', 'waiting'])
+export type RoundPhase = z.infer<typeof RoundPhase>
+
+export const WeightRecord = z.object({
+  id: z.number().int(),
+  time: z.number(),
+  netuid: z.number().int(),
+  block: z.number().int().nullable(),
+  kind: z.enum(['set', 'commit', 'reveal', 'skipped']),
+  status: z.enum(['ok', 'failed', 'pending', 'skipped']),
+  message: z.string(),
+  uids: z.array(z.number().int()),
+  values: z.array(z.number().int()),
+  versionKey: z.number().int(),
+  commitEpoch: z.number().int().nullable(),
+  revealed: z.boolean(),
+  spearman: z.number().nullable(),
+})
+export type WeightRecord = z.infer<typeof WeightRecord>
+
+export const ValidatorStatus = z.object({
+  running: z.boolean(),
+  phase: RoundPhase,
+  /** 0..1 within the current phase (data: questions made; querying: miners answered). */
+  progress: z.number().min(0).max(1),
+  detail: z.string(),
+  roundsCompleted: z.number().int(),
+  currentRoundId: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  hotkey: z.string().nullable(),
+  hotkeyNote: z.string(),
+  netuid: z.number().int(),
+  lastWeights: WeightRecord.nullable(),
+  /** Spearman rank correlation of our weights with the chain's consensus (NaN → null). */
+  consensusCorrelation: z.number().nullable(),
+})
+export type ValidatorStatus = z.infer<typeof ValidatorStatus>
+
+export const ValidatorRound = z.object({
+  id: z.number().int(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  status: z.enum(['running', 'done', 'failed']),
+  netuid: z.number().int(),
+  block: z.number().int().nullable(),
+  source: z.string(),
+  description: z.string(),
+  questionMaker: z.string(),
+  pairs: z.number().int(),
+  droppedPairs: z.number().int(),
+  queried: z.number().int(),
+  answered: z.number().int(),
+  burn: z.record(z.string(), z.unknown()),
+  error: z.string().nullable(),
+})
+export type ValidatorRound = z.infer<typeof ValidatorRound>
+
+export const LeaderboardEntry = z.object({
+  uid: z.number().int(),
+  hotkey: z.string(),
+  lastScore: z.number(),
+  avgScore: z.number(),
+  lastTop1: z.number(),
+  avgTop1: z.number(),
+  avgTop3: z.number(),
+  avgLatencyS: z.number().nullable(),
+  availability: z.number(),
+  queries: z.number().int(),
+  lastSeen: z.number().nullable(),
+  lastStatus: z.number().int(),
+  lastMessage: z.string(),
+  movingAverage: z.number(),
+  /** Our current normalized weight for this uid (0 when none). */
+  weight: z.number(),
+  /** The chain's consensus for this uid, if known. */
+  consensus: z.number().nullable(),
+})
+export type LeaderboardEntry = z.infer<typeof LeaderboardEntry>
+
+export const MinerResult = z.object({
+  roundId: z.number().int(),
+  time: z.number(),
+  status: z.number().int(),
+  message: z.string(),
+  latencyS: z.number(),
+  score: z.number(),
+  loss: z.number().nullable(),
+  top1: z.number(),
+  top3: z.number(),
+  reward: z.number(),
+  movingAverage: z.number(),
+  invalidReason: z.string().nullable(),
+})
+export type MinerResult = z.infer<typeof MinerResult>
+
+const Empty = z.object({}).strict()
+
+export const validatorMethods = {
+  'validator.status': method(Empty, ValidatorStatus, 'Whether the validator loop runs, the current round phase and progress, the last weights.'),
+  'validator.start': method(Empty, ValidatorStatus, 'Start the validator loop (rounds until stopped).'),
+  'validator.stop': method(Empty, ValidatorStatus, 'Stop the validator loop after cancelling the current round.'),
+  'validator.runRound': method(Empty, ValidatorRound, 'Run exactly one round now (the loop must be stopped); resolves when it is done.'),
+  'validator.config.get': method(Empty, ValidatorConfigView, 'The validator configuration (secrets shown only as set/not set).'),
+  'validator.config.update': method(ValidatorConfigPatch, ValidatorConfigView, 'Change validator settings; returns all of them.'),
+  'validator.leaderboard': method(z.object({ window: z.number().int().min(1).max(10_000).default(50) }).strict(), z.array(LeaderboardEntry), 'Every miner seen: latest and average score, recall, latency, availability, last seen.'),
+  'validator.rounds': method(z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(), z.array(ValidatorRound), 'Recent rounds, newest first, with where their data came from.'),
+  'validator.miner': method(z.object({ uid: z.number().int().min(0).max(65535), limit: z.number().int().min(1).max(5000).default(200) }).strict(), z.array(MinerResult), 'One miner\'s results over recent rounds, oldest first.'),
+  'validator.weights': method(z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(), z.array(WeightRecord), 'Weight-setting history, newest first.'),
+}
+
+export const validatorEvents = {
+  'validator.status': event(ValidatorStatus, 'The validator loop changed phase or progress.'),
+  'validator.round': event(ValidatorRound, 'A validator round finished (done or failed).'),
+}
