@@ -4,11 +4,12 @@ import { packageVersion } from '../host'
 import type { Command, CommandIo } from './command'
 import { UsageError } from './command'
 import { logsCommand } from './commands/logs'
+import { minerCommand } from './commands/miner'
 import { serveCommand } from './commands/serve'
 import { walletCommand } from './commands/wallet'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -29,17 +29,17 @@ const uuid = randomUUID()
  * Sends a signed `/Synapse` ping (what every Python axon answers, spec §4.6) from the miner's
  * own hotkey to `ip:port`, as a validator would reach it.
  */
-export async function pingAxon(signer: HotkeySigner, ip: string, port: number, timeoutMs = 5000): Promise<ReachabilityResult> {
+export async function pingAxon(signer: HotkeySigner, ip: string, port: number, timeoutMs = 5000, axonHotkey = signer.ss58): Promise<ReachabilityResult> {
   const started = performance.now()
   const nonce = nextNonce()
-  const signature = `0x${Buffer.from(signer.sign(new TextEncoder().encode(signatureMessage(nonce, signer.ss58, signer.ss58, uuid, EMPTY_BODY_HASH)))).toString('hex')}`
+  const signature = `0x${Buffer.from(signer.sign(new TextEncoder().encode(signatureMessage(nonce, signer.ss58, axonHotkey, uuid, EMPTY_BODY_HASH)))).toString('hex')}`
   const body = JSON.stringify({
     name: PING_ROUTE,
     timeout: timeoutMs / 1000,
     total_size: 0,
     header_size: 0,
     dendrite: { ip, version: AXON_VERSION_AS_INT, nonce: '__N__', uuid, hotkey: signer.ss58, signature },
-    axon: { ip, port, hotkey: signer.ss58 },
+    axon: { ip, port, hotkey: axonHotkey },
     computed_body_hash: '',
   }).replace('"__N__"', nonce.toString())
   const headers: Record<string, string> = {
@@ -48,7 +48,7 @@ export async function pingAxon(signer: HotkeySigner, ip: string, port: number, t
     timeout: `${timeoutMs / 1000}`.includes('.') ? `${timeoutMs / 1000}` : `${timeoutMs / 1000}.0`,
     bt_header_axon_ip: ip,
     bt_header_axon_port: String(port),
-    bt_header_axon_hotkey: signer.ss58,
+    bt_header_axon_hotkey: axonHotkey,
     bt_header_dendrite_ip: ip,
     bt_header_dendrite_version: String(AXON_VERSION_AS_INT),
     bt_header_dendrite_nonce: nonce.toString(),
@@ -75,7 +75,7 @@ export async function pingAxon(signer: HotkeySigner, ip: string, port: number, t
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
         const status = res.statusCode ?? 0
-        if (status === 200 && res.headers.bt_header_axon_hotkey === signer.ss58) return resolve(result(true, `The axon answered a signed ping in ${Math.round(performance.now() - started)} ms`, status))
+        if (status === 200 && res.headers.bt_header_axon_hotkey === axonHotkey) return resolve(result(true, `The axon answered a signed ping in ${Math.round(performance.now() - started)} ms`, status))
         if (status === 200) return resolve(result(false, `Something else answers on ${address} (it is not this miner's axon)`, status))
         let message = ''
         try {
