@@ -8,6 +8,7 @@ import { minerEvents, minerMethods } from './miner'
 import { settingsEvents, settingsMethods } from './settings'
 import { walletEvents, walletMethods } from './wallet'
 import { updatesEvents, updatesMethods } from './updates'
+import { validatorEvents, validatorMethods } from './validator'
 
 export * from './app'
 export * from './define'
@@ -18,6 +19,7 @@ export * from './miner'
 export * from './settings'
 export * from './wallet'
 export * from './updates'
+export * from './validator'
 
 /**
  * The single contract between UI and engine. Every transport (Electron IPC, WebSocket,
@@ -32,6 +34,7 @@ export const methods = {
   ...minerMethods,
   ...walletMethods,
   ...updatesMethods,
+  ...validatorMethods,
 } as const
 
 export const events = {
@@ -41,6 +44,7 @@ export const events = {
   ...minerEvents,
   ...walletEvents,
   ...updatesEvents,
+  ...validatorEvents,
 } as const
 
 export type Methods = typeof methods

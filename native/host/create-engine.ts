@@ -11,6 +11,8 @@ import { Store } from '../store'
 import { WalletService } from '../wallet'
 import { createUpdaterDomain } from '../updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../updater'
+import { createValidatorDomain } from '../validator/validator-handlers'
+import type { ValidatorRuntime } from '../validator/validator-handlers'
 import { databasePath } from './paths'
 
 export interface EngineOptions {
@@ -26,6 +28,8 @@ export interface EngineOptions {
   readonly desktopShell?: DesktopShell
   /** Builds the miner's hotkey signer, metagraph, embedder and chain port (tests inject one). */
   readonly minerRuntime?: MinerRuntimeFactory
+  /** Chain metagraph, weight setter and hotkey signer for the validator (absent: file metagraph only). */
+  readonly validatorRuntime?: ValidatorRuntime
 }
 
 export interface Engine {
@@ -105,6 +109,8 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime })
+
   const handlers: Handlers = {
     'app.info': (_params, ctx: CallContext) => ({
       name: 'TaoDesk',
@@ -126,6 +132,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...wallet.handlers(),
     ...miner.handlers(),
     ...updater.handlers,
+    ...validator.handlers,
   }
 
   const server: RpcServer = new RpcServer({
@@ -168,6 +175,7 @@ export function createEngine(options: EngineOptions): Engine {
       clearInterval(healthTimer)
       eventLoop.disable()
       await miner.dispose()
+      await validator.service.dispose()
       wallet.dispose()
       updater.dispose()
       log.info('Engine stopped')

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { inprocHarness } from '../../test/support/engine-harness'
+
+describe('validator over the engine contract', () => {
+  it('answers status, config, leaderboard and history; a round without a chain fails with a clear message', async () => {
+    const h = await inprocHarness()
+    try {
+      const { client } = await h.connect()
+      const status = await client.call('validator.status', {})
+      expect(status).toMatchObject({ running: false, phase: 'idle', netuid: 5, lastWeights: null })
+      const config = await client.call('validator.config.update', { sampleSize: 12, llmApiKey: 'sk-x' })
+      expect(config).toMatchObject({ sampleSize: 12, llmApiKeySet: true, burnEnabled: true })
+      await expect(client.call('validator.config.update', { sampleSize: 0 })).rejects.toMatchObject({ code: 'INVALID_PARAMS' })
+      expect(await client.call('validator.leaderboard', {})).toEqual([])
+      await expect(client.call('validator.runRound', {})).rejects.toThrow(/chain client is not available/)
+      const rounds = await client.call('validator.rounds', {})
+      expect(rounds[0]).toMatchObject({ status: 'failed' })
+      expect(await client.call('validator.weights', {})).toEqual([])
+    } finally {
+      await h.close()
+    }
+  })
+})
