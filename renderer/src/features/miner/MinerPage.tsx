@@ -1,0 +1,236 @@
+import '@mantine/charts/styles.css'
+import { LineChart } from '@mantine/charts'
+import { Alert, Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { IconAlertTriangle, IconPlayerPlay, IconPlayerStop, IconWorldCheck } from '@tabler/icons-react'
+import { useEffect, useState } from 'react'
+import type { MinerMinute, MinerRequestEntry, MinerStatus } from '../../../../native/contract'
+import { useEngine, useEngineEvent } from '../../engine/engine-context'
+import { useEngineQuery } from '../../engine/use-engine-query'
+import { PageHeader } from '../../ui/PageHeader'
+
+const FEED_SIZE = 50
+const STATE_COLOR: Record<MinerStatus['state'], string> = { stopped: 'gray', starting: 'blue', running: 'green', stopping: 'yellow', failed: 'red' }
+
+function shortKey(k: string | null): string {
+  return k ? `${k.slice(0, 6)}…${k.slice(-4)}` : '—'
+}
+
+function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: string; hotkey: string; network: string; port: number; externalIp?: string; serve: boolean }) => void }) {
+  const [wallet, setWallet] = useState('')
+  const [hotkey, setHotkey] = useState('default')
+  const [network, setNetwork] = useState('finney')
+  const [port, setPort] = useState<number>(8091)
+  const [externalIp, setExternalIp] = useState('')
+  const [serve, setServe] = useState(true)
+  return (
+    <Card withBorder>
+      <Stack gap="sm">
+        <Title order={4}>Start mining</Title>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <TextInput label="Wallet" value={wallet} onChange={(e) => setWallet(e.currentTarget.value)} required data-testid="miner-wallet" />
+          <TextInput label="Hotkey" value={hotkey} onChange={(e) => setHotkey(e.currentTarget.value)} />
+          <TextInput label="Network" value={network} onChange={(e) => setNetwork(e.currentTarget.value)} />
+          <NumberInput label="Axon port" value={port} min={1} max={65535} onChange={(v) => setPort(typeof v === 'number' ? v : 8091)} />
+          <TextInput label="Public IP" placeholder="detected automatically" value={externalIp} onChange={(e) => setExternalIp(e.currentTarget.value)} />
+          <Switch label="Publish the axon on chain" checked={serve} onChange={(e) => setServe(e.currentTarget.checked)} mt="lg" />
+        </SimpleGrid>
+        <Group>
+          <Button
+            leftSection={<IconPlayerPlay size={16} />}
+            disabled={!wallet.trim()}
+            loading={busy}
+            data-testid="miner-start"
+            onClick={() => onStart({ wallet: wallet.trim(), hotkey: hotkey.trim() || 'default', network: network.trim() || 'finney', port, externalIp: externalIp.trim() || undefined, serve })}
+          >
+            Start
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  )
+}
+
+function StatusCard({ s, onStop, onTest, busy }: { s: MinerStatus; onStop: () => void; onTest: () => void; busy: boolean }) {
+  const rows: Array<[string, string]> = [
+    ['Hotkey', s.hotkey ? `${s.hotkey}${s.uid !== null ? ` (uid ${s.uid})` : ' (not registered)'}` : '—'],
+    ['Network', s.network ? `${s.network}${s.netuid !== null ? ` · subnet ${s.netuid}` : ''}` : '—'],
+    ['Axon', s.listen ? `${s.externalIp ?? s.listen.host}:${s.listen.port}` : '—'],
+    ['On chain', s.served ? `${s.served.ip}:${s.served.port}` : 'not published'],
+    ['Reachable', s.reachability ? (s.reachability.reachable ? `yes (${Math.round(s.reachability.latencyMs)} ms)` : 'no') : 'checking…'],
+    ['Model', s.provider ?? '—'],
+    ['Requests', `${s.totals.requests} (${s.totals.errors} failed) · ${s.totals.texts} texts · ${s.load.inFlight} running, ${s.load.queued} waiting`],
+    ['Metrics', s.metricsUrl ?? 'off'],
+  ]
+  return (
+    <Card withBorder>
+      <Group justify="space-between" mb="xs">
+        <Group gap="xs">
+          <Title order={4}>Miner</Title>
+          <Badge color={STATE_COLOR[s.state]} data-testid="miner-state">
+            {s.state}
+          </Badge>
+        </Group>
+        <Group gap="xs">
+          <Button variant="default" leftSection={<IconWorldCheck size={16} />} onClick={onTest} disabled={s.state !== 'running'} loading={busy}>
+            Test reachability
+          </Button>
+          <Button color="red" variant="light" leftSection={<IconPlayerStop size={16} />} onClick={onStop} disabled={s.state !== 'running'} data-testid="miner-stop">
+            Stop
+          </Button>
+        </Group>
+      </Group>
+      <Table>
+        <Table.Tbody>
+          {rows.map(([k, v]) => (
+            <Table.Tr key={k}>
+              <Table.Td w={120}>
+                <Text size="sm" c="dimmed">
+                  {k}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" ff={k === 'Hotkey' ? 'monospace' : undefined}>
+                  {v}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
+  )
+}
+
+export function MinerPage() {
+  const engine = useEngine()
+  const initial = useEngineQuery('miner.status', {})
+  const initialFeed = useEngineQuery('miner.requests', { limit: FEED_SIZE })
+  const [status, setStatus] = useState<MinerStatus>()
+  const [feed, setFeed] = useState<MinerRequestEntry[]>()
+  const [minutes, setMinutes] = useState<MinerMinute[]>([])
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  useEngineEvent('miner.status', setStatus)
+  useEngineEvent('miner.request', (r) => setFeed((f) => [r, ...(f ?? initialFeed.data ?? [])].slice(0, FEED_SIZE)))
+
+  useEffect(() => {
+    let cancelled = false
+    const load = (): void => {
+      engine
+        .call('miner.metrics', { since: Date.now() - 60 * 60_000 })
+        .then((m) => !cancelled && setMinutes(m))
+        .catch(() => undefined)
+    }
+    load()
+    const t = setInterval(load, 15_000)
+    return () => {
+      cancelled = true
+      clearInterval(t)
+    }
+  }, [engine])
+
+  const s = status ?? initial.data
+  const rows = feed ?? initialFeed.data ?? []
+  const act = (p: Promise<unknown>): void => {
+    setBusy(true)
+    p.then(() => setError(undefined))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .finally(() => setBusy(false))
+  }
+  const chartData = minutes.map((m) => ({ time: new Date(m.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), requests: m.requests, errors: m.errors, p50: Math.round(m.p50Ms), p95: Math.round(m.p95Ms) }))
+
+  return (
+    <Stack>
+      <PageHeader title="Miner" description="Answer subnet 5 validators with text embeddings from your machine." />
+      {error && (
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} withCloseButton onClose={() => setError(undefined)} data-testid="miner-error">
+          {error}
+        </Alert>
+      )}
+      {s?.warnings.map((w) => (
+        <Alert key={w.code} color="yellow" icon={<IconAlertTriangle size={18} />} title={w.code === 'unreachable' ? 'Validators cannot reach your axon' : undefined}>
+          {w.message}
+          {w.code === 'unreachable' && s.reachability && (
+            <ul>
+              {s.reachability.advice.map((a) => (
+                <li key={a}>{a}</li>
+              ))}
+            </ul>
+          )}
+        </Alert>
+      ))}
+      {s && s.state !== 'running' && s.state !== 'stopping' && (
+        <StartForm busy={busy || s.state === 'starting'} onStart={(p) => act(engine.call('miner.start', p))} />
+      )}
+      {s && (s.state === 'running' || s.state === 'stopping') && (
+        <StatusCard s={s} busy={busy} onStop={() => act(engine.call('miner.stop', {}))} onTest={() => act(engine.call('miner.selfTest', {}))} />
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Text fw={500} mb="xs">
+            Requests per minute
+          </Text>
+          {chartData.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              No requests in the last hour.
+            </Text>
+          ) : (
+            <LineChart h={180} data={chartData} dataKey="time" series={[{ name: 'requests', color: 'blue.6' }, { name: 'errors', color: 'red.6' }]} />
+          )}
+        </Card>
+        <Card withBorder>
+          <Text fw={500} mb="xs">
+            Latency (ms)
+          </Text>
+          {chartData.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              No requests in the last hour.
+            </Text>
+          ) : (
+            <LineChart h={180} data={chartData} dataKey="time" unit=" ms" series={[{ name: 'p50', color: 'teal.6' }, { name: 'p95', color: 'orange.6' }]} />
+          )}
+        </Card>
+      </SimpleGrid>
+      <Card withBorder>
+        <Text fw={500} mb="xs">
+          Live requests
+        </Text>
+        {rows.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No requests yet. Validators query registered miners every few minutes.
+          </Text>
+        ) : (
+          <Table striped data-testid="miner-feed">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Caller</Table.Th>
+                <Table.Th>Texts</Table.Th>
+                <Table.Th>Latency</Table.Th>
+                <Table.Th>Status</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((r) => (
+                <Table.Tr key={`${r.id}-${r.time}`}>
+                  <Table.Td>{new Date(r.time).toLocaleTimeString()}</Table.Td>
+                  <Table.Td ff="monospace">
+                    {r.hotkey ? shortKey(r.hotkey) : r.ip}
+                    {r.uid !== null ? ` (uid ${r.uid})` : ''}
+                  </Table.Td>
+                  <Table.Td>{r.texts}</Table.Td>
+                  <Table.Td>{Math.round(r.latencyMs)} ms</Table.Td>
+                  <Table.Td>
+                    <Badge color={r.status === 200 ? 'green' : r.status === 403 || r.status === 401 ? 'orange' : 'red'} variant="light" title={r.message}>
+                      {r.status}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Card>
+    </Stack>
+  )
+}
