@@ -1,0 +1,94 @@
+/** One neuron of a subnet's metagraph, in the units the SDK shows (spec §6.6). */
+export interface NeuronRow {
+  readonly uid: number
+  readonly hotkey: string
+  readonly coldkey: string
+  /** Alpha stake in TAO-like units (rao / 1e9). */
+  readonly stake: number
+  readonly incentive: number
+  /** Alpha per epoch (rao / 1e9). */
+  readonly emission: number
+  readonly dividends: number
+  readonly consensus: number
+  readonly validatorTrust: number
+  readonly validatorPermit: boolean
+  readonly active: boolean
+  readonly axon: { readonly ip: string; readonly port: number; readonly ipType: number; readonly version: number; readonly serving: boolean }
+  readonly lastUpdate: number
+  readonly registrationBlock: number | null
+  /** True while the neuron is within ImmunityPeriod of its registration (null when unknown). */
+  readonly immune: boolean | null
+}
+
+export interface Metagraph {
+  readonly netuid: number
+  readonly block: number
+  readonly source: 'runtime-api' | 'storage'
+  readonly neurons: NeuronRow[]
+}
+
+export interface Hyperparameters {
+  readonly tempo: number
+  readonly weightsRateLimit: number
+  readonly weightsVersionKey: number
+  readonly commitRevealEnabled: boolean
+  readonly revealPeriodEpochs: number
+  readonly commitRevealVersion: number | null
+  readonly minAllowedWeights: number
+  readonly maxWeightsLimit: number
+  readonly maxAllowedUids: number
+  readonly maxAllowedValidators: number
+  readonly immunityPeriod: number
+  readonly activityCutoff: number
+  readonly kappa: number
+  readonly bondsMovingAverage: number
+  readonly servingRateLimit: number
+  readonly registrationAllowed: boolean
+  /** Registration price in rao. */
+  readonly burn: string
+  readonly minBurn: string
+  readonly maxBurn: string
+  readonly yuma3: boolean | null
+  readonly liquidAlpha: boolean | null
+}
+
+export interface SubnetSummary {
+  readonly netuid: number
+  readonly neurons: number
+  readonly maxNeurons: number
+  readonly tempo: number
+  /** Registration price in rao. */
+  readonly burn: string
+  readonly owner: string | null
+}
+
+export interface ChainInfo {
+  readonly network: string
+  readonly endpoint: string
+  readonly chain: string
+  readonly specVersion: number
+  readonly block: number
+  readonly finalized: number
+  readonly ss58Format: number
+  readonly tokenSymbol: string
+}
+
+export interface EpochTiming {
+  readonly netuid: number
+  readonly block: number
+  readonly tempo: number
+  readonly blocksUntilNextEpoch: number
+}
+
+export type TxStatus =
+  | { readonly stage: 'signing' }
+  | { readonly stage: 'submitted'; readonly hash: string }
+  | { readonly stage: 'ready' | 'future' }
+  | { readonly stage: 'inBlock' | 'finalized'; readonly blockHash: string }
+
+export interface TxResult {
+  readonly txHash: string
+  readonly blockHash: string
+  readonly blockNumber: number
+  readonly events: Array<{ section: string; method: string; data: unknown }>
+}

@@ -1,0 +1,6 @@
+export * from './codec'
+export * from './node'
+export * from './provider'
+export * from './runtime'
+export * from './state'
+export * from './ws-server'
