@@ -8,12 +8,10 @@ import { devnetCommand } from './commands/devnet'
 import { logsCommand } from './commands/logs'
 import { minerCommand } from './commands/miner'
 import { serveCommand } from './commands/serve'
-import { updateCommand } from './commands/update'
-import { validatorCommand } from './commands/validator'
 import { walletCommand } from './commands/wallet'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, chainCommand, devnetCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
