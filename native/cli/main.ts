@@ -8,10 +8,11 @@ import { devnetCommand } from './commands/devnet'
 import { logsCommand } from './commands/logs'
 import { minerCommand } from './commands/miner'
 import { serveCommand } from './commands/serve'
+import { updateCommand } from './commands/update'
 import { walletCommand } from './commands/wallet'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, chainCommand, devnetCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, updateCommand, chainCommand, devnetCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -5,6 +5,7 @@ import type { UpdateDriver } from './driver'
 import { SafetyGateRegistry } from './gate'
 import type { UpdateSafetyGate } from './gate'
 import { createMeteredProbe } from './metered'
+import { mirrorGateToFile } from './npm-update'
 import type { MeteredProbe } from './metered'
 import type { DesktopShell } from './remote'
 import { UpdateService } from './update-service'
@@ -57,6 +58,8 @@ export function createUpdaterDomain(options: UpdaterDomainOptions): UpdaterDomai
     startupDelayMs: options.startupDelayMs,
   })
   const subscription = service.onDidChange(options.onStatus)
+  // `taodesk update apply` (another process) reads the leases from here.
+  const gateMirror = mirrorGateToFile(options.home, gate)
 
   let openAtLogin: boolean | undefined
   const syncLoginItem = (wanted: boolean): void => {
@@ -80,6 +83,7 @@ export function createUpdaterDomain(options: UpdaterDomainOptions): UpdaterDomai
     },
     dispose() {
       subscription.dispose()
+      gateMirror.dispose()
       service.dispose()
     },
   }
