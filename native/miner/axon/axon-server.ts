@@ -494,7 +494,7 @@ export class AxonServer {
     if (!Array.isArray(rows) || rows.length !== count) {
       throw new AxonHttpError(500, `Embedding failed: the model returned ${Array.isArray(rows) ? rows.length : 'no'} rows for ${count} texts`)
     }
-    const parts: string[] = new Array<string>(count)
+    const out: number[][] = new Array<number[]>(count)
     for (let i = 0; i < count; i++) {
       const row = rows[i]!
       if (row.length !== dims) throw new AxonHttpError(500, `Embedding failed: the model returned ${row.length} dimensions, the validator asked for ${dims}`)
@@ -505,11 +505,13 @@ export class AxonServer {
         norm += v * v
       }
       const scale = normalized && norm > 0 ? 1 / Math.sqrt(norm) : 1
-      const out = new Array<number>(dims)
-      for (let j = 0; j < dims; j++) out[j] = Math.fround(row[j]! * scale)
-      parts[i] = `[${out.join(',')}]`
+      // Rounded to 1e-9, below float32 resolution for unit-vector components: 40% fewer bytes
+      // to send and for the validator to parse, and faster to print (bench/miner-load).
+      const v = new Array<number>(dims)
+      for (let j = 0; j < dims; j++) v[j] = Math.round(row[j]! * scale * 1e9) / 1e9
+      out[i] = v
     }
-    return `[${parts.join(',')}]`
+    return JSON.stringify(out)
   }
 
   /** A JSON replacer that writes bigint nonces back exactly (they exceed 2^53). */

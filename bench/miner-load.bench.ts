@@ -1,0 +1,131 @@
+/**
+ * Load on the miner's axon over loopback: 16 concurrent validator dendrites x 50 requests of 256
+ * SN5-like texts (spec issue 6). Real HTTP, real sr25519 signatures and verification, real
+ * nonce persistence in SQLite, real 1024-wide JSON responses. The model is replaced by an
+ * embedder with a fixed compute time (--infer-ms, default 50) so that the numbers isolate what
+ * the axon adds around inference.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Keyring } from '@polkadot/keyring'
+import { cryptoWaitReady } from '@polkadot/util-crypto'
+import type { AxonRequestRecord } from '../native/miner/axon/axon-server'
+import { AxonServer } from '../native/miner/axon/axon-server'
+import type { Embedder, NeuronView } from '../native/miner/ports'
+import { hashEmbedding } from '../native/miner/testing/hash-embedder'
+import { SpecDendrite } from '../native/miner/testing/spec-dendrite'
+import { MapMetagraph } from '../native/miner/testing/test-runtime'
+import { Store } from '../native/store'
+import type { BenchArgs } from './run'
+
+export const description = 'Miner axon under load: 16 callers x 50 requests x 256 texts on loopback (p50/p99, time outside inference)'
+
+function option(argv: readonly string[], name: string, fallback: number): number {
+  const i = argv.indexOf(name)
+  const v = i >= 0 ? Number(argv[i + 1]) : NaN
+  return Number.isFinite(v) ? v : fallback
+}
+
+function loadTexts(count: number): string[] {
+  const file = path.resolve(import.meta.dirname, '../../shared/data/manpages-corpus.jsonl')
+  const docs: Array<{ summary: string; text: string }> = fs.existsSync(file)
+    ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(0, count).map((l) => JSON.parse(l) as { summary: string; text: string })
+    : Array.from({ length: count }, (_, i) => ({ summary: `query ${i}`, text: `passage ${i} `.repeat(200) }))
+  const texts: string[] = []
+  for (const d of docs) {
+    texts.push(d.summary.replace(/\?/g, ''), d.text.slice(0, 8000))
+    if (texts.length >= count) break
+  }
+  while (texts.length < count) texts.push(`filler text ${texts.length}`)
+  return texts
+}
+
+function pct(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
+}
+
+export async function run(args: BenchArgs): Promise<void> {
+  await cryptoWaitReady()
+  const callers = args.quick ? 4 : option(args.argv, '--callers', 16)
+  const perCaller = args.quick ? 10 : option(args.argv, '--requests', 50)
+  const batch = option(args.argv, '--texts', 256)
+  const inferMs = option(args.argv, '--infer-ms', 50)
+  const texts = loadTexts(batch)
+  const dims = 1024
+  const rows = texts.map((t) => hashEmbedding(t, dims))
+  const embedder: Embedder = {
+    name: `bench:fixed-${inferMs}ms`,
+    embed: async (input, d) => {
+      if (inferMs > 0) await new Promise((r) => setTimeout(r, inferMs))
+      return input.map((_, i) => (d === dims ? rows[i % rows.length]! : hashEmbedding(input[i]!, d)))
+    },
+  }
+
+  const keyring = new Keyring({ type: 'sr25519' })
+  const miner = keyring.addFromUri('//BenchMiner')
+  const validators = Array.from({ length: callers }, (_, i) => keyring.addFromUri(`//BenchValidator${i}`))
+  const metagraph = new MapMetagraph(new Map<string, NeuronView>(validators.map((v, i) => [v.address, { uid: i, stake: 10_000 + i, validatorPermit: true }])))
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-bench-'))
+  const store = Store.open(path.join(home, 'taodesk.sqlite'))
+  const records: AxonRequestRecord[] = []
+  const axon = new AxonServer({
+    signer: { ss58: miner.address, sign: (m) => miner.sign(m) },
+    metagraph,
+    embedder,
+    nonces: store.axonNonces,
+    host: '127.0.0.1',
+    port: 0,
+    limits: { maxConcurrent: callers, maxQueued: callers * 2 },
+    onRequest: (r) => records.push(r),
+  })
+  const port = await axon.listen()
+  const target = { ip: '127.0.0.1', port, hotkey: miner.address }
+  const bodyBytes = Buffer.byteLength(JSON.stringify(texts))
+  process.stdout.write(`${callers} callers x ${perCaller} requests x ${batch} texts (${(bodyBytes / 1e6).toFixed(2)} MB of text per request), ${dims} dims, simulated inference ${inferMs} ms\n`)
+
+  const clientLatency: number[] = []
+  let failures = 0
+  const statusCounts = new Map<number, number>()
+  const t0 = performance.now()
+  await Promise.all(
+    validators.map(async (pair) => {
+      const d = new SpecDendrite({ pair })
+      try {
+        for (let i = 0; i < perCaller; i++) {
+          const start = performance.now()
+          const res = await d.embed(target, texts)
+          clientLatency.push(performance.now() - start)
+          statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1)
+          const results = (res.json as { results?: unknown[] } | undefined)?.results
+          if (res.status !== 200 || !Array.isArray(results) || results.length !== batch) failures++
+        }
+      } finally {
+        d.close()
+      }
+    }),
+  )
+  const wall = (performance.now() - t0) / 1000
+  await axon.close()
+  store.close()
+  fs.rmSync(home, { recursive: true, force: true })
+
+  const sorted = [...clientLatency].sort((a, b) => a - b)
+  const server = records.filter((r) => r.route === 'TextEmbeddingSynapse')
+  const serverLatency = server.reduce((a, r) => a + r.latencyMs, 0)
+  const inference = server.reduce((a, r) => a + r.inferenceMs, 0)
+  const queue = server.reduce((a, r) => a + r.queueMs, 0)
+  const overheadPerReq = server.map((r) => r.latencyMs - r.inferenceMs - r.queueMs).sort((a, b) => a - b)
+  const total = clientLatency.length
+  process.stdout.write(
+    [
+      `requests: ${total}, errors: ${failures}, statuses: ${[...statusCounts].map(([s, n]) => `${s}x${n}`).join(' ')}`,
+      `throughput: ${(total / wall).toFixed(1)} req/s, ${((total * batch) / wall).toFixed(0)} texts/s, wall ${wall.toFixed(1)} s`,
+      `client latency: p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`,
+      `axon overhead per request (server time minus inference minus queue): p50 ${pct(overheadPerReq, 0.5).toFixed(1)} ms, p99 ${pct(overheadPerReq, 0.99).toFixed(1)} ms`,
+      `share of server time outside inference: ${((1 - inference / serverLatency) * 100).toFixed(1)}% (queue ${((queue / serverLatency) * 100).toFixed(1)}%)`,
+      `share of client-observed time outside inference: ${((1 - inference / clientLatency.reduce((a, b) => a + b, 0)) * 100).toFixed(1)}%`,
+    ].join('\n') + '\n',
+  )
+  if (failures > 0) process.exitCode = 1
+}
