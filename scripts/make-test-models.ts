@@ -17,7 +17,7 @@ import { buildBert, buildStaticEmbedding } from './onnx/bert'
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared')
 export const DEFAULT_CACHE = path.join(REPO_ROOT, '.cache', 'models')
-const GENERATOR_VERSION = 1
+const GENERATOR_VERSION = 2
 const SEED = 20240805
 
 export type TestModelName = 'tiny' | 'minilm-l6' | 'bge-base' | 'bge-large' | 'lexical'
@@ -83,6 +83,9 @@ export function ensureTestModel(name: TestModelName, cacheDir = DEFAULT_CACHE): 
         ? { architectures: ['BertModel'], model_type: 'bert', hidden_size: spec.shape.hidden, num_hidden_layers: spec.shape.layers, num_attention_heads: spec.shape.heads, intermediate_size: spec.shape.ffn, vocab_size: spec.shape.vocab, max_position_embeddings: spec.shape.maxPositions, taodesk_test_model: `random weights, seed ${SEED}` }
         : { model_type: 'static-embedding', hidden_size: spec.dim, vocab_size: VOCAB, max_position_embeddings: 512, taodesk_test_model: 'IDF-weighted random token vectors from the man-pages corpus' }
     fs.writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+    // transformers.js (the benchmark's comparison) reads the tokenizer class and limits from here.
+    const tokenizerConfig = { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' }
+    fs.writeFileSync(path.join(tmp, 'tokenizer_config.json'), `${JSON.stringify(tokenizerConfig, null, 2)}\n`)
     try {
       fs.renameSync(tmp, dir)
     } catch (error) {

@@ -5,6 +5,7 @@ import type { Disposable } from '../base/emitter'
 import { logsEvents, logsMethods } from './logs'
 import { metricsMethods } from './metrics'
 import { minerEvents, minerMethods } from './miner'
+import { modelsEvents, modelsMethods } from './models'
 import { settingsEvents, settingsMethods } from './settings'
 import { walletEvents, walletMethods } from './wallet'
 import { updatesEvents, updatesMethods } from './updates'
@@ -16,6 +17,7 @@ export * from './errors'
 export * from './logs'
 export * from './metrics'
 export * from './miner'
+export * from './models'
 export * from './settings'
 export * from './wallet'
 export * from './updates'
@@ -32,6 +34,7 @@ export const methods = {
   ...settingsMethods,
   ...metricsMethods,
   ...minerMethods,
+  ...modelsMethods,
   ...walletMethods,
   ...updatesMethods,
   ...validatorMethods,
@@ -42,6 +45,7 @@ export const events = {
   ...logsEvents,
   ...settingsEvents,
   ...minerEvents,
+  ...modelsEvents,
   ...walletEvents,
   ...updatesEvents,
   ...validatorEvents,

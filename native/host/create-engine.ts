@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { CallContext, EngineHealth, Handlers, LogEntry, LogFields, LogLevel } from '../contract'
+import { EmbeddingService } from '../embedding/service'
 import { createLogger, createLogsHandlers } from '../logging'
 import type { Logger } from '../logging'
 import { createMetricsHandlers } from '../metrics'
@@ -40,6 +41,8 @@ export interface Engine {
   readonly log: Logger
   /** Services take a lease here while a restart would hurt (serving a request, inside a validator round). */
   readonly safetyGate: UpdateSafetyGate
+  /** Models on disk and the loaded embedding model (the miner embeds through it). */
+  readonly embedding: EmbeddingService
   /** A typed client over the in-process transport (tests, CLI commands). */
   connectInproc(peer?: string): RpcClient
   dispose(): Promise<void>
@@ -83,6 +86,14 @@ export function createEngine(options: EngineOptions): Engine {
     onStatus: (status) => bus.fire('updates.status', status),
     driver: options.updateDriver,
     shell: options.desktopShell,
+  })
+
+  const embedding = new EmbeddingService({
+    home: options.home,
+    log: log.child('models'),
+    fire: (name, payload) => bus.fire(name, payload),
+    hubEndpoint: process.env.HF_ENDPOINT?.trim() || undefined,
+    hubToken: process.env.HF_TOKEN?.trim() || undefined,
   })
 
   const wallet = new WalletService({ store, log: log.child('wallet'), fire: (name, payload) => bus.fire(name, payload) })
@@ -133,6 +144,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...miner.handlers(),
     ...updater.handlers,
     ...validator.handlers,
+    ...embedding.handlers(),
   }
 
   const server: RpcServer = new RpcServer({
@@ -156,6 +168,8 @@ export function createEngine(options: EngineOptions): Engine {
   }, options.healthIntervalMs ?? 5000)
   healthTimer.unref()
 
+  embedding.restoreActive()
+
   log.info('Engine started', { version: options.version, home: options.home, headless: options.headless, pid: process.pid })
 
   return {
@@ -165,6 +179,7 @@ export function createEngine(options: EngineOptions): Engine {
     server,
     log,
     safetyGate: updater.gate,
+    embedding,
     connectInproc(peer = 'inproc') {
       const [engineEnd, clientEnd] = createInprocPair()
       server.connect(engineEnd, { transport: 'inproc', peer })
@@ -176,6 +191,7 @@ export function createEngine(options: EngineOptions): Engine {
       eventLoop.disable()
       await miner.dispose()
       await validator.service.dispose()
+      await embedding.dispose()
       wallet.dispose()
       updater.dispose()
       log.info('Engine stopped')
