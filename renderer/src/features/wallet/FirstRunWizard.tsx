@@ -1,0 +1,155 @@
+import { Alert, Button, Code, Group, PasswordInput, Progress, SegmentedControl, SimpleGrid, Stack, Stepper, Text, TextInput } from '@mantine/core'
+import { useState } from 'react'
+import { passwordStrength } from '../../../../native/contract'
+import type { RevealedMnemonic } from '../../../../native/contract'
+import { useEngine } from '../../engine/engine-context'
+
+/**
+ * First run: create a wallet (password by btcli's rule, phrase shown once, then a check of a few
+ * words) or point TaoDesk at an existing btcli wallets folder. The phrase reaches this screen
+ * only through wallet.revealMnemonic (single-use token) and is dropped once checked.
+ */
+export function FirstRunWizard({ directory, onDone }: { directory: string; onDone: () => void }) {
+  const engine = useEngine()
+  const [mode, setMode] = useState<'create' | 'import'>('create')
+  const [step, setStep] = useState(0)
+  const [name, setName] = useState('default')
+  const [hotkey, setHotkey] = useState('default')
+  const [words, setWords] = useState<'12' | '24'>('12')
+  const [password, setPassword] = useState('')
+  const [again, setAgain] = useState('')
+  const [folder, setFolder] = useState(directory)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string>()
+  const [token, setToken] = useState<string>()
+  const [revealed, setRevealed] = useState<RevealedMnemonic>()
+  const [answers, setAnswers] = useState<Record<string, string>>({})
+  const strength = passwordStrength(password.trim())
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await fn()
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const create = () =>
+    run(async () => {
+      const created = await engine.call('wallet.create', { name, hotkey, words: Number(words) as 12 | 24, password })
+      setPassword('')
+      setAgain('')
+      setToken(created.revealToken)
+      setRevealed(await engine.call('wallet.revealMnemonic', { token: created.revealToken }))
+      setStep(1)
+    })
+
+  const check = () =>
+    run(async () => {
+      if (!token || !revealed) return
+      const result = await engine.call('wallet.confirmBackup', {
+        token,
+        answers: revealed.checks.map((c) => ({ ...c, word: answers[`${c.role}-${c.position}`] ?? '' })),
+      })
+      if (!result.confirmed) {
+        setError(`Word${result.wrong.length > 1 ? 's' : ''} ${result.wrong.map((w) => `#${w.position} of the ${w.role}`).join(', ')} do not match. Look at what you wrote down.`)
+        return
+      }
+      setRevealed(undefined)
+      onDone()
+    })
+
+  if (mode === 'import') {
+    return (
+      <Stack data-testid="wallet-wizard">
+        <SegmentedControl value={mode} onChange={(v) => setMode(v as 'create')} data={[{ value: 'create', label: 'Create a wallet' }, { value: 'import', label: 'Use btcli wallets' }]} />
+        <Text size="sm">TaoDesk reads btcli's files directly. Point it at your wallets folder (btcli's default is ~/.bittensor/wallets).</Text>
+        <TextInput label="Wallets folder" value={folder} onChange={(e) => setFolder(e.currentTarget.value)} data-testid="wallet-folder" />
+        {error && <Alert color="red">{error}</Alert>}
+        <Group>
+          <Button loading={busy} onClick={() => void run(async () => { await engine.call('wallet.setDirectory', { path: folder }); onDone() })}>
+            Use this folder
+          </Button>
+        </Group>
+      </Stack>
+    )
+  }
+
+  return (
+    <Stack data-testid="wallet-wizard">
+      <SegmentedControl value={mode} onChange={(v) => setMode(v as 'import')} data={[{ value: 'create', label: 'Create a wallet' }, { value: 'import', label: 'Use btcli wallets' }]} disabled={step > 0} />
+      <Stepper active={step} size="sm">
+        <Stepper.Step label="Keys and password">
+          <Stack mt="sm">
+            <Group grow>
+              <TextInput label="Wallet name" value={name} onChange={(e) => setName(e.currentTarget.value)} data-testid="wallet-name" />
+              <TextInput label="Hotkey name" value={hotkey} onChange={(e) => setHotkey(e.currentTarget.value)} />
+            </Group>
+            <SegmentedControl value={words} onChange={(v) => setWords(v as '12')} data={[{ value: '12', label: '12 words' }, { value: '24', label: '24 words' }]} />
+            <PasswordInput label="Coldkey password" description="At least 6 characters; btcli's strength score must be 20 or more." value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="wallet-password" />
+            <Progress value={strength.score} color={strength.ok ? (strength.score >= 60 ? 'teal' : 'yellow') : 'red'} aria-label="Password strength" />
+            {password && !strength.ok && <Text size="xs" c="red">{strength.problems.join(' ')}</Text>}
+            <PasswordInput label="Type it again" value={again} onChange={(e) => setAgain(e.currentTarget.value)} error={again && again !== password ? 'The passwords differ' : undefined} data-testid="wallet-password-again" />
+            <Text size="xs" c="dimmed">
+              Files are written in btcli's format to <Code>{directory}/{name || '…'}</Code> (coldkey encrypted, hotkey as btcli leaves it). Creating takes a few seconds: the password is hashed with Argon2i (512 MiB).
+            </Text>
+            {error && <Alert color="red">{error}</Alert>}
+            <Group>
+              <Button loading={busy} disabled={!strength.ok || password !== again || !name} onClick={() => void create()} data-testid="wallet-create">
+                Create wallet
+              </Button>
+            </Group>
+          </Stack>
+        </Stepper.Step>
+        <Stepper.Step label="Write down the phrases">
+          {revealed && (
+            <Stack mt="sm">
+              <Alert color="yellow" title="Shown once">
+                Write these words on paper, in order. Anyone who has the coldkey phrase controls your TAO; TaoDesk cannot show it again.
+              </Alert>
+              {revealed.phrases.map((p) => (
+                <Stack key={p.role} gap={4}>
+                  <Text fw={600} size="sm">{p.role === 'coldkey' ? `Coldkey "${p.name}"` : `Hotkey "${p.name}"`}</Text>
+                  <SimpleGrid cols={{ base: 3, sm: 4 }} spacing={4} data-testid={`phrase-${p.role}`}>
+                    {p.words.map((w, i) => (
+                      <Code key={i}>{`${i + 1}. ${w}`}</Code>
+                    ))}
+                  </SimpleGrid>
+                </Stack>
+              ))}
+              <Group>
+                <Button onClick={() => setStep(2)} data-testid="wallet-written">I wrote them down</Button>
+              </Group>
+            </Stack>
+          )}
+        </Stepper.Step>
+        <Stepper.Step label="Check">
+          {revealed && (
+            <Stack mt="sm">
+              <Text size="sm">Type these words from what you wrote down.</Text>
+              {revealed.checks.map((c) => (
+                <TextInput
+                  key={`${c.role}-${c.position}`}
+                  label={`${c.role === 'coldkey' ? 'Coldkey' : 'Hotkey'} word #${c.position}`}
+                  value={answers[`${c.role}-${c.position}`] ?? ''}
+                  onChange={(e) => setAnswers({ ...answers, [`${c.role}-${c.position}`]: e.currentTarget.value })}
+                  data-testid={`check-${c.role}-${c.position}`}
+                  autoComplete="off"
+                />
+              ))}
+              {error && <Alert color="red">{error}</Alert>}
+              <Group>
+                <Button variant="default" onClick={() => setStep(1)}>Back to the words</Button>
+                <Button loading={busy} onClick={() => void check()} data-testid="wallet-check">Check and finish</Button>
+              </Group>
+            </Stack>
+          )}
+        </Stepper.Step>
+      </Stepper>
+    </Stack>
+  )
+}
