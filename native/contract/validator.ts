@@ -32,7 +32,20 @@ export const ValidatorConfig = z.object({
 })
 export type ValidatorConfig = z.infer<typeof ValidatorConfig>
 
-export const ValidatorConfigPatch = ValidatorConfig.partial()
+type OptionalShape<S extends z.ZodRawShape> = { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? z.ZodOptional<T> : z.ZodOptional<S[K]> }
+
+/** Every field optional and WITHOUT its default (zod's partial() keeps defaults, which would reset unsent fields). */
+function optionalWithoutDefaults<S extends z.ZodRawShape>(shape: S): OptionalShape<S> {
+  const out: Record<string, z.ZodType> = {}
+  for (const [key, schema] of Object.entries(shape)) {
+    const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
+    out[key] = inner.optional()
+  }
+  return out as OptionalShape<S>
+}
+
+export const ValidatorConfigPatch = z
+  .object(optionalWithoutDefaults(ValidatorConfig.shape))
   .extend({
     /** Write-only secrets: never returned. Empty string clears. */
     llmApiKey: z.string().max(512).optional(),

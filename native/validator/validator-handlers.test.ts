@@ -21,3 +21,19 @@ describe('validator over the engine contract', () => {
     }
   })
 })
+
+describe('validator config patches', () => {
+  it('change only the fields sent (no defaults sneak in)', async () => {
+    const { ValidatorConfigPatch } = await import('../contract')
+    expect(ValidatorConfigPatch.parse({ sampleSize: 3 })).toEqual({ sampleSize: 3 })
+    const h = await inprocHarness()
+    try {
+      const { client } = await h.connect()
+      await client.call('validator.config.update', { metagraph: 'file', targetsFile: '/x.json' })
+      const after = await client.call('validator.config.update', { sampleSize: 7 })
+      expect(after).toMatchObject({ metagraph: 'file', targetsFile: '/x.json', sampleSize: 7 })
+    } finally {
+      await h.close()
+    }
+  })
+})
