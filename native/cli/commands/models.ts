@@ -1,0 +1,172 @@
+import { ProviderPreference } from '../../contract'
+import type { DownloadProgress, EventName, EventPayload } from '../../contract'
+import { EmbeddingService } from '../../embedding/service'
+import { formatBytes } from '../../embedding/models/model-manager'
+import { resolveHome } from '../../host'
+import { createLogger } from '../../logging'
+import type { Command, CommandIo } from '../command'
+import { UsageError, parseIntOption, writeJson } from '../command'
+
+const SUBCOMMANDS = ['list', 'download', 'import', 'verify', 'use', 'embed', 'bench', 'remove'] as const
+
+export const modelsCommand: Command = {
+  name: 'models',
+  summary: 'Embedding models: catalog, download, import, verify, choose, try and benchmark.',
+  usage: `taodesk models <list|download|import|verify|use|embed|bench|remove> [options]
+
+  list                      the catalog and installed models
+  download ID               download (or resume) a catalog model from the Hugging Face hub, verified
+                            against the hub's hashes; Ctrl+C stops and keeps the partial file
+  import FOLDER [--name N]  import a local folder (an .onnx file + tokenizer.json or vocab.txt)
+  verify ID                 re-check every file against its hashes (exit code 1 if damaged)
+  use ID [--provider P]     verify, load (to prove it runs) and make it the active model;
+                            P: auto (default), cpu, cuda, dml, coreml, webgpu
+  embed TEXT [TEXT2]        embed with the active model; with two texts, print their cosine similarity
+  bench [--texts N]         time N SN5-like texts (default 64) and estimate a 512-text validator request
+  remove ID                 delete an installed model
+
+  --dimensions N            (embed) output width, e.g. 1024 as validators ask (zero-padded if smaller)
+  --json                    machine-readable output
+
+  Environment: HF_ENDPOINT (hub mirror), HF_TOKEN (gated models), TAODESK_HOME (data folder).`,
+  options: {
+    json: { type: 'boolean' },
+    name: { type: 'string' },
+    provider: { type: 'string' },
+    dimensions: { type: 'string' },
+    texts: { type: 'string' },
+  },
+  async run(values, positionals, io) {
+    const [sub, ...args] = positionals
+    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`choose one of: ${SUBCOMMANDS.join(', ')}`)
+    const json = values.json === true
+    const progress: ((p: DownloadProgress) => void)[] = []
+    const service = new EmbeddingService({
+      home: resolveHome(io.env),
+      log: createLogger(() => undefined, 'models'),
+      fire: <E extends EventName>(name: E, payload: EventPayload<E>) => {
+        if (name === 'models.downloadProgress') for (const p of progress) p(payload as DownloadProgress)
+      },
+      hubEndpoint: io.env.HF_ENDPOINT?.trim() || undefined,
+      hubToken: io.env.HF_TOKEN?.trim() || undefined,
+    })
+    const needId = (): string => {
+      if (!args[0]) throw new UsageError(`taodesk models ${sub} needs a model id (see taodesk models list)`)
+      return args[0]
+    }
+    const loadActive = async (): Promise<void> => {
+      const id = service.models.active()
+      if (!id) throw new Error('No active model. Choose one with `taodesk models use ID`.')
+      const status = await service.use(id)
+      if (!json) io.stderr.write(`Loaded ${id} on ${status.provider} (${status.dimension} dimensions, ${status.threads} threads)\n`)
+    }
+    try {
+      switch (sub) {
+        case 'list':
+          return list(service, json, io)
+        case 'download': {
+          const id = needId()
+          const controller = new AbortController()
+          void io.interrupted.then(() => controller.abort())
+          let last = 0
+          progress.push((p) => {
+            if (json || Date.now() - last < 500) return
+            last = Date.now()
+            const pct = p.totalBytes > 0 ? ((p.receivedBytes / p.totalBytes) * 100).toFixed(1) : '?'
+            io.stderr.write(`${p.phase} ${p.file ?? ''} ${formatBytes(p.receivedBytes)} / ${formatBytes(p.totalBytes)} (${pct}%)\n`)
+          })
+          const manifest = await service.download(id, controller.signal)
+          if (json) writeJson(io, manifest)
+          else io.stdout.write(`${id}: downloaded and verified (${manifest.files.length} files). Make it active with: taodesk models use ${id}\n`)
+          return 0
+        }
+        case 'import': {
+          if (!args[0]) throw new UsageError('taodesk models import needs a folder')
+          const row = await service.importFolder(args[0], typeof values.name === 'string' ? values.name : undefined)
+          if (json) writeJson(io, row)
+          else io.stdout.write(`Imported ${row.id} (${row.pooling} pooling, max ${row.maxLength} tokens). Make it active with: taodesk models use ${row.id}\n`)
+          return 0
+        }
+        case 'verify': {
+          const r = await service.verify(needId())
+          if (json) writeJson(io, r)
+          else io.stdout.write(r.ok ? `${r.id}: every file matches its hash.\n` : `${r.id}: damaged.\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`)
+          return r.ok ? 0 : 1
+        }
+        case 'use': {
+          const provider = values.provider === undefined ? undefined : ProviderPreference.safeParse(values.provider)
+          if (provider && !provider.success) throw new UsageError(`--provider must be one of ${ProviderPreference.options.join(', ')}`)
+          const status = await service.use(needId(), provider?.data)
+          if (json) writeJson(io, status)
+          else {
+            io.stdout.write(`${status.modelId} is active: ${status.provider} execution provider, ${status.dimension} dimensions, ${status.threads} threads.\n`)
+            for (const a of status.attempts) if (!a.used) io.stdout.write(`  ${a.label}: ${a.reason}\n`)
+          }
+          return 0
+        }
+        case 'embed': {
+          if (args.length < 1 || args.length > 2) throw new UsageError('taodesk models embed needs one or two texts')
+          const dimensions = parseIntOption(values.dimensions, 'dimensions', 1, 8192)
+          await loadActive()
+          const t0 = performance.now()
+          const r = await service.embed(args, { dimensions })
+          const ms = performance.now() - t0
+          if (args.length === 2) {
+            const s = await service.similarity(args[0]!, args[1]!)
+            if (json) writeJson(io, { cosine: s.cosine, dimension: r.dimension, tokens: r.tokens })
+            else io.stdout.write(`cosine similarity ${s.cosine.toFixed(4)} (${r.dimension} dimensions, ${r.tokens} tokens, ${ms.toFixed(0)} ms)\n`)
+          } else if (json) writeJson(io, { vector: Array.from(r.vectors[0]!), dimension: r.dimension, tokens: r.tokens, truncated: r.truncated })
+          else {
+            const v = r.vectors[0]!
+            io.stdout.write(`${r.dimension} dimensions, norm ${Math.hypot(...v).toFixed(4)}, ${r.tokens} tokens${r.truncated ? ' (truncated)' : ''}, ${ms.toFixed(0)} ms\n[${Array.from(v.slice(0, 8), (x) => x.toFixed(4)).join(', ')}, …]\n`)
+          }
+          return 0
+        }
+        case 'bench': {
+          const texts = parseIntOption(values.texts, 'texts', 8, 512) ?? 64
+          await loadActive()
+          const b = await service.bench(texts)
+          if (json) writeJson(io, b)
+          else
+            io.stdout.write(
+              `${b.modelId} on ${b.provider}: ${b.textsPerSecond.toFixed(1)} texts/s, ${b.tokensPerSecond.toFixed(0)} tokens/s (${b.texts} texts, ${b.tokens} tokens in ${b.seconds.toFixed(2)} s)\n` +
+                `512-text validator request: about ${b.estimate512Seconds.toFixed(1)} s of ${b.timeoutSeconds} s -> ${b.verdict}\n${b.advice}\n`,
+            )
+          return b.verdict === 'too-slow' ? 1 : 0
+        }
+        case 'remove': {
+          const removed = await service.remove(needId())
+          if (json) writeJson(io, { removed })
+          else io.stdout.write(removed ? `Removed ${args[0]}.\n` : `${args[0]} was not installed.\n`)
+          return 0
+        }
+      }
+      return 2
+    } finally {
+      await service.dispose()
+    }
+  },
+}
+
+function list(service: EmbeddingService, json: boolean, io: CommandIo): number {
+  const { models, active } = service.list()
+  if (json) {
+    writeJson(io, { models, active })
+    return 0
+  }
+  const rows = models.map((m) => [
+    m.active ? `* ${m.id}` : `  ${m.id}`,
+    String(m.dimension ?? '?'),
+    m.pooling,
+    String(m.maxLength),
+    formatBytes(m.sizeBytes),
+    m.license ?? '-',
+    m.installed ? 'installed' : m.partialBytes > 0 ? `partial ${formatBytes(m.partialBytes)}` : '',
+  ])
+  const header = ['  model', 'dim', 'pool', 'max', 'size', 'license', 'status']
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  io.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`)
+  io.stdout.write(active ? `\nActive: ${active}\n` : '\nNo active model: download one, then `taodesk models use ID`.\n')
+  return 0
+}
