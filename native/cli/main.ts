@@ -8,14 +8,13 @@ import { devnetCommand } from './commands/devnet'
 import { logsCommand } from './commands/logs'
 import { minerCommand } from './commands/miner'
 import { modelsCommand } from './commands/models'
-import { modelsCommand } from './commands/models'
 import { serveCommand } from './commands/serve'
 import { updateCommand } from './commands/update'
 import { validatorCommand } from './commands/validator'
 import { walletCommand } from './commands/wallet'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, modelsCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
