@@ -220,6 +220,7 @@ export class ChainClient {
     if (this.conn.refs > 0) return
     this.conn.closed = true
     for (const t of this.conn.timers) clearInterval(t)
+    for (const k of [...ChainClient.nextNonce.keys()]) if (k.startsWith(`${this.endpoint}:`)) ChainClient.nextNonce.delete(k)
     connections.delete(this.endpoint)
     await this.conn.api.disconnect().catch(() => undefined)
   }

@@ -406,6 +406,8 @@ export class DevnetNode {
 
   static readonly SUBSCRIPTIONS: Record<string, { kind: Subscription['kind']; notification: string; unsubscribe: string }> = {
     chain_subscribeNewHeads: { kind: 'newHead', notification: 'chain_newHead', unsubscribe: 'chain_unsubscribeNewHeads' },
+    chain_subscribeNewHead: { kind: 'newHead', notification: 'chain_newHead', unsubscribe: 'chain_unsubscribeNewHead' },
+    subscribe_newHead: { kind: 'newHead', notification: 'chain_newHead', unsubscribe: 'unsubscribe_newHead' },
     chain_subscribeAllHeads: { kind: 'newHead', notification: 'chain_allHead', unsubscribe: 'chain_unsubscribeAllHeads' },
     chain_subscribeFinalizedHeads: { kind: 'finalizedHead', notification: 'chain_finalizedHead', unsubscribe: 'chain_unsubscribeFinalizedHeads' },
     state_subscribeStorage: { kind: 'storage', notification: 'state_storage', unsubscribe: 'state_unsubscribeStorage' },
