@@ -38,7 +38,7 @@ type OptionalShape<S extends z.ZodRawShape> = { [K in keyof S]: S[K] extends z.Z
 function optionalWithoutDefaults<S extends z.ZodRawShape>(shape: S): OptionalShape<S> {
   const out: Record<string, z.ZodType> = {}
   for (const [key, schema] of Object.entries(shape)) {
-    const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema
+    const inner = (schema instanceof z.ZodDefault ? schema.unwrap() : schema) as unknown as z.ZodType
     out[key] = inner.optional()
   }
   return out as OptionalShape<S>
