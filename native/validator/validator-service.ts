@@ -254,7 +254,8 @@ export class ValidatorService {
   leaderboard(window: number): LeaderboardEntry[] {
     const rows = this.o.tables.leaderboard(window)
     const mg = this.lastMetagraph
-    const weights = mg ? this.currentWeights(mg).normalized : []
+    // Before the first round of this session, weights come from the saved moving averages.
+    const weights = mg ? this.currentWeights(mg).normalized : this.book.size > 0 ? weightsForChain(this.book.scores(), { n: this.book.size, minAllowedWeights: 1, maxWeightLimit: 1 }).normalized : []
     return rows.map((r) => ({ ...r, weight: weights[r.uid] ?? 0, consensus: mg && mg.consensus.length > r.uid ? mg.consensus[r.uid] : null }))
   }
 

@@ -32,7 +32,7 @@ const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; width: number; title
   { key: 'availability', label: 'Avail.', width: 70, title: 'Share of queries answered with a valid embedding' },
   { key: 'weight', label: 'Weight', width: 80, title: 'Our current normalized weight' },
   { key: 'consensus', label: 'Consensus', width: 90, title: "The chain's consensus for this uid" },
-  { key: 'lastSeen', label: 'Last seen', width: 150, title: 'Last successful answer' },
+  { key: 'lastSeen', label: 'Last seen', width: 190, title: 'Last successful answer' },
 ]
 
 const fmt = (x: number | null, digits = 3): string => (x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits))
@@ -293,8 +293,8 @@ export function ValidatorPage() {
             <Table.Tbody>
               {(rounds.data ?? []).map((r) => (
                 <Table.Tr key={r.id}>
-                  <Table.Td>#{r.id}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>#{r.id}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Badge size="xs" color={r.status === 'done' ? 'green' : r.status === 'failed' ? 'red' : 'blue'}>
                       {r.status}
                     </Badge>
@@ -318,7 +318,7 @@ export function ValidatorPage() {
               {(weights.data ?? []).map((w) => (
                 <Table.Tr key={w.id}>
                   <Table.Td>{new Date(w.time).toLocaleString()}</Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Badge size="xs" color={w.status === 'ok' ? 'green' : w.status === 'failed' ? 'red' : 'gray'}>
                       {w.kind}
                     </Badge>
