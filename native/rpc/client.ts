@@ -39,7 +39,7 @@ export class RpcClient implements EngineApi, Disposable {
 
   call<M extends MethodName>(
     method: M,
-    ...args: Partial<ParamsIn<M>> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]
+    ...args: Record<never, never> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]
   ): Promise<ResultOf<M>> {
     const params: unknown = args[0] ?? {}
     const spec = methods[method]

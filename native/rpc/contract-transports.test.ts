@@ -94,7 +94,7 @@ describe.each(transports)('contract over %s', (kind, make) => {
 
   it('fails fast on the client side, naming the field, before anything is sent', async () => {
     const { client } = await harness.connect()
-    // @ts-expect-error: deliberately wrong type
+    // Type-correct but out of range: only the schema catches it.
     const error = await client.call('logs.query', { limit: -1 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(EngineError)
     expect((error as EngineError).code).toBe('INVALID_PARAMS')

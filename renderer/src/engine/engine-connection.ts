@@ -43,7 +43,7 @@ export class EngineConnection implements EngineApi {
 
   call<M extends MethodName>(
     method: M,
-    ...args: Partial<ParamsIn<M>> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]
+    ...args: Record<never, never> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]
   ): Promise<ResultOf<M>> {
     if (!this.client) return Promise.reject(new EngineError('DISCONNECTED', 'Not connected to the engine yet; try again in a moment.'))
     return this.client.call(method, ...args)
