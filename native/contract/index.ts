@@ -1,6 +1,5 @@
 import type { z } from 'zod'
 import { appEvents, appMethods } from './app'
-import { chainEvents, chainMethods } from './chain'
 import type { TransportKind } from './app'
 import type { Disposable } from '../base/emitter'
 import { logsEvents, logsMethods } from './logs'
@@ -13,7 +12,6 @@ import { updatesEvents, updatesMethods } from './updates'
 import { validatorEvents, validatorMethods } from './validator'
 
 export * from './app'
-export * from './chain'
 export * from './define'
 export * from './errors'
 export * from './logs'
@@ -32,7 +30,6 @@ export * from './validator'
  */
 export const methods = {
   ...appMethods,
-  ...chainMethods,
   ...logsMethods,
   ...settingsMethods,
   ...metricsMethods,
@@ -45,7 +42,6 @@ export const methods = {
 
 export const events = {
   ...appEvents,
-  ...chainEvents,
   ...logsEvents,
   ...settingsEvents,
   ...minerEvents,
