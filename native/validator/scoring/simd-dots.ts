@@ -1,7 +1,7 @@
 /**
  * The similarity matrix S = Q·Aᵀ (P×P dot products of D-wide rows) is the whole cost of scoring:
  * 256×256×1024 multiply-adds per answer. Plain JS manages ~0.6 GMAC/s; this tiny WebAssembly
- * SIMD kernel (f32x4, two accumulators) is several times faster. The module is assembled here,
+ * SIMD kernel (f32x4, 2×2 register blocking) is several times faster. The module is assembled here,
  * byte by byte, so there is no build step and no binary blob in the repo. If the runtime lacks
  * WebAssembly SIMD, a register-blocked JS kernel gives the same results.
  *
@@ -62,57 +62,54 @@ const v128zero = [SIMD, 0x0c, ...new Array<number>(16).fill(0)]
 
 /**
  * dots(q, a, out, p, d): out[i·p + j] = Σ_c q[i·d + c]·a[j·d + c], all f32, byte addresses,
- * d a multiple of 8.
+ * p even and d a multiple of 4. A 2×2 register block: each step loads two question vectors and
+ * two chunk vectors and feeds four independent f32x4 accumulators.
  */
 function moduleBytes(): Uint8Array {
-  const [Q, A, OUT, P, D, I, J, C, QROW, AROW, DB, ACC0, ACC1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+  const [Q, A, OUT, P, D, I, J, C, Q0, Q1, A0, A1, DB, ACC00, ACC01, ACC10, ACC11, X0, X1, Y0, Y1] = Array.from({ length: 21 }, (_, k) => k)
+  const madd = (acc: number, x: number, y: number) => [...get(acc), ...get(x), ...get(y), ...F32X4_MUL, ...F32X4_ADD, ...set(acc)]
+  const hsum = (acc: number) => [...get(acc), ...lane(0), ...get(acc), ...lane(1), F32_ADD, ...get(acc), ...lane(2), ...get(acc), ...lane(3), F32_ADD, F32_ADD]
+  // address of out[(row)·p + col] where row/col are expressions given as byte arrays
+  const outAddr = (row: number[], col: number[]) => [...get(OUT), ...row, ...get(P), MUL, ...col, ADD, ...i32c(4), MUL, ADD]
   const body: number[] = [
-    // dbytes = d * 4
     ...get(D), ...i32c(4), MUL, ...set(DB),
     ...i32c(0), ...set(I),
     ...BLOCK, ...LOOP,
     ...get(I), ...get(P), EQ, ...brIf(1),
-    // qrow = q + i*dbytes
-    ...get(Q), ...get(I), ...get(DB), MUL, ADD, ...set(QROW),
+    ...get(Q), ...get(I), ...get(DB), MUL, ADD, ...set(Q0),
+    ...get(Q0), ...get(DB), ADD, ...set(Q1),
     ...i32c(0), ...set(J),
     ...BLOCK, ...LOOP,
     ...get(J), ...get(P), EQ, ...brIf(1),
-    ...get(A), ...get(J), ...get(DB), MUL, ADD, ...set(AROW),
-    ...v128zero, ...set(ACC0),
-    ...v128zero, ...set(ACC1),
+    ...get(A), ...get(J), ...get(DB), MUL, ADD, ...set(A0),
+    ...get(A0), ...get(DB), ADD, ...set(A1),
+    ...v128zero, ...set(ACC00), ...v128zero, ...set(ACC01), ...v128zero, ...set(ACC10), ...v128zero, ...set(ACC11),
     ...i32c(0), ...set(C),
     ...BLOCK, ...LOOP,
     ...get(C), ...get(DB), EQ, ...brIf(1),
-    // acc0 += q[c..c+4] * a[c..c+4]
-    ...get(ACC0),
-    ...get(QROW), ...get(C), ADD, ...v128load(0),
-    ...get(AROW), ...get(C), ADD, ...v128load(0),
-    ...F32X4_MUL, ...F32X4_ADD, ...set(ACC0),
-    // acc1 += q[c+4..c+8] * a[c+4..c+8]
-    ...get(ACC1),
-    ...get(QROW), ...get(C), ADD, ...v128load(16),
-    ...get(AROW), ...get(C), ADD, ...v128load(16),
-    ...F32X4_MUL, ...F32X4_ADD, ...set(ACC1),
-    ...get(C), ...i32c(32), ADD, ...set(C),
+    ...get(Q0), ...get(C), ADD, ...v128load(0), ...set(X0),
+    ...get(Q1), ...get(C), ADD, ...v128load(0), ...set(X1),
+    ...get(A0), ...get(C), ADD, ...v128load(0), ...set(Y0),
+    ...get(A1), ...get(C), ADD, ...v128load(0), ...set(Y1),
+    ...madd(ACC00, X0, Y0), ...madd(ACC01, X0, Y1), ...madd(ACC10, X1, Y0), ...madd(ACC11, X1, Y1),
+    ...get(C), ...i32c(16), ADD, ...set(C),
     ...br(0),
     END, END,
-    // out[(i*p + j)] = horizontal sum of acc0 + acc1
-    ...get(OUT), ...get(I), ...get(P), MUL, ...get(J), ADD, ...i32c(4), MUL, ADD,
-    ...get(ACC0), ...get(ACC1), ...F32X4_ADD, ...set(ACC0),
-    ...get(ACC0), ...lane(0), ...get(ACC0), ...lane(1), F32_ADD,
-    ...get(ACC0), ...lane(2), ...get(ACC0), ...lane(3), F32_ADD, F32_ADD,
-    ...f32store,
-    ...get(J), ...i32c(1), ADD, ...set(J),
+    ...outAddr(get(I), get(J)), ...hsum(ACC00), ...f32store,
+    ...outAddr(get(I), [...get(J), ...i32c(1), ADD]), ...hsum(ACC01), ...f32store,
+    ...outAddr([...get(I), ...i32c(1), ADD], get(J)), ...hsum(ACC10), ...f32store,
+    ...outAddr([...get(I), ...i32c(1), ADD], [...get(J), ...i32c(1), ADD]), ...hsum(ACC11), ...f32store,
+    ...get(J), ...i32c(2), ADD, ...set(J),
     ...br(0),
     END, END,
-    ...get(I), ...i32c(1), ADD, ...set(I),
+    ...get(I), ...i32c(2), ADD, ...set(I),
     ...br(0),
     END, END,
     END,
   ]
   const locals = vec([
-    [...uleb(6), I32],
-    [...uleb(2), V128],
+    [...uleb(8), I32],
+    [...uleb(8), V128],
   ])
   const code = [...locals, ...body]
   const bytes = [
@@ -174,22 +171,25 @@ export function similarityMatrix(data: Float32Array, dim: number, qIdx: readonly
   const p = qIdx.length
   const k = forceJs ? null : loadKernel()
   if (!k) return jsDots(data, dim, qIdx, aIdx)
-  const dPad = Math.ceil(dim / 8) * 8
-  const qBytes = p * dPad * 4
-  const need = 2 * qBytes + p * p * 4
+  const pp = p + (p % 2) // the kernel works on 2×2 blocks: pad with one zero row
+  const dPad = Math.ceil(dim / 4) * 4
+  const qBytes = pp * dPad * 4
+  const need = 2 * qBytes + pp * pp * 4
   const have = k.memory.buffer.byteLength
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536))
   const f32 = new Float32Array(k.memory.buffer)
-  const qBase = 0
   const aBase = qBytes / 4
   const outBase = (2 * qBytes) / 4
-  if (dPad !== dim) f32.fill(0, 0, outBase)
+  f32.fill(0, 0, outBase)
   for (let i = 0; i < p; i++) {
-    f32.set(data.subarray(qIdx[i] * dim, qIdx[i] * dim + dim), qBase + i * dPad)
+    f32.set(data.subarray(qIdx[i] * dim, qIdx[i] * dim + dim), i * dPad)
     f32.set(data.subarray(aIdx[i] * dim, aIdx[i] * dim + dim), aBase + i * dPad)
   }
-  k.dots(0, qBytes, 2 * qBytes, p, dPad)
-  return f32.slice(outBase, outBase + p * p)
+  k.dots(0, qBytes, 2 * qBytes, pp, dPad)
+  if (pp === p) return f32.slice(outBase, outBase + p * p)
+  const out = new Float32Array(p * p)
+  for (let i = 0; i < p; i++) out.set(f32.subarray(outBase + i * pp, outBase + i * pp + p), i * p)
+  return out
 }
 
 function jsDots(data: Float32Array, dim: number, qIdx: readonly number[], aIdx: readonly number[]): Float32Array {
