@@ -40,7 +40,10 @@ export const RuntimeStatus = z.object({
   providerPreference: ProviderPreference,
   attempts: z.array(ProviderAttemptRow),
   dimension: z.number().int().nullable(),
+  /** Intra-op threads per inference worker. */
   threads: z.number().int().nullable(),
+  /** Inference workers (sessions) running side by side. */
+  workers: z.number().int().nullable(),
   error: z.string().nullable(),
 })
 export type RuntimeStatus = z.infer<typeof RuntimeStatus>

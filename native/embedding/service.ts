@@ -68,6 +68,7 @@ export class EmbeddingService {
       attempts: (e?.attempts ?? []).map((a) => ({ provider: a.provider, label: PROVIDER_LABELS[a.provider], used: a.used, reason: a.reason })),
       dimension: e?.dimension ?? null,
       threads: e?.threads ?? null,
+      workers: e?.workers ?? null,
       error: this.error,
     }
   }

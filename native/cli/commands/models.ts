@@ -99,7 +99,7 @@ export const modelsCommand: Command = {
           const status = await service.use(needId(), provider?.data)
           if (json) writeJson(io, status)
           else {
-            io.stdout.write(`${status.modelId} is active: ${status.provider} execution provider, ${status.dimension} dimensions, ${status.threads} threads.\n`)
+            io.stdout.write(`${status.modelId} is active: ${status.provider} execution provider, ${status.dimension} dimensions, ${status.workers} worker(s) × ${status.threads} thread(s).\n`)
             for (const a of status.attempts) if (!a.used) io.stdout.write(`  ${a.label}: ${a.reason}\n`)
           }
           return 0

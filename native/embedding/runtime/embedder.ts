@@ -54,7 +54,9 @@ export class Embedder {
     readonly provider: Provider,
     readonly attempts: readonly ProviderAttempt[],
     readonly dimension: number,
+    /** Intra-op threads per worker. */
     readonly threads: number,
+    readonly workers: number,
   ) {}
 
   static async load(options: EmbedderOptions): Promise<Embedder> {
@@ -65,12 +67,14 @@ export class Embedder {
       throw new EngineError('MODEL_INVALID', `The model's tokenizer could not be read (${error instanceof Error ? error.message : String(error)}). Verify or re-download the model.`)
     }
     const cores = Math.max(1, os.availableParallelism())
-    const workers = Math.max(1, options.workers ?? 1)
-    const threads = Math.max(1, options.intraOpThreads ?? Math.max(1, Math.floor(cores / workers)))
+    // CPU: two sessions share the cores (one runs while the other's results are pooled and sent;
+    // on a busy machine single-threaded sessions also avoid spinning thread pools). GPU: one session.
+    const workersFor = (p: Provider): number => Math.max(1, options.workers ?? (GPU_PROVIDERS.includes(p) ? 1 : Math.min(2, cores)))
+    const threadsFor = (p: Provider): number => Math.max(1, options.intraOpThreads ?? Math.max(1, Math.floor(cores / workersFor(p))))
     const candidates = providerCandidates(options.provider ?? 'auto', options.probeEnvironment ?? detectEnvironment())
     let pool: WorkerPool
     try {
-      pool = await WorkerPool.start({ onnxFile: options.onnxFile, pooling: options.pooling, candidates, workers, intraOpThreads: threads })
+      pool = await WorkerPool.start({ onnxFile: options.onnxFile, pooling: options.pooling, candidates, workers: workersFor, intraOpThreads: threadsFor })
     } catch (error) {
       if (error instanceof WorkerFailure && error.kind === 'model') throw new EngineError('MODEL_INVALID', error.message)
       throw new EngineError('INTERNAL', `The inference engine could not start: ${error instanceof Error ? error.message : String(error)}`)
@@ -82,7 +86,7 @@ export class Embedder {
       ...(gpu ? { tokenBudget: 16_384, maxBatchSize: 256 } : {}),
       ...options.batcher,
     })
-    return new Embedder(options, tokenizer, pool, batcher, info.provider, info.attempts, info.dimension, threads)
+    return new Embedder(options, tokenizer, pool, batcher, info.provider, info.attempts, info.dimension, pool.threads, pool.size)
   }
 
   get stats(): BatcherStats {

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Pooling } from './pooling'
 import type { LoadedReply, WorkerReply, WorkerRequest } from './protocol'
-import type { ProviderCandidate } from './providers'
+import type { Provider, ProviderCandidate } from './providers'
 
 /** Where the worker entry lives: the .ts source under tsx/vitest, out/main/embedding-worker.js in the bundle. */
 export function workerEntry(): { script: URL | string; eval: boolean } {
@@ -91,8 +91,9 @@ export interface PoolOptions {
   readonly onnxFile: string
   readonly pooling: Pooling
   readonly candidates: readonly ProviderCandidate[]
-  readonly workers: number
-  readonly intraOpThreads: number
+  /** Worker count for the provider the first worker settled on (GPU: 1; CPU: several small ones). */
+  readonly workers: number | ((provider: Provider) => number)
+  readonly intraOpThreads: number | ((provider: Provider) => number)
 }
 
 export interface BatchInput {
@@ -107,6 +108,7 @@ export class WorkerPool {
   private readonly workers: InferenceWorker[] = []
   private waiters: (() => void)[] = []
   info: LoadedReply | null = null
+  threads = 1
   crashed: Error | null = null
 
   private constructor() {}
@@ -117,12 +119,16 @@ export class WorkerPool {
       // The first worker probes providers; the others reuse the provider it settled on.
       const first = new InferenceWorker((e) => pool.onCrash(e))
       pool.workers.push(first)
-      const loaded = (await first.request({ type: 'load', onnxFile: options.onnxFile, candidates: options.candidates, intraOpThreads: options.intraOpThreads, pooling: options.pooling })) as LoadedReply
+      // Probing runs with the CPU thread count; a GPU session barely uses CPU threads anyway.
+      const threadsFor = (p: Provider): number => (typeof options.intraOpThreads === 'function' ? options.intraOpThreads(p) : options.intraOpThreads)
+      const loaded = (await first.request({ type: 'load', onnxFile: options.onnxFile, candidates: options.candidates, intraOpThreads: threadsFor('cpu'), pooling: options.pooling })) as LoadedReply
       pool.info = loaded
+      pool.threads = threadsFor(loaded.provider)
+      const count = typeof options.workers === 'function' ? options.workers(loaded.provider) : options.workers
       const only = options.candidates.map((c) => ({ provider: c.provider, skipReason: c.provider === loaded.provider ? null : 'not used' }))
-      const rest = Array.from({ length: Math.max(0, options.workers - 1) }, () => new InferenceWorker((e) => pool.onCrash(e)))
+      const rest = Array.from({ length: Math.max(0, count - 1) }, () => new InferenceWorker((e) => pool.onCrash(e)))
       pool.workers.push(...rest)
-      await Promise.all(rest.map((w) => w.request({ type: 'load', onnxFile: options.onnxFile, candidates: only, intraOpThreads: options.intraOpThreads, pooling: options.pooling })))
+      await Promise.all(rest.map((w) => w.request({ type: 'load', onnxFile: options.onnxFile, candidates: only, intraOpThreads: pool.threads, pooling: options.pooling })))
       return pool
     } catch (error) {
       await pool.dispose()

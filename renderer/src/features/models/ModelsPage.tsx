@@ -46,7 +46,11 @@ function ActiveModelCard({ status, busy, onApply }: { status: RuntimeStatus | un
               </Badge>
             )}
             {status.dimension !== null && <Text size="sm">{status.dimension} dimensions{status.dimension < 1024 ? ' (zero-padded to 1024 for validators)' : ''}</Text>}
-            {status.threads !== null && <Text size="sm">{status.threads} CPU threads</Text>}
+            {status.threads !== null && status.workers !== null && (
+              <Text size="sm">
+                {status.workers} inference worker{status.workers === 1 ? '' : 's'} × {status.threads} thread{status.threads === 1 ? '' : 's'}
+              </Text>
+            )}
           </Group>
         ) : (
           <Text c="dimmed">No model loaded yet: download one below (all-MiniLM-L6-v2 is a good start on a CPU), then press Use.</Text>

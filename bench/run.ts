@@ -1,0 +1,54 @@
+/**
+ * `npm run bench [-- NAME ...] [--quick]`: runs every bench/*.bench.ts (or the named ones).
+ * A bench file exports `description` and `run(args)`; add a new file to add a benchmark.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+export interface BenchArgs {
+  readonly quick: boolean
+  /** Arguments after the bench names, for the bench to read. */
+  readonly argv: readonly string[]
+}
+
+export interface BenchModule {
+  readonly description: string
+  run(args: BenchArgs): Promise<void>
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  const quick = argv.includes('--quick')
+  const available = fs
+    .readdirSync(here)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.slice(0, -'.bench.ts'.length))
+    .sort()
+  if (argv.includes('--help') || argv.includes('--list')) {
+    process.stdout.write(`Usage: npm run bench -- [${available.join('|')}] [--quick]\n`)
+    for (const name of available) {
+      const mod = (await import(pathToFileURL(path.join(here, `${name}.bench.ts`)).href)) as BenchModule
+      process.stdout.write(`  ${name.padEnd(16)} ${mod.description}\n`)
+    }
+    return
+  }
+  const names = argv.filter((a) => !a.startsWith('--') && available.includes(a))
+  const unknown = argv.filter((a) => !a.startsWith('--') && !available.includes(a))
+  if (unknown.length > 0 && names.length === 0) {
+    process.stderr.write(`Unknown bench: ${unknown.join(', ')}. Available: ${available.join(', ')}\n`)
+    process.exitCode = 2
+    return
+  }
+  for (const name of names.length > 0 ? names : available) {
+    const mod = (await import(pathToFileURL(path.join(here, `${name}.bench.ts`)).href)) as BenchModule
+    process.stdout.write(`\n=== ${name}: ${mod.description}${quick ? ' (quick)' : ''} ===\n`)
+    const t0 = performance.now()
+    await mod.run({ quick, argv })
+    process.stdout.write(`=== ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s ===\n`)
+  }
+}
+
+await main()
