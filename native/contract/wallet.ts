@@ -43,12 +43,16 @@ export const WalletSummary = z.object({
   hotkeys: z.array(HotkeySummary),
   /** Epoch ms until which the coldkey stays unlocked in the engine, or null when locked. */
   unlockedUntil: z.number().nullable(),
+  /** The desktop app keeps this coldkey's password in the OS keychain (Electron safeStorage). */
+  remembered: z.boolean().default(false),
 })
 export type WalletSummary = z.infer<typeof WalletSummary>
 
 export const WalletList = z.object({
   directory: z.string(),
   wallets: z.array(WalletSummary),
+  /** Whether "remember password" can be offered (desktop app with an OS keychain; never headless). */
+  rememberAvailable: z.boolean().default(false),
 })
 export type WalletList = z.infer<typeof WalletList>
 
@@ -115,6 +119,94 @@ export type UnlockProgress = z.infer<typeof UnlockProgress>
 
 const Empty = z.object({}).strict()
 
+/** An amount in 1e-9 units (rao for TAO, the same scale for alpha), as a decimal u64 string. */
+const Units = z.string().regex(/^\d{1,20}$/, 'an amount in 1e-9 units (digits only)').refine((v) => BigInt(v) > 0n && BigInt(v) < 2n ** 64n, 'the amount must be above 0 and fit in a u64')
+const NetUid = z.number().int().min(0).max(65535)
+
+export const WalletCall = z.discriminatedUnion('kind', [
+  /** Balances.transfer_keep_alive: never leaves the sender below the existential deposit. */
+  z.object({ kind: z.literal('transfer'), to: Address, amount: Units }).strict(),
+  /** SubtensorModule.add_stake: TAO (rao) from the coldkey to a hotkey on a subnet. */
+  z.object({ kind: z.literal('stake'), hotkey: Address, netuid: NetUid, amount: Units }).strict(),
+  /** SubtensorModule.remove_stake: alpha units of the hotkey's stake on the subnet back to TAO. */
+  z.object({ kind: z.literal('unstake'), hotkey: Address, netuid: NetUid, amount: Units }).strict(),
+])
+export type WalletCall = z.infer<typeof WalletCall>
+
+export const StakeRow = z.object({
+  hotkey: Address,
+  /** The wallet's name for this hotkey, or null for someone else's hotkey (a delegate). */
+  hotkeyName: z.string().nullable(),
+  netuid: NetUid,
+  /** Alpha in 1e-9 units (decimal u64). */
+  alpha: z.string(),
+})
+export type StakeRow = z.infer<typeof StakeRow>
+
+export const WalletBalances = z.object({
+  wallet: Name,
+  network: z.string(),
+  endpoint: z.string(),
+  coldkey: Address,
+  /** Free balance in rao (decimal u64). */
+  free: z.string(),
+  stakes: z.array(StakeRow),
+  readAt: z.number(),
+})
+export type WalletBalances = z.infer<typeof WalletBalances>
+
+export const Estimate = z.object({
+  network: z.string(),
+  endpoint: z.string(),
+  /** Transaction fee in rao from the node's payment info, or null when the node cannot say (see note). */
+  fee: z.string().nullable(),
+  note: z.string().nullable(),
+  free: z.string(),
+  /** What leaves the free balance: amount (transfer/stake) plus fee; fee only for unstake. */
+  total: z.string(),
+  /** Enough free balance for amount + fee + the existential deposit (transfer_keep_alive); null when unknown. */
+  enough: z.boolean().nullable(),
+  /** A human summary of the call, for the confirmation step. */
+  summary: z.string(),
+})
+export type Estimate = z.infer<typeof Estimate>
+
+export const ExtrinsicStage = z.enum(['signing', 'submitted', 'ready', 'inBlock', 'finalized', 'failed'])
+export type ExtrinsicStage = z.infer<typeof ExtrinsicStage>
+
+export const ExtrinsicEvent = z.object({
+  /** The activity entry of this extrinsic. */
+  id: z.number().int().positive(),
+  wallet: Name,
+  kind: z.enum(['transfer', 'stake', 'unstake']),
+  stage: ExtrinsicStage,
+  txHash: z.string().optional(),
+  blockHash: z.string().optional(),
+  blockNumber: z.number().int().optional(),
+  /** When failed: "Balances.InsufficientBalance", "SubtensorModule.NotEnoughBalanceToStake", ... */
+  errorCode: z.string().optional(),
+  error: z.string().optional(),
+})
+export type ExtrinsicEvent = z.infer<typeof ExtrinsicEvent>
+
+/** The existential deposit of subtensor (rao): transfer_keep_alive keeps at least this much. */
+export const EXISTENTIAL_DEPOSIT_RAO = 500n
+
+/** 1 TAO = 1e9 rao. Parses "1.5" -> 1500000000n; refuses more than 9 decimals or negatives. */
+export function parseTao(text: string): bigint {
+  const m = /^\s*(\d+)(?:\.(\d{1,9}))?\s*$/.exec(text)
+  if (!m) throw new Error(`"${text}" is not an amount (use digits, at most 9 decimals, e.g. 1.25).`)
+  return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'))
+}
+
+/** 1500000000 -> "1.5" (no rounding; up to 9 decimals). */
+export function formatTao(rao: bigint | string): string {
+  const v = BigInt(rao)
+  const whole = v / 1_000_000_000n
+  const frac = (v % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '')
+  return frac ? `${whole}.${frac}` : `${whole}`
+}
+
 export const walletMethods = {
   'wallet.list': method(Empty, WalletList, 'Every wallet in the wallets folder (btcli layout), public information only.'),
   'wallet.get': method(z.object({ name: Name }).strict(), WalletSummary, 'One wallet, public information only.'),
@@ -153,9 +245,34 @@ export const walletMethods = {
     'Restore a coldkey (password required) or hotkey from its recovery phrase.',
   ),
   'wallet.unlock': method(
-    z.object({ name: Name, password: Password, minutes: z.number().int().min(1).max(24 * 60).default(15) }).strict(),
+    z
+      .object({
+        name: Name,
+        /** Omit to use the password remembered in the OS keychain. */
+        password: Password.optional(),
+        minutes: z.number().int().min(1).max(24 * 60).default(15),
+        /** Keep the password in the OS keychain (desktop app only; off by default). */
+        remember: z.boolean().default(false),
+      })
+      .strict(),
     z.object({ name: Name, address: Address, unlockedUntil: z.number() }),
     'Decrypt the coldkey into engine memory for a while; it is wiped afterwards or on wallet.lock.',
+  ),
+  'wallet.forget': method(
+    z.object({ name: Name.optional() }).strict(),
+    z.object({ forgotten: z.array(Name) }),
+    'Remove a remembered coldkey password (or all) from the OS keychain.',
+  ),
+  'wallet.balances': method(z.object({ name: Name }).strict(), WalletBalances, 'Free balance of the coldkey and its stake per hotkey and subnet, read from the chain.'),
+  'wallet.estimate': method(
+    z.object({ name: Name, call: WalletCall }).strict(),
+    Estimate,
+    'Fee (payment info) and balance check for a transfer, stake or unstake, before confirming it.',
+  ),
+  'wallet.submit': method(
+    z.object({ name: Name, call: WalletCall }).strict(),
+    z.object({ id: z.number().int().positive() }),
+    'Sign with the unlocked coldkey and submit; status follows as wallet.extrinsic events with this activity id.',
   ),
   'wallet.lock': method(z.object({ name: Name.optional() }).strict(), z.object({ locked: z.array(Name) }), 'Wipe an unlocked coldkey (or all) now.'),
   'wallet.setDirectory': method(z.object({ path: z.string().min(1).max(4096) }).strict(), WalletList, 'Use another btcli wallets folder (e.g. ~/.bittensor/wallets).'),
@@ -175,7 +292,8 @@ export const walletEvents = {
   'wallet.changed': event(WalletList, 'Wallets were created, changed or the folder moved.'),
   'wallet.unlockProgress': event(UnlockProgress, 'Progress of a coldkey unlock (password hashing takes seconds).'),
   'wallet.lockChanged': event(z.object({ wallet: Name, unlockedUntil: z.number().nullable() }), 'A coldkey was unlocked or locked.'),
-  'wallet.activity': event(ActivityEntry, 'A wallet activity entry was recorded.'),
+  'wallet.activity': event(ActivityEntry, 'A wallet activity entry was recorded or updated.'),
+  'wallet.extrinsic': event(ExtrinsicEvent, 'Status of a transfer, stake or unstake: signing, submitted, ready, inBlock, finalized or failed.'),
 }
 
 /** Methods whose PARAMS may carry a secret typed by the user (password or phrase to restore). */

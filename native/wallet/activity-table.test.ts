@@ -19,5 +19,10 @@ describe('migration wallet-activity and its table', () => {
     table.record({ wallet: 'a', kind: 'unlock-failed', message: 'three', status: 'failed', time: 30 })
     expect(table.list('a', 10).map((e) => [e.message, e.status])).toEqual([['three', 'failed'], ['one', 'ok']])
     expect(table.list(undefined, 2).map((e) => e.wallet)).toEqual(['a', 'b'])
+    // An extrinsic's row starts pending and is updated in place when it finishes.
+    const pending = table.record({ wallet: 'a', kind: 'transfer', message: 'Transfer 1 TAO', status: 'pending', time: 40 })
+    expect(table.update(pending.id, { status: 'ok', message: 'Transfer 1 TAO: finalized' })).toMatchObject({ id: pending.id, status: 'ok', message: 'Transfer 1 TAO: finalized', time: 40 })
+    expect(table.list('a', 1)[0]).toMatchObject({ id: pending.id, status: 'ok' })
+    expect(table.update(9999, { status: 'failed' })).toBeUndefined()
   })
 })

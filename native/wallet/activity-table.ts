@@ -35,6 +35,16 @@ export class WalletActivityTable {
     return { id, time, wallet: a.wallet, kind: a.kind, message: a.message, address: a.address ?? null, status }
   }
 
+  /** Changes the message and/or status of an entry (an extrinsic that finished); returns it, or undefined. */
+  update(id: number, patch: { readonly message?: string; readonly status?: ActivityEntry['status'] }): ActivityEntry | undefined {
+    const row = this.db.prepare<[number], Row>('SELECT * FROM wallet_activity WHERE id = ?').get(id)
+    if (!row) return undefined
+    const message = patch.message ?? row.message
+    const status = patch.status ?? (row.status as ActivityEntry['status'])
+    this.db.prepare('UPDATE wallet_activity SET message = ?, status = ? WHERE id = ?').run(message, status, id)
+    return { ...row, message, status, kind: row.kind as ActivityKind }
+  }
+
   /** Newest first. */
   list(wallet: string | undefined, limit: number): ActivityEntry[] {
     const rows =

@@ -1,7 +1,12 @@
 /**
- * What the wallet needs from the chain client (issue 4). The wallet side is written against this
- * interface; until a client is plugged in, money operations report that it is missing.
+ * What the wallet needs from the chain. The wallet side is written against this interface;
+ * `chain-adapter.ts` implements it over the chain client (native/chain/client), and the engine
+ * decides which network it talks to.
  */
+import type { ExtrinsicStage, WalletCall } from '../contract'
+
+export { formatTao, parseTao } from '../contract'
+
 export interface KeySigner {
   readonly address: string
   readonly publicKey: Uint8Array
@@ -9,14 +14,23 @@ export interface KeySigner {
   sign(message: Uint8Array): Uint8Array
 }
 
-export type ExtrinsicStatus = 'ready' | 'inBlock' | 'finalized' | 'failed'
-
 export interface ExtrinsicUpdate {
-  readonly status: ExtrinsicStatus
+  readonly stage: ExtrinsicStage
+  readonly txHash?: string
   readonly blockHash?: string
-  /** Decoded module error ("SubtensorModule.NotEnoughBalanceToStake: ...") when failed. */
-  readonly error?: string
 }
+
+/** How an extrinsic ended. A chain rejection is an outcome, not an exception. */
+export type ExtrinsicOutcome =
+  | { readonly ok: true; readonly txHash: string; readonly blockHash: string; readonly blockNumber: number }
+  | {
+      readonly ok: false
+      /** "SubtensorModule.NotEnoughBalanceToStake", "Balances.InsufficientBalance", "Rpc.1010", ... */
+      readonly errorCode: string
+      /** The decoded module error with its documentation, for the user. */
+      readonly error: string
+      readonly blockHash?: string
+    }
 
 export interface StakeEntry {
   readonly hotkey: string
@@ -25,30 +39,33 @@ export interface StakeEntry {
   readonly alpha: string
 }
 
+export interface FeeEstimate {
+  /** What the node says the extrinsic will cost in rao (payment info), or null when it cannot say. */
+  readonly feeRao: string | null
+  /** Why there is no fee, when feeRao is null. */
+  readonly note: string | null
+}
+
+export interface ChainEndpointInfo {
+  readonly network: string
+  readonly endpoint: string
+}
+
 export interface WalletChainPort {
+  readonly info: ChainEndpointInfo
   /** Free balance in rao (decimal string; u64). */
   freeBalance(address: string): Promise<string>
-  stakes(coldkey: string): Promise<StakeEntry[]>
-  estimateTransferFee(from: string, to: string, rao: bigint): Promise<string>
-  transfer(signer: KeySigner, to: string, rao: bigint, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicUpdate>
-  addStake(signer: KeySigner, hotkey: string, netuid: number, rao: bigint, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicUpdate>
-  removeStake(signer: KeySigner, hotkey: string, netuid: number, alpha: bigint, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicUpdate>
+  /** Stake of a coldkey per hotkey and subnet (dTAO alpha). `hotkeys` adds hotkeys to look at besides the ones the chain lists. */
+  stakes(coldkey: string, hotkeys: readonly string[]): Promise<StakeEntry[]>
+  estimateFee(from: string, call: WalletCall): Promise<FeeEstimate>
+  submit(signer: KeySigner, call: WalletCall, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicOutcome>
 }
 
-export const CHAIN_CLIENT_MISSING =
-  'Balances, transfers and staking need the chain client, which this build of TaoDesk does not have yet (issue 4). ' +
-  'Use btcli for money operations meanwhile; your wallet files are the same.'
-
-/** 1 TAO = 1e9 rao. Parses "1.5" -> 1500000000n; refuses more than 9 decimals or negatives. */
-export function parseTao(text: string): bigint {
-  const m = /^\s*(\d+)(?:\.(\d{1,9}))?\s*$/.exec(text)
-  if (!m) throw new Error(`"${text}" is not an amount of TAO (use digits, at most 9 decimals, e.g. 1.25).`)
-  return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'))
+/** Where the wallet gets its chain port (the engine's selected network, or one the CLI names). */
+export interface WalletChainSource {
+  port(): Promise<WalletChainPort>
+  dispose?(): Promise<void>
 }
 
-export function formatTao(rao: bigint | string): string {
-  const v = BigInt(rao)
-  const whole = v / 1_000_000_000n
-  const frac = (v % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '')
-  return frac ? `${whole}.${frac}` : `${whole}`
-}
+export const CHAIN_NOT_CONFIGURED =
+  'No Bittensor network is connected to the wallet in this engine. Pick a network in TaoDesk, or use the CLI with --network/--url.'

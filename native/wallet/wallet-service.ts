@@ -1,14 +1,19 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { sr25519Sign } from '@polkadot/util-crypto'
-import { EngineError, REVEAL_TTL_MS, passwordStrength } from '../contract'
-import type { ActivityEntry, EventName, EventPayload, Handlers, KeyRole, RevealedMnemonic, WalletList, WalletSummary } from '../contract'
+import { checkAddress, sr25519Sign } from '@polkadot/util-crypto'
+import { EXISTENTIAL_DEPOSIT_RAO, EngineError, REVEAL_TTL_MS, formatTao, passwordStrength } from '../contract'
+import type { ActivityEntry, Estimate, EventName, EventPayload, ExtrinsicEvent, Handlers, KeyRole, RevealedMnemonic, WalletBalances, WalletCall, WalletList, WalletSummary } from '../contract'
 import type { Logger } from '../logging'
 import type { Store } from '../store'
 import { WalletActivityTable } from './activity-table'
 import type { NewActivity } from './activity-table'
-import type { KeySigner } from './chain-port'
+import { CHAIN_NOT_CONFIGURED } from './chain-port'
+import type { ExtrinsicOutcome, KeySigner, WalletChainPort, WalletChainSource } from './chain-port'
+import { COMMON_PASSWORD_PROBLEM, isCommonPassword } from './common-passwords'
+import { envPasswordFor, envPasswordVariable } from './env-password'
+import { RememberedPasswords } from './secret-vault'
+import type { SecretVault } from './secret-vault'
 import { BTCLI_KDF, FERNET_ADVICE, KeyfileEncryptionError, ansibleVaultDecrypt, detectFormat, passwordBytes } from './encryption'
 import type { KdfParams } from './encryption'
 import { naclDecrypt, naclEncrypt } from './kdf-client'
@@ -33,6 +38,12 @@ export interface WalletServiceOptions {
    * outside tests passes this (createEngine does not accept it).
    */
   readonly insecureKdfForTests?: KdfParams
+  /** The chain for balances, stake, transfers and staking (absent: those report what is missing). */
+  readonly chain?: WalletChainSource
+  /** Desktop app only: the OS keychain for "remember password". Never given in headless mode. */
+  readonly vault?: SecretVault
+  /** Where btcli's BT_PW_* password variables are read from (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv
 }
 
 interface Unlocked {
@@ -77,11 +88,21 @@ export class WalletService {
   private readonly reveals = new Map<string, PendingReveal>()
   private readonly kdf: KdfParams
   private directoryOverride: string | undefined
+  private readonly remembered: RememberedPasswords
+  private vaultAvailable = false
+  private readonly inFlight = new Set<Promise<unknown>>()
 
   constructor(private readonly o: WalletServiceOptions) {
     this.activityTable = new WalletActivityTable(o.store.db)
     this.kdf = o.insecureKdfForTests ?? BTCLI_KDF
     this.directoryOverride = o.directory ? path.resolve(expandHome(o.directory)) : undefined
+    this.remembered = new RememberedPasswords(path.join(path.dirname(o.store.file), 'wallet-remembered.json'))
+    if (o.vault) {
+      void o.vault.isAvailable().then((ok) => {
+        this.vaultAvailable = ok
+        if (ok) this.changed()
+      })
+    }
   }
 
   directory(): string {
@@ -104,7 +125,7 @@ export class WalletService {
 
   list(): WalletList {
     const directory = this.directory()
-    return { directory, wallets: listWallets(directory).map((w) => this.summary(w)) }
+    return { directory, wallets: listWallets(directory).map((w) => this.summary(w)), rememberAvailable: this.vaultAvailable }
   }
 
   get(name: string): WalletSummary {
@@ -120,6 +141,7 @@ export class WalletService {
       coldkey: key(w.coldkey),
       hotkeys: w.hotkeys.map((h) => ({ name: h.name, ...key(h) })),
       unlockedUntil: u ? u.until : null,
+      remembered: this.o.vault !== undefined && this.remembered.has(path.join(w.path, 'coldkey')),
     }
   }
 
@@ -144,6 +166,7 @@ export class WalletService {
   private checkNewPassword(password: string): void {
     const strength = passwordStrength(password.trim())
     if (!strength.ok) throw new EngineError('BAD_REQUEST', `The password is too weak: ${strength.problems.join(' ')}`)
+    if (isCommonPassword(password)) throw new EngineError('BAD_REQUEST', `The password is too weak: ${COMMON_PASSWORD_PROBLEM}`)
   }
 
   private async writeColdkey(walletsDir: string, name: string, key: KeyMaterial, password: string, overwrite: boolean): Promise<void> {
@@ -321,23 +344,58 @@ export class WalletService {
    * the file untouched (it is only read). Progress of the seconds-long hashing goes out as
    * `wallet.unlockProgress` events.
    */
-  async unlock(p: { name: string; password: string; minutes: number }): Promise<{ name: string; address: string; unlockedUntil: number }> {
+  async unlock(p: { name: string; password?: string; minutes: number; remember?: boolean }): Promise<{ name: string; address: string; unlockedUntil: number }> {
     const name = checkName(p.name, 'wallet')
     const paths = walletPaths(this.directory(), name)
     if (!fs.existsSync(paths.coldkey)) throw new EngineError('NOT_FOUND', `Wallet "${name}" has no coldkey file (${paths.coldkey}); it is watch-only here.`)
+    if (p.remember && !this.o.vault) {
+      throw new EngineError('BAD_REQUEST', 'Remembering a password needs the desktop app and its OS keychain; TaoDesk never stores passwords when it runs headless.')
+    }
     const data = fs.readFileSync(paths.coldkey)
     const format = detectFormat(data)
+    const publicAddress = this.publicAddress(paths.coldkeypub)
+    let password = p.password
+    let source: 'typed' | 'remembered' | 'environment' = 'typed'
+    if (password === undefined && format !== 'plaintext') {
+      const stored = this.o.vault && publicAddress ? this.remembered.get(paths.coldkey, publicAddress) : undefined
+      if (stored && this.o.vault) {
+        try {
+          password = await this.o.vault.decrypt(stored)
+          source = 'remembered'
+        } catch (error) {
+          this.o.log.warn('The OS keychain could not decrypt a remembered password', { wallet: name, error: String(error) })
+        }
+      }
+      if (password === undefined) {
+        try {
+          password = envPasswordFor(paths.coldkey, this.o.env ?? process.env)
+        } catch (error) {
+          throw new EngineError('BAD_REQUEST', error instanceof Error ? error.message : String(error))
+        }
+        if (password !== undefined) source = 'environment'
+      }
+      if (password === undefined) {
+        throw new EngineError('BAD_REQUEST', `Type the coldkey password of "${name}" (or set ${envPasswordVariable(paths.coldkey)} as btcli does).`)
+      }
+    }
+    const typed = password ?? ''
     const progress = (phase: 'deriving' | 'done' | 'failed', prog: KdfProgress, message?: string): void =>
       this.o.fire('wallet.unlockProgress', { wallet: name, phase, elapsedMs: prog.elapsedMs, estimatedMs: prog.estimatedMs, ...(message ? { message } : {}) })
     let plaintext: Uint8Array
     const started = Date.now()
     try {
-      if (format === 'nacl') plaintext = await naclDecrypt(p.password, data, { params: this.kdf, onProgress: (pr) => progress('deriving', pr) })
-      else if (format === 'ansible') plaintext = ansibleVaultDecrypt(data, passwordBytes(p.password))
+      if (format === 'nacl') plaintext = await naclDecrypt(typed, data, { params: this.kdf, onProgress: (pr) => progress('deriving', pr) })
+      else if (format === 'ansible') plaintext = ansibleVaultDecrypt(data, passwordBytes(typed))
       else if (format === 'fernet') throw new EngineError('BAD_REQUEST', FERNET_ADVICE)
       else plaintext = Uint8Array.from(data)
     } catch (error) {
-      const mapped = toEngineError(error)
+      let mapped = toEngineError(error)
+      if (source === 'remembered' && mapped instanceof EngineError && mapped.code === 'WRONG_PASSWORD') {
+        this.remembered.delete(paths.coldkey)
+        mapped = new EngineError('WRONG_PASSWORD', 'The remembered password no longer opens this coldkey (was it changed?), so TaoDesk forgot it. Type the password.')
+      } else if (source === 'environment' && mapped instanceof EngineError && mapped.code === 'WRONG_PASSWORD') {
+        mapped = new EngineError('WRONG_PASSWORD', `The password in ${envPasswordVariable(paths.coldkey)} does not open this coldkey. Fix or unset the variable.`)
+      }
       const message = mapped instanceof Error ? mapped.message : String(mapped)
       progress('failed', { elapsedMs: Date.now() - started, estimatedMs: 0 }, message)
       this.record({ wallet: name, kind: 'unlock-failed', message: `Unlock failed: ${message}`, status: 'failed' })
@@ -368,10 +426,183 @@ export class WalletService {
     const address = ss58(key.publicKey)
     this.unlocked.set(name, { key, address, until, timer })
     progress('done', { elapsedMs: Date.now() - started, estimatedMs: Date.now() - started })
-    this.o.log.info('Coldkey unlocked', { wallet: name, minutes: p.minutes })
-    this.record({ wallet: name, kind: 'unlocked', message: `Coldkey unlocked for ${p.minutes} min`, address })
+    this.o.log.info('Coldkey unlocked', { wallet: name, minutes: p.minutes, source })
+    let rememberNote = ''
+    if (p.remember && this.o.vault && password !== undefined && source === 'typed') {
+      try {
+        this.remembered.set(paths.coldkey, address, await this.o.vault.encrypt(password))
+        rememberNote = '; password remembered in the OS keychain'
+      } catch (error) {
+        rememberNote = `; the password could not be remembered (${error instanceof Error ? error.message : String(error)})`
+      }
+    }
+    const via = source === 'remembered' ? ' with the remembered password' : source === 'environment' ? ` with ${envPasswordVariable(paths.coldkey)}` : ''
+    this.record({ wallet: name, kind: 'unlocked', message: `Coldkey unlocked for ${p.minutes} min${via}${rememberNote}`, address })
     this.o.fire('wallet.lockChanged', { wallet: name, unlockedUntil: until })
     return { name, address, unlockedUntil: until }
+  }
+
+  private publicAddress(pubfile: string): string | null {
+    try {
+      return fs.existsSync(pubfile) ? parseKeyfileJson(fs.readFileSync(pubfile, 'utf8'), 'coldkeypub.txt').address : null
+    } catch {
+      return null
+    }
+  }
+
+  /** Forgets remembered passwords (one wallet, or all). */
+  forget(name: string | undefined): string[] {
+    if (name === undefined) {
+      const removed = this.remembered.delete()
+      if (removed.length > 0) this.changed()
+      return removed.map((p) => path.basename(path.dirname(p)))
+    }
+    const n = checkName(name, 'wallet')
+    const removed = this.remembered.delete(walletPaths(this.directory(), n).coldkey)
+    if (removed.length > 0) {
+      this.record({ wallet: n, kind: 'locked', message: 'Remembered password removed from the OS keychain' })
+      this.changed()
+    }
+    return removed.length > 0 ? [n] : []
+  }
+
+  // ---------- money: balances, stake, transfer, add/remove stake ----------
+  private async port(): Promise<WalletChainPort> {
+    if (!this.o.chain) throw new EngineError('NOT_FOUND', CHAIN_NOT_CONFIGURED)
+    try {
+      return await this.o.chain.port()
+    } catch (error) {
+      throw new EngineError('DISCONNECTED', `Could not connect to the Bittensor network: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  private coldkeyAddress(w: WalletSummary): string {
+    if (!w.coldkey.address) throw new EngineError('BAD_REQUEST', `The coldkey address of "${w.name}" is unknown (no readable coldkeypub.txt).`)
+    return w.coldkey.address
+  }
+
+  private async chainRead<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (error) {
+      if (error instanceof EngineError) throw error
+      throw new EngineError('DISCONNECTED', `Could not read ${what} from the chain: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  async balances(name: string): Promise<WalletBalances> {
+    const w = this.get(name)
+    const coldkey = this.coldkeyAddress(w)
+    const port = await this.port()
+    const hotkeyNames = new Map(w.hotkeys.filter((h) => h.address).map((h) => [h.address!, h.name]))
+    const [free, stakes] = await Promise.all([
+      this.chainRead('the balance', () => port.freeBalance(coldkey)),
+      this.chainRead('the stake', () => port.stakes(coldkey, [...hotkeyNames.keys()])),
+    ])
+    return {
+      wallet: w.name,
+      network: port.info.network,
+      endpoint: port.info.endpoint,
+      coldkey,
+      free,
+      stakes: stakes.map((s) => ({ ...s, hotkeyName: hotkeyNames.get(s.hotkey) ?? null })),
+      readAt: Date.now(),
+    }
+  }
+
+  private checkCall(call: WalletCall): void {
+    const addr = call.kind === 'transfer' ? call.to : call.hotkey
+    const [ok, why] = checkAddress(addr, 42)
+    if (!ok) throw new EngineError('BAD_REQUEST', `${addr} is not a Bittensor address (SS58 format 42, starting with 5): ${why ?? 'invalid'}.`)
+  }
+
+  describeCall(call: WalletCall): string {
+    const amount = formatTao(call.amount)
+    if (call.kind === 'transfer') return `Transfer ${amount} TAO to ${call.to}`
+    if (call.kind === 'stake') return `Stake ${amount} TAO to hotkey ${call.hotkey} on subnet ${call.netuid}`
+    return `Unstake ${amount} alpha from hotkey ${call.hotkey} on subnet ${call.netuid}`
+  }
+
+  async estimate(name: string, call: WalletCall): Promise<Estimate> {
+    this.checkCall(call)
+    const w = this.get(name)
+    const from = this.coldkeyAddress(w)
+    const port = await this.port()
+    const [fee, freeText, stakes] = await Promise.all([
+      this.chainRead('the fee', () => port.estimateFee(from, call)),
+      this.chainRead('the balance', () => port.freeBalance(from)),
+      call.kind === 'unstake' ? this.chainRead('the stake', () => port.stakes(from, [call.hotkey])) : Promise.resolve([]),
+    ])
+    const free = BigInt(freeText)
+    const amount = BigInt(call.amount)
+    const feeRao = fee.feeRao === null ? null : BigInt(fee.feeRao)
+    const outgoing = call.kind === 'unstake' ? (feeRao ?? 0n) : amount + (feeRao ?? 0n)
+    let enough: boolean | null
+    if (call.kind === 'unstake') {
+      const staked = stakes.find((s) => s.hotkey === call.hotkey && s.netuid === call.netuid)
+      enough = BigInt(staked?.alpha ?? '0') >= amount && (feeRao === null ? null : free >= feeRao) !== false
+    } else {
+      enough = free >= outgoing + EXISTENTIAL_DEPOSIT_RAO ? (feeRao === null ? null : true) : false
+    }
+    return {
+      network: port.info.network,
+      endpoint: port.info.endpoint,
+      fee: fee.feeRao,
+      note: fee.note,
+      free: freeText,
+      total: outgoing.toString(),
+      enough,
+      summary: `${this.describeCall(call)} on ${port.info.network}`,
+    }
+  }
+
+  /**
+   * Signs with the unlocked coldkey and submits. Returns the activity id at once; the returned
+   * `done` promise settles with the outcome (the engine handler does not wait for it, the CLI does).
+   */
+  async submit(name: string, call: WalletCall): Promise<{ id: number; done: Promise<ExtrinsicOutcome> }> {
+    this.checkCall(call)
+    const n = checkName(name, 'wallet')
+    const signer = this.coldkeySigner(n)
+    const port = await this.port()
+    const summary = `${this.describeCall(call)} on ${port.info.network}`
+    const entry = this.record({ wallet: n, kind: call.kind, message: summary, address: signer.address, status: 'pending' })
+    const base = { id: entry.id, wallet: n, kind: call.kind }
+    const fire = (e: Omit<ExtrinsicEvent, 'id' | 'wallet' | 'kind'>): void => this.o.fire('wallet.extrinsic', { ...base, ...e })
+    this.o.log.info('Submitting extrinsic', { wallet: n, kind: call.kind, network: port.info.network, activity: entry.id })
+    const done = (async (): Promise<ExtrinsicOutcome> => {
+      let outcome: ExtrinsicOutcome
+      try {
+        outcome = await port.submit(signer, call, (u) => fire({ stage: u.stage, ...(u.txHash ? { txHash: u.txHash } : {}), ...(u.blockHash ? { blockHash: u.blockHash } : {}) }))
+      } catch (error) {
+        const mapped = toEngineError(error)
+        const message = mapped instanceof Error ? mapped.message : String(mapped)
+        outcome = { ok: false, errorCode: mapped instanceof EngineError ? mapped.code : 'Client.Error', error: message }
+      }
+      if (outcome.ok) {
+        fire({ stage: 'finalized', txHash: outcome.txHash, blockHash: outcome.blockHash, blockNumber: outcome.blockNumber })
+        this.updateActivity(entry.id, `${summary}: finalized in block #${outcome.blockNumber} (${outcome.blockHash})`, 'ok')
+        this.o.log.info('Extrinsic finalized', { wallet: n, kind: call.kind, block: outcome.blockNumber, activity: entry.id })
+      } else {
+        fire({ stage: 'failed', errorCode: outcome.errorCode, error: outcome.error, ...(outcome.blockHash ? { blockHash: outcome.blockHash } : {}) })
+        this.updateActivity(entry.id, `${summary}: failed with ${outcome.errorCode}: ${outcome.error}`, 'failed')
+        this.o.log.warn('Extrinsic failed', { wallet: n, kind: call.kind, code: outcome.errorCode, error: outcome.error, activity: entry.id })
+      }
+      return outcome
+    })()
+    this.inFlight.add(done)
+    void done.finally(() => this.inFlight.delete(done))
+    return { id: entry.id, done }
+  }
+
+  private updateActivity(id: number, message: string, status: ActivityEntry['status']): void {
+    const updated = this.activityTable.update(id, { message, status })
+    if (updated) this.o.fire('wallet.activity', updated)
+  }
+
+  /** Waits for extrinsics still in flight (engine shutdown). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight])
   }
 
   /** Wipes an unlocked coldkey. Returns whether it was unlocked. */
@@ -431,6 +662,10 @@ export class WalletService {
     | 'wallet.setDirectory'
     | 'wallet.import'
     | 'wallet.activity'
+    | 'wallet.forget'
+    | 'wallet.balances'
+    | 'wallet.estimate'
+    | 'wallet.submit'
   > {
     const guard =
       <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) =>
@@ -454,6 +689,10 @@ export class WalletService {
       'wallet.setDirectory': guard(({ path: dir }) => this.setDirectory(dir)),
       'wallet.import': guard(({ path: dir }) => this.importFrom(dir)),
       'wallet.activity': guard(({ name, limit }) => this.activity(name, limit)),
+      'wallet.forget': guard(({ name }) => ({ forgotten: this.forget(name) })),
+      'wallet.balances': guard(({ name }) => this.balances(name)),
+      'wallet.estimate': guard(({ name, call }) => this.estimate(name, call)),
+      'wallet.submit': guard(async ({ name, call }) => ({ id: (await this.submit(name, call)).id })),
     }
   }
 }

@@ -1,13 +1,19 @@
 import readline from 'node:readline'
 import { Writable } from 'node:stream'
-import { EngineError, passwordStrength } from '../../contract'
-import type { WalletSummary } from '../../contract'
+import { checkAddress } from '@polkadot/util-crypto'
+import type { NetworkId } from '../../chain/client'
+import { EngineError, formatTao, parseTao, passwordStrength } from '../../contract'
+import type { ExtrinsicEvent, WalletCall, WalletSummary } from '../../contract'
 import { databasePath, resolveHome } from '../../host'
 import { createLogger } from '../../logging'
 import { Store } from '../../store'
-import { CHAIN_CLIENT_MISSING, WalletService, keyFromMnemonic, toEngineError } from '../../wallet'
+import { WalletService, chainClientSource, envPasswordFor, keyFromMnemonic, toEngineError, walletPaths } from '../../wallet'
+import type { WalletChainSource } from '../../wallet'
 import type { Command, CommandIo } from '../command'
-import { UsageError, writeJson } from '../command'
+import { UsageError, parseIntOption, writeJson } from '../command'
+
+const NETWORKS: readonly NetworkId[] = ['finney', 'test', 'local', 'custom']
+const MONEY = ['balance', 'transfer', 'stake', 'unstake'] as const
 
 const SUBCOMMANDS = ['create', 'regen', 'list', 'show', 'import', 'new-hotkey', 'balance', 'transfer', 'stake', 'unstake'] as const
 
@@ -68,11 +74,19 @@ export const walletCommand: Command = {
   list                      every wallet in the wallets folder
   show --name NAME          one wallet's addresses
   import PATH               copy the wallets of another btcli folder (never overwrites)
-  balance|transfer|stake|unstake   need the chain client (not in this build yet)
+  balance --name NAME       free TAO of the coldkey and its stake per hotkey and subnet
+  transfer --name NAME --to ADDRESS --amount TAO          transfer_keep_alive (keeps the existential deposit)
+  stake --name NAME --hotkey NAME|ADDRESS --netuid N --amount TAO
+  unstake --name NAME --hotkey NAME|ADDRESS --netuid N --amount ALPHA
 
+  --network NAME      finney, test, local or custom (default: the network picked in TaoDesk, else finney)
+  --url URL           a node's ws:// or wss:// URL (implies --network custom)
+  --yes               send without asking (the fee and amounts are still printed)
   --wallets-dir DIR   btcli wallets folder (default: the one set in TaoDesk, else ~/.bittensor/wallets)
   --json              machine-readable output
-  Passwords are asked for without echo; TAODESK_PASSWORD is used instead when set (less safe).`,
+  Passwords are asked for without echo. Instead, the coldkey password may come from btcli's
+  BT_PW_<PATH> variable (base64 of the password XOR the variable name) or TAODESK_PASSWORD;
+  both are less safe: environments show up in process listings and shell history.`,
   options: {
     name: { type: 'string' },
     hotkey: { type: 'string' },
@@ -82,15 +96,17 @@ export const walletCommand: Command = {
     encrypt: { type: 'boolean' },
     overwrite: { type: 'boolean' },
     'wallets-dir': { type: 'string' },
+    network: { type: 'string' },
+    url: { type: 'string' },
+    to: { type: 'string' },
+    amount: { type: 'string' },
+    netuid: { type: 'string' },
+    yes: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run(values, positionals, io) {
     const [sub, ...rest] = positionals
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`Say what to do: ${SUBCOMMANDS.join(', ')}.`)
-    if (['balance', 'transfer', 'stake', 'unstake'].includes(sub)) {
-      io.stderr.write(`taodesk wallet ${sub}: ${CHAIN_CLIENT_MISSING}\n`)
-      return 3
-    }
     const words = values.words === undefined ? 12 : values.words === '12' ? 12 : values.words === '24' ? 24 : undefined
     if (words === undefined) throw new UsageError('--words must be 12 or 24')
     const store = Store.open(databasePath(resolveHome(io.env)))
@@ -101,7 +117,26 @@ export const walletCommand: Command = {
         return undefined
       }
     }, 'wallet')
-    const service = new WalletService({ store, log, fire: () => undefined, directory: str(values['wallets-dir']) })
+    const isMoney = (MONEY as readonly string[]).includes(sub)
+    let chain: WalletChainSource | undefined
+    if (isMoney) {
+      const url = str(values.url)
+      const stored = store.settings.readAll()
+      const fallback = typeof stored.network === 'string' && (NETWORKS as readonly string[]).includes(stored.network) ? stored.network : 'finney'
+      const network = (url ? 'custom' : (str(values.network) ?? fallback)) as NetworkId
+      if (!NETWORKS.includes(network)) {
+        store.close()
+        throw new UsageError(`--network must be one of ${NETWORKS.join(', ')}`)
+      }
+      const customUrl = url ?? (network === 'custom' && typeof stored.networkCustomUrl === 'string' ? stored.networkCustomUrl : undefined)
+      chain = chainClientSource({ network, customUrl, timeoutMs: 15_000 })
+    }
+    const fire = (event: string, payload: unknown): void => {
+      if (event !== 'wallet.extrinsic' || values.json) return
+      const e = payload as ExtrinsicEvent
+      if (e.stage !== 'failed' && e.stage !== 'finalized') io.stderr.write(`  … ${e.stage}${e.blockHash ? ` ${e.blockHash}` : e.txHash ? ` ${e.txHash}` : ''}\n`)
+    }
+    const service = new WalletService({ store, log, fire, directory: str(values['wallets-dir']), chain, env: io.env })
     const needName = (): string => {
       const n = str(values.name)
       if (!n) throw new UsageError('--name NAME is required')
@@ -164,6 +199,12 @@ export const walletCommand: Command = {
           io.stdout.write(values.json ? `${JSON.stringify(w)}\n` : `${describeWallet(w)}\n`)
           return 0
         }
+        case 'balance':
+          return await balance(service, needName(), values.json === true, io)
+        case 'transfer':
+        case 'stake':
+        case 'unstake':
+          return await money(service, sub, needName(), values, io)
         default:
           throw new UsageError(`Unknown wallet command ${sub}`)
       }
@@ -176,7 +217,95 @@ export const walletCommand: Command = {
       throw mapped
     } finally {
       service.dispose()
+      await chain?.dispose?.()
       store.close()
     }
   },
+}
+
+async function balance(service: WalletService, name: string, json: boolean, io: CommandIo): Promise<number> {
+  const b = await service.balances(name)
+  if (json) {
+    writeJson(io, b)
+    return 0
+  }
+  const lines = [`${b.wallet} on ${b.network} (${b.endpoint})`, `  coldkey ${b.coldkey}`, `  free    ${formatTao(b.free)} TAO`]
+  if (b.stakes.length === 0) lines.push('  stake   none')
+  for (const s of b.stakes) lines.push(`  stake   ${formatTao(s.alpha).padStart(16)} alpha  subnet ${String(s.netuid).padEnd(4)} hotkey ${s.hotkeyName ? `${s.hotkeyName} ` : ''}${s.hotkey}`)
+  io.stdout.write(`${lines.join('\n')}\n`)
+  return 0
+}
+
+function parseAmount(values: Record<string, string | boolean | undefined>): string {
+  const a = str(values.amount)
+  if (!a) throw new UsageError('--amount is required (TAO for transfer and stake, alpha for unstake; e.g. 1.5)')
+  let v: bigint
+  try {
+    v = parseTao(a)
+  } catch (error) {
+    throw new UsageError(`--amount: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (v <= 0n) throw new UsageError('--amount must be above 0')
+  return v.toString()
+}
+
+function buildCall(service: WalletService, kind: 'transfer' | 'stake' | 'unstake', name: string, values: Record<string, string | boolean | undefined>): WalletCall {
+  const amount = parseAmount(values)
+  if (kind === 'transfer') {
+    const to = str(values.to)
+    if (!to) throw new UsageError('--to ADDRESS is required')
+    return { kind, to, amount }
+  }
+  const netuid = parseIntOption(values.netuid, 'netuid', 0, 65535)
+  if (netuid === undefined) throw new UsageError('--netuid N is required (5 for the text-embedding subnet)')
+  const h = str(values.hotkey)
+  if (!h) throw new UsageError('--hotkey is required: a hotkey name of this wallet or any hotkey address')
+  let hotkey = h
+  if (!checkAddress(h, 42)[0]) {
+    const own = service.get(name).hotkeys.find((x) => x.name === h)
+    if (!own?.address) throw new UsageError(`Wallet "${name}" has no hotkey named "${h}" (and it is not an address).`)
+    hotkey = own.address
+  }
+  return { kind, hotkey, netuid, amount }
+}
+
+async function confirm(io: CommandIo, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError('No terminal to confirm on: add --yes to send without asking.')
+  const answer = await readLine(io, `${question} [y/N] `)
+  return /^y(es)?$/i.test(answer.trim())
+}
+
+async function money(service: WalletService, kind: 'transfer' | 'stake' | 'unstake', name: string, values: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
+  const json = values.json === true
+  const call = buildCall(service, kind, name, values)
+  const est = await service.estimate(name, call)
+  const unit = kind === 'unstake' ? 'alpha' : 'TAO'
+  const say = (text: string): void => {
+    io.stderr.write(`${text}\n`)
+  }
+  say(`${est.summary}`)
+  say(`  amount   ${formatTao(call.amount)} ${unit}`)
+  say(`  fee      ${est.fee === null ? `unknown (${est.note ?? 'the node did not say'})` : `${formatTao(est.fee)} TAO`}`)
+  say(`  free     ${formatTao(est.free)} TAO${est.enough === false ? '   ! not enough: the chain will refuse this' : ''}`)
+  if (!values.yes && !(await confirm(io, 'Send it?'))) {
+    say('Nothing sent.')
+    return 1
+  }
+  if (!service.isUnlocked(name)) {
+    const coldkey = walletPaths(service.directory(), name).coldkey
+    const fromBtcliEnv = envPasswordFor(coldkey, io.env) !== undefined
+    const password = fromBtcliEnv ? undefined : await readPassword(io, `Password of the coldkey "${name}": `, false)
+    if (!json) say('Unlocking the coldkey (Argon2i, 512 MiB: a few seconds)…')
+    await service.unlock({ name, password, minutes: 5 })
+  }
+  const { id, done } = await service.submit(name, call)
+  const outcome = await done
+  if (outcome.ok) {
+    if (json) writeJson(io, { ok: true, activity: id, call, txHash: outcome.txHash, blockHash: outcome.blockHash, blockNumber: outcome.blockNumber })
+    else io.stdout.write(`Finalized in block #${outcome.blockNumber} (${outcome.blockHash}).\n`)
+    return 0
+  }
+  if (json) writeJson(io, { ok: false, activity: id, call, error: { code: outcome.errorCode, message: outcome.error } })
+  else io.stderr.write(`Failed: ${outcome.errorCode}: ${outcome.error}\n`)
+  return 1
 }

@@ -6,6 +6,7 @@ import { createLogger } from '../../logging'
 import { Store } from '../../store'
 import type { KdfParams } from '../encryption'
 import { WalletService } from '../wallet-service'
+import type { WalletServiceOptions } from '../wallet-service'
 
 export interface FiredEvent {
   readonly name: EventName
@@ -13,7 +14,7 @@ export interface FiredEvent {
 }
 
 /** A WalletService over a temp store and wallets folder, recording every event it fires. */
-export function serviceHarness(kdf?: KdfParams) {
+export function serviceHarness(kdf?: KdfParams, extra: Pick<WalletServiceOptions, 'chain' | 'vault' | 'env'> = {}) {
   const home = makeTempHome('taodesk-wallet-')
   const walletsDir = path.join(home.dir, 'wallets')
   fs.mkdirSync(walletsDir)
@@ -24,7 +25,7 @@ export function serviceHarness(kdf?: KdfParams) {
     return undefined
   }, 'wallet')
   const events: FiredEvent[] = []
-  const service = new WalletService({ store, log, fire: (name, payload) => events.push({ name, payload }), directory: walletsDir, insecureKdfForTests: kdf })
+  const service = new WalletService({ store, log, fire: (name, payload) => events.push({ name, payload }), directory: walletsDir, insecureKdfForTests: kdf, ...extra })
   return {
     home: home.dir,
     walletsDir,
