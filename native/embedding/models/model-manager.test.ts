@@ -127,7 +127,19 @@ describe('downloads from a hub double (real HTTP, same URL shapes and headers)',
     expect((await manager.verify(ENTRY.id)).ok).toBe(true)
   })
 
-  it('reports unknown models, repos and a full disk clearly', async () => {
+  it('checks free disk space before downloading, counting what is already there', async () => {
+    const size = fs.statSync(tiny.onnxFile).size
+    const full = new ModelManager(path.join(home, 'm5'), new HubClient({ endpoint }), CATALOG, () => 10_000_000)
+    const err = (await full.download(ENTRY.id, () => undefined).catch((e: unknown) => e)) as EngineError
+    expect(err.code).toBe('NO_SPACE')
+    expect(err.message).toMatch(/needs [\d.]+ MB more disk space, but only 10\.0 MB is free/)
+    expect(hub.requests.some((r) => r.url.startsWith('/cdn/'))).toBe(false)
+    const roomy = new ModelManager(path.join(home, 'm5'), new HubClient({ endpoint }), CATALOG, () => size + 128 * 1024 * 1024)
+    await roomy.download(ENTRY.id, () => undefined)
+    expect((await roomy.verify(ENTRY.id)).ok).toBe(true)
+  })
+
+  it('reports unknown models, repos and an unreachable hub clearly', async () => {
     expect(((await manager.download('nope', () => undefined).catch((e: unknown) => e)) as EngineError).code).toBe('NOT_FOUND')
     const gone = new ModelManager(path.join(home, 'm3'), new HubClient({ endpoint }), [{ ...ENTRY, id: 'x', repo: 'no/such' }])
     expect(((await gone.download('x', () => undefined).catch((e: unknown) => e)) as EngineError).code).toBe('NOT_FOUND')

@@ -61,6 +61,8 @@ export class ModelManager {
     readonly dir: string,
     private readonly hub: HubClient,
     readonly catalog: readonly CatalogEntry[] = CATALOG,
+    /** Free bytes on the disk holding `dir` (tests simulate a full disk). */
+    private readonly freeSpace: (dir: string) => number | null = freeBytes,
   ) {
     fs.mkdirSync(dir, { recursive: true })
   }
@@ -147,7 +149,7 @@ export class ModelManager {
     const done = (f: HubFile): boolean => fs.existsSync(path.join(dir, f.path)) && fs.statSync(path.join(dir, f.path)).size === f.size
     const remaining = files.filter((f) => !done(f)).reduce((n, f) => n + f.size - partSize(f), 0)
     fs.mkdirSync(dir, { recursive: true })
-    const free = freeBytes(dir)
+    const free = this.freeSpace(dir)
     if (free !== null && remaining + SPACE_MARGIN > free) {
       throw new EngineError('NO_SPACE', `${entry.id} needs ${formatBytes(remaining)} more disk space, but only ${formatBytes(free)} is free in ${this.dir}. Free some space and try again.`)
     }
@@ -225,7 +227,7 @@ export class ModelManager {
     const copy = [onnx, tokenizer, ...[`${onnx}_data`, `${onnx}.data`, 'config.json', 'tokenizer_config.json', 'special_tokens_map.json', '1_Pooling/config.json'].filter((p) => fs.existsSync(path.join(src, p)))]
     const needed = copy.reduce((n, p) => n + fs.statSync(path.join(src, p)).size, 0)
     fs.mkdirSync(dir, { recursive: true })
-    const free = freeBytes(dir)
+    const free = this.freeSpace(dir)
     if (free !== null && needed + SPACE_MARGIN > free) throw new EngineError('NO_SPACE', `Importing needs ${formatBytes(needed)}, but only ${formatBytes(free)} is free in ${this.dir}.`)
     const files: ManifestFile[] = []
     try {
