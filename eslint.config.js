@@ -45,7 +45,9 @@ export default tseslint.config(
   },
   {
     // The UI: no Node, no Electron, and of the engine only the contract and the RPC core.
+    // (Renderer tests run in Node and may cross-check against engine modules.)
     files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/**/*.test.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
