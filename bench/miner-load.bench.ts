@@ -69,6 +69,7 @@ export async function run(args: BenchArgs): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-bench-'))
   const store = Store.open(path.join(home, 'taodesk.sqlite'))
   const records: AxonRequestRecord[] = []
+  const warnings: string[] = []
   const axon = new AxonServer({
     signer: { ss58: miner.address, sign: (m) => miner.sign(m) },
     metagraph,
@@ -78,6 +79,7 @@ export async function run(args: BenchArgs): Promise<void> {
     port: 0,
     limits: { maxConcurrent: callers, maxQueued: callers * 2 },
     onRequest: (r) => records.push(r),
+    onWarning: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
   })
   const port = await axon.listen()
   const target = { ip: '127.0.0.1', port, hotkey: miner.address }
@@ -86,6 +88,7 @@ export async function run(args: BenchArgs): Promise<void> {
 
   const clientLatency: number[] = []
   let failures = 0
+  const transportErrors = new Map<string, number>()
   const statusCounts = new Map<number, number>()
   const t0 = performance.now()
   await Promise.all(
@@ -94,7 +97,15 @@ export async function run(args: BenchArgs): Promise<void> {
       try {
         for (let i = 0; i < perCaller; i++) {
           const start = performance.now()
-          const res = await d.embed(target, texts)
+          let res: Awaited<ReturnType<SpecDendrite['embed']>>
+          try {
+            res = await d.embed(target, texts)
+          } catch (error) {
+            failures++
+            const key = error instanceof Error ? error.message : String(error)
+            transportErrors.set(key, (transportErrors.get(key) ?? 0) + 1)
+            continue
+          }
           clientLatency.push(performance.now() - start)
           statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1)
           const results = (res.json as { results?: unknown[] } | undefined)?.results
@@ -119,7 +130,7 @@ export async function run(args: BenchArgs): Promise<void> {
   const total = clientLatency.length
   process.stdout.write(
     [
-      `requests: ${total}, errors: ${failures}, statuses: ${[...statusCounts].map(([s, n]) => `${s}x${n}`).join(' ')}`,
+      `requests: ${total + [...transportErrors.values()].reduce((a, b) => a + b, 0)}, errors: ${failures}, statuses: ${[...statusCounts].map(([s, n]) => `${s}x${n}`).join(' ')}${transportErrors.size ? `, transport errors: ${[...transportErrors].map(([m, n]) => `${m} x${n}`).join('; ')}` : ''}${warnings.length ? `, axon warnings: ${warnings.slice(0, 3).join('; ')}` : ''}`,
       `throughput: ${(total / wall).toFixed(1)} req/s, ${((total * batch) / wall).toFixed(0)} texts/s, wall ${wall.toFixed(1)} s`,
       `client latency: p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`,
       `axon overhead per request (server time minus inference minus queue): p50 ${pct(overheadPerReq, 0.5).toFixed(1)} ms, p99 ${pct(overheadPerReq, 0.99).toFixed(1)} ms`,

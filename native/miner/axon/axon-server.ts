@@ -58,7 +58,8 @@ export const DEFAULT_LIMITS: AxonLimits = {
   maxTimeoutS: 120,
   requestTimeoutMs: 60_000,
   headersTimeoutMs: 20_000,
-  keepAliveTimeoutMs: 5_000,
+  // Longer than aiohttp's 15 s client keep-alive: the client closes idle sockets first (no reuse race).
+  keepAliveTimeoutMs: 65_000,
 }
 
 /** One handled request, for logs, metrics and the live feed. */
@@ -162,7 +163,10 @@ export class AxonServer {
         })
       },
     )
-    this.server.on('clientError', (error, socket) => {
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      // ECONNRESET/EPIPE: the caller went away; nothing to answer.
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return socket.destroy()
+      this.options.onWarning?.('Malformed or timed-out HTTP request on the axon', { code: error.code ?? 'unknown', error: error.message })
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}')
       else socket.destroy(error)
     })
