@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { appEvents, appMethods } from './app'
+import { chainEvents, chainMethods } from './chain'
 import type { TransportKind } from './app'
 import type { Disposable } from '../base/emitter'
 import { logsEvents, logsMethods } from './logs'
@@ -12,6 +13,7 @@ import { updatesEvents, updatesMethods } from './updates'
 import { validatorEvents, validatorMethods } from './validator'
 
 export * from './app'
+export * from './chain'
 export * from './define'
 export * from './errors'
 export * from './logs'
@@ -30,6 +32,7 @@ export * from './validator'
  */
 export const methods = {
   ...appMethods,
+  ...chainMethods,
   ...logsMethods,
   ...settingsMethods,
   ...metricsMethods,
@@ -42,6 +45,7 @@ export const methods = {
 
 export const events = {
   ...appEvents,
+  ...chainEvents,
   ...logsEvents,
   ...settingsEvents,
   ...minerEvents,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NetworkId } from './chain'
 import { event, method } from './define'
 
 export const ThemePreference = z.enum(['system', 'light', 'dark'])
@@ -18,6 +19,10 @@ export const Settings = z.object({
   updateAutoDownload: z.boolean().default(true),
   /** Desktop app: open TaoDesk when the user logs in. */
   startAtLogin: z.boolean().default(false),
+  /** The subtensor network TaoDesk talks to (chain.setNetwork checks and applies it). */
+  network: NetworkId.default('finney'),
+  /** The ws:// or wss:// URL used when `network` is "custom". */
+  networkCustomUrl: z.string().max(500).default(''),
 })
 export type Settings = z.infer<typeof Settings>
 

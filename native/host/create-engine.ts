@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { ChainService } from '../chain/service/chain-service'
+import type { PracticeOptions } from '../chain/service/practice'
 import type { CallContext, EngineHealth, Handlers, LogEntry, LogFields, LogLevel } from '../contract'
 import { EmbeddingService } from '../embedding/service'
 import { createLogger, createLogsHandlers } from '../logging'
@@ -31,6 +33,8 @@ export interface EngineOptions {
   readonly minerRuntime?: MinerRuntimeFactory
   /** Chain metagraph, weight setter and hotkey signer for the validator (absent: file metagraph only). */
   readonly validatorRuntime?: ValidatorRuntime
+  /** The in-engine practice network (tests: `{ blockTimeMs: 0, port: null }`). */
+  readonly practice?: PracticeOptions
 }
 
 export interface Engine {
@@ -43,6 +47,11 @@ export interface Engine {
   readonly safetyGate: UpdateSafetyGate
   /** Models on disk and the loaded embedding model (the miner embeds through it). */
   readonly embedding: EmbeddingService
+  /**
+   * The chain of the network the user picked: `await engine.chain.client()` gives the live
+   * ChainClient (connects on first use); `onClient` tells of network switches.
+   */
+  readonly chain: ChainService
   /** A typed client over the in-process transport (tests, CLI commands). */
   connectInproc(peer?: string): RpcClient
   dispose(): Promise<void>
@@ -76,6 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
   const settings = new SettingsService(store, log.child('settings'), (s) => {
     bus.fire('settings.changed', s)
     updater.settingsChanged(s)
+    chain.settingsChanged(s)
   })
   const updater = createUpdaterDomain({
     home: options.home,
@@ -97,6 +107,16 @@ export function createEngine(options: EngineOptions): Engine {
   })
 
   const wallet = new WalletService({ store, log: log.child('wallet'), fire: (name, payload) => bus.fire(name, payload) })
+
+  const chain = new ChainService({
+    store,
+    log: log.child('chain'),
+    fire: (name, payload) => bus.fire(name, payload),
+    settings: () => settings.get(),
+    updateSettings: (patch) => settings.update(patch),
+    wallet,
+    practice: options.practice,
+  })
 
   const miner = new MinerService({
     home: options.home,
@@ -145,6 +165,7 @@ export function createEngine(options: EngineOptions): Engine {
     ...updater.handlers,
     ...validator.handlers,
     ...embedding.handlers(),
+    ...chain.handlers(),
   }
 
   const server: RpcServer = new RpcServer({
@@ -180,6 +201,7 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     safetyGate: updater.gate,
     embedding,
+    chain,
     connectInproc(peer = 'inproc') {
       const [engineEnd, clientEnd] = createInprocPair()
       server.connect(engineEnd, { transport: 'inproc', peer })
@@ -192,6 +214,7 @@ export function createEngine(options: EngineOptions): Engine {
       await miner.dispose()
       await validator.service.dispose()
       await embedding.dispose()
+      await chain.dispose()
       wallet.dispose()
       updater.dispose()
       log.info('Engine stopped')

@@ -36,7 +36,7 @@ describe.each(transports)('contract over %s', (kind, make) => {
   it('applies schema defaults and validates results', async () => {
     const { client } = await harness.connect()
     const settings = await client.call('settings.get')
-    expect(settings).toEqual({ theme: 'system', notifications: true, logRetentionDays: 30, updateChannel: 'stable', updateAutoDownload: true, startAtLogin: false })
+    expect(settings).toEqual({ theme: 'system', notifications: true, logRetentionDays: 30, updateChannel: 'stable', updateAutoDownload: true, startAtLogin: false, network: 'finney', networkCustomUrl: '' })
   })
 
   it('delivers events to every connected client', async () => {

@@ -78,7 +78,7 @@ describe('ChainClient on the practice devnet', () => {
     node.produceBlocks(3)
     const r = await client.setWeights(alice, 5, [{ uid: 0, score: 1 }], 0n)
     expect(r.mode).toBe('committed')
-    const [pending] = store.pendingCommits(`devnet:inproc://devnet`)
+    const [pending] = store.pendingCommits(`devnet:${client.endpoint}`)
     expect(pending).toBeDefined()
     // Too early: the chain refuses a reveal in the commit epoch.
     await expectChainError(
@@ -94,7 +94,7 @@ describe('ChainClient on the practice devnet', () => {
     node.produceBlocks(pending!.revealFrom - node.bestNumber - 1)
     const out = await again.revealDue(() => alice)
     expect(out.map((o) => o.outcome)).toEqual(['revealed'])
-    expect(store.pendingCommits(`devnet:inproc://devnet`)).toEqual([])
+    expect(store.pendingCommits(`devnet:${client.endpoint}`)).toEqual([])
     const weights = (await again.api.query.subtensorModule!.weights!(5, 0)).toJSON()
     expect(weights).toEqual([[0, 65535]])
   }, 60_000)

@@ -60,6 +60,8 @@ interface Connection {
 }
 
 const connections = new Map<string, Promise<Connection>>()
+/** Connections still opening (not ready yet), so that one nobody waits for can be abandoned. */
+const opening = new Map<string, Connection>()
 
 function keyringPairOf(signer: ChainSigner): IKeyringPair {
   return {
@@ -93,6 +95,7 @@ async function openConnection(endpoint: string, devnet?: DevnetNode): Promise<Co
     timers: [],
     closed: false,
   }
+  opening.set(endpoint, conn)
   const setStatus = (patch: Partial<ConnectionStatus>): void => {
     conn.status = { ...conn.status, ...patch }
     for (const l of listeners) l(conn.status)
@@ -130,7 +133,12 @@ async function openConnection(endpoint: string, devnet?: DevnetNode): Promise<Co
   }
   const api = new ApiPromise({ provider, signedExtensions: SUBTENSOR_SIGNED_EXTENSIONS, noInitWarn: true, throwOnConnect: false })
   ;(conn as { api: ApiPromise }).api = api
-  await api.isReadyOrError
+  try {
+    await api.isReadyOrError
+  } finally {
+    if (opening.get(endpoint) === conn) opening.delete(endpoint)
+  }
+  if (conn.closed) throw new ChainError('Client.Abandoned', `The connection to ${endpoint} was abandoned before it was ready.`)
   setStatus({ state: 'connected' })
   const ping = async (): Promise<void> => {
     if (!provider.isConnected) return
@@ -179,7 +187,8 @@ export class ChainClient {
   ) {}
 
   static async connect(options: ConnectOptions): Promise<ChainClient> {
-    const endpoint = endpointFor(options.network, options.customUrl)
+    // Each practice chain gets its own endpoint, so two of them in one process never share.
+    const endpoint = options.network === 'devnet' && options.devnet ? `inproc://devnet/${options.devnet.id}` : endpointFor(options.network, options.customUrl)
     let p = connections.get(endpoint)
     if (!p) {
       p = openConnection(endpoint, options.devnet)
@@ -197,6 +206,21 @@ export class ChainClient {
     ]).finally(() => clearTimeout(timer))
     conn.refs++
     return new ChainClient(options.network, endpoint, conn, options.store)
+  }
+
+  /**
+   * Gives up on a connection that is still opening and that no client holds (the user picked
+   * another network while an unreachable one kept retrying). Returns whether one was closed.
+   */
+  static async abandon(endpoint: string): Promise<boolean> {
+    const conn = opening.get(endpoint)
+    if (!conn || conn.refs > 0) return false
+    conn.closed = true
+    opening.delete(endpoint)
+    connections.delete(endpoint)
+    for (const t of conn.timers) clearInterval(t)
+    await conn.api.disconnect().catch(() => undefined)
+    return true
   }
 
   get api(): ApiPromise {
@@ -223,6 +247,11 @@ export class ChainClient {
     for (const k of [...ChainClient.nextNonce.keys()]) if (k.startsWith(`${this.endpoint}:`)) ChainClient.nextNonce.delete(k)
     connections.delete(this.endpoint)
     await this.conn.api.disconnect().catch(() => undefined)
+  }
+
+  /** The key this client files its cache rows and pending commits under (network + endpoint). */
+  get storeKey(): string {
+    return this.cacheKey('')
   }
 
   private cacheKey(key: string): string {

@@ -71,7 +71,11 @@ interface Subscription {
  * metadata, their sr25519 signatures verified over the rebuilt signing payload, and their calls
  * dispatched by {@link SubtensorRuntime}.
  */
+let nextNodeId = 1
+
 export class DevnetNode {
+  /** Unique in this process: clients key their shared connection by it. */
+  readonly id = `${process.pid}-${nextNodeId++}`
   readonly codec: ChainCodec
   readonly state: StateStore
   readonly runtime: SubtensorRuntime
@@ -123,6 +127,13 @@ export class DevnetNode {
     if (this.timer || this.options.blockTimeMs <= 0) return
     this.timer = setInterval(() => this.produceBlock(), this.options.blockTimeMs)
     this.timer.unref()
+  }
+
+  /** Changes the block time (0 = on demand, with instant inclusion of submitted transactions). */
+  setBlockTime(ms: number): void {
+    this.stop()
+    ;(this.options as { blockTimeMs: number }).blockTimeMs = Math.max(0, Math.floor(ms))
+    this.start()
   }
 
   stop(): void {

@@ -1,0 +1,2 @@
+export * from './chain-service'
+export * from './practice'
