@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import readline from 'node:readline'
 import { Writable } from 'node:stream'
 import { checkAddress } from '@polkadot/util-crypto'
@@ -7,7 +8,7 @@ import type { ExtrinsicEvent, WalletCall, WalletSummary } from '../../contract'
 import { databasePath, resolveHome } from '../../host'
 import { createLogger } from '../../logging'
 import { Store } from '../../store'
-import { WalletService, chainClientSource, envPasswordFor, keyFromMnemonic, toEngineError, walletPaths } from '../../wallet'
+import { WalletService, chainClientSource, detectFormat, envPasswordFor, keyFromMnemonic, toEngineError, walletPaths } from '../../wallet'
 import type { WalletChainSource } from '../../wallet'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
@@ -293,8 +294,10 @@ async function money(service: WalletService, kind: 'transfer' | 'stake' | 'unsta
   }
   if (!service.isUnlocked(name)) {
     const coldkey = walletPaths(service.directory(), name).coldkey
+    // Unencrypted coldkeys (btcli --no-use-password) and btcli's BT_PW_* variable need no prompt.
+    const encrypted = fs.existsSync(coldkey) && detectFormat(fs.readFileSync(coldkey)) !== 'plaintext'
     const fromBtcliEnv = envPasswordFor(coldkey, io.env) !== undefined
-    const password = fromBtcliEnv ? undefined : await readPassword(io, `Password of the coldkey "${name}": `, false)
+    const password = !encrypted || fromBtcliEnv ? undefined : await readPassword(io, `Password of the coldkey "${name}": `, false)
     if (!json) say('Unlocking the coldkey (Argon2i, 512 MiB: a few seconds)…')
     await service.unlock({ name, password, minutes: 5 })
   }
