@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { EngineHost } from './engine-host'
 import { IpcRelay } from './ipc-relay'
 import { hardenApp, hardenSession } from './security'
+import { createMainSecretVault } from './secret-vault'
 import { createMainUpdates } from './updates'
 import { createMainWindow, isTrustedRendererUrl } from './window'
 
@@ -17,7 +18,7 @@ if (!app.requestSingleInstanceLock()) {
     entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
     env: { ...process.env },
     onMessage: (message) => {
-      if (!updates(message)) relay.fromEngine(message)
+      if (!updates(message) && !vault(message)) relay.fromEngine(message)
     },
     onState: (up) => relay.engineState(up),
     log: (message) => console.warn(`[taodesk] ${message}`),
@@ -26,6 +27,7 @@ if (!app.requestSingleInstanceLock()) {
     (message) => engine.post(message),
     (message) => console.warn(`[taodesk] ${message}`),
   )
+  const vault = createMainSecretVault((message) => engine.post(message))
   const relay = new IpcRelay({
     ipcMain,
     postToEngine: (frame) => engine.post(frame),

@@ -11,7 +11,8 @@ import type { MinerRuntimeFactory } from '../miner/miner-service'
 import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
 import { SettingsService } from '../settings'
 import { Store } from '../store'
-import { WalletService } from '../wallet'
+import { WalletService, chainClientPort } from '../wallet'
+import type { SecretVault, WalletChainPort } from '../wallet'
 import { createUpdaterDomain } from '../updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../updater'
 import { createValidatorDomain } from '../validator/validator-handlers'
@@ -35,6 +36,8 @@ export interface EngineOptions {
   readonly validatorRuntime?: ValidatorRuntime
   /** The in-engine practice network (tests: `{ blockTimeMs: 0, port: null }`). */
   readonly practice?: PracticeOptions
+  /** Desktop app: the OS keychain (Electron safeStorage in the main process) for "remember password". Never headless. */
+  readonly secretVault?: SecretVault
 }
 
 export interface Engine {
@@ -106,7 +109,14 @@ export function createEngine(options: EngineOptions): Engine {
     hubToken: process.env.HF_TOKEN?.trim() || undefined,
   })
 
-  const wallet = new WalletService({ store, log: log.child('wallet'), fire: (name, payload) => bus.fire(name, payload) })
+  const wallet: WalletService = new WalletService({
+    store,
+    log: log.child('wallet'),
+    fire: (name, payload) => bus.fire(name, payload),
+    // Balances, stake, transfers and staking use the network the user picked (ChainService).
+    chain: { port: async (): Promise<WalletChainPort> => chainClientPort(await chain.client()) },
+    vault: options.headless ? undefined : options.secretVault,
+  })
 
   const chain = new ChainService({
     store,

@@ -5,6 +5,7 @@
  */
 import { MuxEndpoint } from '../rpc'
 import { RemoteUpdateDriver } from '../updater'
+import { RemoteSecretVault } from '../wallet/secret-vault'
 import { createEngine } from './create-engine'
 import { resolveHome } from './paths'
 import { packageVersion } from './version'
@@ -22,13 +23,15 @@ if (!parentPort) {
 
 // electron-updater runs in the main process; the engine's update service drives it over the parent port.
 const updates = new RemoteUpdateDriver((message) => parentPort.postMessage(message), packageVersion())
-const engine = createEngine({ home: resolveHome(), version: packageVersion(), headless: false, updateDriver: updates, desktopShell: updates })
+// "Remember password" uses Electron safeStorage in the main process (electron/main/secret-vault.ts).
+const vault = new RemoteSecretVault((message) => parentPort.postMessage(message))
+const engine = createEngine({ home: resolveHome(), version: packageVersion(), headless: false, updateDriver: updates, desktopShell: updates, secretVault: vault })
 const mux = new MuxEndpoint(
   (frame) => parentPort.postMessage(frame),
   (conn, transport) => engine.server.connect(transport, { transport: 'ipc', peer: `window-${conn}` }),
 )
 parentPort.on('message', (event) => {
-  if (!updates.receive(event.data)) mux.receive(event.data)
+  if (!updates.receive(event.data) && !vault.receive(event.data)) mux.receive(event.data)
 })
 
 const shutdown = (): void => {
