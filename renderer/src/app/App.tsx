@@ -8,6 +8,8 @@ import { ModelsPage } from '../features/models/ModelsPage'
 import { ValidatorPage } from '../features/validator/ValidatorPage'
 import { WalletPage } from '../features/wallet/WalletPage'
 import { SettingsPage } from '../features/settings/SettingsPage'
+import { NetworkPicker } from '../features/subnet/NetworkPicker'
+import { SubnetPage } from '../features/subnet/SubnetPage'
 import { useConnectionState } from '../engine/engine-context'
 import { ConnectionBadge } from './ConnectionBadge'
 import type { RouteId } from './routes'
@@ -17,6 +19,7 @@ import { useHashRoute } from './use-hash-route'
 
 const PAGES: Record<RouteId, () => React.JSX.Element> = {
   dashboard: DashboardPage,
+  subnet: SubnetPage,
   wallet: WalletPage,
   miner: MinerPage,
   validator: ValidatorPage,
@@ -44,7 +47,10 @@ export function App() {
               Subnet 5 · text embeddings
             </Text>
           </Group>
-          <ConnectionBadge />
+          <Group gap="sm" wrap="nowrap">
+            <NetworkPicker />
+            <ConnectionBadge />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">

@@ -2,6 +2,7 @@ import {
   IconCpu,
   IconFileText,
   IconLayoutDashboard,
+  IconNetwork,
   IconPick,
   IconScale,
   IconSettings,
@@ -9,7 +10,7 @@ import {
 } from '@tabler/icons-react'
 import type { ComponentType } from 'react'
 
-export type RouteId = 'dashboard' | 'wallet' | 'miner' | 'validator' | 'models' | 'logs' | 'settings'
+export type RouteId = 'dashboard' | 'subnet' | 'wallet' | 'miner' | 'validator' | 'models' | 'logs' | 'settings'
 
 export interface RouteDef {
   readonly id: RouteId
@@ -19,6 +20,7 @@ export interface RouteDef {
 
 export const ROUTES: readonly RouteDef[] = [
   { id: 'dashboard', label: 'Dashboard', icon: IconLayoutDashboard },
+  { id: 'subnet', label: 'Subnet', icon: IconNetwork },
   { id: 'wallet', label: 'Wallet', icon: IconWallet },
   { id: 'miner', label: 'Miner', icon: IconPick },
   { id: 'validator', label: 'Validator', icon: IconScale },

@@ -1,0 +1,105 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RpcClient } from '../../native/rpc'
+import { connectWs } from '../../native/rpc/transports/ws-node'
+import { launchChromium } from '../support/chromium'
+import { startServeProcess } from '../support/serve-process'
+import type { ServeProcess } from '../support/serve-process'
+import { makeTempHome } from '../support/temp-home'
+
+const repoRoot = path.resolve(import.meta.dirname, '../..')
+const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
+const PASSWORD = 'Tr1cky pass!'
+
+describe('Subnet page on the practice network in Chromium (taodesk serve)', () => {
+  let home: ReturnType<typeof makeTempHome>
+  let serve: ServeProcess
+  let client: RpcClient
+  let browser: Browser
+  let closeBrowser: () => Promise<void>
+  let page: Page
+
+  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, name) })
+
+  beforeAll(async () => {
+    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
+      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
+    }
+    fs.mkdirSync(screenshots, { recursive: true })
+    home = makeTempHome()
+    serve = await startServeProcess(home.dir)
+    client = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
+    // Never touch the real ~/.bittensor.
+    await client.call('wallet.setDirectory', { path: path.join(home.dir, 'wallets') })
+    ;({ browser, cleanup: closeBrowser } = await launchChromium())
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage()
+  })
+
+  afterAll(async () => {
+    await closeBrowser?.()
+    await serve?.stop()
+    home?.cleanup()
+  })
+
+  it('switches to the practice network from the header and shows the subnet with its metagraph', async () => {
+    await page.goto(serve.url)
+    await page.getByTestId('network-picker').click()
+    await page.getByTestId('network-choice-devnet').click()
+    await page.getByTestId('network-apply').click()
+    const badge = page.getByTestId('network-state')
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected')
+    expect(await badge.getAttribute('data-network')).toBe('devnet')
+    expect((await client.call('settings.get')).network).toBe('devnet')
+
+    await page.getByTestId('nav-subnet').click()
+    await expect.poll(() => page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
+    expect(await page.getByTestId('registration-price').innerText()).toMatch(/^\d+(\.\d+)? TAO$/)
+    expect(await page.getByTestId('epoch-countdown').innerText()).toMatch(/^\d+ blocks$/)
+    expect(await page.getByTestId('hyperparameters').innerText()).toMatch(/Tempo \(blocks per epoch\)\s+20/)
+    await expect.poll(async () => Number((await page.getByTestId('network-detail').innerText()).match(/block ([\d,]+)/)?.[1]?.replace(/,/g, '') ?? 0), { timeout: 15_000 }).toBeGreaterThan(0)
+
+    // Sorted by stake: the staked validator first. Sort by incentive: the best miner first.
+    const firstUid = async () => page.getByTestId('metagraph-row').first().getAttribute('data-uid')
+    const mg = await client.call('chain.metagraph', { netuid: 5 })
+    const validator = mg.neurons.reduce((a, b) => (b.stake > a.stake ? b : a))
+    const bestMiner = mg.neurons.reduce((a, b) => (b.incentive > a.incentive ? b : a))
+    expect(await firstUid()).toBe(String(validator.uid))
+    await page.getByTestId('mg-sort-incentive').click()
+    expect(await firstUid()).toBe(String(bestMiner.uid))
+    expect(bestMiner.incentive).toBeGreaterThan(0)
+    await page.getByTestId('metagraph-search').fill('203.0.113.')
+    await expect.poll(() => page.getByTestId('metagraph-row').count()).toBe(4)
+    await page.getByTestId('metagraph-search').fill('')
+    await shot('subnet-practice.png')
+  })
+
+  it('registers a wallet hotkey: unlock, practice TAO, price cap, progress to finalized', async () => {
+    await client.call('wallet.create', { name: 'e2e', hotkey: 'default', words: 12, password: PASSWORD })
+    await page.reload()
+    await page.getByTestId('nav-subnet').click()
+    await page.getByTestId('register-card').waitFor()
+    await page.getByTestId('register-password').fill(PASSWORD)
+    await page.getByTestId('register-unlock').click()
+    await page.getByTestId('register-submit').waitFor({ timeout: 90_000 })
+    await page.getByTestId('register-faucet').click()
+    await expect.poll(() => page.getByTestId('register-balance').innerText()).toBe('100 TAO')
+
+    // A cap below the price is refused before anything is signed.
+    await page.getByTestId('register-max-price').fill('0.000001')
+    await page.getByTestId('register-submit').click()
+    await expect.poll(() => page.getByTestId('register-error').innerText()).toMatch(/above your maximum of 0.000001 TAO/)
+
+    await page.getByTestId('register-max-price').fill('5')
+    await page.getByTestId('register-submit').click()
+    await page.getByTestId('register-done').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('register-done').innerText()).toMatch(/Registered as uid 5 for [\d.]+ TAO/)
+    expect(await page.getByTestId('register-progress').getAttribute('data-stage')).toBe('finalized')
+    await expect.poll(() => page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(6)
+    const hot = (await client.call('wallet.get', { name: 'e2e' })).hotkeys[0]!.address!
+    await page.getByTestId('metagraph-search').fill(hot.slice(0, 12))
+    await expect.poll(() => page.getByTestId('metagraph-row').first().getAttribute('data-uid')).toBe('5')
+    await shot('subnet-registered.png')
+  })
+})
