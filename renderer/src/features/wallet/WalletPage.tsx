@@ -1,8 +1,10 @@
-import { ActionIcon, Alert, Badge, Button, Card, CopyButton, Group, Image, Modal, NumberInput, PasswordInput, Progress, Stack, Table, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, Alert, Badge, Button, Card, Checkbox, CopyButton, Divider, Group, Image, Modal, NumberInput, PasswordInput, Progress, Stack, Table, Text, Tooltip } from '@mantine/core'
 import { IconCheck, IconCopy, IconQrcode } from '@tabler/icons-react'
 import QRCode from 'qrcode'
 import { useEffect, useState } from 'react'
-import { CHAIN_NOTE, shortAddress } from './wallet-format'
+import { shortAddress } from './wallet-format'
+import { KeyTools } from './KeyTools'
+import { MoneySection } from './MoneySection'
 import type { UnlockProgress, WalletSummary } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
@@ -40,13 +42,14 @@ function AddressRow({ label, address, testId }: { label: string; address: string
   )
 }
 
-function UnlockCard({ wallet }: { wallet: WalletSummary }) {
+function UnlockCard({ wallet, rememberAvailable }: { wallet: WalletSummary; rememberAvailable: boolean }) {
   const engine = useEngine()
   const [password, setPassword] = useState('')
   const [minutes, setMinutes] = useState<number>(15)
   const [progress, setProgress] = useState<UnlockProgress>()
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
+  const [remember, setRemember] = useState(false)
   const [now, setNow] = useState(Date.now())
   useEngineEvent('wallet.unlockProgress', (p) => {
     if (p.wallet === wallet.name) setProgress(p)
@@ -65,11 +68,11 @@ function UnlockCard({ wallet }: { wallet: WalletSummary }) {
       </Group>
     )
   }
-  const unlock = async () => {
+  const unlock = async (useRemembered = false) => {
     setBusy(true)
     setError(undefined)
     try {
-      await engine.call('wallet.unlock', { name: wallet.name, password, minutes })
+      await engine.call('wallet.unlock', useRemembered ? { name: wallet.name, minutes } : { name: wallet.name, password, minutes, remember })
       setPassword('')
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e))
@@ -84,8 +87,24 @@ function UnlockCard({ wallet }: { wallet: WalletSummary }) {
       <Group align="flex-end">
         <PasswordInput label="Coldkey password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} w={240} />
         <NumberInput label="Keep unlocked (minutes)" value={minutes} onChange={(v) => setMinutes(typeof v === 'number' ? v : 15)} min={1} max={1440} w={180} />
-        <Button loading={busy} disabled={!password} onClick={() => void unlock()}>Unlock</Button>
+        <Button loading={busy} disabled={!password} onClick={() => void unlock()} data-testid="unlock">Unlock</Button>
+        {wallet.remembered && (
+          <Button variant="light" loading={busy} onClick={() => void unlock(true)} data-testid="unlock-remembered">Unlock with remembered password</Button>
+        )}
       </Group>
+      {rememberAvailable && !wallet.remembered && (
+        <Checkbox
+          label="Remember the password in this computer's keychain (anyone using your OS account can then unlock this coldkey)"
+          checked={remember}
+          onChange={(e) => setRemember(e.currentTarget.checked)}
+        />
+      )}
+      {wallet.remembered && (
+        <Group gap="xs">
+          <Text size="xs" c="dimmed">The password is remembered in the OS keychain.</Text>
+          <Button size="compact-xs" variant="subtle" onClick={() => void engine.call('wallet.forget', { name: wallet.name })}>Forget it</Button>
+        </Group>
+      )}
       {busy && (
         <Stack gap={2}>
           <Progress value={pct} animated aria-label="Unlocking" />
@@ -97,7 +116,7 @@ function UnlockCard({ wallet }: { wallet: WalletSummary }) {
   )
 }
 
-function WalletCard({ wallet }: { wallet: WalletSummary }) {
+function WalletCard({ wallet, rememberAvailable }: { wallet: WalletSummary; rememberAvailable: boolean }) {
   return (
     <Card withBorder padding="lg" data-testid={`wallet-${wallet.name}`}>
       <Stack gap="sm">
@@ -113,8 +132,10 @@ function WalletCard({ wallet }: { wallet: WalletSummary }) {
             {h.problem && <Text size="xs" c="yellow.8">{h.problem}</Text>}
           </Stack>
         ))}
-        <UnlockCard wallet={wallet} />
-        <Text size="xs" c="dimmed">{CHAIN_NOTE}</Text>
+        <UnlockCard wallet={wallet} rememberAvailable={rememberAvailable} />
+        <KeyTools wallet={wallet} />
+        <Divider />
+        <MoneySection wallet={wallet} />
       </Stack>
     </Card>
   )
@@ -158,7 +179,7 @@ export function WalletPage() {
         <>
           <Text size="sm" c="dimmed">Wallets folder: {list.data?.directory}</Text>
           {wallets.map((w) => (
-            <WalletCard key={w.name} wallet={w} />
+            <WalletCard key={w.name} wallet={w} rememberAvailable={list.data?.rememberAvailable ?? false} />
           ))}
           <Card withBorder padding="lg">
             <Text fw={600} mb="xs">Activity</Text>
@@ -169,7 +190,7 @@ export function WalletPage() {
                     <Table.Td>{new Date(a.time).toLocaleString()}</Table.Td>
                     <Table.Td>{a.wallet}</Table.Td>
                     <Table.Td>{a.message}</Table.Td>
-                    <Table.Td><Badge color={a.status === 'ok' ? 'teal' : a.status === 'failed' ? 'red' : 'gray'}>{a.status}</Badge></Table.Td>
+                    <Table.Td w={100}><Badge style={{ flexShrink: 0 }} color={a.status === 'ok' ? 'teal' : a.status === 'failed' ? 'red' : 'gray'}>{a.status}</Badge></Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

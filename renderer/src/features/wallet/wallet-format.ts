@@ -1,5 +1,3 @@
-export const CHAIN_NOTE = 'Balances, stake, transfers and staking appear here once the chain client is connected.'
-
 export function shortAddress(address: string): string {
   return address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-6)}` : address
 }
