@@ -69,7 +69,7 @@ export function NetworkPicker() {
 
   const state = status?.state ?? 'idle'
   const detail = status
-    ? [status.block !== null ? `block ${status.block.toLocaleString()}` : null, status.latencyMs !== null ? `${Math.round(status.latencyMs)} ms` : null].filter(Boolean).join(' · ')
+    ? [status.block !== null ? `block ${status.block.toLocaleString()}` : null, status.latencyMs !== null ? (status.latencyMs < 1 ? '<1 ms' : `${Math.round(status.latencyMs)} ms`) : null].filter(Boolean).join(' · ')
     : ''
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" withArrow>
