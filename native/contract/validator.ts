@@ -4,6 +4,9 @@ import { event, method } from './define'
 /** Validator configuration, stored by the validator domain (validator_state). */
 export const ValidatorConfig = z.object({
   netuid: z.number().int().min(0).max(65535).default(5),
+  /** Wallet whose hotkey signs queries and weights; empty = a temporary key (queries only, no weights). */
+  wallet: z.string().max(128).default(''),
+  hotkey: z.string().max(128).default('default'),
   /** Where the metagraph comes from: the chain, or a JSON file of axons (watch your own miners). */
   metagraph: z.enum(['chain', 'file']).default('chain'),
   /** For metagraph "file": JSON array of {hotkey, ip, port, stake?, validatorPermit?}. */

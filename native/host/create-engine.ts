@@ -1,12 +1,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ChainService } from '../chain/service/chain-service'
 import type { PracticeOptions } from '../chain/service/practice'
-import type { CallContext, EngineHealth, Handlers, LogEntry, LogFields, LogLevel } from '../contract'
+import type { CallContext, EngineHealth, EventPayload, Handlers, LogEntry, LogFields, LogLevel } from '../contract'
 import { EmbeddingService } from '../embedding/service'
 import { createLogger, createLogsHandlers } from '../logging'
 import type { Logger } from '../logging'
 import { createMetricsHandlers } from '../metrics'
-import { MinerService, unavailableMinerRuntime } from '../miner/miner-service'
+import { MinerService } from '../miner/miner-service'
+import { createMinerRuntimeFactory } from '../miner/runtime/miner-runtime'
 import type { MinerRuntimeFactory } from '../miner/miner-service'
 import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
 import { SettingsService } from '../settings'
@@ -17,6 +18,7 @@ import { createUpdaterDomain } from '../updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../updater'
 import { createValidatorDomain } from '../validator/validator-handlers'
 import type { ValidatorRuntime } from '../validator/validator-handlers'
+import { createValidatorRuntime } from '../validator/runtime/validator-runtime'
 import { databasePath } from './paths'
 
 export interface EngineOptions {
@@ -30,9 +32,9 @@ export interface EngineOptions {
   readonly updateDriver?: UpdateDriver
   /** Desktop app: OS integration done by the main process (start at login). */
   readonly desktopShell?: DesktopShell
-  /** Builds the miner's hotkey signer, metagraph, embedder and chain port (tests inject one). */
+  /** Builds the miner's hotkey signer, metagraph, embedder and chain port (default: wallet + chain + models; tests inject one). */
   readonly minerRuntime?: MinerRuntimeFactory
-  /** Chain metagraph, weight setter and hotkey signer for the validator (absent: file metagraph only). */
+  /** Chain metagraph, weight setter and hotkey signer for the validator (default: the engine's chain and the wallet hotkey in the validator settings). */
   readonly validatorRuntime?: ValidatorRuntime
   /** The in-engine practice network (tests: `{ blockTimeMs: 0, port: null }`). */
   readonly practice?: PracticeOptions
@@ -132,7 +134,7 @@ export function createEngine(options: EngineOptions): Engine {
     home: options.home,
     store,
     log: log.child('miner'),
-    factory: options.minerRuntime ?? unavailableMinerRuntime,
+    factory: options.minerRuntime ?? createMinerRuntimeFactory({ chain, wallet, embedding, safetyGate: updater.gate, log: log.child('miner') }),
     onStatus: (s) => bus.fire('miner.status', s),
     onRequest: (r) => bus.fire('miner.request', r),
   })
@@ -150,7 +152,13 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime })
+  // The validator signs with the wallet hotkey named in its settings, on the network the user picked.
+  const chainValidator = options.validatorRuntime
+    ? undefined
+    : createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity: () => validator.service.getConfig() })
+  const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime ?? chainValidator })
+  // Rounds in progress hold an update lease (native/updater/gate.ts).
+  const validatorLeases = chainValidator && bus.onEvent((e) => e.name === 'validator.status' && chainValidator.onStatus(e.payload as EventPayload<'validator.status'>))
 
   const handlers: Handlers = {
     'app.info': (_params, ctx: CallContext) => ({
@@ -223,6 +231,8 @@ export function createEngine(options: EngineOptions): Engine {
       eventLoop.disable()
       await miner.dispose()
       await validator.service.dispose()
+      validatorLeases?.dispose()
+      chainValidator?.dispose()
       await embedding.dispose()
       await chain.dispose()
       wallet.dispose()

@@ -196,13 +196,14 @@ describe('MinerService through the engine contract', () => {
     expect(() => new HotkeyLock(home.dir, miner.address, process.ppid).acquire()).toThrow(HotkeyLockedError)
   })
 
-  it('explains why it cannot mine when the engine has no chain/model runtime', async () => {
-    const { engine } = engineWith(undefined)
+  it('with the real runtime (the default), explains what is missing before touching the chain', async () => {
+    const { engine, home } = engineWith(undefined)
     const client = engine.connectInproc()
-    await expect(client.call('miner.start', { wallet: 'w' })).rejects.toThrow(/needs a chain connection/)
+    await client.call('wallet.setDirectory', { path: path.join(home, 'no-wallets') })
+    await expect(client.call('miner.start', { wallet: 'w' })).rejects.toThrow(/Wallet "w" has no hotkey "default"/)
     const s = await client.call('miner.status', {})
     expect(s.state).toBe('failed')
-    expect(s.lastError).toMatch(/chain connection/)
+    expect(s.lastError).toMatch(/Create or restore it/)
   })
 
   it('serves the optional OpenAI-compatible /v1/embeddings on localhost only', async () => {

@@ -62,8 +62,15 @@ export interface WeightTxResult {
 /** Implemented by the chain client. */
 export interface WeightSetter {
   setWeights(p: { netuid: number; uids: number[]; values: number[]; versionKey: number }): Promise<WeightTxResult>
-  commitWeights?(p: { netuid: number; commitHash: `0x${string}` }): Promise<WeightTxResult>
+  /** CR v2 commit. The weights, salt and version key come along so that a setter can keep them for its own reveal. */
+  commitWeights?(p: { netuid: number; commitHash: `0x${string}`; uids?: number[]; values?: number[]; salt?: number[]; versionKey?: number }): Promise<WeightTxResult>
   revealWeights?(p: { netuid: number; uids: number[]; values: number[]; salt: number[]; versionKey: number }): Promise<WeightTxResult>
+  /**
+   * For setters that reveal by themselves (the engine's chain service reveals every block): what
+   * became of a commit. The validator then only mirrors the outcome; "unknown" falls back to
+   * revealing through `revealWeights` in the reveal epoch.
+   */
+  revealOutcome?(p: { netuid: number; uids: number[]; values: number[]; salt: number[]; versionKey: number }): Promise<{ state: 'pending' | 'revealed' | 'expired' | 'failed' | 'unknown'; message: string }>
 }
 
 export interface ValidatorServiceOptions {
@@ -523,7 +530,7 @@ export class ValidatorService {
       if (!this.o.weightSetter.commitWeights) return skip('The subnet uses commit-reveal, and the connected chain client cannot commit weights.')
       const salt = Array.from({ length: 8 }, () => this.rng.int(0, 65535))
       const hash = commitHashV2(signer.ss58, config.netuid, w.uids, w.values, salt, config.versionKey)
-      const r = await this.o.weightSetter.commitWeights({ netuid: config.netuid, commitHash: hash }).catch((e: unknown) => ({ ok: false, message: String(e) }))
+      const r = await this.o.weightSetter.commitWeights({ netuid: config.netuid, commitHash: hash, uids: w.uids, values: w.values, salt, versionKey: config.versionKey }).catch((e: unknown) => ({ ok: false, message: String(e) }))
       const commitEpoch = epochOf(mg.block, config.netuid, hp.tempo)
       this.o.tables.recordWeights({ ...base, salt, commitEpoch, kind: 'commit', status: r.ok ? 'ok' : 'failed', message: r.ok ? `Committed weights (reveal in epoch ${commitEpoch + hp.revealPeriodEpochs}). ${r.message}` : r.message })
       this.o.log.info(r.ok ? 'Weights committed' : 'Weight commit failed', { message: r.message, uids: w.uids.length })
@@ -540,10 +547,20 @@ export class ValidatorService {
 
   private async revealDue(mg: MetagraphView): Promise<void> {
     const setter = this.o.weightSetter
-    if (!setter?.revealWeights) return
+    if (!setter?.revealWeights && !setter?.revealOutcome) return
     const epoch = epochOf(mg.block, mg.netuid, mg.hyperparameters.tempo)
     for (const c of this.o.tables.pendingCommits(mg.netuid)) {
       if (c.commitEpoch === null || c.salt === null) continue
+      if (setter.revealOutcome) {
+        const known = await setter.revealOutcome({ netuid: mg.netuid, uids: c.uids, values: c.values, salt: c.salt, versionKey: c.versionKey }).catch(() => ({ state: 'unknown' as const, message: '' }))
+        if (known.state === 'pending') continue
+        if (known.state !== 'unknown') {
+          this.o.tables.markRevealed(c.id)
+          this.o.tables.recordWeights({ time: Date.now(), netuid: mg.netuid, block: mg.block, kind: 'reveal', status: known.state === 'revealed' ? 'ok' : 'failed', message: known.message, uids: c.uids, values: c.values, salt: c.salt, versionKey: c.versionKey, commitEpoch: c.commitEpoch, spearman: null })
+          continue
+        }
+      }
+      if (!setter.revealWeights) continue
       const due = c.commitEpoch + mg.hyperparameters.revealPeriodEpochs
       if (epoch < due) continue
       if (epoch > due) {

@@ -46,7 +46,7 @@ describe('taodesk miner', () => {
     }
   })
 
-  it('status, stop and selftest say clearly that nothing runs; start explains a missing runtime', async () => {
+  it('status, stop and selftest say clearly that nothing runs; start explains a missing hotkey', async () => {
     const home = makeTempHome()
     try {
       const s = io(home.dir)
@@ -66,7 +66,7 @@ describe('taodesk miner', () => {
       expect(t.err()).toMatch(/No miner is running/)
       const start = io(home.dir)
       expect(await runCli(['miner', 'start', '--wallet', 'w', '--port', '18191', '--metrics-port', '0'], start)).toBe(1)
-      expect(start.err()).toMatch(/needs a chain connection/)
+      expect(start.err()).toMatch(/Wallet "w" has no hotkey "default"/)
     } finally {
       home.cleanup()
     }

@@ -16,7 +16,9 @@ import { UsageError, parseIntOption, writeJson } from '../command'
 const USAGE = `taodesk miner start|stop|status|selftest [options]
 
   start                 run the miner in the foreground until Ctrl+C
-    --network NAME        finney (default), test, local, or a ws:// endpoint
+    --network NAME        finney (default), test, local, or a ws:// endpoint; the app's
+                          practice network is reached with --url (run \`taodesk devnet\`)
+    --url URL             a node's ws:// or wss:// address (same as --network URL)
     --netuid N            subnet (default 5 on finney, 88 on test)
     --wallet NAME         wallet folder (required)
     --hotkey NAME         hotkey name (default "default")
@@ -102,7 +104,7 @@ export function startParams(values: Record<string, string | boolean | undefined>
   const minStake = values['min-stake'] === undefined ? undefined : Number(values['min-stake'])
   if (minStake !== undefined && !(minStake >= 0)) throw new UsageError('--min-stake must be a number of tokens, 0 or more')
   const parsed = StartSchema.safeParse({
-    network: str(values.network),
+    network: str(values.url) ?? str(values.network),
     netuid: parseIntOption(values.netuid, 'netuid', 0, 65535),
     wallet,
     hotkey: str(values.hotkey),
@@ -205,6 +207,7 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
     usage: USAGE,
     options: {
       network: { type: 'string' },
+      url: { type: 'string' },
       netuid: { type: 'string' },
       wallet: { type: 'string' },
       hotkey: { type: 'string' },

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { LeaderboardEntry, ValidatorConfigPatch, ValidatorRound } from '../../contract'
+import type { LeaderboardEntry, NetworkId, ValidatorConfigPatch, ValidatorRound } from '../../contract'
 import { ValidatorConfigPatch as PatchSchema, describeIssues, issuesOf } from '../../contract'
 import { createEngine, databasePath, packageVersion, resolveHome } from '../../host'
 import type { EngineOptions } from '../../host'
@@ -19,7 +19,15 @@ const USAGE = `taodesk validator start|stop|status|round --once [options]
   status                the last rounds, weight attempts and the leaderboard (works while it runs)
 
   Options for start and round (saved as the validator settings):
+    --wallet NAME         wallet whose hotkey signs queries and weights (without one, a temporary
+                          key queries miners that accept unregistered callers, and no weights are set)
+    --hotkey NAME         hotkey name (default "default")
+    --network NAME        switch the selected network: finney, test, local or devnet
+    --url URL             switch to the node at this ws:// or wss:// address (e.g. \`taodesk devnet\`)
     --netuid N            subnet (default 5)
+    --external-ip IP      this machine's public IPv4 (sent to miners; axons published with it are
+                          reached over loopback, as the Python dendrite does)
+    --epoch-length N      blocks between weight settings (default 100, as the reference validator)
     --targets FILE        query the axons listed in FILE (JSON [{hotkey, ip, port}]) instead of the chain metagraph
     --corpus PATH         evaluation data from a local JSONL file or folder of .txt/.md files
     --huggingface         evaluation data from the subnet's Hugging Face datasets (the default)
@@ -63,6 +71,11 @@ function configPatch(values: Record<string, string | boolean | undefined>, io: C
   const raw: Record<string, unknown> = {}
   const netuid = parseIntOption(values.netuid, 'netuid', 0, 65535)
   if (netuid !== undefined) raw.netuid = netuid
+  if (typeof values.wallet === 'string') raw.wallet = values.wallet
+  if (typeof values.hotkey === 'string') raw.hotkey = values.hotkey
+  if (typeof values['external-ip'] === 'string') raw.externalIp = values['external-ip']
+  const epochLength = parseIntOption(values['epoch-length'], 'epoch-length', 1, 100_000)
+  if (epochLength !== undefined) raw.epochLength = epochLength
   if (typeof values.targets === 'string') Object.assign(raw, { metagraph: 'file', targetsFile: path.resolve(values.targets) })
   if (typeof values.corpus === 'string') Object.assign(raw, { dataSource: 'local', corpusPath: path.resolve(values.corpus) })
   if (values.huggingface === true) raw.dataSource = 'huggingface'
@@ -81,6 +94,19 @@ function configPatch(values: Record<string, string | boolean | undefined>, io: C
   const parsed = PatchSchema.safeParse(raw)
   if (!parsed.success) throw new UsageError(describeIssues(issuesOf(parsed.error)))
   return parsed.data
+}
+
+const NETWORKS = ['finney', 'test', 'local', 'devnet'] as const
+
+/** --url / --network: the network this engine (and its saved settings) switches to. */
+function networkChoice(values: Record<string, string | boolean | undefined>): { network: NetworkId; customUrl?: string } | undefined {
+  if (typeof values.url === 'string') {
+    if (!/^wss?:\/\/\S+$/.test(values.url)) throw new UsageError('--url must be a ws:// or wss:// address, for example ws://127.0.0.1:9944')
+    return { network: 'custom', customUrl: values.url }
+  }
+  if (typeof values.network !== 'string') return undefined
+  if (!(NETWORKS as readonly string[]).includes(values.network)) throw new UsageError(`--network must be one of ${NETWORKS.join(', ')} (or use --url for any node)`)
+  return { network: values.network as NetworkId }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
@@ -119,6 +145,8 @@ async function withEngine<T>(values: Record<string, string | boolean | undefined
   })
   try {
     const client = engine.connectInproc('cli')
+    const network = networkChoice(values)
+    if (network) await client.call('chain.setNetwork', network)
     const patch = configPatch(values, io)
     if (Object.keys(patch).length > 0) await client.call('validator.config.update', patch)
     return await body(client)
@@ -240,6 +268,12 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
     usage: USAGE,
     options: {
       once: { type: 'boolean' },
+      wallet: { type: 'string' },
+      hotkey: { type: 'string' },
+      network: { type: 'string' },
+      url: { type: 'string' },
+      'external-ip': { type: 'string' },
+      'epoch-length': { type: 'string' },
       netuid: { type: 'string' },
       targets: { type: 'string' },
       corpus: { type: 'string' },

@@ -171,7 +171,7 @@ export class Dendrite {
     } catch (error) {
       return { ...base, status: 500, message: `Could not sign the request: ${String(error)}`, latencyS: elapsed(), results: null, responseBytes: 0 }
     }
-    const url = `http://${bracketHost(target.ip)}:${target.port}/${SYNAPSE_NAME}`
+    const url = `http://${bracketHost(this.connectHost(target.ip))}:${target.port}/${SYNAPSE_NAME}`
     const raw = await this.post(url, prepared.headers, prepared.body)
     const latencyS = elapsed()
     if (raw.kind === 'timeout') return { ...base, status: 408, message: `Request timeout after ${this.timeoutS} seconds`, latencyS, results: null, responseBytes: raw.bytes }
@@ -195,6 +195,18 @@ export class Dendrite {
       return { ...base, status: 422, message: 'Failed to parse response (not a TextEmbeddingSynapse)', latencyS, processTimeS, results: null, responseBytes: raw.bytes }
     }
     return { ...base, status: 200, message: 'Success', latencyS, processTimeS, results: (json as { results?: unknown }).results ?? null, responseBytes: raw.bytes }
+  }
+
+  /**
+   * Where to connect for an axon at `ip`. Like the Python dendrite (spec §4.1), an axon published
+   * with our own external IP is on this machine: it is reached over loopback (Python uses
+   * 0.0.0.0, which only Linux treats as local). This is what lets a validator query a miner on
+   * the same host behind a NAT without hairpinning, and the devnet tests publish a documentation
+   * address (203.0.113.x) while listening on 127.0.0.1. The headers keep the published IP.
+   */
+  connectHost(ip: string): string {
+    const own = this.options.externalIp
+    return own && own !== '0.0.0.0' && ip === own ? '127.0.0.1' : ip
   }
 
   /** Queries every target at once; results come back in the targets' order. */
