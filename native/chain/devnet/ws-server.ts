@@ -24,6 +24,9 @@ export async function startDevnetServer(node: DevnetNode, options: { port?: numb
     res.end('TaoDesk practice devnet: connect with a WebSocket JSON-RPC client.\n')
   })
   const wss = new WebSocketServer({ server, maxPayload: MAX_MESSAGE })
+  // ws re-emits the HTTP server's errors (EADDRINUSE) on the WebSocketServer; without a listener that
+  // is an uncaught exception. The listen() promise below reports them instead.
+  wss.on('error', () => {})
   const sockets = new Set<WebSocket>()
   wss.on('connection', (ws) => {
     sockets.add(ws)
