@@ -158,7 +158,12 @@ export function createEngine(options: EngineOptions): Engine {
     : createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity: () => validator.service.getConfig() })
   const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime ?? chainValidator })
   // Rounds in progress hold an update lease (native/updater/gate.ts).
-  const validatorLeases = chainValidator && bus.onEvent((e) => e.name === 'validator.status' && chainValidator.onStatus(e.payload as EventPayload<'validator.status'>))
+  const validatorLeases =
+    chainValidator &&
+    bus.onEvent((e) => {
+      if (e.name === 'validator.status') chainValidator.onStatus(e.payload as EventPayload<'validator.status'>)
+      else if (e.name === 'chain.status') chainValidator.onChainStatus()
+    })
 
   const handlers: Handlers = {
     'app.info': (_params, ctx: CallContext) => ({

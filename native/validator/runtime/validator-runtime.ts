@@ -42,6 +42,8 @@ export interface ValidatorRuntimeDeps {
 export interface RealValidatorRuntime extends ValidatorRuntime {
   /** Feed every `validator.status` here: a round in progress holds an update lease. */
   onStatus(s: ValidatorStatus): void
+  /** Feed `chain.status` here: after the chain service reveals, the reveal lease is let go at once. */
+  onChainStatus(): void
   dispose(): void
 }
 
@@ -277,6 +279,9 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
         roundLease.lease.release()
         roundLease = undefined
       }
+    },
+    onChainStatus() {
+      if (commitLease) void checkCommits()
     },
     dispose() {
       disposed = true
