@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { appEvents, appMethods } from './app'
 import { chainEvents, chainMethods } from './chain'
+import { desktopEvents, desktopMethods } from './desktop'
 import type { TransportKind } from './app'
 import type { Disposable } from '../base/emitter'
 import { logsEvents, logsMethods } from './logs'
@@ -14,6 +15,7 @@ import { validatorEvents, validatorMethods } from './validator'
 
 export * from './app'
 export * from './chain'
+export * from './desktop'
 export * from './define'
 export * from './errors'
 export * from './logs'
@@ -33,6 +35,7 @@ export * from './validator'
 export const methods = {
   ...appMethods,
   ...chainMethods,
+  ...desktopMethods,
   ...logsMethods,
   ...settingsMethods,
   ...metricsMethods,
@@ -46,6 +49,7 @@ export const methods = {
 export const events = {
   ...appEvents,
   ...chainEvents,
+  ...desktopEvents,
   ...logsEvents,
   ...settingsEvents,
   ...minerEvents,

@@ -95,6 +95,88 @@ export const MinerMinute = z.object({
 })
 export type MinerMinute = z.infer<typeof MinerMinute>
 
+export const MinerRewards = z.object({
+  network: z.string(),
+  netuid: z.number().int(),
+  hotkey: z.string(),
+  block: z.number().int(),
+  updatedAt: z.number(),
+  registered: z.boolean(),
+  uid: z.number().int().nullable(),
+  /** Share of the subnet's miner emission, 0..1 (chain Incentive / 65535). */
+  incentive: z.number(),
+  /** Alpha earned in the last epoch, tokens. */
+  emissionAlpha: z.number(),
+  emissionAlphaPerDay: z.number(),
+  /** TAO value at the current alpha price; null when the price is unknown. */
+  emissionTao: z.number().nullable(),
+  emissionTaoPerDay: z.number().nullable(),
+  alphaPrice: z.object({ tao: z.number().nullable(), source: z.enum(['runtime-api', 'pool', 'practice', 'root', 'unknown']), note: z.string() }),
+  tempo: z.number().int(),
+  epochsPerDay: z.number(),
+  nextEpochInBlocks: z.number().int(),
+  neurons: z.number().int(),
+  maxNeurons: z.number().int(),
+  /** 1 = highest incentive among miners (every neuron except validators earning dividends, and the burner). */
+  rank: z.object({ position: z.number().int(), of: z.number().int() }).nullable(),
+  immunity: z.object({ registrationBlock: z.number().int(), immunityPeriod: z.number().int(), blocksLeft: z.number().int(), immune: z.boolean() }).nullable(),
+  deregistration: z.object({
+    level: z.enum(['immune', 'low', 'medium', 'high', 'unknown']),
+    /** 1 = pruned by the next registration (when the subnet is full). */
+    position: z.number().int().nullable(),
+    of: z.number().int(),
+    subnetFull: z.boolean(),
+    message: z.string(),
+  }),
+  /** The reference validators' burner redistribution (spec §2.5) as it shows on chain. */
+  burn: z.object({
+    applies: z.boolean(),
+    burnerUid: z.number().int().nullable(),
+    burnerHotkey: z.string(),
+    percentage: z.number(),
+    burnerIncentive: z.number().nullable(),
+    incentiveWithoutBurn: z.number().nullable(),
+    message: z.string(),
+  }),
+})
+export type MinerRewards = z.infer<typeof MinerRewards>
+
+export const SelfScoreModel = z.object({
+  modelId: z.string(),
+  active: z.boolean(),
+  ok: z.boolean(),
+  /** Mean validator score over the batches: min(100, 1 / InfoNCE loss). */
+  score: z.number().nullable(),
+  loss: z.number().nullable(),
+  top1: z.number().nullable(),
+  top3: z.number().nullable(),
+  batches: z.number().int(),
+  pairs: z.number().int(),
+  seconds: z.number(),
+  textsPerSecond: z.number().nullable(),
+  dimension: z.number().int().nullable(),
+  error: z.string().nullable(),
+})
+export type SelfScoreModel = z.infer<typeof SelfScoreModel>
+
+export const SelfScoreReport = z.object({
+  time: z.number(),
+  dataset: z.object({ name: z.string(), description: z.string(), pairs: z.number().int(), license: z.string() }),
+  /** How the validator is imitated: batch size, dimensions, temperature. */
+  method: z.string(),
+  models: z.array(SelfScoreModel),
+})
+export type SelfScoreReport = z.infer<typeof SelfScoreReport>
+
+export const SelfScoreParams = z
+  .object({
+    /** Installed model ids to score; default: every installed model. */
+    models: z.array(z.string().min(1).max(200)).max(20).optional(),
+    /** Use at most this many pairs of the evaluation set (default: all). */
+    maxPairs: z.number().int().min(8).max(5000).optional(),
+  })
+  .strict()
+
 export const minerMethods = {
   'miner.start': method(MinerStartParams, MinerStatus, 'Start the miner: axon, metrics, serve_axon, reachability self-test.'),
   'miner.stop': method(z.object({}).strict(), MinerStatus, 'Stop the miner (in-flight requests get a moment to finish).'),
@@ -110,9 +192,19 @@ export const minerMethods = {
     z.array(MinerMinute),
     'Per-minute requests, errors and p50/p95 latency, oldest first.',
   ),
+  'miner.rewards': method(z.object({}).strict(), MinerRewards.nullable(), 'Incentive, emission (alpha and TAO), rank, immunity, deregistration risk and the burn, as of the last block; null when not known.'),
+  'miner.rewardsHistory': method(
+    z.object({ since: z.number().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
+    z.array(z.object({ time: z.number(), block: z.number().int(), incentive: z.number(), emissionAlpha: z.number(), hotkey: z.string() })),
+    'Incentive and emission recorded each epoch (and at start), oldest first.',
+  ),
+  'miner.selfScore': method(SelfScoreParams, SelfScoreReport, "Scores installed models with the validator's InfoNCE on the bundled evaluation set."),
+  'miner.lastSelfScore': method(z.object({}).strict(), SelfScoreReport.nullable(), 'The last self-score report, or null.'),
 }
 
 export const minerEvents = {
   'miner.status': event(MinerStatus, 'The miner status changed.'),
   'miner.request': event(MinerRequestEntry, 'The axon answered a request.'),
+  'miner.rewards': event(MinerRewards, 'The rewards view changed (every block while the miner runs).'),
+  'miner.selfScoreProgress': event(z.object({ modelId: z.string(), done: z.number().int(), total: z.number().int() }), 'Self-score progress of one model.'),
 }

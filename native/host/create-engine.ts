@@ -6,7 +6,10 @@ import { EmbeddingService } from '../embedding/service'
 import { createLogger, createLogsHandlers } from '../logging'
 import type { Logger } from '../logging'
 import { createMetricsHandlers } from '../metrics'
+import { DesktopPresenter } from '../miner/desktop'
 import { MinerService } from '../miner/miner-service'
+import { createChainRewardsFeedFactory } from '../miner/rewards'
+import { SelfScoreService, activeModelCheck, selfScoreHandlers } from '../miner/selfscore'
 import { createMinerRuntimeFactory } from '../miner/runtime/miner-runtime'
 import type { MinerRuntimeFactory } from '../miner/miner-service'
 import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
@@ -135,9 +138,22 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     log: log.child('miner'),
     factory: options.minerRuntime ?? createMinerRuntimeFactory({ chain, wallet, embedding, safetyGate: updater.gate, log: log.child('miner') }),
-    onStatus: (s) => bus.fire('miner.status', s),
+    onStatus: (s) => {
+      bus.fire('miner.status', s)
+      desktop.minerStatus(s)
+    },
     onRequest: (r) => bus.fire('miner.request', r),
+    onRewards: (r) => {
+      bus.fire('miner.rewards', r)
+      desktop.rewards(r)
+    },
+    rewards: createChainRewardsFeedFactory({ chain, log: log.child('miner') }),
+    notify: (n) => desktop.notify(n),
+    scoreActiveModel: () => activeModelCheck(selfScore, embedding)(),
   })
+  const selfScore = new SelfScoreService({ home: options.home, embedding, log: log.child('miner'), onProgress: (p) => bus.fire('miner.selfScoreProgress', p) })
+  // Tray state and OS notifications (shown by the Electron main process; `notifications` setting).
+  const desktop = new DesktopPresenter({ settings: () => settings.get(), fire: (name, payload) => bus.fire(name, payload) })
 
   const eventLoop = monitorEventLoopDelay({ resolution: 20 })
   eventLoop.enable()
@@ -185,6 +201,8 @@ export function createEngine(options: EngineOptions): Engine {
     ...createMetricsHandlers(store),
     ...wallet.handlers(),
     ...miner.handlers(),
+    ...desktop.handlers(),
+    ...selfScoreHandlers(selfScore),
     ...updater.handlers,
     ...validator.handlers,
     ...embedding.handlers(),

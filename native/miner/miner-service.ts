@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Handlers, MinerMinute, MinerRequestEntry, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../contract'
+import type { Handlers, MinerMinute, MinerRequestEntry, MinerRewards, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../contract'
 import { EngineError } from '../contract'
 import type { Logger } from '../logging'
 import type { Store } from '../store'
@@ -30,6 +30,30 @@ export interface MinerRuntime {
 
 export type MinerRuntimeFactory = (params: MinerStartParams) => Promise<MinerRuntime>
 
+/** Follows the chain for the rewards view (native/miner/rewards/); absent in tests without a chain. */
+export interface RewardsFeed {
+  start(): Promise<MinerRewards>
+  dispose(): void | Promise<void>
+}
+
+export type RewardsFeedFactory = (p: { readonly params: MinerStartParams; readonly netuid: number; readonly hotkey: string; readonly onUpdate: (r: MinerRewards) => void }) => Promise<RewardsFeed>
+
+/** Something worth a desktop notification (the engine decides whether the user wants them). */
+export interface MinerNotice {
+  readonly key: string
+  readonly title: string
+  readonly body: string
+  readonly level: 'info' | 'warning' | 'error'
+}
+
+/** Warnings that deserve a desktop notification when they first appear. */
+const NOTIFY_WARNINGS: Record<string, string> = {
+  unreachable: 'Validators cannot reach your miner',
+  deregistration: 'Your miner is at risk of deregistration',
+  deregistered: 'Your miner was deregistered',
+  serve: 'Publishing the axon on chain failed',
+}
+
 export interface MinerServiceOptions {
   readonly home: string
   readonly store: Store
@@ -37,6 +61,13 @@ export interface MinerServiceOptions {
   readonly factory: MinerRuntimeFactory
   readonly onStatus?: (s: MinerStatus) => void
   readonly onRequest?: (r: MinerRequestEntry) => void
+  readonly onRewards?: (r: MinerRewards) => void
+  /** Builds the rewards feed for a started miner (the composition root passes the chain-backed one). */
+  readonly rewards?: RewardsFeedFactory
+  /** Scores the model about to serve with the validator's InfoNCE (self-score); undefined when it cannot. */
+  readonly scoreActiveModel?: () => Promise<{ modelId: string; score: number; chance: number } | undefined>
+  /** Important changes (new warnings, first earnings, deregistration) for desktop notifications. */
+  readonly notify?: (n: MinerNotice) => void
   readonly ipRecheckMs?: number
   readonly metagraphRefreshMs?: number
   readonly selfTestTimeoutMs?: number
@@ -57,6 +88,7 @@ interface Running {
   readonly metricsServer?: MetricsServer
   readonly localApi?: LocalEmbeddingsApi
   readonly timers: NodeJS.Timeout[]
+  rewards?: RewardsFeed
 }
 
 /** Runs one miner (one hotkey) in this engine: axon, metrics, serving, self-test. */
@@ -72,6 +104,8 @@ export class MinerService {
   private startedAt: number | null = null
   private lastError: string | null = null
   private warnings = new Map<string, string>()
+  private rewards: MinerRewards | null = null
+  private lastRecordedEpoch: string | null = null
   private readonly log: Logger
   private transition: Promise<unknown> = Promise.resolve()
 
@@ -111,7 +145,10 @@ export class MinerService {
 
   private warn(code: string, message: string): void {
     if (this.warnings.get(code) !== message) this.log.warn(message, { code })
+    const isNew = !this.warnings.has(code)
     this.warnings.set(code, message)
+    const title = NOTIFY_WARNINGS[code]
+    if (isNew && title && this.state === 'running') this.o.notify?.({ key: `miner.${code}`, title, body: message, level: code === 'deregistered' ? 'error' : 'warning' })
   }
 
   /** Serializes start/stop so that two clicks never race. */
@@ -138,6 +175,8 @@ export class MinerService {
     this.reachability = null
     this.served = null
     this.externalIp = null
+    this.rewards = null
+    this.lastRecordedEpoch = null
     this.emit()
     const cleanup: Array<() => Promise<void> | void> = []
     try {
@@ -201,6 +240,8 @@ export class MinerService {
       this.emit()
       // The reachability test runs in the background; its result arrives as a status event.
       void this.selfTest().catch(() => undefined)
+      void this.startRewards(running)
+      void this.checkModel(running)
       return this.status()
     } catch (error) {
       for (const fn of cleanup.reverse()) await Promise.resolve(fn()).catch(() => undefined)
@@ -242,6 +283,92 @@ export class MinerService {
     } catch (error) {
       this.warn('serve', `serve_axon failed: ${error instanceof Error ? error.message : String(error)}. The miner retries when it next checks its address.`)
     }
+  }
+
+  /** Starts the rewards view; a chain that cannot be read leaves a warning, never a failed miner. */
+  private async startRewards(r: Running): Promise<void> {
+    const factory = this.o.rewards
+    // A runtime without a chain (tests, an offline axon) has no rewards to show.
+    if (!factory || !r.runtime.chain) return
+    try {
+      const feed = await factory({ params: r.params, netuid: r.runtime.netuid, hotkey: r.runtime.signer.ss58, onUpdate: (view) => this.running === r && this.onRewards(view) })
+      if (this.running !== r) {
+        await feed.dispose()
+        return
+      }
+      r.rewards = feed
+      await feed.start()
+      this.warnings.delete('rewards')
+    } catch (error) {
+      if (this.running !== r) return
+      this.warn('rewards', `The rewards view is unavailable: ${error instanceof Error ? error.message : String(error)}`)
+      this.emit()
+    }
+  }
+
+  /** Before going live: a quick self-score of the serving model; near chance level is a warning. */
+  private async checkModel(r: Running): Promise<void> {
+    if (!this.o.scoreActiveModel) return
+    try {
+      const result = await this.o.scoreActiveModel()
+      if (!result || this.running !== r) return
+      this.log.info('Self-score of the serving model', { model: result.modelId, score: Number(result.score.toFixed(4)), chance: Number(result.chance.toFixed(4)) })
+      if (result.score < 2 * result.chance) {
+        this.warn('model_quality', `The serving model ${result.modelId} scores ${result.score.toFixed(3)} on the self-score set, close to chance (${result.chance.toFixed(3)}): validators will rate its answers near zero. Pick a better model on the Models page and compare them with "Score models".`)
+      } else this.warnings.delete('model_quality')
+      this.emit()
+    } catch (error) {
+      this.log.debug('Self-score before going live was skipped', { error: error instanceof Error ? error.message : String(error) })
+    }
+  }
+
+  private onRewards(view: MinerRewards): void {
+    const before = this.rewards
+    this.rewards = view
+    this.o.onRewards?.(view)
+    const warningsBefore = [...this.warnings].join('|')
+    if (view.registered) {
+      this.warnings.delete('not_registered')
+      this.warnings.delete('deregistered')
+      if (view.deregistration.level === 'high' || view.deregistration.level === 'medium') this.warn('deregistration', view.deregistration.message)
+      else this.warnings.delete('deregistration')
+      if (before?.registered && before.incentive === 0 && view.incentive > 0) {
+        this.o.notify?.({ key: 'miner.earning', title: 'Your miner is earning', body: `Validators rate it: incentive ${(view.incentive * 100).toFixed(2)} %, about ${view.emissionAlpha.toFixed(4)} alpha per epoch.`, level: 'info' })
+      }
+    } else {
+      this.warnings.delete('deregistration')
+      if (before?.registered) this.warn('deregistered', `Hotkey ${view.hotkey} lost its slot on subnet ${view.netuid} (uid ${before.uid}) at block ${view.block}: another registration replaced it. Register again to keep mining.`)
+      else if (!this.warnings.has('deregistered')) this.warn('not_registered', `Hotkey ${view.hotkey} is not registered on subnet ${view.netuid}: validators will not query it. Register it (burned_register) first.`)
+    }
+    // Incentive over time: one point at start and one per epoch (the chain changes it only then).
+    const epoch = `${view.hotkey}:${view.netuid}:${Math.floor((view.block + view.netuid + 1) / (view.tempo + 1))}`
+    if (epoch !== this.lastRecordedEpoch) {
+      this.lastRecordedEpoch = epoch
+      const labels = { hotkey: view.hotkey, netuid: String(view.netuid), network: view.network, block: String(view.block) }
+      try {
+        this.o.store.timeSeries.record([
+          { series: 'miner.incentive', time: view.updatedAt, value: view.incentive, labels },
+          { series: 'miner.emission_alpha', time: view.updatedAt, value: view.emissionAlpha, labels },
+        ])
+      } catch (error) {
+        this.log.warn('Could not record the incentive', { error: String(error) })
+      }
+    }
+    if ([...this.warnings].join('|') !== warningsBefore) this.emit()
+  }
+
+  currentRewards(): MinerRewards | null {
+    return this.running ? this.rewards : null
+  }
+
+  /** Incentive and emission recorded per epoch, oldest first. */
+  rewardsHistory(since: number | undefined, limit: number): Array<{ time: number; block: number; incentive: number; emissionAlpha: number; hotkey: string }> {
+    const inc = this.o.store.timeSeries.query('miner.incentive', { since }, limit)
+    const em = new Map(this.o.store.timeSeries.query('miner.emission_alpha', { since }, limit).map((p) => [`${p.time}:${p.labels.hotkey ?? ''}`, p.value]))
+    const hotkey = this.running?.runtime.signer.ss58 ?? this.lastParams?.hotkey
+    const rows = inc.map((p) => ({ time: p.time, block: Number(p.labels.block ?? 0), incentive: p.value, emissionAlpha: em.get(`${p.time}:${p.labels.hotkey ?? ''}`) ?? 0, hotkey: p.labels.hotkey ?? '' }))
+    // While a miner runs, its own history; otherwise everything recorded.
+    return this.running && hotkey ? rows.filter((r) => r.hotkey === hotkey) : rows
   }
 
   private async recheckIp(r: Running): Promise<void> {
@@ -307,6 +434,7 @@ export class MinerService {
     this.state = 'stopping'
     this.emit()
     for (const t of r.timers) clearInterval(t)
+    await Promise.resolve(r.rewards?.dispose()).catch(() => undefined)
     await r.axon.close().catch(() => undefined)
     await r.metricsServer?.close().catch(() => undefined)
     await r.localApi?.close().catch(() => undefined)
@@ -318,6 +446,7 @@ export class MinerService {
     this.startedAt = null
     this.metricsUrl = null
     this.localApiUrl = null
+    this.rewards = null
     this.log.info('Miner stopped', { hotkey: r.runtime.signer.ss58, ...r.metrics.totals() })
     this.emit()
     return this.status()
@@ -362,7 +491,7 @@ export class MinerService {
       })
   }
 
-  handlers(): Pick<Handlers, 'miner.start' | 'miner.stop' | 'miner.status' | 'miner.selfTest' | 'miner.requests' | 'miner.metrics'> {
+  handlers(): Pick<Handlers, 'miner.start' | 'miner.stop' | 'miner.status' | 'miner.selfTest' | 'miner.requests' | 'miner.metrics' | 'miner.rewards' | 'miner.rewardsHistory'> {
     return {
       'miner.start': (p) => this.start(p),
       'miner.stop': () => this.stop(),
@@ -370,6 +499,8 @@ export class MinerService {
       'miner.selfTest': () => this.selfTest(),
       'miner.requests': ({ limit, since }) => this.recentRequests(limit, since),
       'miner.metrics': ({ since }) => this.minutes(since),
+      'miner.rewards': () => this.currentRewards(),
+      'miner.rewardsHistory': ({ since, limit }) => this.rewardsHistory(since, limit),
     }
   }
 
