@@ -22,6 +22,8 @@ export default defineConfig({
           'wallet-kdf-worker': resolve(root, 'native/wallet/kdf-worker.ts'),
           // Inference worker thread (onnxruntime-node), started by native/embedding/runtime/worker-pool.ts.
           'embedding-worker': resolve(root, 'native/embedding/runtime/inference-worker.ts'),
+          // Validator scoring worker threads (parse + InfoNCE), started by native/validator/scoring/score-pool.ts.
+          'validator-score-worker': resolve(root, 'native/validator/scoring/score-worker.ts'),
         },
       },
     },

@@ -13,11 +13,11 @@ import type { LeaderboardEntry, RoundPhase, ValidatorConfig, ValidatorConfigPatc
 import { ValidatorConfig as ValidatorConfigSchema } from '../contract/validator'
 import type { Logger } from '../logging'
 import { ChatQuestionMaker, HfDatasetsSource, LocalCorpusSource, OfflineQuestionMaker, Rng, buildRoundData } from './data'
-import type { ArticleSource, QuestionMaker, RoundData } from './data'
+import type { ArticleSource, QuestionMaker } from './data'
 import { Dendrite } from './dendrite'
 import type { AxonTarget, HotkeySigner, QueryOutcome } from './dendrite'
-import { ScoreBook, computeRoundRewards, scoreAnswer, spearman, weightsForChain } from './scoring'
-import type { AnswerScore } from './scoring'
+import { ScoreBook, ScoringPool, computeRoundRewards, spearman, weightsForChain } from './scoring'
+import type { AnswerScore, ScoreTask } from './scoring'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 
 export const SN5_DIMENSIONS = 1024
@@ -89,6 +89,8 @@ export interface ValidatorServiceOptions {
   readonly articleSource?: (config: ValidatorConfig) => ArticleSource
   readonly questionMaker?: (config: ValidatorConfig) => QuestionMaker
   readonly seed?: number
+  /** Scoring worker threads (default: one per core, at most 4). */
+  readonly scoringWorkers?: number
 }
 
 interface Secrets {
@@ -178,6 +180,7 @@ export class ValidatorService {
   private lastMetagraph: MetagraphView | undefined
   private readonly rng: Rng
   private tempSigner: HotkeySigner | undefined
+  private scoringPool: ScoringPool | undefined
 
   constructor(private readonly o: ValidatorServiceOptions) {
     this.config = ValidatorConfigSchema.parse(o.tables.getState('config') ?? {})
@@ -281,6 +284,14 @@ export class ValidatorService {
   async dispose(): Promise<void> {
     await this.stop()
     await this.roundInFlight?.catch(() => undefined)
+    await this.scoringPool?.close()
+    this.scoringPool = undefined
+  }
+
+  /** Answers are parsed and scored in worker threads, started on first use. */
+  private pool(): ScoringPool {
+    this.scoringPool ??= new ScoringPool({ workers: this.o.scoringWorkers, onWarning: (m) => this.o.log.warn(m) })
+    return this.scoringPool
   }
 
   private emit(): void {
@@ -372,21 +383,30 @@ export class ValidatorService {
       if (ac.signal.aborted) throw new Error('Round cancelled')
 
       this.setPhase('querying', 0, `Querying ${targets.length} miners with ${data.texts.length} texts`)
-      const dendrite = new Dendrite({ signer, timeoutS: config.timeoutS, externalIp: config.externalIp })
+      // Bodies stay raw here: each answer goes to a scoring worker as soon as it arrives, so
+      // scoring overlaps with waiting for slower miners and never blocks the engine.
+      const dendrite = new Dendrite({ signer, timeoutS: config.timeoutS, externalIp: config.externalIp, deferParse: true })
+      const task: ScoreTask = { textCount: data.texts.length, dimensions: SN5_DIMENSIONS, normalized: true, qIdx: data.qIdx, aIdx: data.aIdx }
+      const scoring = new Map<number, Promise<ScoredOutcome>>()
       let answered = 0
-      const outcomes = await dendrite.queryAll(targets, { texts: data.texts, dimensions: SN5_DIMENSIONS, normalized: true }, () => {
+      let scored = 0
+      const queried = await dendrite.queryAll(targets, { texts: data.texts, dimensions: SN5_DIMENSIONS, normalized: true }, (o) => {
         answered++
+        scoring.set(
+          o.uid,
+          this.scoreOutcome(o, task).then((r) => {
+            scored++
+            if (this.phase === 'scoring') this.setPhase('scoring', scored / targets.length, `Scored ${scored}/${targets.length}`)
+            return r
+          }),
+        )
         this.setPhase('querying', answered / targets.length, `${answered}/${targets.length} miners answered`)
       })
 
-      this.setPhase('scoring', 0, 'Scoring answers')
-      const scores: AnswerScore[] = []
-      for (const [i, o] of outcomes.entries()) {
-        scores.push(this.scoreOutcome(o, data))
-        ;(o as { results: unknown }).results = null // free the big arrays early
-        this.setPhase('scoring', (i + 1) / outcomes.length, `Scored ${i + 1}/${outcomes.length}`)
-        await new Promise((r) => setImmediate(r)) // keep the engine responsive between answers
-      }
+      this.setPhase('scoring', scored / targets.length, `Scored ${scored}/${targets.length}`)
+      const scoredOutcomes = await Promise.all(queried.map((o) => scoring.get(o.uid) ?? this.scoreOutcome(o, task)))
+      const outcomes = scoredOutcomes.map((s) => s.outcome)
+      const scores = scoredOutcomes.map((s) => s.score)
       const burn = { enabled: config.burnEnabled, hotkey: config.burnHotkey, percentage: config.burnPercentage }
       const rewards = computeRoundRewards(
         outcomes.map((o, i) => ({ uid: o.uid, score: scores[i].score })),
@@ -454,9 +474,25 @@ export class ValidatorService {
     }
   }
 
-  private scoreOutcome(o: QueryOutcome, data: RoundData): AnswerScore {
-    if (o.status !== 200) return { valid: false, score: 0, loss: NaN, top1: 0, top3: 0 }
-    return scoreAnswer(o.results, { textCount: data.texts.length, dimensions: SN5_DIMENSIONS, normalized: true, qIdx: data.qIdx, aIdx: data.aIdx })
+  /**
+   * Parses and scores one answer in a worker. A body that is not JSON, or not a
+   * TextEmbeddingSynapse, becomes the 422 the dendrite would have reported.
+   */
+  private async scoreOutcome(o: QueryOutcome, task: ScoreTask): Promise<ScoredOutcome> {
+    const unscored: AnswerScore = { valid: false, score: 0, loss: NaN, top1: 0, top3: 0 }
+    const body = o.body
+    const outcome: QueryOutcome = { ...o, body: undefined }
+    if (o.status !== 200 || !body) return { outcome, score: unscored }
+    try {
+      const r = await this.pool().score(body, task)
+      if (r.parse === 'unparsable') return { outcome: { ...outcome, status: 422, message: 'Failed to parse response' }, score: unscored }
+      if (r.parse === 'not-synapse') return { outcome: { ...outcome, status: 422, message: 'Failed to parse response (not a TextEmbeddingSynapse)' }, score: unscored }
+      return { outcome, score: r.score }
+    } catch (error) {
+      const message = `Could not score the answer: ${error instanceof Error ? error.message : String(error)}`
+      this.o.log.error('Scoring failed', { uid: o.uid, error: message })
+      return { outcome: { ...outcome, status: 500, message }, score: unscored }
+    }
   }
 
   private chooseTargets(mg: MetagraphView, self: string): AxonTarget[] {
@@ -573,6 +609,11 @@ export class ValidatorService {
       this.o.tables.recordWeights({ time: Date.now(), netuid: mg.netuid, block: mg.block, kind: 'reveal', status: r.ok ? 'ok' : 'failed', message: r.message, uids: c.uids, values: c.values, salt: c.salt, versionKey: c.versionKey, commitEpoch: c.commitEpoch, spearman: null })
     }
   }
+}
+
+interface ScoredOutcome {
+  readonly outcome: QueryOutcome
+  readonly score: AnswerScore
 }
 
 function toRound(r: RoundRow): ValidatorRound {

@@ -48,8 +48,14 @@ export interface QueryOutcome {
   readonly latencyS: number
   /** The miner's own reported processing time, if any. */
   readonly processTimeS?: number
-  /** `results` of a 200 response, unvalidated; null otherwise. */
+  /** `results` of a 200 response, unvalidated; null otherwise (and with `deferParse`). */
   readonly results: unknown
+  /**
+   * With `deferParse`: the raw body of a 200 response, not parsed here. The validator hands it
+   * to a scoring worker (parse + validate + score off the main thread), which also decides
+   * whether it is a TextEmbeddingSynapse at all.
+   */
+  readonly body?: Uint8Array
   readonly responseBytes: number
 }
 
@@ -59,6 +65,8 @@ export interface DendriteOptions {
   readonly externalIp?: string
   readonly timeoutS?: number
   readonly maxResponseBytes?: number
+  /** Return 200 bodies raw (`QueryOutcome.body`) instead of JSON-parsing them on this thread. */
+  readonly deferParse?: boolean
 }
 
 export function sha3Hex(s: string): string {
@@ -180,6 +188,7 @@ export class Dendrite {
     if (raw.kind === 'error') return { ...base, status: 500, message: raw.detail, latencyS, results: null, responseBytes: raw.bytes }
     const processTime = Number(raw.headers['bt_header_axon_process_time'])
     const processTimeS = Number.isFinite(processTime) ? processTime : undefined
+    if (this.options.deferParse && raw.status === 200) return { ...base, status: 200, message: 'Success', latencyS, processTimeS, results: null, body: raw.body, responseBytes: raw.bytes }
     let json: unknown
     try {
       json = JSON.parse(raw.body.toString('utf8'))

@@ -91,7 +91,8 @@ export function validateEmbeddings(results: unknown, expectedRows: number, dim: 
   return { ok: true, matrix }
 }
 
-function degenerateReason(m: EmbeddingMatrix): string | undefined {
+/** Why an answer carries no information (an all-zero row, or every row the same), if it does not. */
+export function degenerateReason(m: EmbeddingMatrix): string | undefined {
   const { rows, dim, data } = m
   for (let r = 0; r < rows; r++) {
     let any = false
@@ -227,4 +228,16 @@ export function scoreMatrix(matrix: EmbeddingMatrix, task: ScoreTask): AnswerSco
   }
   if (r.loss <= 0) return { valid: false, score: 0, loss: 0, top1: r.top1, top3: r.top3, invalidReason: 'zero-loss', detail: INVALID_REASON_TEXT['zero-loss'] }
   return { valid: true, score: Math.min(SCORE_CAP, 1 / r.loss), loss: r.loss, top1: r.top1, top3: r.top3 }
+}
+
+/** What became of one raw response body (see `scoreBody`). */
+export interface BodyScore {
+  /** "unparsable": not JSON; "not-synapse": JSON without a `texts` list (both: the dendrite's 422). */
+  readonly parse: 'ok' | 'unparsable' | 'not-synapse'
+  readonly score: AnswerScore
+  /** Why the body could not be parsed, when it could not. */
+  readonly parseDetail?: string
+  /** Milliseconds spent parsing + validating, and on InfoNCE. */
+  readonly parseMs: number
+  readonly scoreMs: number
 }
