@@ -66,7 +66,8 @@ export function pairsFromMarkdown(md: string, source: string): EvalPair[] {
       if (sentences.length < 2) continue
       const q = sentences[0]!
       if (q.length < 30 || q.length > 300) continue
-      out.push({ q, p: cut(sentences.slice(1).join(' ')), src: `${source}#${heading}` })
+      const passage = cut(sentences.slice(1).join(' '))
+      if (passage.length >= 60) out.push({ q, p: passage, src: `${source}#${heading}` })
     }
   }
   return out
