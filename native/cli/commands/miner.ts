@@ -10,10 +10,11 @@ import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../logging'
 import { readStatusFile } from '../../miner/miner-service'
 import { pingAxon } from '../../miner/self-test'
+import { SELFSCORE_USAGE, runSelfScoreCommand } from '../../miner/selfscore/cli'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 
-const USAGE = `taodesk miner start|stop|status|selftest [options]
+const USAGE = `taodesk miner start|stop|status|selftest|selfscore [options]
 
   start                 run the miner in the foreground until Ctrl+C
     --network NAME        finney (default), test, local, or a ws:// endpoint; the app's
@@ -36,6 +37,7 @@ const USAGE = `taodesk miner start|stop|status|selftest [options]
   stop                  stop the miners running from this data folder (TAODESK_HOME)
   status                show the running miner's status
   selftest              ping the running miner's public address with a signed request
+${SELFSCORE_USAGE}
   --json                machine-readable output`
 
 export interface MinerCommandDeps {
@@ -223,6 +225,9 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
       'allow-non-registered': { type: 'boolean' },
       verbose: { type: 'boolean' },
       json: { type: 'boolean' },
+      models: { type: 'string' },
+      pairs: { type: 'string' },
+      data: { type: 'string' },
     },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
@@ -237,8 +242,10 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
           return status(io, json)
         case 'selftest':
           return selftest(io, json)
+        case 'selfscore':
+          return runSelfScoreCommand(values, io, deps.createEngine)
         default:
-          throw new UsageError(sub === undefined ? 'Say what to do: start, stop, status or selftest.' : `Unknown subcommand "${sub}"; use start, stop, status or selftest.`)
+          throw new UsageError(sub === undefined ? 'Say what to do: start, stop, status, selftest or selfscore.' : `Unknown subcommand "${sub}"; use start, stop, status, selftest or selfscore.`)
       }
     },
   }
