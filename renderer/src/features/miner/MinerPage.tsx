@@ -7,8 +7,17 @@ import type { MinerMinute, MinerRequestEntry, MinerStatus } from '../../../../na
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
+import { RewardsSection } from './RewardsSection'
+import { SelfScoreCard } from './SelfScoreCard'
 
 const FEED_SIZE = 50
+const WARNING_TITLES: Record<string, string> = {
+  unreachable: 'Validators cannot reach your axon',
+  deregistration: 'Deregistration risk',
+  deregistered: 'Deregistered',
+  model_quality: 'Weak model',
+  not_registered: 'Not registered',
+}
 const STATE_COLOR: Record<MinerStatus['state'], string> = { stopped: 'gray', starting: 'blue', running: 'green', stopping: 'yellow', failed: 'red' }
 
 function shortKey(k: string | null): string {
@@ -29,9 +38,9 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: st
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="Wallet" value={wallet} onChange={(e) => setWallet(e.currentTarget.value)} required data-testid="miner-wallet" />
           <TextInput label="Hotkey" value={hotkey} onChange={(e) => setHotkey(e.currentTarget.value)} />
-          <TextInput label="Network" value={network} onChange={(e) => setNetwork(e.currentTarget.value)} />
-          <NumberInput label="Axon port" value={port} min={1} max={65535} onChange={(v) => setPort(typeof v === 'number' ? v : 8091)} />
-          <TextInput label="Public IP" placeholder="detected automatically" value={externalIp} onChange={(e) => setExternalIp(e.currentTarget.value)} />
+          <TextInput label="Network" value={network} onChange={(e) => setNetwork(e.currentTarget.value)} data-testid="miner-network" />
+          <NumberInput label="Axon port" value={port} min={1} max={65535} onChange={(v) => setPort(typeof v === 'number' ? v : 8091)} data-testid="miner-port" />
+          <TextInput label="Public IP" placeholder="detected automatically" value={externalIp} onChange={(e) => setExternalIp(e.currentTarget.value)} data-testid="miner-external-ip" />
           <Switch label="Publish the axon on chain" checked={serve} onChange={(e) => setServe(e.currentTarget.checked)} mt="lg" />
         </SimpleGrid>
         <Group>
@@ -148,7 +157,7 @@ export function MinerPage() {
         </Alert>
       )}
       {s?.warnings.map((w) => (
-        <Alert key={w.code} color="yellow" icon={<IconAlertTriangle size={18} />} title={w.code === 'unreachable' ? 'Validators cannot reach your axon' : undefined}>
+        <Alert key={w.code} color={w.code === 'deregistered' ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} title={WARNING_TITLES[w.code]} data-testid={`miner-warning-${w.code}`}>
           {w.message}
           {w.code === 'unreachable' && s.reachability && (
             <ul>
@@ -165,6 +174,7 @@ export function MinerPage() {
       {s && (s.state === 'running' || s.state === 'stopping') && (
         <StatusCard s={s} busy={busy} onStop={() => act(engine.call('miner.stop', {}))} onTest={() => act(engine.call('miner.selfTest', {}))} />
       )}
+      <RewardsSection running={s?.state === 'running'} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Text fw={500} mb="xs">
@@ -191,6 +201,7 @@ export function MinerPage() {
           )}
         </Card>
       </SimpleGrid>
+      <SelfScoreCard />
       <Card withBorder>
         <Text fw={500} mb="xs">
           Live requests

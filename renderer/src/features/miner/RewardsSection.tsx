@@ -1,0 +1,165 @@
+import { LineChart } from '@mantine/charts'
+import { Alert, Badge, Card, Group, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core'
+import { IconFlame, IconInfoCircle } from '@tabler/icons-react'
+import { useEffect, useRef, useState } from 'react'
+import type { MinerRewards } from '../../../../native/contract'
+import { useEngine, useEngineEvent } from '../../engine/engine-context'
+
+const RISK_COLOR: Record<MinerRewards['deregistration']['level'], string> = { immune: 'blue', low: 'green', medium: 'yellow', high: 'red', unknown: 'gray' }
+const RISK_LABEL: Record<MinerRewards['deregistration']['level'], string> = { immune: 'immune', low: 'low', medium: 'medium', high: 'high', unknown: 'unknown' }
+
+type HistoryPoint = { time: number; block: number; incentive: number; emissionAlpha: number; hotkey: string }
+
+export function pct(x: number, digits = 2): string {
+  return `${(x * 100).toFixed(digits)} %`
+}
+
+function amount(x: number): string {
+  if (x === 0) return '0'
+  if (Math.abs(x) >= 100) return x.toFixed(1)
+  if (Math.abs(x) >= 1) return x.toFixed(3)
+  return x.toPrecision(3)
+}
+
+function blocksToText(blocks: number): string {
+  const s = blocks * 12
+  return s < 3600 ? `~${Math.max(1, Math.round(s / 60))} min` : s < 172_800 ? `~${(s / 3600).toFixed(1)} h` : `~${(s / 86_400).toFixed(1)} days`
+}
+
+function Stat({ label, value, hint, testId }: { label: string; value: React.ReactNode; hint?: string; testId?: string }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text fw={600} size="lg" data-testid={testId}>
+        {value}
+      </Text>
+      {hint && (
+        <Text size="xs" c="dimmed">
+          {hint}
+        </Text>
+      )}
+    </div>
+  )
+}
+
+/** Earnings as the chain sees them, refreshed every block while the miner runs. */
+export function RewardsSection({ running }: { running: boolean }) {
+  const engine = useEngine()
+  const [rewards, setRewards] = useState<MinerRewards | null>(null)
+  const [history, setHistory] = useState<HistoryPoint[]>([])
+  const lastFetch = useRef(0)
+
+  useEffect(() => {
+    let cancelled = false
+    if (!running) {
+      setRewards(null)
+      return
+    }
+    engine
+      .call('miner.rewards')
+      .then((r) => !cancelled && r && setRewards(r))
+      .catch(() => undefined)
+    return () => {
+      cancelled = true
+    }
+  }, [engine, running])
+
+  const loadHistory = (): void => {
+    lastFetch.current = Date.now()
+    engine
+      .call('miner.rewardsHistory', { since: Date.now() - 7 * 86_400_000 })
+      .then(setHistory)
+      .catch(() => undefined)
+  }
+  useEffect(loadHistory, [engine, running])
+  useEngineEvent('miner.rewards', (r) => {
+    setRewards(r)
+    // The chain changes incentive once per epoch; the history is re-read at most every 10 s.
+    if (Date.now() - lastFetch.current > 10_000) loadHistory()
+  })
+
+  if (!running) return null
+  if (!rewards) {
+    return (
+      <Card withBorder data-testid="miner-rewards">
+        <Title order={4}>Rewards</Title>
+        <Text size="sm" c="dimmed">
+          Reading the subnet from the chain…
+        </Text>
+      </Card>
+    )
+  }
+  const r = rewards
+  // Short spans (the practice network, a fresh miner) need seconds to tell the epochs apart.
+  const short = history.length > 1 && history[history.length - 1]!.time - history[0]!.time < 2 * 3_600_000
+  const chart = history.map((h) => ({
+    time: new Date(h.time).toLocaleString([], short ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+    incentive: Number((h.incentive * 100).toFixed(3)),
+  }))
+  const tao = r.emissionTao === null ? 'unknown' : `${amount(r.emissionTao)} τ`
+  return (
+    <Card withBorder data-testid="miner-rewards">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={4}>Rewards</Title>
+          <Text size="xs" c="dimmed">
+            block {r.block} · next epoch in {r.nextEpochInBlocks} blocks · {r.network} subnet {r.netuid}
+          </Text>
+        </Group>
+        {!r.registered ? (
+          <Alert color="yellow" icon={<IconInfoCircle size={18} />}>
+            {r.deregistration.message}
+          </Alert>
+        ) : (
+          <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
+            <Stat label="Incentive" value={pct(r.incentive)} hint="share of miner emission" testId="rewards-incentive" />
+            <Stat label="Emission / epoch" value={`${amount(r.emissionAlpha)} α`} hint={`${amount(r.emissionAlphaPerDay)} α per day`} testId="rewards-emission" />
+            <Tooltip label={r.alphaPrice.note} multiline w={280}>
+              <div>
+                <Stat label="TAO value / epoch" value={tao} hint={r.emissionTaoPerDay === null ? 'alpha price unknown' : `${amount(r.emissionTaoPerDay)} τ per day at ${amount(r.alphaPrice.tao!)} τ/α`} testId="rewards-tao" />
+              </div>
+            </Tooltip>
+            <Stat label="Rank" value={r.rank ? `${r.rank.position} of ${r.rank.of}` : '—'} hint="among miners, by incentive" testId="rewards-rank" />
+            <Stat
+              label="Immunity"
+              value={r.immunity ? (r.immunity.immune ? `${r.immunity.blocksLeft} blocks` : 'ended') : '—'}
+              hint={r.immunity ? (r.immunity.immune ? `${blocksToText(r.immunity.blocksLeft)} left of ${r.immunity.immunityPeriod}` : `registered at block ${r.immunity.registrationBlock}`) : undefined}
+              testId="rewards-immunity"
+            />
+            <Stat
+              label="Deregistration risk"
+              value={
+                <Badge color={RISK_COLOR[r.deregistration.level]} variant="light" data-testid="rewards-risk">
+                  {RISK_LABEL[r.deregistration.level]}
+                </Badge>
+              }
+              hint={r.deregistration.position !== null ? `${r.deregistration.position} of ${r.deregistration.of} in pruning order` : undefined}
+            />
+          </SimpleGrid>
+        )}
+        {r.registered && (
+          <Text size="sm" c="dimmed" data-testid="rewards-risk-message">
+            {r.deregistration.message}
+          </Text>
+        )}
+        <Alert color={r.burn.applies ? 'orange' : 'gray'} variant="light" icon={<IconFlame size={18} />} title={r.burn.applies ? `Reward burn: uid ${r.burn.burnerUid}` : 'No reward burn on this network'} data-testid="rewards-burn">
+          {r.burn.message}
+        </Alert>
+        <div>
+          <Text fw={500} size="sm" mb={4}>
+            Incentive over time
+          </Text>
+          {chart.length < 2 ? (
+            <Text size="sm" c="dimmed">
+              A point is recorded every epoch ({r.tempo + 1} blocks); the chart appears after the next one.
+            </Text>
+          ) : (
+            <LineChart h={180} data={chart} dataKey="time" unit=" %" series={[{ name: 'incentive', color: 'grape.6' }]} data-testid="rewards-chart" />
+          )}
+        </div>
+      </Stack>
+    </Card>
+  )
+}

@@ -1,0 +1,117 @@
+/**
+ * The Miner page on the practice network in Chromium, against the built `taodesk serve`: a wallet
+ * hotkey registered on the practice subnet mines with the tiny test model through the real
+ * runtime (wallet hotkey, chain, embedding service); the page shows the rewards view from the
+ * chain (incentive, emission in alpha and TAO, rank, immunity, deregistration risk, burn), the
+ * incentive chart after epochs, the unreachable-axon warning and the self-score table.
+ */
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RpcClient } from '../../native/rpc'
+import { connectWs } from '../../native/rpc/transports/ws-node'
+import { ensureTestModel } from '../../scripts/make-test-models'
+import { launchChromium } from '../support/chromium'
+import { startServeProcess } from '../support/serve-process'
+import type { ServeProcess } from '../support/serve-process'
+import { makeTempHome } from '../support/temp-home'
+
+const repoRoot = path.resolve(import.meta.dirname, '../..')
+const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
+const PASSWORD = 'Tr1cky pass!'
+
+async function freePort(): Promise<number> {
+  const srv = net.createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
+  const port = (srv.address() as net.AddressInfo).port
+  await new Promise<void>((r) => srv.close(() => r()))
+  return port
+}
+
+describe('Miner page rewards on the practice network in Chromium (taodesk serve)', () => {
+  let home: ReturnType<typeof makeTempHome>
+  let serve: ServeProcess
+  let client: RpcClient
+  let browser: Browser
+  let closeBrowser: () => Promise<void>
+  let page: Page
+
+  beforeAll(async () => {
+    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
+      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
+    }
+    fs.mkdirSync(screenshots, { recursive: true })
+    const tiny = ensureTestModel('tiny')
+    home = makeTempHome()
+    serve = await startServeProcess(home.dir)
+    client = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
+    await client.call('wallet.setDirectory', { path: path.join(home.dir, 'wallets') })
+    await client.call('chain.setNetwork', { network: 'devnet' })
+    // A registered hotkey and a loaded model, as a user would have after the wallet and models pages.
+    const created = await client.call('wallet.create', { name: 'miner', hotkey: 'default', words: 12, password: PASSWORD })
+    await client.call('wallet.unlock', { name: 'miner', password: PASSWORD, minutes: 5 })
+    await client.call('chain.practiceFaucet', { address: created.wallet.coldkey.address!, amountTao: '100' })
+    const op = await client.call('chain.register', { wallet: 'miner', hotkey: 'default', netuid: 5, maxPriceTao: '5' })
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      const stage = (await client.call('chain.operations')).find((o) => o.operationId === op.operationId)?.stage
+      if (stage === 'finalized') break
+      if (stage === 'failed' || Date.now() > deadline) throw new Error(`registration ended in stage ${stage}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await client.call('models.import', { path: tiny.dir, name: 'tiny' })
+    await client.call('models.use', { id: 'local/tiny' })
+    ;({ browser, cleanup: closeBrowser } = await launchChromium())
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 1300 } })).newPage()
+  }, 180_000)
+
+  afterAll(async () => {
+    await client?.call('miner.stop').catch(() => undefined)
+    await closeBrowser?.()
+    await serve?.stop()
+    home?.cleanup()
+  })
+
+  it('starts mining and shows rewards, risk, burn, the incentive chart, warnings and the self-score', async () => {
+    await page.goto(serve.url)
+    await page.getByTestId('nav-miner').click()
+    await page.getByTestId('miner-wallet').fill('miner')
+    await page.getByTestId('miner-network').fill('devnet')
+    await page.getByTestId('miner-port').fill(String(await freePort()))
+    await page.getByTestId('miner-external-ip').fill('203.0.113.77')
+    await page.getByTestId('miner-start').click()
+    await expect.poll(async () => (await page.getByTestId('miner-state').innerText()).toLowerCase(), { timeout: 60_000 }).toBe('running')
+
+    const rewards = page.getByTestId('miner-rewards')
+    await rewards.getByTestId('rewards-incentive').waitFor({ timeout: 30_000 })
+    // A fresh miner: no weights yet, so 0 incentive and last place among the five miners; immune.
+    expect(await rewards.getByTestId('rewards-incentive').innerText()).toBe('0.00 %')
+    expect(await rewards.getByTestId('rewards-rank').innerText()).toBe('5 of 5')
+    expect(await rewards.getByTestId('rewards-tao').innerText()).toMatch(/^0 τ$/)
+    expect(await rewards.getByTestId('rewards-immunity').innerText()).toMatch(/^\d+ blocks$/)
+    expect(await rewards.getByTestId('rewards-risk').innerText()).toMatch(/immune/i)
+    expect(await rewards.getByTestId('rewards-burn').innerText()).toMatch(/burner hotkey is not registered/)
+    const r = (await client.call('miner.rewards'))!
+    expect(r).toMatchObject({ registered: true, uid: 5, alphaPrice: { tao: 1, source: 'practice' }, deregistration: { level: 'immune' } })
+
+    // Epochs pass: one incentive point each, and the chart appears.
+    await client.call('chain.practiceAdvance', { untilEpoch: 5 })
+    await client.call('chain.practiceAdvance', { untilEpoch: 5 })
+    await rewards.getByTestId('rewards-chart').waitFor({ timeout: 30_000 })
+    expect((await client.call('miner.rewardsHistory', {})).length).toBeGreaterThanOrEqual(2)
+
+    // 203.0.113.77 is a documentation address: the reachability ping fails, and the page says so.
+    await page.getByTestId('miner-warning-unreachable').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('miner-warning-unreachable').innerText()).toMatch(/not reachable at 203\.0\.113\.77/)
+
+    await page.getByTestId('selfscore-run').click()
+    await expect.poll(() => page.getByTestId('selfscore-table').innerText(), { timeout: 120_000 }).toMatch(/local\/tiny \(serving\)\s+0\.\d{3}/)
+    await page.screenshot({ path: path.join(screenshots, 'miner-rewards-practice.png'), fullPage: true })
+
+    await page.getByTestId('miner-stop').click()
+    await expect.poll(() => page.getByTestId('miner-state').count(), { timeout: 30_000 }).toBe(0)
+    expect(await page.getByTestId('miner-rewards').count()).toBe(0)
+  }, 240_000)
+})
