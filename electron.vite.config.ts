@@ -46,6 +46,8 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves renderer output unminified by default; the headless UI is served over HTTP.
+      minify: true,
       chunkSizeWarningLimit: 2000,
       rollupOptions: { input: resolve(root, 'renderer/index.html') },
     },

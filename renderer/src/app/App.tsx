@@ -1,15 +1,11 @@
 import { Alert, AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import { IconPlugConnectedX } from '@tabler/icons-react'
+import { Suspense, lazy } from 'react'
+import type { ComponentType } from 'react'
+import { Center, Loader } from '@mantine/core'
 import { DashboardPage } from '../features/dashboard/DashboardPage'
-import { LogsPage } from '../features/logs/LogsPage'
-import { MinerPage } from '../features/miner/MinerPage'
-import { ModelsPage } from '../features/models/ModelsPage'
-import { ValidatorPage } from '../features/validator/ValidatorPage'
-import { WalletPage } from '../features/wallet/WalletPage'
-import { SettingsPage } from '../features/settings/SettingsPage'
 import { NetworkPicker } from '../features/subnet/NetworkPicker'
-import { SubnetPage } from '../features/subnet/SubnetPage'
 import { useConnectionState } from '../engine/engine-context'
 import { ConnectionBadge } from './ConnectionBadge'
 import type { RouteId } from './routes'
@@ -17,15 +13,19 @@ import { ROUTES } from './routes'
 import { ThemeSync } from './ThemeSync'
 import { useHashRoute } from './use-hash-route'
 
-const PAGES: Record<RouteId, () => React.JSX.Element> = {
+// Pages other than the dashboard load on first visit, so charts and tables are not in the first download.
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): ComponentType =>
+  lazy<ComponentType>(async () => ({ default: (await load())[name] }))
+
+const PAGES: Record<RouteId, ComponentType> = {
   dashboard: DashboardPage,
-  subnet: SubnetPage,
-  wallet: WalletPage,
-  miner: MinerPage,
-  validator: ValidatorPage,
-  models: ModelsPage,
-  logs: LogsPage,
-  settings: SettingsPage,
+  subnet: page(() => import('../features/subnet/SubnetPage'), 'SubnetPage'),
+  wallet: page(() => import('../features/wallet/WalletPage'), 'WalletPage'),
+  miner: page(() => import('../features/miner/MinerPage'), 'MinerPage'),
+  validator: page(() => import('../features/validator/ValidatorPage'), 'ValidatorPage'),
+  models: page(() => import('../features/models/ModelsPage'), 'ModelsPage'),
+  logs: page(() => import('../features/logs/LogsPage'), 'LogsPage'),
+  settings: page(() => import('../features/settings/SettingsPage'), 'SettingsPage'),
 }
 
 export function App() {
@@ -80,7 +80,15 @@ export function App() {
             TaoDesk is reconnecting. If this lasts, check that the engine (or `taodesk serve`) is still running.
           </Alert>
         )}
-        <Page />
+        <Suspense
+          fallback={
+            <Center h={200}>
+              <Loader size="sm" />
+            </Center>
+          }
+        >
+          <Page />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   )
