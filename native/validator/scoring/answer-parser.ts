@@ -308,8 +308,31 @@ class Parser {
         let col = 0
         let rowProblem: Problem | null = null
         this.ws()
-        if (b[this.i] === RBRACKET) this.i++
-        else {
+        let done = false
+        if (b[this.i] === RBRACKET) {
+          this.i++
+          done = true
+        } else if (write) {
+          // Fast path for the usual row: plain numbers separated by commas, no whitespace. Any
+          // other value (or a number that needs Number(text)) is left to the general loop below.
+          const out = data as Float32Array
+          let i = this.i
+          while (col < dim) {
+            const x = scanNumber(b, i)
+            const end = scan.end
+            if (end < 0 || scan.slow || Math.abs(x) > FLOAT32_MAX) break
+            const d = b[end]
+            if (d !== COMMA && d !== RBRACKET) break
+            out[base + col++] = x
+            i = end + 1
+            if (d === RBRACKET) {
+              done = true
+              break
+            }
+          }
+          this.i = i
+        }
+        if (!done) {
           for (;;) {
             this.ws()
             const v = b[this.i]

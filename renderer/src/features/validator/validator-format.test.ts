@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../../native/contract'
+import { computeRoundRewards } from '../../../../native/validator/scoring'
+import { configPatch } from './ValidatorSettings'
+import { ago, answerStatus, burnSummary, filterLeaderboard, roundData, shortHotkey, weightLabel } from './validator-format'
+
+const entry = (uid: number, hotkey: string): LeaderboardEntry => ({
+  uid,
+  hotkey,
+  lastScore: 0,
+  avgScore: 0,
+  lastTop1: 0,
+  avgTop1: 0,
+  avgTop3: 0,
+  avgLatencyS: null,
+  availability: 0,
+  queries: 1,
+  lastSeen: null,
+  lastStatus: 200,
+  lastMessage: 'Success',
+  movingAverage: 0,
+  weight: 0,
+  consensus: null,
+})
+
+const round = (over: Partial<ValidatorRound>): ValidatorRound => ({
+  id: 1,
+  startedAt: 0,
+  finishedAt: 1,
+  status: 'done',
+  netuid: 5,
+  block: null,
+  source: '',
+  description: '',
+  questionMaker: '',
+  pairs: 10,
+  droppedPairs: 0,
+  queried: 3,
+  answered: 3,
+  burn: {},
+  error: null,
+  ...over,
+})
+
+describe('validator page formatting', () => {
+  it('says how long ago, in words', () => {
+    const now = 1_000_000_000
+    expect(ago(null, now)).toBe('never')
+    expect(ago(now - 2000, now)).toBe('just now')
+    expect(ago(now - 42_000, now)).toBe('42 s ago')
+    expect(ago(now - 12 * 60_000, now)).toBe('12 min ago')
+    expect(ago(now - 3 * 3_600_000, now)).toBe('3 h ago')
+    expect(ago(now - 2 * 86_400_000, now)).toBe('2 d ago')
+    expect(ago(now + 5000, now)).toBe('just now') // clock skew never shows "-5 s ago"
+  })
+
+  it('shortens hotkeys and names answer statuses, keeping the message', () => {
+    expect(shortHotkey('5FHsM8ywifUgtSXbDQaSD9zzDYq76RqAvf9PnaSVg5q3Lc8G')).toBe('5FHsM8yw…q3Lc8G')
+    expect(shortHotkey('short')).toBe('short')
+    expect(answerStatus(200, 'Success').label).toBe('OK')
+    expect(answerStatus(200, 'Invalid answer: row 0 has 768 values, expected 1024')).toEqual({ label: 'Invalid', color: 'orange', detail: 'Invalid answer: row 0 has 768 values, expected 1024' })
+    expect(answerStatus(408, 'Request timeout after 60 seconds').label).toBe('Timeout')
+    expect(answerStatus(503, 'Service unavailable').label).toBe('Unreachable')
+    expect(answerStatus(422, 'Failed to parse response').label).toBe('Bad reply')
+    expect(answerStatus(403, 'Forbidden').detail).toBe('HTTP 403: Forbidden')
+    expect(answerStatus(500, 'Could not score the answer').label).toBe('HTTP 500')
+  })
+
+  it('finds uids by prefix and hotkeys by substring', () => {
+    const rows = [entry(4, '5Abc4xyz'), entry(42, '5Def'), entry(142, '5Ghi42'), entry(7, '5JklXy')]
+    expect(filterLeaderboard(rows, '').map((r) => r.uid)).toEqual([4, 42, 142, 7])
+    expect(filterLeaderboard(rows, ' 4 ').map((r) => r.uid)).toEqual([4, 42]) // digits: uids only, not "5Ghi42"
+    expect(filterLeaderboard(rows, 'Xy').map((r) => r.uid)).toEqual([7])
+    expect(filterLeaderboard(rows, 'xy').map((r) => r.uid)).toEqual([4]) // SS58 is case-sensitive
+  })
+
+  it('says where a round came from', () => {
+    expect(roundData(round({ source: 'huggingface', description: 'huggingface:HuggingFaceFW/fineweb|sample-100BT|train rows 1200–1231', questionMaker: 'llm:gpt-4o-mini@api.openai.com' }))).toEqual({
+      label: 'Hugging Face',
+      detail: 'HuggingFaceFW/fineweb · sample-100BT · train · rows 1200–1231',
+      questions: 'gpt-4o-mini at api.openai.com',
+    })
+    expect(roundData(round({ source: 'local:corpus.jsonl', description: 'local:/data/corpus.jsonl (9 of 1571 documents)', questionMaker: 'offline-keywords' }))).toEqual({
+      label: 'Local corpus',
+      detail: '/data/corpus.jsonl (9 of 1571 documents)',
+      questions: 'offline (no LLM)',
+    })
+    expect(roundData(round({ source: 'custom', description: 'something else', questionMaker: 'x' })).label).toBe('custom')
+  })
+
+  it('summarizes the burn rule from what the reward computation reports', () => {
+    const hotkeys = ['a', 'burner', 'c']
+    const applied = computeRoundRewards([{ uid: 0, score: 3 }, { uid: 2, score: 1 }], { enabled: true, hotkey: 'burner', percentage: 0.95 }, hotkeys)
+    expect(burnSummary(applied.burn as unknown as Record<string, unknown>).label).toBe('95% to burner uid 1')
+    const missing = computeRoundRewards([{ uid: 0, score: 3 }], { enabled: true, hotkey: 'other', percentage: 0.95 }, hotkeys)
+    expect(burnSummary(missing.burn as unknown as Record<string, unknown>)).toMatchObject({ label: 'burner not registered', detail: expect.stringMatching(/not registered/) })
+    const off = computeRoundRewards([{ uid: 0, score: 3 }], { enabled: false, hotkey: 'burner', percentage: 0.95 }, hotkeys)
+    expect(burnSummary(off.burn as unknown as Record<string, unknown>).label).toBe('off')
+    expect(burnSummary({}).label).toBe('–')
+  })
+
+  it('labels weight attempts by outcome', () => {
+    const w = (kind: WeightRecord['kind'], status: WeightRecord['status']) => ({ kind, status }) as WeightRecord
+    expect(weightLabel(w('set', 'ok'))).toEqual({ kind: 'Set', color: 'green' })
+    expect(weightLabel(w('set', 'failed'))).toEqual({ kind: 'Set failed', color: 'red' })
+    expect(weightLabel(w('commit', 'pending'))).toEqual({ kind: 'Commit pending', color: 'blue' })
+    expect(weightLabel(w('skipped', 'skipped'))).toEqual({ kind: 'Skipped', color: 'gray' })
+  })
+})
+
+describe('validator settings patch', () => {
+  const base = { netuid: 5, wallet: '', hotkey: 'default', sampleSize: 30, llmBaseUrl: '' } as never
+  it('sends only changed fields and typed secrets; empty secret fields keep the saved ones', () => {
+    const saved = { ...(base as object) } as Parameters<typeof configPatch>[0]
+    const draft = { ...saved, sampleSize: 64, llmBaseUrl: 'http://localhost:11434/v1' }
+    expect(configPatch(saved, draft, { llmApiKey: '', hfToken: '', clearLlmKey: false, clearHfToken: false })).toEqual({ sampleSize: 64, llmBaseUrl: 'http://localhost:11434/v1' })
+    expect(configPatch(saved, saved, { llmApiKey: 'sk-1', hfToken: '', clearLlmKey: false, clearHfToken: false })).toEqual({ llmApiKey: 'sk-1' })
+    expect(configPatch(saved, saved, { llmApiKey: 'typed', hfToken: '', clearLlmKey: true, clearHfToken: true })).toEqual({ llmApiKey: '', hfToken: '' })
+  })
+})

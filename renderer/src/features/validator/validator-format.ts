@@ -1,0 +1,80 @@
+/** Plain-text helpers for the Validator page (no React), unit-tested in validator-format.test.ts. */
+import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../../native/contract'
+
+/** "just now", "42 s ago", "12 min ago", "3 h ago", "2 d ago". */
+export function ago(t: number | null, now = Date.now()): string {
+  if (t === null) return 'never'
+  const s = Math.max(0, Math.round((now - t) / 1000))
+  if (s < 5) return 'just now'
+  if (s < 60) return `${s} s ago`
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`
+  return `${Math.floor(s / 86_400)} d ago`
+}
+
+/** 5FHsM8ywif…5q3Lc8G */
+export function shortHotkey(hotkey: string): string {
+  return hotkey.length > 16 ? `${hotkey.slice(0, 8)}…${hotkey.slice(-6)}` : hotkey
+}
+
+export type Tone = 'green' | 'red' | 'orange' | 'gray' | 'blue'
+
+/** What the miner's last answer was, in one word, with the full message for a tooltip. */
+export function answerStatus(status: number, message: string): { label: string; color: Tone; detail: string } {
+  if (status === 200 && /^Invalid answer/.test(message)) return { label: 'Invalid', color: 'orange', detail: message }
+  if (status === 200) return { label: 'OK', color: 'green', detail: 'Answered with a valid embedding' }
+  if (status === 408) return { label: 'Timeout', color: 'red', detail: message }
+  if (status === 503) return { label: 'Unreachable', color: 'red', detail: message }
+  if (status === 422) return { label: 'Bad reply', color: 'orange', detail: message }
+  if (status === 401 || status === 403) return { label: 'Refused', color: 'orange', detail: `HTTP ${status}: ${message}` }
+  return { label: `HTTP ${status}`, color: 'red', detail: message }
+}
+
+export function entryStatus(e: LeaderboardEntry): { label: string; color: Tone; detail: string } {
+  return answerStatus(e.lastStatus, e.lastMessage)
+}
+
+/** Digits find uids (by prefix); anything else finds hotkeys containing it (SS58 is case-sensitive). */
+export function filterLeaderboard(rows: readonly LeaderboardEntry[], query: string): readonly LeaderboardEntry[] {
+  const q = query.trim()
+  if (!q) return rows
+  if (/^\d+$/.test(q)) return rows.filter((r) => String(r.uid).startsWith(q))
+  return rows.filter((r) => r.hotkey.includes(q))
+}
+
+/** Where a round's evaluation data came from, as a label and the details. */
+export function roundData(r: ValidatorRound): { label: string; detail: string; questions: string } {
+  let label = r.source || 'unknown'
+  let detail = r.description
+  if (r.source === 'huggingface' || r.description.startsWith('huggingface:')) {
+    label = 'Hugging Face'
+    const m = /^huggingface:([^|]+)\|([^|]*)\|(\S+)(?:\s+rows\s+(.+))?$/.exec(r.description)
+    detail = m ? `${m[1]} · ${m[2]} · ${m[3]}${m[4] ? ` · rows ${m[4]}` : ''}` : r.description.replace(/^huggingface:/, '')
+  } else if (r.source.startsWith('local:')) {
+    label = 'Local corpus'
+    detail = r.description.replace(/^local:/, '')
+  }
+  let questions = r.questionMaker
+  const llm = /^llm:(.+)@(.+)$/.exec(r.questionMaker)
+  if (llm) questions = `${llm[1]} at ${llm[2]}`
+  else if (r.questionMaker === 'offline-keywords') questions = 'offline (no LLM)'
+  return { label, detail, questions }
+}
+
+/** The burn rule's effect on a round, short, with the full reason. */
+export function burnSummary(burn: Record<string, unknown>): { label: string; detail: string } {
+  const reason = typeof burn.reason === 'string' ? burn.reason : ''
+  const pct = typeof burn.percentage === 'number' ? `${Math.round(burn.percentage * 100)}%` : ''
+  if (burn.applied === true) return { label: `${pct} to burner${typeof burn.burnerUid === 'number' ? ` uid ${burn.burnerUid}` : ''}`, detail: reason }
+  if (/turned off/i.test(reason)) return { label: 'off', detail: reason }
+  if (/not registered/i.test(reason)) return { label: 'burner not registered', detail: reason }
+  if (!reason) return { label: '–', detail: '' }
+  return { label: 'not applied', detail: reason }
+}
+
+export function weightLabel(w: WeightRecord): { kind: string; color: Tone } {
+  const base = { set: 'Set', commit: 'Commit', reveal: 'Reveal', skipped: 'Skipped' }[w.kind]
+  const kind = w.status === 'failed' ? `${base} failed` : w.status === 'pending' ? `${base} pending` : base
+  const color: Tone = w.status === 'ok' ? 'green' : w.status === 'failed' ? 'red' : w.status === 'pending' ? 'blue' : 'gray'
+  return { kind, color }
+}
