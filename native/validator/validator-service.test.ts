@@ -255,3 +255,68 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     }
   })
 })
+
+describe('answers are parsed and scored in worker threads', () => {
+  it('bodies that are not JSON or not a synapse are the dendrite 422s; NaN tokens are an invalid answer; the engine thread stays free', async () => {
+    const http = await import('node:http')
+    const replies = [
+      '<html>oops</html>',
+      JSON.stringify({ results: [[1]] }),
+      (texts: number) => `{"texts":[],"results":[${Array.from({ length: texts }, (_, r) => `[${r === 0 ? 'NaN' : '0.5'}${',0.25'.repeat(1023)}]`).join(',')}]}`,
+    ] as const
+    const servers = await Promise.all(
+      replies.map(async (reply) => {
+        const server = http.createServer((req, res) => {
+          const chunks: Buffer[] = []
+          req.on('data', (c: Buffer) => chunks.push(c))
+          req.on('end', () => {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[] }
+            res.writeHead(200, { 'content-type': 'application/json' })
+            res.end(typeof reply === 'string' ? reply : reply(body.texts.length))
+          })
+        })
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+        return server
+      }),
+    )
+    try {
+      const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 })
+      const keys = ['//Html', '//NoTexts', '//NaN'].map((u) => keyring.addFromUri(u).address)
+      const mg = metagraph(
+        {},
+        {
+          hotkeys: [...minerKeys, ...keys],
+          axons: [...axons.map((a) => ({ ip: '127.0.0.1', port: a.port })), ...servers.map((s) => ({ ip: '127.0.0.1', port: (s.address() as { port: number }).port }))],
+          stake: [0, 0, 0, 0, 0, 0],
+          validatorPermit: [false, false, false, false, false, false],
+          consensus: [],
+          lastUpdate: [0, 0, 0, 0, 0, 0],
+        },
+      )
+      const { service } = setup(() => mg)
+      service.updateConfig({ burnEnabled: false, setWeights: false })
+      // A timer on the engine's thread keeps ticking while the round is scored.
+      let maxGap = 0
+      let last = performance.now()
+      const tick = setInterval(() => {
+        const now = performance.now()
+        maxGap = Math.max(maxGap, now - last)
+        last = now
+      }, 5)
+      const round = await service.runOnce()
+      clearInterval(tick)
+      expect(round.status).toBe('done')
+      const byUid = new Map(service.leaderboard(10).map((b) => [b.uid, b]))
+      expect(byUid.get(3)).toMatchObject({ lastStatus: 422, lastMessage: 'Failed to parse response', lastScore: 0 })
+      expect(byUid.get(4)).toMatchObject({ lastStatus: 422, lastMessage: 'Failed to parse response (not a TextEmbeddingSynapse)', lastScore: 0 })
+      expect(byUid.get(5)).toMatchObject({ lastStatus: 200, lastMessage: 'Invalid answer: row 0 column 0 is NaN', lastScore: 0, availability: 0 })
+      expect(byUid.get(0)!.lastScore).toBeGreaterThan(byUid.get(1)!.lastScore)
+      expect(round.answered).toBe(4) // the two 422s are not answers
+      // Generous: scoring happens in workers; the engine thread only routes bytes.
+      expect(maxGap).toBeLessThan(1000)
+      await service.dispose()
+    } finally {
+      for (const s of servers) s.close()
+    }
+  })
+})
