@@ -47,7 +47,9 @@ describe('wallet money through the engine (RPC, the network picked in ChainServi
     const start = Date.now()
     while (!events.some((e) => e.id === id && (e.stage === 'finalized' || e.stage === 'failed')) && Date.now() - start < 15_000) await new Promise((r) => setTimeout(r, 20))
     expect(events.filter((e) => e.id === id).at(-1)).toMatchObject({ stage: 'finalized', kind: 'transfer', wallet: 'plain' })
-    expect((await rpc.call('wallet.balances', { name: 'plain' })).free).toBe('48000000000')
+    // 2 TAO and the estimated fee (TransactionPaymentApi.query_info) left the account.
+    expect(est.fee).toMatch(/^\d+$/)
+    expect((await rpc.call('wallet.balances', { name: 'plain' })).free).toBe(String(48_000_000_000n - BigInt(est.fee!)))
     const row = (await rpc.call('wallet.activity', { name: 'plain', limit: 5 })).find((a) => a.id === id)
     expect(row).toMatchObject({ kind: 'transfer', status: 'ok' })
   }, 60_000)

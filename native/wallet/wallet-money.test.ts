@@ -43,10 +43,14 @@ describe('wallet money on the practice devnet', () => {
 
     const call = { kind: 'transfer' as const, to: bob, amount: String(10n * TAO) }
     const est = await h.service.estimate('alice', call)
-    // The practice chain has no TransactionPaymentApi: the fee is unknown, said so, never invented.
-    expect(est).toMatchObject({ fee: null, free: String(100n * TAO), total: String(10n * TAO), summary: expect.stringContaining(`Transfer 10 TAO to ${bob}`) })
-    expect(est.note).toMatch(/fee/)
-    expect(est.enough).toBeNull()
+    // The practice chain answers TransactionPaymentApi.query_info with subtensor's fee formula.
+    expect(est).toMatchObject({ free: String(100n * TAO), summary: expect.stringContaining(`Transfer 10 TAO to ${bob}`) })
+    expect(est.note).toBeNull()
+    const fee = BigInt(est.fee!)
+    expect(fee).toBeGreaterThan(100_000n)
+    expect(fee).toBeLessThan(1_000_000n)
+    expect(est.total).toBe(String(10n * TAO + fee))
+    expect(est.enough).toBe(true)
 
     await expect(h.service.submit('alice', call)).rejects.toMatchObject({ code: 'LOCKED' })
     await h.service.unlock({ name: 'alice', password: PASSWORD, minutes: 5 })
@@ -64,19 +68,20 @@ describe('wallet money on the practice devnet', () => {
     expect(final.blockHash).toMatch(/^0x[0-9a-f]{64}$/)
     expect(activity(id)).toMatchObject({ status: 'ok', message: expect.stringMatching(/finalized in block #\d+/) })
     const after = await h.service.balances('alice')
-    // The practice chain charges no fee: exactly 10 TAO left.
-    expect(after.free).toBe(String(90n * TAO))
+    // Exactly the amount plus the estimated fee left the account.
+    expect(after.free).toBe(String(90n * TAO - fee))
     // The activity update went out as an event, so the UI can refresh the row.
     expect(h.events.filter((e) => e.name === 'wallet.activity' && (e.payload as ActivityEntry).id === id).map((e) => (e.payload as ActivityEntry).status)).toEqual(['pending', 'ok'])
   })
 
-  it('insufficient balance fails with the decoded module error and moves nothing', async () => {
+  it('insufficient balance fails with the decoded module error and moves nothing but the fee', async () => {
     const { h, extrinsics, activity } = await setup()
     const bob = (await devSigner('//Bob')).address
     await h.service.unlock({ name: 'alice', password: PASSWORD, minutes: 5 })
     const call = { kind: 'transfer' as const, to: bob, amount: String(500n * TAO) }
     const est = await h.service.estimate('alice', call)
     expect(est.enough).toBe(false)
+    const fee = BigInt(est.fee!)
     const { id, done } = await h.service.submit('alice', call)
     const outcome = await done
     expect(outcome).toMatchObject({ ok: false, errorCode: 'Balances.InsufficientBalance' })
@@ -84,10 +89,13 @@ describe('wallet money on the practice devnet', () => {
     const last = extrinsics().filter((e) => e.id === id).at(-1)!
     expect(last).toMatchObject({ stage: 'failed', errorCode: 'Balances.InsufficientBalance' })
     expect(activity(id)).toMatchObject({ status: 'failed', message: expect.stringContaining('Balances.InsufficientBalance') })
-    expect((await h.service.balances('alice')).free).toBe(String(100n * TAO))
-    // Keep-alive: sending everything would leave less than the existential deposit.
-    const all = await (await h.service.submit('alice', { kind: 'transfer', to: bob, amount: String(100n * TAO) })).done
+    // Nothing moved but the fee, which a failed call pays too (as on the real chain).
+    expect((await h.service.balances('alice')).free).toBe(String(100n * TAO - fee))
+    // Keep-alive: sending everything left after the fee would leave less than the existential deposit.
+    const rest = 100n * TAO - 2n * fee
+    const all = await (await h.service.submit('alice', { kind: 'transfer', to: bob, amount: String(rest) })).done
     expect(all).toMatchObject({ ok: false, errorCode: 'Balances.Expendability' })
+    expect((await h.service.balances('alice')).free).toBe(String(100n * TAO - 2n * fee))
   })
 
   it('stake and unstake change the stake read back, per hotkey and subnet; too much fails with the module error', async () => {
@@ -99,22 +107,25 @@ describe('wallet money on the practice devnet', () => {
     await client.register(h.service.coldkeySigner('alice'), 5, hotkey, TAO)
     const freeAfterRegister = BigInt((await h.service.balances('alice')).free)
 
+    const stakeFee = BigInt((await h.service.estimate('alice', { kind: 'stake', hotkey, netuid: 5, amount: String(5n * TAO) })).fee!)
     const staked = await (await h.service.submit('alice', { kind: 'stake', hotkey, netuid: 5, amount: String(5n * TAO) })).done
     expect(staked.ok).toBe(true)
     let b = await h.service.balances('alice')
     expect(b.stakes).toEqual([{ hotkey, hotkeyName: 'miner', netuid: 5, alpha: String(5n * TAO) }])
-    expect(BigInt(b.free)).toBe(freeAfterRegister - 5n * TAO)
+    expect(BigInt(b.free)).toBe(freeAfterRegister - 5n * TAO - stakeFee)
 
     const est = await h.service.estimate('alice', { kind: 'unstake', hotkey, netuid: 5, amount: String(6n * TAO) })
     expect(est.enough).toBe(false)
     const tooMuch = await (await h.service.submit('alice', { kind: 'unstake', hotkey, netuid: 5, amount: String(6n * TAO) })).done
     expect(tooMuch).toMatchObject({ ok: false, errorCode: 'SubtensorModule.NotEnoughStakeToWithdraw' })
 
+    const unstakeFee = BigInt(est.fee!)
     const unstaked = await (await h.service.submit('alice', { kind: 'unstake', hotkey, netuid: 5, amount: String(2n * TAO) })).done
     expect(unstaked.ok).toBe(true)
     b = await h.service.balances('alice')
     expect(b.stakes).toEqual([{ hotkey, hotkeyName: 'miner', netuid: 5, alpha: String(3n * TAO) }])
-    expect(BigInt(b.free)).toBe(freeAfterRegister - 3n * TAO)
+    // Stake, a refused unstake and an unstake each paid their fee (same length, same fee for both unstakes).
+    expect(BigInt(b.free)).toBe(freeAfterRegister - 3n * TAO - stakeFee - 2n * unstakeFee)
 
     const broke = await (await h.service.submit('alice', { kind: 'stake', hotkey, netuid: 5, amount: String(1000n * TAO) })).done
     expect(broke).toMatchObject({ ok: false, errorCode: 'SubtensorModule.NotEnoughBalanceToStake' })
@@ -169,7 +180,15 @@ describe('fee estimate from payment info', () => {
     expect(fee.note).toBeNull()
     expect(BigInt(fee.feeRao!)).toBeGreaterThan(125_000n)
     // Without the runtime API on the node, the estimate says so instead of guessing.
-    const plain = await ApiPromise.create({ provider: new DevnetProvider(node), signedExtensions: SUBTENSOR_SIGNED_EXTENSIONS, noInitWarn: true })
+    class NoPaymentProvider extends DevnetProvider {
+      override async send<T = unknown>(method: string, params: unknown[]): Promise<T> {
+        if (method === 'state_call' && String(params[0]).startsWith('TransactionPayment')) {
+          throw new Error(`-32000: Client error: Execution failed: Other: Exported method ${String(params[0])} is not found`)
+        }
+        return super.send(method, params)
+      }
+    }
+    const plain = await ApiPromise.create({ provider: new NoPaymentProvider(node), signedExtensions: SUBTENSOR_SIGNED_EXTENSIONS, noInitWarn: true })
     cleanups.push(() => plain.disconnect())
     const none = await estimateFee(plain, alice, extrinsicFor(plain, { kind: 'transfer', to: bob, amount: String(TAO) }))
     expect(none.feeRao).toBeNull()

@@ -66,8 +66,13 @@ describe('ChainClient on the practice devnet', () => {
     const before = await client.balance((await devSigner('//Eve')).address)
     await client.transfer(bob, (await devSigner('//Eve')).address, 7n * 10n ** 9n)
     expect(await client.balance((await devSigner('//Eve')).address)).toBe(before + 7n * 10n ** 9n)
+    await expectChainError(client.transfer(bob, (await devSigner('//Eve')).address, 10n ** 16n), 'Balances.InsufficientBalance')
+    // An account that cannot pay the fee is refused by the pool (1010), as a node does.
     const poor = await devSigner('//Nobody')
-    await expectChainError(client.transfer(poor, bob.address, 10n ** 9n), 'Balances.InsufficientBalance')
+    const refused = await client.transfer(poor, bob.address, 10n ** 9n).then(() => undefined, (e: unknown) => e)
+    expect(refused).toBeInstanceOf(ChainError)
+    expect((refused as ChainError).code).toBe('Rpc.1010')
+    expect((refused as ChainError).message).toMatch(/cannot pay the transaction fee/)
   }, 60_000)
 
   it('commits weights (CR v2), persists the commit, and reveals it in the right epoch after a restart', async () => {

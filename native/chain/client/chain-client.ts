@@ -791,6 +791,7 @@ function rpcError(error: unknown): ChainError {
   if (m) {
     const [, code, text] = m
     if (code === '1010' && /outdated|stale/i.test(text!)) return new ChainError('Rpc.1010', `The node says the transaction is stale (its nonce was already used): ${text}. Try again.`)
+    if (code === '1010' && /pay some fees/i.test(text!)) return new ChainError('Rpc.1010', `The node refused the transaction: the sending account cannot pay the transaction fee and keep its existential deposit (${text}). Add TAO to it and try again.`)
     if (code === '1010' && /bad signature/i.test(text!)) return new ChainError('Rpc.1010', `The node rejected the signature: ${text}. Check that the right key signed.`)
     return new ChainError(`Rpc.${code}`, `The node rejected the transaction (${code}): ${text}`)
   }

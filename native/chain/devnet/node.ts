@@ -1,10 +1,12 @@
 import type { GenericExtrinsic } from '@polkadot/types'
 import { Tuple } from '@polkadot/types-codec'
 import type { Header } from '@polkadot/types/interfaces'
-import { compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util'
+import { compactFromU8a, compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util'
 import { blake2AsHex, blake2AsU8a, cryptoWaitReady, encodeAddress, sr25519Verify } from '@polkadot/util-crypto'
 import { Keyring } from '@polkadot/keyring'
 import { ChainCodec } from './codec'
+import { FeeSchedule } from './fees'
+import type { FeeQuote } from './fees'
 import { DispatchFail, SUPPORTED_CALLS, SubtensorRuntime, UnsupportedCall } from './runtime'
 import { StateStore } from './state'
 
@@ -79,6 +81,8 @@ export class DevnetNode {
   readonly codec: ChainCodec
   readonly state: StateStore
   readonly runtime: SubtensorRuntime
+  /** Transaction fees with subtensor's formula and the metadata's weight constants. */
+  readonly fees: FeeSchedule
   private readonly blocks: Block[] = []
   private readonly byHash = new Map<string, Block>()
   private pool: PoolTx[] = []
@@ -101,6 +105,7 @@ export class DevnetNode {
     this.codec = new ChainCodec()
     this.state = new StateStore(this.codec)
     this.runtime = new SubtensorRuntime(this.codec, this.state, (pallet, name, fields) => this.deposit(pallet, name, fields))
+    this.fees = new FeeSchedule(this.codec)
   }
 
   static async create(options: DevnetOptions = {}): Promise<DevnetNode> {
@@ -207,6 +212,11 @@ export class DevnetNode {
     for (const tx of [...this.pool].sort((a, b) => (a.sender === b.sender ? a.nonce - b.nonce : 0))) {
       const want = expected.get(tx.sender) ?? this.runtime.account(tx.sender).nonce
       if (tx.nonce === want && this.eraValid(tx.ext, number)) {
+        if (!this.canPay(tx.sender, this.charge(tx))) {
+          // Like a block author: a transaction that can no longer pay its fee leaves the pool.
+          tx.watch?.('invalid')
+          continue
+        }
         this.extrinsicIndex = included.length
         this.apply(tx)
         included.push(tx)
@@ -230,18 +240,49 @@ export class DevnetNode {
     return hash
   }
 
+  /** The fee quote of a pool transaction, at its encoded length. */
+  private quoteOf(ext: GenericExtrinsic, len: number): FeeQuote {
+    const call = this.codec.registry.findMetaCall(ext.method.callIndex)
+    return this.fees.quote(`${call.section}.${call.method}`, len)
+  }
+
+  /** What a transaction withdraws before dispatch: its partial fee plus its tip. */
+  private charge(tx: { hex: string; ext: GenericExtrinsic }): { quote: FeeQuote; total: bigint; tip: bigint } {
+    const quote = this.quoteOf(tx.ext, hexToU8a(tx.hex).length)
+    const tip = tx.ext.tip.toBigInt()
+    return { quote, tip, total: quote.partialFee + tip }
+  }
+
+  /** The fee is withdrawn keeping the account alive (Preservation::Preserve). */
+  private canPay(who: string, c: { total: bigint }): boolean {
+    if (c.total === 0n) return true
+    return this.runtime.account(who).free >= c.total + this.fees.existentialDeposit
+  }
+
   private apply(tx: PoolTx): void {
     this.runtime.bumpNonce(tx.sender)
     const call = this.codec.registry.findMetaCall(tx.ext.method.callIndex)
-    const info = { weight: { refTime: 100_000_000, proofSize: 0 }, class: 'Normal', paysFee: 'No' }
+    const { quote, tip, total } = this.charge(tx)
+    // pre_dispatch: ChargeTransactionPayment withdraws the fee (it is burned, not refunded).
+    if (total > 0n) {
+      this.runtime.setFree(tx.sender, this.runtime.account(tx.sender).free - total)
+      this.deposit('Balances', 'Withdraw', [tx.sender, total])
+    }
+    const info = { weight: { refTime: quote.weight.refTime, proofSize: quote.weight.proofSize }, class: quote.class, paysFee: quote.paysFee ? 'Yes' : 'No' }
+    let failure: DispatchFail | undefined
     try {
       this.state.transactional(() =>
         this.runtime.dispatch(tx.sender, { section: call.section, method: call.method, args: tx.ext.method.args as never }),
       )
-      this.deposit('System', 'ExtrinsicSuccess', [info])
     } catch (error) {
       if (!(error instanceof DispatchFail)) throw error
-      const { index, error: e } = this.codec.moduleError(error.pallet, error.error)
+      failure = error
+    }
+    // post_dispatch: the fee actually paid (what query_info estimated), then the outcome.
+    this.deposit('TransactionPayment', 'TransactionFeePaid', [tx.sender, total - tip, tip])
+    if (!failure) this.deposit('System', 'ExtrinsicSuccess', [info])
+    else {
+      const { index, error: e } = this.codec.moduleError(failure.pallet, failure.error)
       this.deposit('System', 'ExtrinsicFailed', [{ Module: { index, error: [e, 0, 0, 0] } }, info])
     }
   }
@@ -314,6 +355,9 @@ export class DevnetNode {
     if (nonce < current) throw new RpcError(1010, 'Invalid Transaction', 'Transaction is outdated')
     if (this.pool.some((t) => t.sender === sender && t.nonce === nonce)) {
       throw new RpcError(1014, 'Priority is too low: (0 vs 0)', 'The transaction has too low priority to replace another transaction already in the pool.')
+    }
+    if (!this.canPay(sender, this.charge({ hex, ext }))) {
+      throw new RpcError(1010, 'Invalid Transaction', 'Inability to pay some fees (e.g. account balance too low)')
     }
     const tx: PoolTx = { hex, hash, sender, nonce, ext, watch }
     this.pool.push(tx)
@@ -562,9 +606,85 @@ export class DevnetNode {
         const one = all[args[1]!.toNumber()]
         return u8aToHex(r.createType(output, one ?? null).toU8a())
       }
+      case 'TransactionPaymentApi_query_info':
+      case 'TransactionPaymentApi_query_fee_details': {
+        // (uxt: UncheckedExtrinsic, len: u32): the extrinsic keeps its compact length prefix.
+        const bytes = hexToU8a(argsHex)
+        const [offset, length] = compactFromU8a(bytes)
+        const end = offset + length.toNumber()
+        if (bytes.length !== end + 4) throw this.executionFailed(name, 'Could not decode the arguments (extrinsic, u32 length)')
+        let ext: GenericExtrinsic
+        try {
+          ext = r.createType('Extrinsic', bytes.subarray(0, end)) as unknown as GenericExtrinsic
+        } catch (error) {
+          throw this.executionFailed(name, `Could not decode the extrinsic: ${String(error)}`)
+        }
+        const len = r.createType('u32', bytes.subarray(end)).toNumber()
+        return this.feeAnswer(name, ext.method.callIndex, len, ext.isSigned, ext.tip.toBigInt())
+      }
+      case 'TransactionPaymentCallApi_query_call_info':
+      case 'TransactionPaymentCallApi_query_call_fee_details': {
+        const bytes = hexToU8a(argsHex)
+        let call: { callIndex: Uint8Array; encodedLength: number }
+        try {
+          call = r.createType('Call', bytes) as unknown as { callIndex: Uint8Array; encodedLength: number }
+        } catch (error) {
+          throw this.executionFailed(name, `Could not decode the call: ${String(error)}`)
+        }
+        if (bytes.length !== call.encodedLength + 4) throw this.executionFailed(name, 'Could not decode the arguments (call, u32 length)')
+        const len = r.createType('u32', bytes.subarray(call.encodedLength)).toNumber()
+        return this.feeAnswer(name, call.callIndex, len, true, 0n)
+      }
+      case 'TransactionPaymentApi_query_weight_to_fee':
+      case 'TransactionPaymentCallApi_query_weight_to_fee': {
+        const w = r.createType('SpWeightsWeightV2Weight', hexToU8a(argsHex)) as unknown as { refTime: { toBigInt(): bigint } }
+        return u8aToHex(r.createType('u64', this.fees.weightToFee(w.refTime.toBigInt())).toU8a())
+      }
+      case 'TransactionPaymentApi_query_length_to_fee':
+      case 'TransactionPaymentCallApi_query_length_to_fee':
+        return u8aToHex(r.createType('u64', BigInt(r.createType('u32', hexToU8a(argsHex)).toNumber())).toU8a())
+      case 'StakeInfoRuntimeApi_get_stake_info_for_coldkey':
+      case 'StakeInfoRuntimeApi_get_stake_info_for_coldkeys':
+      case 'StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid': {
+        const { inputs, output } = this.codec.runtimeApi(name)
+        const args = new Tuple(r, inputs, hexToU8a(argsHex)) as unknown as Array<{ toString(): string; toJSON(): unknown }>
+        const view = this.viewAt(at)
+        if (name.endsWith('_for_coldkey')) return u8aToHex(r.createType(output, view.stakeInfo(args[0]!.toString())).toU8a())
+        if (name.endsWith('_for_coldkeys')) {
+          const list = (args[0]!.toJSON() as string[]).map((c) => encodeAddress(c, 42))
+          return u8aToHex(r.createType(output, list.map((c) => [c, view.stakeInfo(c)])).toU8a())
+        }
+        const [hotkey, coldkey, netuid] = [args[0]!.toString(), args[1]!.toString(), Number(args[2]!.toString())]
+        const one = view.stakeInfo(coldkey, [hotkey]).find((x) => x.netuid === netuid)
+        return u8aToHex(r.createType(output, one ?? null).toU8a())
+      }
       default:
         throw new RpcError(-32000, `Client error: Execution failed: Other: Exported method ${name} is not found`)
     }
+  }
+
+  private executionFailed(name: string, why: string): RpcError {
+    return new RpcError(-32000, `Client error: Execution failed: Runtime panicked: ${name}: ${why}`)
+  }
+
+  /** RuntimeDispatchInfo or FeeDetails of a call at an encoded length, SCALE-encoded. */
+  private feeAnswer(name: string, callIndex: Uint8Array, len: number, signed: boolean, tip: bigint): string {
+    const r = this.codec.registry
+    const { output } = this.codec.runtimeApi(name)
+    let quote: FeeQuote
+    try {
+      const call = r.findMetaCall(callIndex)
+      quote = this.fees.quote(`${call.section}.${call.method}`, len)
+    } catch (error) {
+      throw this.executionFailed(name, error instanceof Error ? error.message : String(error))
+    }
+    // Unsigned extrinsics pay nothing; Pays::No calls pay only a tip.
+    if (name.endsWith('_info')) {
+      const partialFee = signed ? quote.partialFee : 0n
+      return u8aToHex(r.createType(output, { weight: quote.weight, class: quote.class, partialFee }).toU8a())
+    }
+    const inclusionFee = signed && quote.paysFee ? { baseFee: quote.baseFee, lenFee: quote.lenFee, adjustedWeightFee: quote.adjustedWeightFee } : null
+    return u8aToHex(r.createType(output, { inclusionFee, tip: signed ? tip : 0n }).toU8a())
   }
 
   /** A read-only runtime over a historic state. */
@@ -591,6 +711,24 @@ class NeuronView {
     readonly state: StateStore,
   ) {
     this.rt = new SubtensorRuntime(codec, state, () => undefined)
+  }
+
+  /**
+   * StakeInfo rows of a coldkey: every (hotkey it stakes to, subnet) with a non-zero stake, as
+   * `get_stake_info_for_coldkey` reports them (no locks, emissions or drains on the practice chain).
+   */
+  stakeInfo(coldkey: string, hotkeys?: readonly string[]): Array<{ hotkey: string; coldkey: string; netuid: number; stake: bigint; locked: bigint; emission: bigint; taoEmission: bigint; drain: bigint; isRegistered: boolean }> {
+    const S = 'SubtensorModule'
+    const staking = hotkeys ?? (this.state.get(S, 'StakingHotkeys', coldkey) as unknown as Array<{ toString(): string }>).map(String)
+    const out = []
+    for (const hotkey of staking) {
+      for (const netuid of this.rt.netuids()) {
+        const stake = this.rt.stakeOf(hotkey, coldkey, netuid)
+        if (stake === 0n) continue
+        out.push({ hotkey, coldkey, netuid, stake, locked: 0n, emission: 0n, taoEmission: 0n, drain: 0n, isRegistered: this.rt.uidOf(netuid, hotkey) !== undefined })
+      }
+    }
+    return out
   }
 
   neuronsLite(netuid: number): unknown[] {

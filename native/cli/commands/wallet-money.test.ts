@@ -87,7 +87,14 @@ describe('taodesk wallet balance|transfer|stake|unstake against the practice dev
     const sent = await run(['wallet', 'transfer', '--name', 'uni', '--to', bob, '--amount', '12.5', '--yes'], pwEnv)
     expect(sent.code, sent.err).toBe(0)
     expect(sent.json).toMatchObject({ ok: true, blockNumber: expect.any(Number) })
-    expect(sent.err).toMatch(/fee/)
+    // The fee printed before sending is what the chain charged (checked on the balance below).
+    const feeOf = (err: string): bigint => {
+      const m = /fee\s+(\d+)(?:\.(\d{1,9}))? TAO/.exec(err)
+      expect(m, err).not.toBeNull()
+      return BigInt(m![1]!) * TAO + BigInt((m![2] ?? '').padEnd(9, '0'))
+    }
+    const transferFee = feeOf(sent.err)
+    expect(transferFee).toBeGreaterThan(0n)
 
     // The rest reuses an unencrypted coldkey copy (btcli's --no-use-password) to avoid more 512 MiB hashing.
     const q = walletPaths(walletsDir, 'plain')
@@ -102,7 +109,8 @@ describe('taodesk wallet balance|transfer|stake|unstake against the practice dev
     const unstaked = await run(['wallet', 'unstake', '--name', 'plain', '--hotkey', ss58(hot.publicKey), '--netuid', '5', '--amount', '5', '--yes'])
     expect(unstaked.code, unstaked.err).toBe(0)
     const after = await run(['wallet', 'balance', '--name', 'plain'])
-    expect(after.json).toMatchObject({ free: String((200n - 20n + 5n) * TAO - 12_500_000_000n), stakes: [{ hotkey: ss58(hot.publicKey), hotkeyName: 'default', netuid: 5, alpha: String(15n * TAO) }] })
+    const fees = transferFee + feeOf(staked.err) + feeOf(unstaked.err)
+    expect(after.json).toMatchObject({ free: String((200n - 20n + 5n) * TAO - 12_500_000_000n - fees), stakes: [{ hotkey: ss58(hot.publicKey), hotkeyName: 'default', netuid: 5, alpha: String(15n * TAO) }] })
 
     const tooMuch = await run(['wallet', 'unstake', '--name', 'plain', '--hotkey', 'default', '--netuid', '5', '--amount', '100', '--yes'])
     expect(tooMuch.code).toBe(1)
