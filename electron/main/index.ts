@@ -4,6 +4,8 @@ import { EngineHost } from './engine-host'
 import { IpcRelay } from './ipc-relay'
 import { hardenApp, hardenSession } from './security'
 import { createMainSecretVault } from './secret-vault'
+import { createDesktopShell } from './tray'
+import type { DesktopShellHandle } from './tray'
 import { createMainUpdates } from './updates'
 import { createMainWindow, isTrustedRendererUrl } from './window'
 
@@ -13,14 +15,19 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   hardenApp()
   let mainWindow: BrowserWindow | undefined
+  // Tray icon and OS notifications (created once the app is ready).
+  let desktop: DesktopShellHandle | undefined
 
   const engine = new EngineHost({
     entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
     env: { ...process.env },
     onMessage: (message) => {
-      if (!updates(message) && !vault(message)) relay.fromEngine(message)
+      if (!updates(message) && !vault(message) && !desktop?.receive(message)) relay.fromEngine(message)
     },
-    onState: (up) => relay.engineState(up),
+    onState: (up) => {
+      relay.engineState(up)
+      desktop?.engineState(up)
+    },
     log: (message) => console.warn(`[taodesk] ${message}`),
   })
   const updates = createMainUpdates(
@@ -51,6 +58,17 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession()
+    desktop = createDesktopShell({
+      postToEngine: (frame) => engine.post(frame),
+      showWindow: () => {
+        if (!mainWindow) return openWindow()
+        if (mainWindow.isMinimized()) mainWindow.restore()
+        mainWindow.show()
+        mainWindow.focus()
+      },
+      quit: () => app.quit(),
+      log: (message) => console.warn(`[taodesk] ${message}`),
+    })
     engine.start()
     openWindow()
     app.on('activate', () => {
@@ -59,7 +77,8 @@ if (!app.requestSingleInstanceLock()) {
   })
 
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+    // A running miner keeps earning: TaoDesk stays in the tray until the user quits from it.
+    if (process.platform !== 'darwin' && !desktop?.minerRunning()) app.quit()
   })
 
   let quitting = false
@@ -67,6 +86,7 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting) return
     quitting = true
     event.preventDefault()
+    desktop?.dispose()
     void engine.stop().finally(() => app.quit())
   })
 }
