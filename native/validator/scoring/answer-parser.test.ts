@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseSynapseAnswer } from './answer-parser'
 import type { ParsedAnswer } from './answer-parser'
 import { validateEmbeddings } from './infonce'
+import { numberScanner } from './number-scan-wasm'
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0
@@ -29,8 +30,13 @@ function reference(body: Uint8Array, rows: number, dim: number, rejectDegenerate
 /** Same outcome, same reason and detail, bit-identical matrix. */
 function expectSame(body: Uint8Array | string, rows: number, dim: number, rejectDegenerate = true): ParsedAnswer {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
-  const got = parseSynapseAnswer(bytes, rows, dim, { rejectDegenerate })
   const want = reference(bytes, rows, dim, rejectDegenerate)
+  // Both paths: WebAssembly scanner + JavaScript, and JavaScript only.
+  compare(parseSynapseAnswer(bytes, rows, dim, { rejectDegenerate, wasm: false }), want)
+  return compare(parseSynapseAnswer(bytes, rows, dim, { rejectDegenerate }), want)
+}
+
+function compare(got: ParsedAnswer, want: ParsedAnswer): ParsedAnswer {
   expect(got.kind).toBe(want.kind)
   if (got.kind === 'answer' && want.kind === 'answer') {
     const g = got.validation
@@ -49,6 +55,10 @@ function expectSame(body: Uint8Array | string, rows: number, dim: number, reject
 const synapse = (results: string, texts = '["a","b"]') => `{"name":"TextEmbeddingSynapse","texts":${texts},"dimensions":3,"results":${results}}`
 
 describe('parseSynapseAnswer matches JSON.parse + validateEmbeddings', () => {
+  it('uses the WebAssembly number scanner here (Node 20)', () => {
+    expect(numberScanner()).not.toBeNull()
+  })
+
   it('float32 values printed the way miners print them (shortest double, 17 digits), over many magnitudes', () => {
     const rand = mulberry32(5)
     const rows = 64
@@ -159,8 +169,10 @@ describe('parseSynapseAnswer matches JSON.parse + validateEmbeddings', () => {
         else b.splice(at, 0, ch)
       }
       const bytes = Uint8Array.from(b)
-      const got = parseSynapseAnswer(bytes, 4, 3)
       const want = reference(bytes, 4, 3)
+      const js = parseSynapseAnswer(bytes, 4, 3, { wasm: false })
+      const got = parseSynapseAnswer(bytes, 4, 3)
+      expect(got).toEqual(js) // the WebAssembly scanner changes nothing
       // The one deliberate difference: NaN / Infinity tokens in results rows are read (score 0 as non-finite).
       if (want.kind === 'unparsable' && got.kind === 'answer' && !got.validation.ok && got.validation.reason === 'non-finite') continue
       expect(got.kind, new TextDecoder().decode(bytes)).toBe(want.kind)

@@ -18,6 +18,8 @@
  */
 import type { InvalidReason, Validation } from './infonce'
 import { degenerateReason } from './infonce'
+import { numberScanner } from './number-scan-wasm'
+import type { NumberScanner } from './number-scan-wasm'
 
 export type ParsedAnswer =
   /** Not JSON at all (the dendrite's 422 "Failed to parse response"). */
@@ -29,6 +31,8 @@ export type ParsedAnswer =
 
 export interface ParseOptions {
   readonly rejectDegenerate?: boolean
+  /** false: JavaScript only (tests compare both paths). */
+  readonly wasm?: boolean
 }
 
 const FLOAT32_MAX = 3.4028234663852886e38
@@ -68,7 +72,9 @@ type ResultsState =
 
 /** Parses and validates one response body. Never throws, whatever the bytes are. */
 export function parseSynapseAnswer(body: Uint8Array, expectedRows: number, dim: number, options: ParseOptions = {}): ParsedAnswer {
-  const p = new Parser(body, expectedRows, dim)
+  const scanner = options.wasm === false ? null : numberScanner()
+  // With the WebAssembly scanner, the parser reads the copy of the body in its memory.
+  const p = scanner ? new Parser(scanner.load(body, dim), expectedRows, dim, scanner) : new Parser(body, expectedRows, dim, null)
   let top: { texts: boolean; results: ResultsState } | null
   try {
     top = p.document()
@@ -106,6 +112,7 @@ class Parser {
     private readonly b: Uint8Array,
     private readonly expectedRows: number,
     private readonly dim: number,
+    private readonly scanner: NumberScanner | null,
   ) {}
 
   private fail(what: string): never {
@@ -312,49 +319,58 @@ class Parser {
         if (b[this.i] === RBRACKET) {
           this.i++
           done = true
-        } else if (write) {
-          // Fast path for the usual row: plain numbers separated by commas, no whitespace. Any
-          // other value (or a number that needs Number(text)) is left to the general loop below.
-          const out = data as Float32Array
-          let i = this.i
-          while (col < dim) {
-            const x = scanNumber(b, i)
-            const end = scan.end
-            if (end < 0 || scan.slow || Math.abs(x) > FLOAT32_MAX) break
-            const d = b[end]
-            if (d !== COMMA && d !== RBRACKET) break
-            out[base + col++] = x
-            i = end + 1
-            if (d === RBRACKET) {
-              done = true
-              break
-            }
-          }
-          this.i = i
         }
-        if (!done) {
-          for (;;) {
-            this.ws()
-            const v = b[this.i]
-            if (v === MINUS || (v >= ZERO && v <= NINE) || v === 0x4e || v === 0x49) {
-              const x = this.number(true)
-              if (rowProblem === null && write && col < dim) {
-                if (x !== x || Math.abs(x) > FLOAT32_MAX) rowProblem = { reason: 'non-finite', detail: `row ${r} column ${col} is ${String(x)}` }
-                else (data as Float32Array)[base + col] = x
+        while (!done) {
+          if (write && rowProblem === null && col < dim) {
+            // Fast paths for the usual row (plain numbers separated by commas, no whitespace):
+            // WebAssembly first, then the same rules in JavaScript. Each stops, without consuming
+            // it, at a value it does not take; the general code below takes that one value.
+            const out = data as Float32Array
+            const wasm = this.scanner
+            if (wasm) {
+              const n = wasm.scan(this.i, dim - col)
+              if (n > 0) {
+                out.set(wasm.row().subarray(0, n), base + col)
+                col += n
+                this.i = wasm.end
+                done = wasm.closed
               }
-            } else {
-              const t = this.skipValue()
-              rowProblem ??= { reason: 'non-numeric', detail: `row ${r} column ${col} is ${t}` }
             }
-            col++
-            this.ws()
-            const d = b[this.i]
-            if (d === COMMA) this.i++
-            else if (d === RBRACKET) {
-              this.i++
-              break
-            } else this.fail('expected "," or "]"')
+            let i = this.i
+            while (!done && col < dim) {
+              const x = scanNumber(b, i)
+              const end = scan.end
+              if (end < 0 || scan.slow || Math.abs(x) > FLOAT32_MAX) break
+              const d = b[end]
+              if (d !== COMMA && d !== RBRACKET) break
+              out[base + col++] = x
+              i = end + 1
+              if (d === RBRACKET) done = true
+            }
+            this.i = i
+            if (done) break
           }
+          // One value, any kind.
+          this.ws()
+          const v = b[this.i]
+          if (v === MINUS || (v >= ZERO && v <= NINE) || v === 0x4e || v === 0x49) {
+            const x = this.number(true)
+            if (rowProblem === null && write && col < dim) {
+              if (x !== x || Math.abs(x) > FLOAT32_MAX) rowProblem = { reason: 'non-finite', detail: `row ${r} column ${col} is ${String(x)}` }
+              else (data as Float32Array)[base + col] = x
+            }
+          } else {
+            const t = this.skipValue()
+            rowProblem ??= { reason: 'non-numeric', detail: `row ${r} column ${col} is ${t}` }
+          }
+          col++
+          this.ws()
+          const d = b[this.i]
+          if (d === COMMA) this.i++
+          else if (d === RBRACKET) {
+            this.i++
+            done = true
+          } else this.fail('expected "," or "]"')
         }
         if (problem === null) {
           if (col !== dim) problem = { reason: 'wrong-dimension', detail: `row ${r} has ${col} values, expected ${dim}` }
