@@ -153,6 +153,25 @@ export const PendingCommit = z.object({
   error: z.string().nullable(),
 })
 
+export const PracticeInfo = z.object({
+  /** The practice chain runs in this engine now. */
+  running: z.boolean(),
+  /** ws:// URL other processes can use, or null. */
+  url: z.string().nullable(),
+  best: z.number().int().nullable(),
+  /** What the running chain uses (null when it is not running). */
+  blockTimeMs: z.number().int().nullable(),
+  tempo: z.number().int().nullable(),
+  /** What the next (re)start uses: the settings, unless the host pinned them (tests). */
+  configured: z.object({ blockTimeMs: z.number().int(), tempo: z.number().int() }),
+  /** The host fixed the block time and tempo; the settings do not apply. */
+  pinned: z.boolean(),
+  /** The settings differ from the running chain: restart the practice network to apply them. */
+  restartNeeded: z.boolean(),
+  faucetMaxTao: z.string(),
+})
+export type PracticeInfo = z.infer<typeof PracticeInfo>
+
 export const chainMethods = {
   'chain.status': method(z.object({}).strict(), ChainStatus, 'The selected network and its connection state (does not connect).'),
   'chain.connect': method(z.object({}).strict(), ChainStatus, 'Connects to the selected network if not connected yet.'),
@@ -176,6 +195,12 @@ export const chainMethods = {
     z.object({ address: z.string().min(40).max(60), amountTao: TaoAmount.default('100') }).strict(),
     z.object({ address: z.string(), freeRao: Rao }),
     'Practice network only: credits practice TAO to an address.',
+  ),
+  'chain.practiceInfo': method(z.object({}).strict(), PracticeInfo, 'The practice network: running block time and tempo, and the settings the next restart applies.'),
+  'chain.practiceRestart': method(
+    z.object({}).strict(),
+    PracticeInfo,
+    'Restarts the practice network with the block time and tempo from settings: a fresh chain (practice balances and registrations start over).',
   ),
   'chain.practiceAdvance': method(
     z.object({ blocks: z.number().int().min(1).max(10_000).optional(), untilEpoch: Netuid.optional() }).strict(),

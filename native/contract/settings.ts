@@ -23,6 +23,10 @@ export const Settings = z.object({
   network: NetworkId.default('finney'),
   /** The ws:// or wss:// URL used when `network` is "custom". */
   networkCustomUrl: z.string().max(500).default(''),
+  /** Practice network: milliseconds between blocks (applied when the practice network restarts). */
+  practiceBlockTimeMs: z.number().int().min(250).max(60_000).default(2000),
+  /** Practice network: tempo (blocks per epoch) of subnet 5 (applied when the practice network restarts). */
+  practiceTempo: z.number().int().min(5).max(1000).default(20),
 })
 export type Settings = z.infer<typeof Settings>
 

@@ -28,7 +28,16 @@ export interface DevnetOptions {
   readonly extraSubnets?: ReadonlyArray<{ netuid: number; commitReveal?: boolean; tempo?: number; weightsRateLimit?: number }>
   /** The largest faucet drip in rao (default 1000 TAO). */
   readonly faucetMax?: bigint
+  /**
+   * Timestamp.Now of the genesis block, ms (default: the wall clock at creation, rounded down to
+   * a whole second). Each block then adds the block time (12 s, the real slot, for on-demand
+   * blocks), so a chain's timestamps depend only on its blocks, never on when a test ran.
+   */
+  readonly genesisTimestampMs?: number
 }
+
+/** Subtensor's slot: what an on-demand block's timestamp advances by. */
+export const REAL_BLOCK_TIME_MS = 12_000
 
 /** A JSON-RPC error as a node reports it (code, message, data). */
 export class RpcError extends Error {
@@ -101,6 +110,7 @@ export class DevnetNode {
       commitReveal: options.commitReveal ?? false,
       faucetMax: options.faucetMax ?? 1000n * 1_000_000_000n,
       extraSubnets: options.extraSubnets,
+      genesisTimestampMs: options.genesisTimestampMs ?? Math.floor(Date.now() / 1000) * 1000,
     }
     this.codec = new ChainCodec()
     this.state = new StateStore(this.codec)
@@ -164,6 +174,7 @@ export class DevnetNode {
     this.runtime.recomputeIssuance()
     this.events = []
     this.state.set('System', 'Number', [], 0)
+    if (this.codec.has('Timestamp', 'Now')) this.state.set('Timestamp', 'Now', [], this.options.genesisTimestampMs)
     this.sealBlock(u8aToHex(new Uint8Array(32)), 0, [])
     this.state.takeTouched()
   }
@@ -204,7 +215,7 @@ export class DevnetNode {
     this.extrinsicIndex = null
     this.state.set('System', 'Number', [], number)
     this.state.set('System', 'ParentHash', [], parent.hash)
-    if (this.codec.has('Timestamp', 'Now')) this.state.set('Timestamp', 'Now', [], Date.now())
+    if (this.codec.has('Timestamp', 'Now')) this.state.set('Timestamp', 'Now', [], this.timestampOf())
     this.runtime.onInitialize()
     const included: PoolTx[] = []
     const rest: PoolTx[] = []
@@ -232,6 +243,16 @@ export class DevnetNode {
     const block = this.sealBlock(parent.hash, number, included.map((t) => t.hex))
     this.notify(block, included)
     return block.hash
+  }
+
+  /** The block time a block's timestamp advances by: the timer's, or the real 12 s slot on demand. */
+  get slotMs(): number {
+    return this.options.blockTimeMs > 0 ? this.options.blockTimeMs : REAL_BLOCK_TIME_MS
+  }
+
+  /** Timestamp.Now of the block being built: the parent's (still in state) plus one slot. */
+  private timestampOf(): number {
+    return this.state.num('Timestamp', 'Now') + this.slotMs
   }
 
   produceBlocks(count: number): string {
@@ -570,7 +591,7 @@ export class DevnetNode {
       case 'devnet_faucet':
         return this.faucet(String(params[0]), BigInt(String(params[1] ?? 100n * 1_000_000_000n)))
       case 'devnet_info':
-        return { blockTimeMs: this.options.blockTimeMs, tempo: this.options.tempo, best: this.bestNumber, netuid: PRACTICE_NETUID, faucetMax: this.options.faucetMax.toString() }
+        return { blockTimeMs: this.options.blockTimeMs, tempo: this.options.tempo, best: this.bestNumber, netuid: PRACTICE_NETUID, faucetMax: this.options.faucetMax.toString(), timestampMs: this.state.num('Timestamp', 'Now') }
       default:
         throw new RpcError(-32601, `Method not found: ${method}`)
     }

@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-function setup(o: { connectTimeoutMs?: number; harness?: ReturnType<typeof serviceHarness> } = {}) {
+function setup(o: { connectTimeoutMs?: number; harness?: ReturnType<typeof serviceHarness>; practice?: ConstructorParameters<typeof ChainService>[0]['practice'] } = {}) {
   const h = o.harness ?? serviceHarness(LOW_KDF)
   if (!o.harness) cleanups.push(() => h.close())
   const events: Array<{ name: EventName; payload: unknown }> = []
@@ -32,7 +32,7 @@ function setup(o: { connectTimeoutMs?: number; harness?: ReturnType<typeof servi
     settings: () => settings.get(),
     updateSettings: (p) => settings.update(p),
     wallet: h.service,
-    practice: { blockTimeMs: 0, port: null },
+    practice: o.practice ?? { blockTimeMs: 0, port: null },
     connectTimeoutMs: o.connectTimeoutMs,
   })
   ref.service = service
@@ -232,4 +232,43 @@ describe('ChainService on a remote node', () => {
     expect(service.store.commits(client.storeKey)[0]).toMatchObject({ status: 'revealed', error: null })
     expect((await client.api.query.subtensorModule!.weights!(5, 0)).toJSON()).toEqual([[0, 65535]])
   }, 60_000)
+
+  it('practice block time and tempo come from settings and apply when the practice network restarts (a fresh chain)', async () => {
+    // Nothing pinned by the host: the settings decide. A 60 s block time keeps the timer out of the test.
+    const { service, settings } = setup({ practice: { port: null } })
+    settings.update({ practiceBlockTimeMs: 60_000, practiceTempo: 7 })
+    const handlers = service.handlers()
+    expect(await rejection(handlers['chain.practiceRestart']({}, undefined as never))).toMatchObject({ code: 'BAD_REQUEST' })
+    expect(await service.practiceInfo()).toMatchObject({ running: false, configured: { blockTimeMs: 60_000, tempo: 7 }, pinned: false, restartNeeded: false })
+    await service.setNetwork('devnet')
+    const first = await service.client()
+    expect(await service.practiceInfo()).toMatchObject({ running: true, blockTimeMs: 60_000, tempo: 7, restartNeeded: false })
+    expect((await service.subnetOverview(PRACTICE_NETUID)).hyperparameters.tempo).toBe(7)
+    const someone = (await devSigner('//Restart//someone')).address
+    await handlers['chain.practiceFaucet']({ address: someone, amountTao: '5' }, undefined as never)
+    expect(await first.balance(someone)).toBe(5_000_000_000n)
+
+    settings.update({ practiceTempo: 9 })
+    expect(await service.practiceInfo()).toMatchObject({ tempo: 7, configured: { tempo: 9 }, restartNeeded: true })
+    const seen: Array<string | undefined> = []
+    const sub = service.onClient((c) => seen.push(c?.endpoint))
+    const info = await handlers['chain.practiceRestart']({}, undefined as never)
+    sub.dispose()
+    expect(info).toMatchObject({ running: true, tempo: 9, blockTimeMs: 60_000, restartNeeded: false })
+    const second = await service.client()
+    expect(second).not.toBe(first)
+    expect(seen[0]).toBeUndefined()
+    expect(seen.at(-1)).toBe(second.endpoint)
+    expect(second.endpoint).not.toBe(first.endpoint)
+    await waitFor(() => service.status().state === 'connected')
+    // A fresh, re-seeded chain: the old faucet drip is gone, the subnet has the new tempo and its five neurons.
+    expect(await second.balance(someone)).toBe(0n)
+    expect(await service.subnetOverview(PRACTICE_NETUID)).toMatchObject({ neurons: 5, hyperparameters: { tempo: 9 } })
+  }, 60_000)
+
+  it('a host that pins the practice block time (tests) keeps it whatever the settings say', async () => {
+    const { service, settings } = setup()
+    settings.update({ practiceBlockTimeMs: 5000, practiceTempo: 12 })
+    expect(await service.practiceInfo()).toMatchObject({ pinned: true, configured: { blockTimeMs: 0, tempo: 12 } })
+  })
 })

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { sr25519Sign } from '@polkadot/util-crypto'
 import type { Disposable } from '../../base/emitter'
 import { EngineError, NETWORK_CHOICES } from '../../contract'
-import type { ChainStatus, EventName, EventPayload, Handlers, MetagraphResult, NetworkId, Settings, SettingsPatch, SubnetOverview, TxProgress } from '../../contract'
+import type { ChainStatus, EventName, EventPayload, Handlers, MetagraphResult, NetworkId, PracticeInfo, Settings, SettingsPatch, SubnetOverview, TxProgress } from '../../contract'
 import type { Logger } from '../../logging'
 import type { Store } from '../../store'
 import { parseKeyfileJson, walletPaths } from '../../wallet'
@@ -379,10 +379,72 @@ export class ChainService {
     return undefined
   }
 
+  /**
+   * Block time and tempo of the next practice chain: the settings, except what the host pinned
+   * (tests pass `practice: { blockTimeMs: 0 }` for on-demand blocks, whatever the settings say).
+   */
+  private practiceOptions(): PracticeOptions & { blockTimeMs: number; tempo: number } {
+    const s = this.o.settings()
+    const pinned = this.o.practice ?? {}
+    return { ...pinned, blockTimeMs: pinned.blockTimeMs ?? s.practiceBlockTimeMs, tempo: pinned.tempo ?? s.practiceTempo }
+  }
+
+  /** The practice chain as it runs now, and what a restart would apply. */
+  async practiceInfo(): Promise<PracticeInfo> {
+    const net = await this.practiceNet?.catch(() => undefined)
+    const next = this.practiceOptions()
+    const node = net?.node
+    return {
+      running: node !== undefined,
+      url: net?.url ?? null,
+      best: node?.bestNumber ?? null,
+      blockTimeMs: node?.options.blockTimeMs ?? null,
+      tempo: node?.options.tempo ?? null,
+      configured: { blockTimeMs: next.blockTimeMs, tempo: next.tempo },
+      pinned: this.o.practice?.blockTimeMs !== undefined || this.o.practice?.tempo !== undefined,
+      restartNeeded: node !== undefined && (node.options.blockTimeMs !== next.blockTimeMs || node.options.tempo !== next.tempo),
+      faucetMaxTao: formatTao(node?.options.faucetMax ?? 1000n * TAO),
+    }
+  }
+
+  /**
+   * Stops the practice chain and starts a fresh one with the current settings. When the
+   * practice network is the selected one, the connection follows (other domains get the new
+   * client through {@link onClient}).
+   */
+  async restartPractice(): Promise<PracticeInfo> {
+    this.restarting ??= this.doRestartPractice().finally(() => (this.restarting = undefined))
+    return this.restarting
+  }
+
+  private restarting: Promise<PracticeInfo> | undefined
+
+  private async doRestartPractice(): Promise<PracticeInfo> {
+    const old = this.practiceNet
+    const wasSelected = this.session.network === 'devnet'
+    this.practiceNet = undefined
+    this.practiceUrl = null
+    if (wasSelected) {
+      const cur = this.session
+      const next = this.newSession('devnet', '')
+      this.session = next
+      this.current = this.idleStatus(next)
+      await this.teardown(cur)
+      for (const l of this.clientListeners) l(undefined)
+      this.fireStatus()
+    }
+    const net = await old?.catch(() => undefined)
+    await net?.close()
+    if (wasSelected) await this.client()
+    else await this.startPractice()
+    return this.practiceInfo()
+  }
+
   private async startPractice(): Promise<PracticeNetwork> {
     if (!this.practiceNet) {
-      this.o.log.info('Starting the practice network (no real TAO)')
-      const p = startPracticeNetwork(this.o.practice)
+      const options = this.practiceOptions()
+      this.o.log.info('Starting the practice network (no real TAO)', { blockTimeMs: options.blockTimeMs, tempo: options.tempo })
+      const p = startPracticeNetwork(options)
       this.practiceNet = p
       p.then(
         (net) => {
@@ -531,6 +593,8 @@ export class ChainService {
     | 'chain.commits'
     | 'chain.practiceFaucet'
     | 'chain.practiceAdvance'
+    | 'chain.practiceInfo'
+    | 'chain.practiceRestart'
   > {
     const guard =
       <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) =>
@@ -573,6 +637,11 @@ export class ChainService {
           throw new EngineError('BAD_REQUEST', `The practice faucet refused: ${error instanceof Error ? error.message : String(error)}`)
         }
         return { address, freeRao: String(await client.balance(address)) }
+      }),
+      'chain.practiceInfo': guard(() => this.practiceInfo()),
+      'chain.practiceRestart': guard(async () => {
+        if (this.session.network !== 'devnet') throw new EngineError('BAD_REQUEST', 'Pick "Practice network (no real TAO)" first; only the practice network can be restarted.')
+        return this.restartPractice()
       }),
       'chain.practiceAdvance': guard(async ({ blocks, untilEpoch }) => {
         const { net } = await this.practiceClient()
