@@ -8,6 +8,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
+import type { KeyringPair } from '@polkadot/keyring/types'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import type { AxonRequestRecord } from '../native/miner/axon/axon-server'
@@ -17,7 +20,36 @@ import { hashEmbedding } from '../native/miner/testing/hash-embedder'
 import { SpecDendrite } from '../native/miner/testing/spec-dendrite'
 import { MapMetagraph } from '../native/miner/testing/test-runtime'
 import { Store } from '../native/store'
+import type { ClientResult } from './miner-load-client'
 import type { BenchArgs } from './run'
+
+/** The callers on the axon's own event loop (--same-process), for comparison. */
+async function runInProcess(pairs: KeyringPair[], job: { perCaller: number; texts: string[]; target: { ip: string; port: number; hotkey: string } }): Promise<ClientResult> {
+  const out = { latencies: [] as number[], statuses: {} as Record<string, number>, transportErrors: {} as Record<string, number>, badAnswers: 0 }
+  await Promise.all(
+    pairs.map(async (pair) => {
+      const d = new SpecDendrite({ pair })
+      try {
+        for (let i = 0; i < job.perCaller; i++) {
+          const start = performance.now()
+          try {
+            const res = await d.embed(job.target, job.texts)
+            out.latencies.push(performance.now() - start)
+            out.statuses[res.status] = (out.statuses[res.status] ?? 0) + 1
+            const results = (res.json as { results?: unknown[] } | undefined)?.results
+            if (res.status !== 200 || !Array.isArray(results) || results.length !== job.texts.length) out.badAnswers++
+          } catch (error) {
+            const key = error instanceof Error ? error.message : String(error)
+            out.transportErrors[key] = (out.transportErrors[key] ?? 0) + 1
+          }
+        }
+      } finally {
+        d.close()
+      }
+    }),
+  )
+  return out
+}
 
 export const description = 'Miner axon under load: 16 callers x 50 requests x 256 texts on loopback (p50/p99, time outside inference)'
 
@@ -90,33 +122,41 @@ export async function run(args: BenchArgs): Promise<void> {
   let failures = 0
   const transportErrors = new Map<string, number>()
   const statusCounts = new Map<number, number>()
+  // Clients and axon share this process's event loop only with --same-process: a stall there
+  // delays both (the bench's own client work once produced a 70 s outlier, and raced the axon's
+  // former 5 s keep-alive into a connection reset). By default the callers run in worker threads.
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  const sameProcess = args.argv.includes('--same-process')
+  const groups = sameProcess ? 1 : Math.min(callers, Math.max(1, Math.min(4, os.availableParallelism())))
+  const uris = validators.map((_, i) => `//BenchValidator${i}`)
   const t0 = performance.now()
-  await Promise.all(
-    validators.map(async (pair) => {
-      const d = new SpecDendrite({ pair })
-      try {
-        for (let i = 0; i < perCaller; i++) {
-          const start = performance.now()
-          let res: Awaited<ReturnType<SpecDendrite['embed']>>
-          try {
-            res = await d.embed(target, texts)
-          } catch (error) {
-            failures++
-            const key = error instanceof Error ? error.message : String(error)
-            transportErrors.set(key, (transportErrors.get(key) ?? 0) + 1)
-            continue
-          }
-          clientLatency.push(performance.now() - start)
-          statusCounts.set(res.status, (statusCounts.get(res.status) ?? 0) + 1)
-          const results = (res.json as { results?: unknown[] } | undefined)?.results
-          if (res.status !== 200 || !Array.isArray(results) || results.length !== batch) failures++
-        }
-      } finally {
-        d.close()
-      }
+  const results: ClientResult[] = await Promise.all(
+    Array.from({ length: groups }, (_, g) => {
+      const job = { uris: uris.filter((_, i) => i % groups === g), perCaller, texts, target }
+      if (sameProcess) return runInProcess(job.uris.map((_, i) => validators[i * groups + g]!), job)
+      // tsx is registered inside the worker, then the TypeScript entry is loaded.
+      const entry = new URL('./miner-load-client.ts', import.meta.url).href
+      const script = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}) }).catch((e) => { console.error(e); process.exit(1) })`
+      const worker = new Worker(script, { eval: true, workerData: job })
+      return new Promise<ClientResult>((resolve, reject) => {
+        worker.once('message', (m: ClientResult) => resolve(m))
+        worker.once('error', reject)
+        worker.once('exit', (code) => code !== 0 && reject(new Error(`client worker exited with ${code}`)))
+      })
     }),
   )
+  for (const r of results) {
+    clientLatency.push(...r.latencies)
+    failures += r.badAnswers
+    for (const [k, n] of Object.entries(r.statuses)) statusCounts.set(Number(k), (statusCounts.get(Number(k)) ?? 0) + n)
+    for (const [k, n] of Object.entries(r.transportErrors)) {
+      transportErrors.set(k, (transportErrors.get(k) ?? 0) + n)
+      failures += n
+    }
+  }
   const wall = (performance.now() - t0) / 1000
+  loop.disable()
   await axon.close()
   store.close()
   fs.rmSync(home, { recursive: true, force: true })
@@ -136,6 +176,7 @@ export async function run(args: BenchArgs): Promise<void> {
       `axon overhead per request (server time minus inference minus queue): p50 ${pct(overheadPerReq, 0.5).toFixed(1)} ms, p99 ${pct(overheadPerReq, 0.99).toFixed(1)} ms`,
       `share of server time outside inference: ${((1 - inference / serverLatency) * 100).toFixed(1)}% (queue ${((queue / serverLatency) * 100).toFixed(1)}%)`,
       `share of client-observed time outside inference: ${((1 - inference / clientLatency.reduce((a, b) => a + b, 0)) * 100).toFixed(1)}%`,
+      `axon event loop (${sameProcess ? `shared with the ${callers} clients` : `clients in ${groups} worker threads`}): delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`,
     ].join('\n') + '\n',
   )
   if (failures > 0) process.exitCode = 1
