@@ -28,6 +28,15 @@ describe('electron-builder.yml', () => {
     await expect(validateConfiguration({ ...config, notarise: true }, new DebugLogger(false))).rejects.toThrow(/notarise/)
   })
 
+  it('ships every resources/ folder the engine reads from process.resourcesPath', () => {
+    const shipped = (config.extraResources as { from: string; to: string }[]).map((r) => [r.from, r.to])
+    // The engine looks these up as <resourcesPath>/<name>/… (native/chain/metadata.ts, native/miner/selfscore, electron/main/tray.ts).
+    for (const name of ['chain', 'selfscore', 'icons']) {
+      expect(shipped).toContainEqual([`resources/${name}`, name])
+      expect(fs.readdirSync(path.join(root, 'resources', name)).length, name).toBeGreaterThan(0)
+    }
+  })
+
   it('names the app, targets every platform and associates no files', () => {
     expect(config.appId).toBe('io.taodesk.app')
     expect(config.productName).toBe('TaoDesk')
