@@ -267,6 +267,10 @@ export class Dendrite {
           req.destroy()
           return
         }
+        // With a Content-Length, chunks are copied into one buffer of that size as they arrive
+        // (an answer is ~10 MB): no list of chunks plus a concatenated copy at the end, and the
+        // buffer is whole, so the scoring worker can take it without another copy.
+        let whole: Buffer | null = Number.isInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : null
         res.on('data', (chunk: Buffer) => {
           bytes += chunk.length
           if (bytes > this.maxBytes) {
@@ -274,9 +278,14 @@ export class Dendrite {
             req.destroy()
             return
           }
-          chunks.push(chunk)
+          if (whole && bytes <= whole.length) chunk.copy(whole, bytes - chunk.length)
+          else {
+            if (whole) chunks.push(whole.subarray(0, bytes - chunk.length))
+            whole = null
+            chunks.push(chunk)
+          }
         })
-        res.on('end', () => finish({ kind: 'ok', status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes }))
+        res.on('end', () => finish({ kind: 'ok', status: res.statusCode ?? 0, headers: res.headers, body: whole ? (bytes === whole.length ? whole : whole.subarray(0, bytes)) : Buffer.concat(chunks), bytes }))
         res.on('error', (error) => finish({ kind: 'error', detail: error.message, bytes }))
       })
       req.end(body)
