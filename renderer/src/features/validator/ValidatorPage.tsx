@@ -100,8 +100,9 @@ export function ValidatorPage() {
           {source}
         </Text>
       )}
-      {actionError && (
-        <Alert color="red" icon={<IconAlertTriangle size={18} />} withCloseButton onClose={() => setActionError(undefined)}>
+      {/* A failed round is shown once, below, as "The last round failed". */}
+      {actionError && !(status?.lastError && actionError.includes(status.lastError)) && (
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} withCloseButton onClose={() => setActionError(undefined)} data-testid="validator-action-error">
           {actionError}
         </Alert>
       )}
@@ -118,7 +119,7 @@ export function ValidatorPage() {
             </Text>
           </Group>
           <Progress mt="xs" value={(status?.progress ?? 0) * 100} animated={!!status && status.phase !== 'idle' && status.phase !== 'waiting'} />
-          <Text size="xs" c="dimmed" mt={4} data-testid="validator-detail">
+          <Text size="xs" c="dimmed" mt={4} lineClamp={2} title={status?.detail} data-testid="validator-detail">
             {status?.detail ?? ''}
           </Text>
         </Card>
