@@ -20,6 +20,7 @@ import type { SecretVault, WalletChainPort } from '../wallet'
 import { createUpdaterDomain } from '../updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../updater'
 import { createValidatorDomain } from '../validator/validator-handlers'
+import { ValidatorTables } from '../validator/validator-tables'
 import type { ValidatorRuntime } from '../validator/validator-handlers'
 import { createValidatorRuntime } from '../validator/runtime/validator-runtime'
 import { databasePath } from './paths'
@@ -215,10 +216,13 @@ export function createEngine(options: EngineOptions): Engine {
     onInternalError: (method, error) => log.error(`Handler ${method} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) }),
   })
 
+  const validatorHistory = new ValidatorTables(store.db)
   const applyRetention = (): void => {
     const days = settings.get().logRetentionDays
     const removed = store.eventLog.deleteOlderThan(Date.now() - days * DAY)
     store.timeSeries.deleteOlderThan(Date.now() - 365 * DAY)
+    // Validator rounds (and, by cascade, their per-miner results) are kept a year, like the series.
+    validatorHistory.deleteOlderThan(Date.now() - 365 * DAY)
     if (removed > 0) log.info('Old log entries removed', { removed, retentionDays: days })
   }
   applyRetention()
