@@ -114,3 +114,22 @@ export function weightsForChain(scores: readonly number[], limits: WeightLimits)
   })
   return { ...emit, normalized }
 }
+
+/**
+ * The same pipeline for a chain call: `scores[i]` belongs to `uids[i]`, where `uids` are every uid of
+ * the subnet (0..n-1). Returns the u16 vectors `set_weights` takes.
+ */
+export function weightsForUids(
+  uids: readonly number[],
+  scores: readonly number[],
+  limits: Omit<WeightLimits, 'n'>,
+): { uids: number[]; weights: number[] } {
+  if (uids.length !== scores.length) throw new Error(`${uids.length} uids but ${scores.length} scores`)
+  const n = uids.length === 0 ? 0 : Math.max(...uids) + 1
+  const dense = Array.from({ length: n }, () => 0)
+  uids.forEach((u, i) => {
+    dense[u] = scores[i]
+  })
+  const { uids: out, values } = weightsForChain(dense, { ...limits, n })
+  return { uids: out, weights: values }
+}

@@ -12,7 +12,7 @@ import type { ChainStore, PendingCommit } from './chain-store'
 import type { NetworkId } from './networks'
 import { endpointFor } from './networks'
 import type { ChainInfo, EpochTiming, Hyperparameters, Metagraph, NeuronRow, SubnetSummary, TxResult, TxStatus } from './types'
-import { weightsForChain } from './weights'
+import { weightsForUids } from '../weights'
 
 /** The default mortal era (SDK v10 DEFAULT_PERIOD). */
 export const ERA_PERIOD = 128
@@ -602,7 +602,7 @@ export class ChainClient {
     const all = Array.from({ length: n }, (_, i) => i)
     const scoreOf = new Map(scores.map((s) => [s.uid, s.score]))
     for (const s of scores) if (!Number.isInteger(s.uid) || s.uid < 0 || s.uid >= n) throw new ChainError('Client.InvalidUid', `uid ${s.uid} does not exist on subnet ${netuid} (it has ${n} neurons).`)
-    const { uids, weights } = weightsForChain(all, all.map((u) => scoreOf.get(u) ?? 0), { minAllowedWeights: hp.minAllowedWeights, maxWeightLimit: hp.maxWeightsLimit / 65535 })
+    const { uids, weights } = weightsForUids(all, all.map((u) => scoreOf.get(u) ?? 0), { minAllowedWeights: hp.minAllowedWeights, maxWeightLimit: hp.maxWeightsLimit / 65535 })
     if (uids.length === 0) throw new ChainError('Client.NoWeights', 'Every weight is zero; there is nothing to set.')
     const lastUpdate = await this.lastUpdate(netuid, myUid)
     const block = await this.blockNumber()
