@@ -30,7 +30,18 @@ export const Settings = z.object({
 })
 export type Settings = z.infer<typeof Settings>
 
-export const SettingsPatch = Settings.partial().strict()
+type SettingsShape = typeof Settings.shape
+/**
+ * Some settings, without their defaults: zod 4 applies a default even inside `.optional()`, so
+ * `Settings.partial()` would reset every key the patch leaves out (the network, the theme...).
+ */
+export const SettingsPatch = z
+  .object(
+    Object.fromEntries(Object.entries(Settings.shape).map(([k, v]) => [k, v.unwrap().optional()])) as {
+      [K in keyof SettingsShape]: z.ZodOptional<ReturnType<SettingsShape[K]['unwrap']>>
+    },
+  )
+  .strict()
 export type SettingsPatch = z.infer<typeof SettingsPatch>
 
 export const settingsMethods = {

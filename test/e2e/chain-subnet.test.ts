@@ -102,4 +102,37 @@ describe('Subnet page on the practice network in Chromium (taodesk serve)', () =
     await expect.poll(() => page.getByTestId('metagraph-row').first().getAttribute('data-uid')).toBe('5')
     await shot('subnet-registered.png')
   })
+
+  it('lists the subnets to pick from, shows weight commits, and restarts the practice network with new block time and tempo', async () => {
+    await page.reload()
+    await page.getByTestId('nav-subnet').click()
+    const row5 = page.locator('[data-testid="subnet-row"][data-netuid="5"]')
+    await row5.waitFor({ timeout: 30_000 })
+    expect(await row5.getAttribute('aria-selected')).toBe('true')
+    expect(await row5.innerText()).toMatch(/SN5\s+6 \/ 64\s+20\s+[\d.]+ TAO/)
+    await page.getByTestId('commits-empty').waitFor()
+    expect((await page.getByTestId('commits-pending').innerText()).toLowerCase()).toBe('0 pending')
+
+    const card = page.getByTestId('practice-card')
+    await expect.poll(() => page.getByTestId('practice-running').innerText(), { timeout: 15_000 }).toMatch(/a block every 2 s, tempo 20/)
+    expect(await card.innerText()).toMatch(/ws:\/\/127\.0\.0\.1:\d+/)
+    await page.getByTestId('practice-tempo').fill('12')
+    await page.getByTestId('practice-block-time').fill('1')
+    await page.getByTestId('practice-save').click()
+    await page.getByTestId('practice-restart-needed').waitFor()
+    // Only the practice settings changed: the practice network stays the selected one.
+    expect(await client.call('settings.get')).toMatchObject({ practiceTempo: 12, practiceBlockTimeMs: 1000, network: 'devnet' })
+    await shot('subnet-practice-controls.png')
+
+    await page.getByTestId('practice-restart').click()
+    await page.getByTestId('practice-restart-confirm').click()
+    await expect.poll(() => page.getByTestId('practice-running').innerText(), { timeout: 60_000 }).toMatch(/a block every 1 s, tempo 12/)
+    expect(await page.getByTestId('practice-restart-needed').count()).toBe(0)
+    // A fresh chain: the seeded five neurons only, and subnet 5 with the new tempo.
+    await expect.poll(() => page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
+    await expect.poll(() => page.getByTestId('hyperparameters').innerText(), { timeout: 30_000 }).toMatch(/Tempo \(blocks per epoch\)\s+12/)
+    await expect.poll(() => row5.innerText(), { timeout: 30_000 }).toMatch(/SN5\s+5 \/ 64\s+12/)
+    expect((await client.call('chain.practiceInfo', {})).tempo).toBe(12)
+    await shot('subnet-practice-restarted.png')
+  }, 120_000)
 })

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatTao } from '../../native/contract'
 import { RpcClient } from '../../native/rpc'
 import { connectWs } from '../../native/rpc/transports/ws-node'
 import { keyFromMnemonic, publicKeyfileJson, secretKeyfileJson, ss58, walletPaths, writeKeyfile } from '../../native/wallet'
@@ -64,7 +65,11 @@ describe('wallet money in Chromium on the practice network (taodesk serve)', () 
     await page.getByTestId('money-review').click()
     await page.getByTestId('money-confirm').waitFor()
     expect(await page.getByTestId('money-confirm').innerText()).toContain(`Transfer 12.5 TAO to ${bob} on devnet`)
-    expect(await page.getByTestId('money-fee').innerText()).toBe('not reported by this node')
+    // The practice chain reports the fee (TransactionPaymentApi.query_info); it is what gets charged.
+    const feeText = await page.getByTestId('money-fee').innerText()
+    expect(feeText).toMatch(/^0\.\d{1,9} TAO$/)
+    const feeRao = BigInt(feeText.replace(/^0\.(\d+) TAO$/, (_, d: string) => d.padEnd(9, '0')))
+    expect(feeRao).toBeGreaterThan(0n)
     await shot('wallet-transfer-confirm.png')
     await page.getByTestId('money-send').click()
     await page.getByTestId('money-finalized').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
@@ -74,7 +79,7 @@ describe('wallet money in Chromium on the practice network (taodesk serve)', () 
     expect(await page.getByTestId('money-status').innerText()).toMatch(/In a block[\s\S]*Finalized/)
     await shot('wallet-transfer-finalized.png')
     await page.getByRole('button', { name: 'Close' }).click()
-    await expect.poll(() => free.innerText(), { timeout: 20_000 }).toBe('87.5 TAO')
+    await expect.poll(() => free.innerText(), { timeout: 20_000 }).toBe(`${formatTao(87_500_000_000n - feeRao)} TAO`)
     await expect.poll(async () => page.getByTestId('wallet-activity').innerText()).toMatch(/Transfer 12\.5 TAO .* finalized in block #\d+/)
 
     await page.getByTestId('open-transfer').click()

@@ -1,5 +1,6 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { SettingsPatch } from '../../contract'
 import type { EngineError, EventName, Settings, TxProgress } from '../../contract'
 import { createLogger } from '../../logging'
 import { SettingsService } from '../../settings'
@@ -265,6 +266,18 @@ describe('ChainService on a remote node', () => {
     expect(await second.balance(someone)).toBe(0n)
     expect(await service.subnetOverview(PRACTICE_NETUID)).toMatchObject({ neurons: 5, hyperparameters: { tempo: 9 } })
   }, 60_000)
+
+  it('saving the practice settings over RPC changes only them (the network stays selected)', () => {
+    // zod 4 applies defaults inside optional(): a patch schema with defaults would reset `network`.
+    expect(SettingsPatch.parse({ practiceTempo: 12 })).toEqual({ practiceTempo: 12 })
+    expect(SettingsPatch.safeParse({ practiceTempo: 2 }).success).toBe(false)
+    expect(SettingsPatch.safeParse({ practiceBlockTimeMs: 100 }).success).toBe(false)
+    expect(SettingsPatch.safeParse({ practiceSpeed: 1 }).success).toBe(false)
+    const { settings } = setup()
+    settings.update({ network: 'devnet' })
+    settings.update(SettingsPatch.parse({ practiceBlockTimeMs: 1000 }))
+    expect(settings.get()).toMatchObject({ network: 'devnet', practiceBlockTimeMs: 1000, practiceTempo: 20 })
+  })
 
   it('a host that pins the practice block time (tests) keeps it whatever the settings say', async () => {
     const { service, settings } = setup()

@@ -4,11 +4,16 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Hyperparameters, MetagraphResult, Neuron, SubnetOverview } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
+import { useEngineQuery } from '../../engine/use-engine-query'
+import { CommitsCard } from './CommitsCard'
 import { PageHeader } from '../../ui/PageHeader'
 import { filterAndSortNeurons, nextNeuronSort, raoToTao } from './metagraph-table'
 import type { NeuronSort, NeuronSortKey } from './metagraph-table'
 import { useChainStatus } from './NetworkPicker'
+import { PracticeCard } from './PracticeCard'
 import { RegisterCard } from './RegisterCard'
+import { REAL_BLOCK_TIME_MS } from './subnet-format'
+import { SubnetList } from './SubnetList'
 
 const ROW_HEIGHT = 34
 const REFRESH_BLOCKS = 5
@@ -235,6 +240,12 @@ export function SubnetPage() {
     if (p.stage === 'finalized') void load()
   })
 
+  const networkKey = `${network ?? ''}|${connected ? 'up' : 'down'}|${status?.endpoint ?? ''}`
+  const devnet = network === 'devnet'
+  const practice = useEngineQuery('chain.practiceInfo', {}, networkKey)
+  // On the practice network blocks come as often as it is set to (or on demand: no time estimate).
+  const blockTimeMs = devnet ? (practice.data?.blockTimeMs ? practice.data.blockTimeMs : null) : REAL_BLOCK_TIME_MS
+
   const block = status?.block ?? overview?.block ?? null
   const untilEpoch = overview && block !== null ? Math.max(0, overview.blocksUntilNextEpoch - (block - overview.block)) : null
   return (
@@ -271,6 +282,13 @@ export function SubnetPage() {
           The network cannot be reached. Showing the last known state from {new Date(overview.updatedAt).toLocaleString()}.
         </Alert>
       )}
+      <SimpleGrid cols={{ base: 1, lg: 2 }} style={{ alignItems: 'start' }}>
+        <SubnetList netuid={netuid} onPick={setNetuid} networkKey={networkKey} />
+        <Stack gap="md">
+          {devnet && <PracticeCard netuid={netuid} info={practice.data} onChanged={practice.reload} />}
+          <CommitsCard status={status} blockTimeMs={blockTimeMs} networkKey={networkKey} />
+        </Stack>
+      </SimpleGrid>
       {overview && (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           <Stat label="Registration price" value={`${raoToTao(overview.priceRao)} TAO`} testId="registration-price" hint="burned to register a hotkey" />
