@@ -566,11 +566,22 @@ export class ChainClient {
     }
     const existing = await this.uidOf(netuid, hotkey)
     if (existing !== null) throw new ChainError('SubtensorModule.HotKeyAlreadyRegisteredInSubNet', `This hotkey is already registered on subnet ${netuid} as uid ${existing}.`)
-    const tx = this.api.tx.subtensorModule
-    const useLimit = typeof tx.registerLimit === 'function'
-    const ext = useLimit ? tx.registerLimit!(netuid, hotkey, maxPriceRao) : tx.burnedRegister!(netuid, hotkey)
-    const r = await this.submit(ext, signer, onStatus)
+    const r = await this.submit(this.registerExtrinsic(netuid, hotkey, maxPriceRao), signer, onStatus)
     return { ...r, uid: await this.uidOf(netuid, hotkey), priceRao: String(price) }
+  }
+
+  private registerExtrinsic(netuid: number, hotkey: string, maxPriceRao: bigint): SubmittableExtrinsic<'promise'> {
+    const tx = this.api.tx.subtensorModule
+    return typeof tx.registerLimit === 'function' ? tx.registerLimit(netuid, hotkey, maxPriceRao) : tx.burnedRegister!(netuid, hotkey)
+  }
+
+  /** The transaction fee of {@link register} from the node's payment info; null when it does not say. */
+  async registrationFee(coldkey: string, netuid: number, hotkey: string, maxPriceRao: bigint): Promise<bigint | null> {
+    try {
+      return (await this.registerExtrinsic(netuid, hotkey, maxPriceRao).paymentInfo(coldkey)).partialFee.toBigInt()
+    } catch {
+      return null
+    }
   }
 
   /** serve_axon; skipped (returns null) when the chain already holds the same axon. */

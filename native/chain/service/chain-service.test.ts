@@ -113,7 +113,7 @@ describe('ChainService on the practice network', () => {
     expect(cheap.code).toBe('BAD_REQUEST')
     expect(cheap.message).toMatch(/costs .* TAO now, above your maximum of 0.000001 TAO/)
     const poor = await rejection(register(params, ctx))
-    expect(poor.message).toMatch(/holds 0 TAO.*Get practice TAO/)
+    expect(poor.message).toMatch(/holds 0 TAO; registering costs [\d.]+ TAO, a transaction fee of 0\.\d+ TAO, plus a reserve.*Get practice TAO/)
 
     const coldkey = created.wallet.coldkey.address!
     const funded = await service.handlers()['chain.practiceFaucet']({ address: coldkey, amountTao: '100' }, ctx)

@@ -536,10 +536,11 @@ export class ChainService {
       }
       const existing = await client.uidOf(p.netuid, hk.address)
       if (existing !== null) throw new EngineError('ALREADY_EXISTS', `Hotkey "${p.hotkey}" is already registered on subnet ${p.netuid} as uid ${existing}.`)
-      const free = await client.balance(signer.address)
-      if (free < price + 500n) {
+      const [free, fee] = await Promise.all([client.balance(signer.address), client.registrationFee(signer.address, p.netuid, hk.address, maxPrice)])
+      if (free < price + (fee ?? 0n) + 500n) {
         const advice = this.session.network === 'devnet' ? ' Use "Get practice TAO" to fund it.' : ' Transfer TAO to the coldkey first.'
-        throw new EngineError('BAD_REQUEST', `The coldkey of "${p.wallet}" holds ${formatTao(free)} TAO; registering costs ${formatTao(price)} TAO plus a small reserve.${advice}`)
+        const feeText = fee === null ? '' : `, a transaction fee of ${formatTao(fee)} TAO,`
+        throw new EngineError('BAD_REQUEST', `The coldkey of "${p.wallet}" holds ${formatTao(free)} TAO; registering costs ${formatTao(price)} TAO${feeText} plus a reserve of 0.0000005 TAO the account must keep.${advice}`)
       }
     } catch (error) {
       throw chainEngineError(error)
