@@ -7,6 +7,7 @@ import { MuxEndpoint } from '../rpc'
 import { RemoteUpdateDriver } from '../updater'
 import { RemoteSecretVault } from '../wallet/secret-vault'
 import { createEngine } from './create-engine'
+import { installCrashGuards } from './crash-guards'
 import { resolveHome } from './paths'
 import { packageVersion } from './version'
 
@@ -26,6 +27,7 @@ const updates = new RemoteUpdateDriver((message) => parentPort.postMessage(messa
 // "Remember password" uses Electron safeStorage in the main process (electron/main/secret-vault.ts).
 const vault = new RemoteSecretVault((message) => parentPort.postMessage(message))
 const engine = createEngine({ home: resolveHome(), version: packageVersion(), headless: false, updateDriver: updates, desktopShell: updates, secretVault: vault })
+installCrashGuards(engine.log)
 const mux = new MuxEndpoint(
   (frame) => parentPort.postMessage(frame),
   (conn, transport) => engine.server.connect(transport, { transport: 'ipc', peer: `window-${conn}` }),

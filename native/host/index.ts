@@ -8,3 +8,4 @@ export type { DesktopShell, UpdaterMessage } from '../updater'
 // The desktop shell serves Electron safeStorage to the wallet's "remember password" (electron/main/secret-vault.ts).
 export { serveSecretVault } from '../wallet/secret-vault'
 export type { SafeStorageLike, VaultMessage } from '../wallet/secret-vault'
+export { installCrashGuards } from './crash-guards'

@@ -23,7 +23,13 @@ export class LocalEmbeddingsApi {
     private readonly defaultDimensions = 1024,
     private readonly maxBodyBytes = 8 * 1024 * 1024,
   ) {
-    this.server = http.createServer((req, res) => void this.handle(req, res))
+    this.server = http.createServer((req, res) => {
+      // A client that goes away mid-upload makes the body iterator throw: answer if we still can.
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent && !res.destroyed) this.error(res, 400, 'The request body could not be read.')
+        else res.destroy()
+      })
+    })
   }
 
   async listen(): Promise<string> {

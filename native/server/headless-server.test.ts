@@ -113,6 +113,19 @@ describe('headless server', () => {
     expect(await wsStatus(server.port, { cookie: `taodesk_token=${server.token}`, origin: `http://127.0.0.1:${server.port}` })).toBe(101)
   })
 
+  it('survives clients that reset the connection while being refused', async () => {
+    const net = await import('node:net')
+    for (let i = 0; i < 150; i++) {
+      const socket = net.connect(server.port, '127.0.0.1')
+      socket.on('error', () => {})
+      await new Promise<void>((r) => socket.once('connect', () => r()))
+      socket.write('GET /rpc HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer wrong-token-000000000000\r\n\r\n')
+      socket.resetAndDestroy()
+    }
+    await new Promise((r) => setTimeout(r, 100))
+    expect((await get(server.port, '/', { authorization: `Bearer ${server.token}` })).status).toBe(200)
+  })
+
   it('answers a non-JSON frame with BAD_REQUEST and stays up', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${server.port}/rpc`, { headers: { authorization: `Bearer ${server.token}` } })
     await new Promise((r) => socket.once('open', r))

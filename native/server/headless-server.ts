@@ -92,6 +92,9 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFrameBytes })
   server.on('upgrade', (req, socket, head) => {
+    // Node removes its own error listener before 'upgrade': without one, a client that resets the
+    // connection while we refuse it would throw an uncaught ECONNRESET and end the engine.
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://localhost')
     const presented = presentedToken(req, url)
     const reject = (status: number, text: string): void => {

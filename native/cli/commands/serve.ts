@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { createEngine, packageRoot, packageVersion, resolveHome } from '../../host'
+import { createEngine, installCrashGuards, packageRoot, packageVersion, resolveHome } from '../../host'
 import { formatLogLine } from '../../logging'
 import { UnsafeBindError, isLoopbackHost, startHeadlessServer } from '../../server'
 import type { HeadlessServer } from '../../server'
@@ -46,6 +46,7 @@ export const serveCommand: Command = {
       headless: true,
       mirror: values.verbose ? (entry) => io.stderr.write(`${formatLogLine(entry)}\n`) : undefined,
     })
+    const removeCrashGuards = installCrashGuards(engine.log)
     let server: HeadlessServer | undefined
     try {
       server = await listen(engine, { host, staticDir, explicitPort, allowRemote: values['allow-remote'] === true })
@@ -66,6 +67,7 @@ export const serveCommand: Command = {
     await io.interrupted
     await server.close()
     await engine.dispose()
+    removeCrashGuards()
     return 0
   },
 }

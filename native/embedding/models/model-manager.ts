@@ -67,8 +67,14 @@ export class ModelManager {
     fs.mkdirSync(dir, { recursive: true })
   }
 
+  /** The model's folder, always strictly inside the models folder (ids like ".." are refused). */
   folder(id: string): string {
-    return path.join(this.dir, safeFolderName(id))
+    const name = safeFolderName(id)
+    const dir = path.resolve(this.dir, name)
+    if (name.startsWith('.') || path.dirname(dir) !== path.resolve(this.dir)) {
+      throw new EngineError('BAD_REQUEST', `"${id.slice(0, 80)}" is not a model id. Use an id from \`taodesk models list\`.`)
+    }
+    return dir
   }
 
   manifest(id: string): Manifest | null {
@@ -284,7 +290,14 @@ export class ModelManager {
 
   remove(id: string): void {
     if (this.downloads.has(id)) throw new EngineError('BUSY', `${id} is downloading; cancel the download first.`)
-    fs.rmSync(this.folder(id), { recursive: true, force: true })
+    const dir = this.folder(id)
+    // Only ever delete what is a model folder: one with a manifest or partial download files.
+    if (!fs.existsSync(dir)) return
+    const entries = fs.readdirSync(dir, { recursive: true }).map(String)
+    if (!entries.includes(MANIFEST) && !entries.some((e) => e.endsWith('.part'))) {
+      throw new EngineError('BAD_REQUEST', `${dir} does not look like a TaoDesk model folder; not deleting it.`)
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
     if (this.active() === id) this.setActive(null)
   }
 
