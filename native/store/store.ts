@@ -41,6 +41,7 @@ export class Store {
     if (options.readonly && file !== ':memory:' && !fs.existsSync(file)) {
       throw new Error(`No TaoDesk database at ${file}. Start TaoDesk once (or check TAODESK_HOME).`)
     }
+    if (!options.readonly && file !== ':memory:') restrictToOwner(file)
     const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
     try {
       db.function('unicode_lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value))
@@ -52,7 +53,6 @@ export class Store {
         db.pragma('synchronous = NORMAL')
         db.pragma('foreign_keys = ON')
         migrate(db, MIGRATIONS)
-        if (file !== ':memory:') fs.chmodSync(file, 0o600)
       }
       return new Store(db, file)
     } catch (error) {
@@ -67,5 +67,22 @@ export class Store {
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+}
+
+/**
+ * The database holds private history (and the WAL holds recent pages of it): only the user may
+ * read it. SQLite gives -wal and -shm the database file's mode, so the file is created 0600
+ * before SQLite opens it; files left by older versions are tightened too.
+ */
+function restrictToOwner(file: string): void {
+  if (process.platform === 'win32') return
+  fs.closeSync(fs.openSync(file, 'a', 0o600))
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, 0o600)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
   }
 }

@@ -74,13 +74,21 @@ describe('migrations', () => {
     expect(fs.readFileSync(file).equals(before)).toBe(true)
   })
 
-  it('opens in WAL mode with a private file', () => {
+  it('opens in WAL mode with a private file, WAL files included, whatever the umask', () => {
     const file = tempDb()
-    const store = Store.open(file)
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(store.integrityCheck()).toBe('ok')
-    store.close()
-    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+    const umask = process.umask(0o022)
+    try {
+      const store = Store.open(file)
+      expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(store.integrityCheck()).toBe('ok')
+      store.settings.writeMany({ theme: 'dark' })
+      if (process.platform !== 'win32') {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(fs.statSync(f).mode & 0o777, f).toBe(0o600)
+      }
+      store.close()
+    } finally {
+      process.umask(umask)
+    }
   })
 })
 
