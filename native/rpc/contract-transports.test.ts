@@ -39,6 +39,14 @@ describe.each(transports)('contract over %s', (kind, make) => {
     expect(settings).toEqual({ theme: 'system', notifications: true, logRetentionDays: 30, updateChannel: 'stable', updateAutoDownload: true, startAtLogin: false, network: 'finney', networkCustomUrl: '' })
   })
 
+  it('changes only the settings a patch names', async () => {
+    const { client } = await harness.connect()
+    await client.call('settings.update', { theme: 'dark', logRetentionDays: 7 })
+    const after = await client.call('settings.update', { notifications: false })
+    expect(after).toMatchObject({ theme: 'dark', logRetentionDays: 7, notifications: false })
+    await client.call('settings.update', { theme: 'system', logRetentionDays: 30, notifications: true })
+  })
+
   it('delivers events to every connected client', async () => {
     const a = await harness.connect()
     const b = await harness.connect()
