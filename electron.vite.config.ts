@@ -24,6 +24,8 @@ export default defineConfig({
           'embedding-worker': resolve(root, 'native/embedding/runtime/inference-worker.ts'),
           // Validator scoring worker threads (parse + InfoNCE), started by native/validator/scoring/score-pool.ts.
           'validator-score-worker': resolve(root, 'native/validator/scoring/score-worker.ts'),
+          // Miner axon: results JSON printed off the engine thread, started by native/miner/axon/results-pool.ts.
+          'axon-results-worker': resolve(root, 'native/miner/axon/results-worker.ts'),
         },
       },
     },

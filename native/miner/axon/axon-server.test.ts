@@ -509,3 +509,95 @@ describe('interop with the validator dendrite (native/validator/dendrite)', () =
     expect(stranger.message).toBe('Forbidden. Key is blacklisted: Unrecognized hotkey.')
   })
 })
+
+describe('AxonServer: results printed off the main thread', () => {
+  // Rows with the values that are hardest to print identically: signed zeros, tiny values,
+  // exact halves at the 1e-9 step, ±1, and float32 noise.
+  const EDGE = [0, -0, 1, -1, 1e-9, -1e-9, 5e-10, 1.5e-9, -2.5e-9, 1e-12, 1.23e-7, 0.1234567895, Math.fround(0.1), -0.7, 1e-6, 3.5]
+  const edgeEmbedder = {
+    name: 'test:edge',
+    embed: async (texts: readonly string[], dims: number) =>
+      texts.map((t, i) => {
+        const row = i % 3 === 0 ? new Float32Array(dims) : new Array<number>(dims).fill(0)
+        for (let j = 0; j < dims; j++) row[j] = i % 4 === 3 ? 0 : j < EDGE.length ? EDGE[(j + i) % EDGE.length]! : hashEmbedding(t, dims)[j]!
+        return row
+      }),
+  }
+  /**
+   * The body with the fields that differ between two axons blanked: process_time, the axon's
+   * port (each test axon has its own) and the dendrite's signature (sr25519 is randomized).
+   */
+  const stable = (body: string): string =>
+    body
+      .replace(/"process_time":[0-9.e+-]+/, '"process_time":0')
+      .replace(/"port":\d+/g, '"port":0')
+      .replace(/"signature":"0x[0-9a-f]+"/, '"signature":""')
+  /** Equality without dumping megabytes: the first differing position and its surroundings. */
+  const sameText = (a: string, b: string): void => {
+    let i = 0
+    while (i < a.length && a[i] === b[i]) i++
+    expect(i === a.length && a.length === b.length ? 'identical' : `differ at ${i}: ${a.slice(i - 40, i + 40)} | ${b.slice(i - 40, i + 40)}`).toBe('identical')
+  }
+
+  it('sends byte-identical bodies in worker and main-thread mode (normalized or not), with a matching content-length', async () => {
+    const worker = await startAxon({ embedder: edgeEmbedder })
+    const inline = await startAxon({ embedder: edgeEmbedder, resultsSerialization: 'main-thread' })
+    const texts = [...TEXTS, 'x'.repeat(3000), 'quote " backslash \\ tab \t newline \n']
+    for (const normalized of [true, false]) {
+      for (const dimensions of [1024, 16]) {
+        const d = dendrite(pairs.validator)
+        const nonce = d.nextNonce()
+        const a = await d.embed(worker.target, texts, { nonce }, { normalized, dimensions })
+        const b = await d.embed(inline.target, texts, { nonce }, { normalized, dimensions }) // own nonce store per axon
+        expect(a.status).toBe(200)
+        expect(b.status).toBe(200)
+        // The results, byte for byte, and the rest of the echo.
+        sameText(a.body.slice(a.body.indexOf('"results":')), b.body.slice(b.body.indexOf('"results":')))
+        sameText(stable(a.body), stable(b.body))
+        expect(Number(a.headers['content-length'])).toBe(Buffer.byteLength(a.body))
+        expect(a.headers.total_size).toBe(a.headers['content-length'])
+        // The echo is still the synapse the Python dendrite validates: texts, nonce, results last.
+        const json = a.json as { texts: string[]; results: number[][] }
+        expect(json.texts).toEqual(texts)
+        expect(json.results).toHaveLength(texts.length)
+        expect(a.body).toContain(`"nonce":${nonce},`)
+        expect(a.body.indexOf('"results":[[')).toBeGreaterThan(a.body.indexOf('"texts":['))
+        expect(a.body.endsWith(']]}')).toBe(true)
+      }
+    }
+    expect(worker.axon.resultsSerialization).toMatchObject({ mode: 'worker', worker: 4, inThread: 0, fallbackReason: null })
+    expect(inline.axon.resultsSerialization.mode).toBe('main-thread')
+    expect(worker.records.every((r) => r.serializeMs >= 0)).toBe(true)
+  })
+
+  it('answers 500 for a non-finite model output from the worker, naming the text, and keeps serving', async () => {
+    const { target } = await startAxon({
+      embedder: { name: 'nan-in-row-2', embed: async (texts, dims) => texts.map((_, i) => new Float32Array(dims).fill(i === 2 ? Number.NaN : 0.5)) },
+    })
+    const d = dendrite(pairs.validator)
+    const res = await d.embed(target, ['a', 'b', 'c'])
+    expect(res.status).toBe(500)
+    expect(message(res.json)).toBe('Embedding failed: the model returned a non-finite value for text 2')
+    expect((await d.embed(target, ['a', 'b'])).status).toBe(200)
+  })
+
+  it('rejects a body that is not UTF-8 with 400 and a clear message', async () => {
+    const { target, embedder } = await startAxon()
+    const d = dendrite(pairs.validator)
+    const nonce = d.nextNonce()
+    const text = d.body(target, 'TextEmbeddingSynapse', nonce, d.sign(nonce, target.hotkey), { texts: ['ok'] }, 12)
+    const bytes = Buffer.from(text, 'utf8')
+    const bad = Buffer.concat([bytes.subarray(0, bytes.indexOf('"ok"') + 1), Buffer.from([0xff, 0xfe]), bytes.subarray(bytes.indexOf('"ok"') + 1)])
+    const res = await rawRequest({
+      host: target.ip,
+      port: target.port,
+      method: 'POST',
+      path: '/TextEmbeddingSynapse',
+      headers: { ...d.headers(target, 'TextEmbeddingSynapse', nonce, d.sign(nonce, target.hotkey), ['texts'], 12), 'content-type': 'application/json' },
+      body: bad,
+    })
+    expect(res.status).toBe(400)
+    expect(message(res.json)).toBe('The request body is not valid UTF-8 text; expected the synapse as JSON.')
+    expect(embedder.calls).toBe(0)
+  })
+})

@@ -5,6 +5,8 @@ import { cryptoWaitReady, decodeAddress, sr25519Verify } from '@polkadot/util-cr
 import { hexToU8a, isHex } from '@polkadot/util'
 import type { Embedder, HotkeySigner, MetagraphView, NonceStore } from '../ports'
 import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
+import { NonFiniteValueError, resultsJson } from './results-json'
+import { ResultsSerializerPool } from './results-pool'
 import { PingBody, TextEmbeddingBody, isNewerVersion } from './synapse'
 import type { RequestHeaders, TerminalInfo } from './wire'
 import {
@@ -78,6 +80,8 @@ export interface AxonRequestRecord {
   readonly latencyMs: number
   readonly queueMs: number
   readonly inferenceMs: number
+  /** Printing the `results` JSON (in a results worker, or in this thread in 'main-thread' mode). */
+  readonly serializeMs: number
   readonly bytesIn: number
   readonly bytesOut: number
 }
@@ -95,6 +99,15 @@ export interface AxonOptions {
   readonly nowNs?: () => bigint
   readonly onRequest?: (record: AxonRequestRecord) => void
   readonly onWarning?: (message: string, fields: Record<string, unknown>) => void
+  /**
+   * Where the `results` JSON (256 x 1024 numbers: tens of ms of CPU) is printed. 'worker'
+   * (default): in results worker threads, so the engine's event loop stays responsive.
+   * 'main-thread': the former in-thread path, kept for the bench's before/after comparison.
+   * Both print the same bytes.
+   */
+  readonly resultsSerialization?: 'worker' | 'main-thread'
+  /** Results worker threads (default: one per core, at most 2). */
+  readonly resultsWorkers?: number
 }
 
 interface RouteSpec {
@@ -119,6 +132,9 @@ export class AxonHttpError extends Error {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const CLOSE_BRACE = Buffer.from('}')
+
 function defaultNowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n
 }
@@ -140,6 +156,7 @@ export class AxonServer {
   private readonly blacklistConfig: BlacklistConfig
   private readonly nowNs: () => bigint
   private readonly marker = `__bigint_${randomUUID().replaceAll('-', '')}_`
+  private readonly results: ResultsSerializerPool | null
   private listening = false
 
   constructor(private readonly options: AxonOptions) {
@@ -147,6 +164,10 @@ export class AxonServer {
     this.blacklistConfig = { ...DEFAULT_BLACKLIST, ...options.blacklist }
     this.nowNs = options.nowNs ?? defaultNowNs
     this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
+    this.results =
+      options.resultsSerialization === 'main-thread'
+        ? null
+        : new ResultsSerializerPool({ workers: options.resultsWorkers, onWarning: (message) => options.onWarning?.(message, {}) })
     this.server = http.createServer(
       {
         requestTimeout: this.limits.requestTimeoutMs,
@@ -180,6 +201,12 @@ export class AxonServer {
     return { inFlight: this.gate.inFlight, queued: this.gate.queued }
   }
 
+  /** Where `results` JSON is printed, and how many responses each place printed. */
+  get resultsSerialization(): { mode: 'worker' | 'main-thread'; worker: number; inThread: number; fallbackReason: string | null } {
+    if (!this.results) return { mode: 'main-thread', worker: 0, inThread: 0, fallbackReason: null }
+    return { mode: 'worker', ...this.results.done, fallbackReason: this.results.fallbackReason }
+  }
+
   /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
   async listen(): Promise<number> {
     await cryptoWaitReady()
@@ -200,6 +227,8 @@ export class AxonServer {
       this.server.listen(this.options.port, host)
     })
     this.listening = true
+    // Load the results workers now, not on the first validator request.
+    this.results?.warm()
     return (this.server.address() as AddressInfo).port
   }
 
@@ -217,6 +246,7 @@ export class AxonServer {
       // Requests still running get a moment to finish, then their sockets are cut.
       setTimeout(() => this.server.closeAllConnections(), 2000).unref()
     })
+    await this.results?.close()
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -238,6 +268,7 @@ export class AxonServer {
     let dimensions: number | null = null
     let queueMs = 0
     let inferenceMs = 0
+    let serializeMs = 0
     let bytesIn = 0
     let status = 200
     let message = 'Success'
@@ -314,8 +345,10 @@ export class AxonServer {
         inferenceMs = performance.now() - inferStart
         release()
       }
-      const resultsJson = this.resultsJson(results, body.data.texts.length, body.data.dimensions, body.data.normalized)
-      bytesOut = this.respondOk(res, parsed, body.data, resultsJson, started, route.requiredFields)
+      const serializeStart = performance.now()
+      const resultsOut = await this.serializeResults(results, texts, dimensions, body.data.normalized)
+      serializeMs = performance.now() - serializeStart
+      bytesOut = this.respondOk(res, parsed, body.data, resultsOut, started, route.requiredFields)
     } catch (error) {
       const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
       if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
@@ -337,6 +370,7 @@ export class AxonServer {
         latencyMs: performance.now() - started,
         queueMs,
         inferenceMs,
+        serializeMs,
         bytesIn,
         bytesOut,
       })
@@ -427,26 +461,37 @@ export class AxonServer {
     this.options.nonces.record(endpointKey, d.nonce, Date.now())
   }
 
+  /**
+   * Reads the whole body. With a Content-Length (every dendrite sends one) the bytes are copied
+   * once, as they arrive, into a buffer of that size: no chunk list and no concatenating copy.
+   * Chunked uploads (no length) fall back to collecting chunks.
+   */
   private readBody(req: http.IncomingMessage): Promise<Buffer> {
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    // Node's parser never delivers more than Content-Length bytes; the check below is a guard.
+    const sized = Number.isSafeInteger(declared) && declared >= 0 && declared <= this.limits.maxBodyBytes
     return new Promise((resolve, reject) => {
+      const into = sized ? Buffer.allocUnsafe(declared) : null
       const chunks: Buffer[] = []
       let size = 0
       let done = false
       req.on('data', (chunk: Buffer) => {
         if (done) return
-        size += chunk.length
-        if (size > this.limits.maxBodyBytes) {
+        if (size + chunk.length > (into ? into.length : this.limits.maxBodyBytes)) {
           done = true
           req.pause()
-          reject(new AxonHttpError(413, this.tooLargeMessage(size), { connection: 'close' }))
+          reject(new AxonHttpError(413, this.tooLargeMessage(size + chunk.length), { connection: 'close' }))
           return
         }
-        chunks.push(chunk)
+        if (into) chunk.copy(into, size)
+        else chunks.push(chunk)
+        size += chunk.length
       })
       req.on('end', () => {
         if (done) return
         done = true
-        resolve(Buffer.concat(chunks, size))
+        if (into && size !== into.length) reject(new AxonHttpError(400, `The request body ended after ${size} of its ${into.length} bytes.`))
+        else resolve(into ?? Buffer.concat(chunks, size))
       })
       req.on('error', (error) => {
         if (done) return
@@ -461,10 +506,22 @@ export class AxonServer {
     })
   }
 
+  /**
+   * Decodes and parses the body in one pass each: a strict UTF-8 decode (invalid bytes are an
+   * error, as in the Python axon's json.loads, not silently replaced) and one JSON.parse. Up to
+   * 512 texts of a few KB: about a millisecond, not worth a thread hop (the texts would have to
+   * be copied back for tokenizing anyway).
+   */
   private parseJson(raw: Buffer): unknown {
     if (raw.length === 0) throw new AxonHttpError(400, 'The request body is empty; expected the synapse as JSON.')
+    let text: string
     try {
-      return JSON.parse(raw.toString('utf8'))
+      text = UTF8.decode(raw)
+    } catch {
+      throw new AxonHttpError(400, 'The request body is not valid UTF-8 text; expected the synapse as JSON.')
+    }
+    try {
+      return JSON.parse(text)
     } catch (error) {
       throw new AxonHttpError(400, `The request body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`)
     }
@@ -493,42 +550,48 @@ export class AxonServer {
     }
   }
 
-  /** Checks the embedder's output (shape, finiteness), normalizes rows, and serializes them. */
-  private resultsJson(rows: ArrayLike<number>[], count: number, dims: number, normalized: boolean): string {
+  /**
+   * Checks the embedder's output shape here, then prints the `results` JSON: in a results
+   * worker by default (bytes come back ready to send), or in this thread in 'main-thread' mode
+   * (the former path, for comparison). Both normalize and round identically (results-json.ts).
+   */
+  private async serializeResults(rows: ArrayLike<number>[], count: number, dims: number, normalized: boolean): Promise<Buffer | string> {
     if (!Array.isArray(rows) || rows.length !== count) {
       throw new AxonHttpError(500, `Embedding failed: the model returned ${Array.isArray(rows) ? rows.length : 'no'} rows for ${count} texts`)
     }
-    const out: number[][] = new Array<number[]>(count)
-    for (let i = 0; i < count; i++) {
-      const row = rows[i]!
+    for (const row of rows) {
       if (row.length !== dims) throw new AxonHttpError(500, `Embedding failed: the model returned ${row.length} dimensions, the validator asked for ${dims}`)
-      let norm = 0
-      for (let j = 0; j < dims; j++) {
-        const v = row[j]!
-        if (!Number.isFinite(v)) throw new AxonHttpError(500, `Embedding failed: the model returned a non-finite value for text ${i}`)
-        norm += v * v
-      }
-      const scale = normalized && norm > 0 ? 1 / Math.sqrt(norm) : 1
-      // Rounded to 1e-9, below float32 resolution for unit-vector components: 40% fewer bytes
-      // to send and for the validator to parse, and faster to print (bench/miner-load).
-      const v = new Array<number>(dims)
-      for (let j = 0; j < dims; j++) v[j] = Math.round(row[j]! * scale * 1e9) / 1e9
-      out[i] = v
     }
-    return JSON.stringify(out)
+    try {
+      return this.results ? await this.results.serialize(rows, dims, normalized) : resultsJson(rows, dims, normalized)
+    } catch (error) {
+      if (error instanceof NonFiniteValueError) throw new AxonHttpError(500, `Embedding failed: the model returned a non-finite value for text ${error.row}`)
+      throw error
+    }
   }
 
-  /** A JSON replacer that writes bigint nonces back exactly (they exceed 2^53). */
-  private stringify(value: unknown): string {
-    const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${this.marker}${v}` : v))
-    return json.replace(new RegExp(`"${this.marker}(-?\\d+)"`, 'g'), '$1')
+  /**
+   * The echo as JSON, with the exact 19-digit nonce (JSON.parse rounded it to a double, and
+   * JSON.stringify cannot print a bigint): the nonce goes in as a unique marker string, which
+   * is then swapped for the digits. No replacer function, so V8 stays on its fast path for the
+   * texts, and a single indexOf instead of a regex over the whole text.
+   */
+  private echoJson(echo: Record<string, unknown>): string {
+    const dendrite = echo.dendrite as Record<string, unknown> | undefined
+    if (!dendrite || typeof dendrite.nonce !== 'bigint') return JSON.stringify(echo)
+    const digits = String(dendrite.nonce)
+    const token = `${this.marker}${digits}`
+    // Assigning an existing key keeps its position: the key order of the echo is unchanged.
+    const json = JSON.stringify({ ...echo, dendrite: { ...dendrite, nonce: token } })
+    const at = json.indexOf(`"${token}"`)
+    return at < 0 ? json : `${json.slice(0, at)}${digits}${json.slice(at + token.length + 2)}`
   }
 
   private respondOk(
     res: http.ServerResponse,
     h: RequestHeaders,
     body: Record<string, unknown>,
-    resultsJson: string | undefined,
+    results: Buffer | string | undefined,
     started: number,
     requiredFields: readonly string[],
   ): number {
@@ -547,20 +610,34 @@ export class AxonServer {
     }
     const { results: _ignored, ...rest } = body
     const echo: Record<string, unknown> = { ...rest, axon, ...(dendriteIn ? { dendrite: dendriteIn } : {}) }
-    let json = this.stringify(echo)
-    if (resultsJson !== undefined) json = `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":${resultsJson}}`
-    const payload = Buffer.from(json, 'utf8')
+    const json = this.echoJson(echo)
+    // The results go in as the last key: `{...echo,"results":[...]}`.
+    const open = results === undefined ? json : `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":`
+    let chunks: Buffer[]
+    if (typeof results === 'string') {
+      // 'main-thread' mode, as before: one string, encoded in one piece.
+      chunks = [Buffer.from(`${open}${results}}`, 'utf8')]
+    } else if (results) {
+      // Worker bytes are sent as they are: never decoded, re-encoded or concatenated.
+      chunks = [Buffer.from(open, 'utf8'), results, CLOSE_BRACE]
+    } else {
+      chunks = [Buffer.from(json, 'utf8')]
+    }
+    const length = chunks.reduce((n, c) => n + c.length, 0)
     const headers = toHeaders({
       name: typeof body.name === 'string' ? body.name : h.name,
       timeoutS: typeof body.timeout === 'number' ? body.timeout : h.timeoutS,
       axon: axon as TerminalInfo,
       dendrite: dendriteIn as TerminalInfo | null,
       requiredFields,
-      totalSize: payload.length,
+      totalSize: length,
     })
-    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) })
-    res.end(payload)
-    return payload.length
+    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(length) })
+    // Corked: the head, the results and the brace leave in one writev.
+    res.cork()
+    for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i])
+    res.end(chunks[chunks.length - 1])
+    return length
   }
 
   private respondError(
