@@ -104,6 +104,59 @@ describe('ChainClient on the practice devnet', () => {
     expect(weights).toEqual([[0, 65535]])
   }, 60_000)
 
+  it('keeps a commit pending after a transient reveal failure and reveals it on the next block', async () => {
+    const store = memoryStore()
+    const { client, node } = await setup({ commitReveal: true, tempo: 10 }, store)
+    const alice = await devSigner('//Alice')
+    await client.register(alice, 5, alice.address, 10n ** 9n)
+    node.produceBlocks(3)
+    await client.setWeights(alice, 5, [{ uid: 0, score: 1 }], 0n)
+    const [pending] = store.pendingCommits(client.storeKey)
+    node.produceBlocks(pending!.revealFrom - node.bestNumber - 1)
+    // The node drops the first reveal from its pool (as a real node does on a nonce clash or a
+    // pool eviction): nothing is applied, the commit is still on chain.
+    const submit = node.submit.bind(node)
+    let drops = 1
+    node.submit = (hex, watch) => {
+      if (drops-- > 0) {
+        setImmediate(() => watch?.('dropped'))
+        return '0x' + '00'.repeat(32)
+      }
+      return submit(hex, watch)
+    }
+    const first = await client.revealDue(() => alice)
+    expect(first.map((o) => o.outcome)).toEqual(['retrying'])
+    expect(first[0]!.error).toMatch(/dropped/)
+    const [still] = store.pendingCommits(client.storeKey)
+    expect(still).toMatchObject({ id: pending!.id, status: 'pending', error: expect.stringMatching(/dropped/) })
+    // Next block, still inside the window: the reveal is sent again and lands.
+    node.produceBlocks(1)
+    expect(node.bestNumber + 1).toBeLessThanOrEqual(pending!.revealUntil)
+    const second = await client.revealDue(() => alice)
+    expect(second.map((o) => o.outcome)).toEqual(['revealed'])
+    expect(store.commits(client.storeKey)[0]).toMatchObject({ status: 'revealed', error: null })
+    expect((await client.api.query.subtensorModule!.weights!(5, 0)).toJSON()).toEqual([[0, 65535]])
+  }, 60_000)
+
+  it('marks a commit failed on a definitive dispatch error', async () => {
+    const db = new Database(':memory:')
+    db.exec(migrationChain.up)
+    const store = new ChainStore(db)
+    const { client, node } = await setup({ commitReveal: true, tempo: 10 }, store)
+    const alice = await devSigner('//Alice')
+    await client.register(alice, 5, alice.address, 10n ** 9n)
+    node.produceBlocks(3)
+    await client.setWeights(alice, 5, [{ uid: 0, score: 1 }], 0n)
+    const [pending] = store.pendingCommits(client.storeKey)
+    node.produceBlocks(pending!.revealFrom - node.bestNumber - 1)
+    // A reveal whose data does not match the commit can never succeed: the chain says so.
+    db.prepare('UPDATE chain_commits SET salt = ? WHERE id = ?').run(JSON.stringify([1, 2, 3]), pending!.id)
+    const out = await client.revealDue(() => alice)
+    expect(out.map((o) => o.outcome)).toEqual(['failed'])
+    expect(out[0]!.error).toMatch(/InvalidRevealCommitHashNotMatch/)
+    expect(store.pendingCommits(client.storeKey)).toEqual([])
+  }, 60_000)
+
   it('tracks nonces across two quick submissions and refuses a double submission', async () => {
     const { client } = await setup()
     const bob = await devSigner('//Bob')

@@ -38,6 +38,30 @@ export class ChainError extends Error {
   }
 }
 
+/**
+ * Dispatch errors of reveal_weights that no retry can change (spec §6.5; names from the runtime
+ * metadata): the commit is gone or expired, the data does not match it, or the subnet no longer
+ * takes v2 reveals from this hotkey. Anything else (pool drops, nonce clashes, timeouts, lost
+ * connections, RevealTooEarly) is retried while the reveal window is open.
+ */
+export const DEFINITIVE_REVEAL_ERRORS: ReadonlySet<string> = new Set([
+  'SubtensorModule.ExpiredWeightCommit',
+  'SubtensorModule.InvalidRevealCommitHashNotMatch',
+  'SubtensorModule.NoWeightsCommitFound',
+  'SubtensorModule.CommitRevealDisabled',
+  'SubtensorModule.IncorrectCommitRevealVersion',
+  'SubtensorModule.IncorrectWeightVersionKey',
+  'SubtensorModule.HotKeyNotRegisteredInSubNet',
+  'SubtensorModule.SubnetNotExists',
+])
+
+export interface RevealOutcome {
+  readonly commit: PendingCommit
+  /** `retrying`: this attempt failed for a passing reason; the commit stays pending. */
+  readonly outcome: 'revealed' | 'expired' | 'failed' | 'waiting' | 'retrying'
+  readonly error?: string
+}
+
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
 
 export interface ConnectionStatus {
@@ -670,11 +694,17 @@ export class ChainClient {
     return result
   }
 
-  /** Reveals every persisted commit whose window is open now; marks expired ones. */
-  async revealDue(signerFor: (hotkey: string) => ChainSigner | undefined): Promise<Array<{ commit: PendingCommit; outcome: 'revealed' | 'expired' | 'failed' | 'waiting'; error?: string }>> {
+  /**
+   * Reveals every persisted commit whose window is open now; marks expired ones. A reveal that
+   * fails for a reason that can pass (dropped from the pool, a nonce clash, a timeout, a lost
+   * connection, the same reveal still in flight) stays pending with the error noted, and is
+   * sent again on the next pass until the window closes. Only a dispatch error that no retry
+   * can change (see {@link DEFINITIVE_REVEAL_ERRORS}) ends it as failed (or expired).
+   */
+  async revealDue(signerFor: (hotkey: string) => ChainSigner | undefined): Promise<RevealOutcome[]> {
     if (!this.store) return []
     const block = await this.blockNumber()
-    const out: Array<{ commit: PendingCommit; outcome: 'revealed' | 'expired' | 'failed' | 'waiting'; error?: string }> = []
+    const out: RevealOutcome[] = []
     for (const c of this.store.pendingCommits(this.cacheKey(''))) {
       const next = block + 1
       if (next < c.revealFrom) {
@@ -682,7 +712,8 @@ export class ChainClient {
         continue
       }
       if (next > c.revealUntil) {
-        this.store.markCommit(c.id, 'expired', 'The reveal window passed before TaoDesk could reveal.')
+        const last = c.error ? ` The last attempt failed: ${c.error}` : ''
+        this.store.markCommit(c.id, 'expired', `The reveal window passed before TaoDesk could reveal.${last}`)
         out.push({ commit: c, outcome: 'expired' })
         continue
       }
@@ -691,14 +722,32 @@ export class ChainClient {
         out.push({ commit: c, outcome: 'waiting', error: 'The hotkey is not unlocked' })
         continue
       }
+      const reveal = this.api.tx.subtensorModule.revealWeights
+      if (typeof reveal !== 'function') {
+        const msg = timelockMessage(c.netuid)
+        this.store.markCommit(c.id, 'failed', msg)
+        out.push({ commit: c, outcome: 'failed', error: msg })
+        continue
+      }
       try {
-        await this.submit(this.api.tx.subtensorModule.revealWeights!(c.netuid, c.uids, c.weights, c.salt, BigInt(c.versionKey)), signer)
+        await this.submit(reveal(c.netuid, c.uids, c.weights, c.salt, BigInt(c.versionKey)), signer)
         this.store.markCommit(c.id, 'revealed')
         out.push({ commit: c, outcome: 'revealed' })
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error)
-        this.store.markCommit(c.id, 'failed', msg)
-        out.push({ commit: c, outcome: 'failed', error: msg })
+        const code = error instanceof ChainError ? error.code : ''
+        if (code === 'SubtensorModule.ExpiredWeightCommit') {
+          this.store.markCommit(c.id, 'expired', msg)
+          out.push({ commit: c, outcome: 'expired', error: msg })
+        } else if (DEFINITIVE_REVEAL_ERRORS.has(code)) {
+          // After an attempt whose answer was lost, the commit may be gone because that attempt landed.
+          const note = code === 'SubtensorModule.NoWeightsCommitFound' && c.error ? ` An earlier attempt (${c.error}) may have revealed it; check this hotkey's weights on chain.` : ''
+          this.store.markCommit(c.id, 'failed', msg + note)
+          out.push({ commit: c, outcome: 'failed', error: msg })
+        } else {
+          this.store.markCommit(c.id, 'pending', `Attempt at block ${next} failed, retrying on the next block until block ${c.revealUntil}: ${msg}`)
+          out.push({ commit: c, outcome: 'retrying', error: msg })
+        }
       }
     }
     return out

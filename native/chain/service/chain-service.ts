@@ -346,6 +346,7 @@ export class ChainService {
         if (r.outcome === 'revealed') this.o.log.info('Weights revealed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey, commitBlock: r.commit.commitBlock })
         else if (r.outcome === 'expired') this.o.log.warn('A weight commit expired before it could be revealed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey })
         else if (r.outcome === 'failed') this.o.log.error('Revealing weights failed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey, error: r.error })
+        else if (r.outcome === 'retrying') this.o.log.warn('A weight reveal failed; retrying on the next block', { netuid: r.commit.netuid, hotkey: r.commit.hotkey, revealUntil: r.commit.revealUntil, error: r.error })
         else if (r.error) this.o.log.warn('A weight reveal is due but cannot be signed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey, reason: r.error })
       }
       if (out.some((r) => r.outcome !== 'waiting')) this.setStatus({})
