@@ -114,6 +114,11 @@ export const SubnetOverview = z.object({
   hyperparameters: Hyperparameters,
   /** Registration price now, rao. */
   priceRao: Rao,
+  /**
+   * The runtime has register_limit, so the chain refuses a registration above the cap. When
+   * false, TaoDesk checks the cap just before sending; the chain does not enforce it.
+   */
+  registrationCapOnChain: z.boolean().optional(),
   block: z.number().int(),
   blocksUntilNextEpoch: z.number().int(),
   neurons: z.number().int(),
@@ -186,8 +191,14 @@ export const chainMethods = {
   'chain.balance': method(z.object({ address: z.string().min(40).max(60) }).strict(), z.object({ address: z.string(), freeRao: Rao, ...Freshness }), 'Free balance of an address, rao.'),
   'chain.register': method(
     z.object({ wallet: z.string().min(1).max(64), hotkey: z.string().min(1).max(64), netuid: Netuid, maxPriceTao: TaoAmount }).strict(),
-    z.object({ operationId: z.string(), priceRao: Rao, hotkeyAddress: z.string() }),
-    'Registers a wallet hotkey on a subnet (burned_register, paid by the unlocked coldkey) unless the price is above maxPriceTao. Progress comes as chain.tx events.',
+    z.object({
+      operationId: z.string(),
+      priceRao: Rao,
+      hotkeyAddress: z.string(),
+      /** true: register_limit, the chain enforces maxPriceTao; false: checked just before sending only. */
+      capEnforcedByChain: z.boolean(),
+    }),
+    'Registers a wallet hotkey on a subnet (register_limit, or burned_register with the price re-checked just before signing on runtimes without it; paid by the unlocked coldkey) unless the price is above maxPriceTao. Progress comes as chain.tx events.',
   ),
   'chain.operations': method(z.object({}).strict(), z.array(TxProgress), 'The latest state of recent chain operations started in this engine.'),
   'chain.commits': method(z.object({}).strict(), z.array(PendingCommit), 'Weight commits (commit-reveal v2) on this network and whether they were revealed.'),

@@ -80,6 +80,8 @@ describe('Subnet page on the practice network in Chromium (taodesk serve)', () =
     await page.reload()
     await page.getByTestId('nav-subnet').click()
     await page.getByTestId('register-card').waitFor()
+    // The practice runtime (finney 424 metadata) has register_limit: the chain enforces the cap.
+    await expect.poll(() => page.getByTestId('register-cap-note').innerText()).toMatch(/register_limit\): the chain refuses it if the price is higher/)
     await page.getByTestId('register-password').fill(PASSWORD)
     await page.getByTestId('register-unlock').click()
     await page.getByTestId('register-submit').waitFor({ timeout: 90_000 })

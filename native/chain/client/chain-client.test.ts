@@ -1,3 +1,4 @@
+import { Keyring } from '@polkadot/keyring'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DevnetNode, startDevnetServer } from '../devnet'
@@ -156,6 +157,43 @@ describe('ChainClient on the practice devnet', () => {
     expect(out[0]!.error).toMatch(/InvalidRevealCommitHashNotMatch/)
     expect(store.pendingCommits(client.storeKey)).toEqual([])
   }, 60_000)
+
+  it('without register_limit, re-reads the price just before signing and refuses when it rose above the cap', async () => {
+    const { client, node } = await setup()
+    // A runtime without register_limit (older subtensor): burned_register carries no cap.
+    Object.defineProperty(client.api.tx.subtensorModule, 'registerLimit', { value: undefined, configurable: true })
+    expect(client.registrationCapOnChain).toBe(false)
+    const bob = await devSigner('//Bob')
+    const hot = await devSigner('//Bob//raced')
+    const rival = await devSigner('//Charlie//hot')
+    // Someone else's registration, signed now, lands between our price check and our send
+    // (when the node answers our nonce query), and raises the burn by 1.26x.
+    const other = await client.api.tx.subtensorModule.burnedRegister!(5, rival.address).signAsync(new Keyring({ type: 'sr25519' }).addFromUri('//Charlie'), { nonce: 0, era: 0 })
+    const nextIndex = node.accountNextIndex.bind(node)
+    let raced = false
+    node.accountNextIndex = (address) => {
+      if (address === bob.address && !raced) {
+        raced = true
+        node.submit(other.toHex())
+        node.produceBlock()
+      }
+      return nextIndex(address)
+    }
+    const before = await client.balance(bob.address)
+    // Price 0.1 TAO at the check, about 0.126 TAO when sending (x1.26, less the per-block decay); the cap is 0.11 TAO.
+    const refused = await client.register(bob, 5, hot.address, 110_000_000n).then(() => undefined, (e: unknown) => e)
+    expect(raced).toBe(true)
+    expect(await client.uidOf(5, rival.address)).toBe(0)
+    expect(refused).toBeInstanceOf(ChainError)
+    expect((refused as ChainError).code).toBe('Client.PriceAboveMaximum')
+    expect((refused as ChainError).message).toMatch(/rose to 0\.12\d* TAO just before sending.*not enforced by the chain/)
+    expect(await client.uidOf(5, hot.address)).toBeNull()
+    expect(await client.balance(bob.address)).toBe(before)
+    // Under the cap it goes through, and the result says who enforced the cap.
+    const ok = await client.register(bob, 5, hot.address, 200_000_000n)
+    expect(ok).toMatchObject({ uid: 1, capEnforcedByChain: false })
+    expect(BigInt(ok.priceRao)).toBeGreaterThan(110_000_000n)
+  }, 30_000)
 
   it('tracks nonces across two quick submissions and refuses a double submission', async () => {
     const { client } = await setup()

@@ -505,7 +505,14 @@ export class ChainClient {
    * Signs and submits with a tracked nonce and a mortal era; resolves once finalized (or in a
    * block, with `until: 'inBlock'`), and rejects with a decoded ChainError if dispatch failed.
    */
-  async submit(tx: SubmittableExtrinsic<'promise'>, signer: ChainSigner, onStatus?: (s: TxStatus) => void, until: 'inBlock' | 'finalized' = 'finalized'): Promise<TxResult> {
+  async submit(
+    tx: SubmittableExtrinsic<'promise'>,
+    signer: ChainSigner,
+    onStatus?: (s: TxStatus) => void,
+    until: 'inBlock' | 'finalized' = 'finalized',
+    /** Runs after the nonce is read and before signing; throwing sends nothing. */
+    beforeSign?: () => Promise<void>,
+  ): Promise<TxResult> {
     const flightKey = `${signer.address}:${tx.method.toHex()}`
     if (ChainClient.inFlight.has(flightKey)) {
       throw new ChainError('Client.AlreadySubmitting', 'This exact transaction is already being submitted from this key; wait for it to finish.')
@@ -515,6 +522,7 @@ export class ChainClient {
     try {
       onStatus?.({ stage: 'signing' })
       const chainNext = (await this.api.rpc.system.accountNextIndex(signer.address)).toNumber()
+      await beforeSign?.()
       const nonce = Math.max(chainNext, ChainClient.nextNonce.get(nonceKey) ?? 0)
       ChainClient.nextNonce.set(nonceKey, nonce + 1)
       return await new Promise<TxResult>((resolve, reject) => {
@@ -582,21 +590,48 @@ export class ChainClient {
     return new ChainError('Dispatch.Other', `The chain rejected the transaction: ${err.toString()}`)
   }
 
-  /** burned_register (or register_limit) refusing when the price is above `maxPriceRao`. */
-  async register(signer: ChainSigner, netuid: number, hotkey: string, maxPriceRao: bigint, onStatus?: (s: TxStatus) => void): Promise<TxResult & { uid: number | null; priceRao: string }> {
-    const price = await this.registrationPrice(netuid)
+  /**
+   * Whether the runtime has register_limit, so the chain itself refuses a registration above the
+   * cap. Without it, burned_register carries no cap: TaoDesk re-reads the price just before
+   * signing, but the burn can still rise between that read and inclusion.
+   */
+  get registrationCapOnChain(): boolean {
+    return typeof this.api.tx.subtensorModule?.registerLimit === 'function'
+  }
+
+  /**
+   * register_limit (the chain enforces `maxPriceRao`) or, on runtimes without it, burned_register
+   * with the price re-read right after the nonce, just before signing, and refused when above
+   * `maxPriceRao`.
+   */
+  async register(signer: ChainSigner, netuid: number, hotkey: string, maxPriceRao: bigint, onStatus?: (s: TxStatus) => void): Promise<TxResult & { uid: number | null; priceRao: string; capEnforcedByChain: boolean }> {
+    let price = await this.registrationPrice(netuid)
     if (price > maxPriceRao) {
       throw new ChainError('Client.PriceAboveMaximum', `Registration costs ${formatTao(price)} TAO, above your maximum of ${formatTao(maxPriceRao)} TAO. Raise the maximum or wait for the price to fall.`)
     }
     const existing = await this.uidOf(netuid, hotkey)
     if (existing !== null) throw new ChainError('SubtensorModule.HotKeyAlreadyRegisteredInSubNet', `This hotkey is already registered on subnet ${netuid} as uid ${existing}.`)
-    const r = await this.submit(this.registerExtrinsic(netuid, hotkey, maxPriceRao), signer, onStatus)
-    return { ...r, uid: await this.uidOf(netuid, hotkey), priceRao: String(price) }
+    const onChain = this.registrationCapOnChain
+    const recheck = onChain
+      ? undefined
+      : async (): Promise<void> => {
+          const now = await this.big('burn', netuid)
+          if (now === null) return
+          price = now
+          if (now > maxPriceRao) {
+            throw new ChainError(
+              'Client.PriceAboveMaximum',
+              `The registration price rose to ${formatTao(now)} TAO just before sending, above your maximum of ${formatTao(maxPriceRao)} TAO; nothing was sent. This chain has no register_limit, so your maximum is checked by TaoDesk just before sending and not enforced by the chain. Raise the maximum or wait for the price to fall.`,
+            )
+          }
+        }
+    const r = await this.submit(this.registerExtrinsic(netuid, hotkey, maxPriceRao), signer, onStatus, 'finalized', recheck)
+    return { ...r, uid: await this.uidOf(netuid, hotkey), priceRao: String(price), capEnforcedByChain: onChain }
   }
 
   private registerExtrinsic(netuid: number, hotkey: string, maxPriceRao: bigint): SubmittableExtrinsic<'promise'> {
     const tx = this.api.tx.subtensorModule
-    return typeof tx.registerLimit === 'function' ? tx.registerLimit(netuid, hotkey, maxPriceRao) : tx.burnedRegister!(netuid, hotkey)
+    return this.registrationCapOnChain ? tx.registerLimit!(netuid, hotkey, maxPriceRao) : tx.burnedRegister!(netuid, hotkey)
   }
 
   /** The transaction fee of {@link register} from the node's payment info; null when it does not say. */

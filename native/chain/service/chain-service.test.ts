@@ -72,7 +72,7 @@ describe('ChainService on the practice network', () => {
     expect(events.some((e) => e.name === 'chain.status' && (e.payload as { state: string }).state === 'connected')).toBe(true)
 
     const overview = await service.subnetOverview(PRACTICE_NETUID)
-    expect(overview).toMatchObject({ netuid: 5, neurons: 5, stale: false })
+    expect(overview).toMatchObject({ netuid: 5, neurons: 5, stale: false, registrationCapOnChain: true })
     expect(overview.hyperparameters).toMatchObject({ tempo: 20, minAllowedWeights: 1, commitRevealEnabled: false })
     expect(BigInt(overview.priceRao)).toBeGreaterThan(0n)
     expect(overview.blocksUntilNextEpoch).toBeGreaterThanOrEqual(0)
@@ -119,7 +119,7 @@ describe('ChainService on the practice network', () => {
     const funded = await service.handlers()['chain.practiceFaucet']({ address: coldkey, amountTao: '100' }, ctx)
     expect(funded.freeRao).toBe(String(100n * 10n ** 9n))
     const started = await register(params, ctx)
-    expect(started.hotkeyAddress).toBe(hotkey)
+    expect(started).toMatchObject({ hotkeyAddress: hotkey, capEnforcedByChain: true })
     const done = await waitFor(() => events.map((e) => e.payload as TxProgress).find((p) => p.operationId === started.operationId && (p.stage === 'finalized' || p.stage === 'failed')))
     expect(done).toMatchObject({ stage: 'finalized', uid: 5, error: null })
     const stages = events.filter((e) => e.name === 'chain.tx' && (e.payload as TxProgress).operationId === started.operationId).map((e) => (e.payload as TxProgress).stage)

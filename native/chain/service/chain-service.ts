@@ -491,6 +491,7 @@ export class ChainService {
         netuid,
         hyperparameters: hp,
         priceRao: hp.burn,
+        registrationCapOnChain: c.registrationCapOnChain,
         block: epoch.block,
         blocksUntilNextEpoch: epoch.blocksUntilNextEpoch,
         neurons: subnets.find((x) => x.netuid === netuid)?.neurons ?? 0,
@@ -519,7 +520,7 @@ export class ChainService {
    * the cap, balance, not yet registered), then submits in the background; progress and the
    * outcome arrive as `chain.tx` events.
    */
-  async register(p: { wallet: string; hotkey: string; netuid: number; maxPriceTao: string }): Promise<{ operationId: string; priceRao: string; hotkeyAddress: string }> {
+  async register(p: { wallet: string; hotkey: string; netuid: number; maxPriceTao: string }): Promise<{ operationId: string; priceRao: string; hotkeyAddress: string; capEnforcedByChain: boolean }> {
     const wallet = this.o.wallet
     if (!wallet) throw new EngineError('BAD_REQUEST', 'This engine has no wallet service.')
     const summary = wallet.get(p.wallet)
@@ -549,7 +550,7 @@ export class ChainService {
     const operationId = crypto.randomUUID()
     const base: TxProgress = { operationId, kind: 'register', netuid: p.netuid, hotkey: hk.address, stage: 'checking', blockHash: null, uid: null, priceRao: String(price), error: null, time: Date.now() }
     this.progress(base)
-    this.o.log.info('Registering a hotkey', { wallet: p.wallet, hotkey: hk.address, netuid: p.netuid, priceRao: String(price), maxPriceRao: String(maxPrice) })
+    this.o.log.info('Registering a hotkey', { wallet: p.wallet, hotkey: hk.address, netuid: p.netuid, priceRao: String(price), maxPriceRao: String(maxPrice), capEnforcedByChain: client.registrationCapOnChain })
     const onStatus = (st: TxStatus): void => {
       // "finalized" is announced once, below, with the uid.
       if (st.stage === 'finalized') return
@@ -567,7 +568,7 @@ export class ChainService {
         this.progress({ ...base, stage: 'failed', blockHash: this.operations.get(operationId)?.blockHash ?? null, error: e, time: Date.now() })
         this.o.log.warn('Registration failed', { netuid: p.netuid, hotkey: hk.address, code: e.code, error: e.message })
       })
-    return { operationId, priceRao: String(price), hotkeyAddress: hk.address }
+    return { operationId, priceRao: String(price), hotkeyAddress: hk.address, capEnforcedByChain: client.registrationCapOnChain }
   }
 
   // ---------------- practice-only helpers ----------------

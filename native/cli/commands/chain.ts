@@ -33,7 +33,8 @@ export const chainCommand: Command = {
   --uri //Name        dev signing key (practice network only): coldkey for register/stake, hotkey otherwise
   --hotkey ADDRESS    hotkey to register or stake to (default: the --hotkey-uri address)
   --hotkey-uri //Name dev hotkey URI
-  --max-price TAO     register: refuse above this price (required)
+  --max-price TAO     register: refuse above this price (required; enforced by the chain with
+                      register_limit, else checked just before sending)
   --ip IP --port N    serve-axon: the axon's public address
   --weights LIST      set-weights: uid:score pairs, e.g. 0:1,2:0.5
   --version-key N     set-weights: version key (default 0)
@@ -140,7 +141,8 @@ async function runSub(sub: string, client: ChainClient, ctx: Ctx): Promise<numbe
       const signer = await signerFrom(values)
       const hotkey = await hotkeyAddress(values)
       const r = await client.register(signer, netuid, hotkey, maxPrice, ctx.progress)
-      return out({ ok: true, ...r }, `Registered ${hotkey} on subnet ${netuid} as uid ${r.uid} for ${formatTao(BigInt(r.priceRao))} TAO (block #${r.blockNumber}).`)
+      const cap = r.capEnforcedByChain ? '' : ' This chain has no register_limit: the maximum price was checked just before sending, not enforced by the chain.'
+      return out({ ok: true, ...r }, `Registered ${hotkey} on subnet ${netuid} as uid ${r.uid} for ${formatTao(BigInt(r.priceRao))} TAO (block #${r.blockNumber}).${cap}`)
     }
     case 'serve-axon': {
       const signer = await signerFrom(values, typeof values['hotkey-uri'] === 'string' ? 'hotkey-uri' : 'uri')

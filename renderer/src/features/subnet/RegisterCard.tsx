@@ -20,7 +20,20 @@ function isUnlocked(w: WalletSummary | undefined): boolean {
   return !!w && w.unlockedUntil !== null && w.unlockedUntil > Date.now()
 }
 
-export function RegisterCard({ netuid, priceRao, network, registrationOpen }: { netuid: number; priceRao: string; network: NetworkId; registrationOpen: boolean }) {
+export function RegisterCard({
+  netuid,
+  priceRao,
+  network,
+  registrationOpen,
+  capOnChain,
+}: {
+  netuid: number
+  priceRao: string
+  network: NetworkId
+  registrationOpen: boolean
+  /** The runtime has register_limit (the chain enforces the cap); undefined when not known. */
+  capOnChain?: boolean
+}) {
   const engine = useEngine()
   const wallets = useEngineQuery('wallet.list', {})
   const [walletName, setWalletName] = useState<string | null>(null)
@@ -121,8 +134,13 @@ export function RegisterCard({ netuid, priceRao, network, registrationOpen }: { 
         Register a hotkey on subnet {netuid}
       </Title>
       <Stack gap="sm">
-        <Text size="sm" c="dimmed">
-          Registration burns the price in TAO from the coldkey. TaoDesk refuses if the price is above your maximum when the transaction is sent.
+        <Text size="sm" c="dimmed" data-testid="register-cap-note">
+          Registration burns the price in TAO from the coldkey.{' '}
+          {capOnChain === undefined
+            ? 'TaoDesk refuses if the price is above your maximum when the transaction is sent.'
+            : capOnChain
+            ? 'Your maximum goes into the transaction (register_limit): the chain refuses it if the price is higher.'
+            : 'This chain has no register_limit, so your maximum is not enforced by the chain: TaoDesk checks the price just before sending and refuses above it, but the price can still rise before the transaction lands.'}
           {network === 'devnet' ? ' This is the practice network: its TAO has no value.' : ''}
         </Text>
         {!registrationOpen && <Alert color="yellow">Registration is closed on this subnet.</Alert>}

@@ -300,7 +300,7 @@ export function SubnetPage() {
       {metagraph && <MetagraphTable neurons={metagraph.neurons} />}
       {overview && (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          <RegisterCard netuid={netuid} priceRao={overview.priceRao} network={status?.network ?? 'finney'} registrationOpen={overview.hyperparameters.registrationAllowed} />
+          <RegisterCard netuid={netuid} priceRao={overview.priceRao} network={status?.network ?? 'finney'} registrationOpen={overview.hyperparameters.registrationAllowed} capOnChain={overview.registrationCapOnChain} />
           <HyperparameterTable hp={overview.hyperparameters} />
         </SimpleGrid>
       )}
