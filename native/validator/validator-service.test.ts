@@ -188,6 +188,22 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     expect(service.status().lastWeights?.message).toMatch(/version key ≥ 900.*sends 803/)
   })
 
+  it('commit salts come from the OS random source, not the seeded sampling PRNG', async () => {
+    // Two validators with the same seed sample the same miners and build the same questions
+    // (observable), so a salt drawn from that PRNG would be predictable; it must not repeat.
+    const salts: number[][] = []
+    for (let i = 0; i < 2; i++) {
+      const { service, tables } = setup(() => metagraph({ commitReveal: 'hash', tempo: 99 }, { lastUpdate: [0, 0, 0, 0, 0] }), new RecordingChain())
+      service.updateConfig({ burnEnabled: false })
+      await service.runOnce()
+      const [commit] = tables.pendingCommits(5)
+      expect(commit!.salt).toHaveLength(8)
+      expect(commit!.salt!.every((v) => Number.isInteger(v) && v >= 0 && v <= 65535)).toBe(true)
+      salts.push(commit!.salt!)
+    }
+    expect(salts[0]).not.toEqual(salts[1])
+  })
+
   it('commit hash is blake2b-256 of the SCALE tuple (hand-built bytes)', async () => {
     const { blake2AsHex, decodeAddress } = await import('@polkadot/util-crypto')
     const hk = minerKeys[0]

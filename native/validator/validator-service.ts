@@ -4,6 +4,7 @@
  * Chain access and keys come through small interfaces so that the chain client and the wallet can
  * be plugged in (and doubled in tests).
  */
+import { getRandomValues } from 'node:crypto'
 import fs from 'node:fs'
 import { Keyring } from '@polkadot/keyring'
 import { u8aConcat, u8aToHex } from '@polkadot/util'
@@ -564,7 +565,9 @@ export class ValidatorService {
     this.lastWeightsBlock = mg.block
     if (hp.commitReveal === 'hash') {
       if (!this.o.weightSetter.commitWeights) return skip('The subnet uses commit-reveal, and the connected chain client cannot commit weights.')
-      const salt = Array.from({ length: 8 }, () => this.rng.int(0, 65535))
+      // The salt hides the weights until the reveal: OS randomness, never the seeded sampling PRNG
+      // (its draws follow from which miners were queried, which anyone can observe).
+      const salt = Array.from(getRandomValues(new Uint16Array(8)))
       const hash = commitHashV2(signer.ss58, config.netuid, w.uids, w.values, salt, config.versionKey)
       const r = await this.o.weightSetter.commitWeights({ netuid: config.netuid, commitHash: hash, uids: w.uids, values: w.values, salt, versionKey: config.versionKey }).catch((e: unknown) => ({ ok: false, message: String(e) }))
       const commitEpoch = epochOf(mg.block, config.netuid, hp.tempo)
