@@ -34,7 +34,7 @@ describe('taodesk miner', () => {
     try {
       const a = io(home.dir)
       expect(await runCli(['miner'], a)).toBe(2)
-      expect(a.err()).toMatch(/start, stop, status or selftest/)
+      expect(a.err()).toMatch(/start, stop, status, selftest or selfscore/)
       const b = io(home.dir)
       expect(await runCli(['miner', 'start'], b)).toBe(2)
       expect(b.err()).toMatch(/--wallet is required/)
