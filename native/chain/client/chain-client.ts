@@ -736,7 +736,7 @@ export class ChainClient {
    * sent again on the next pass until the window closes. Only a dispatch error that no retry
    * can change (see {@link DEFINITIVE_REVEAL_ERRORS}) ends it as failed (or expired).
    */
-  async revealDue(signerFor: (hotkey: string) => ChainSigner | undefined): Promise<RevealOutcome[]> {
+  async revealDue(signerFor: (hotkey: string) => ChainSigner | undefined | Promise<ChainSigner | undefined>): Promise<RevealOutcome[]> {
     if (!this.store) return []
     const block = await this.blockNumber()
     const out: RevealOutcome[] = []
@@ -752,7 +752,7 @@ export class ChainClient {
         out.push({ commit: c, outcome: 'expired' })
         continue
       }
-      const signer = signerFor(c.hotkey)
+      const signer = await signerFor(c.hotkey)
       if (!signer) {
         out.push({ commit: c, outcome: 'waiting', error: 'The hotkey is not unlocked' })
         continue

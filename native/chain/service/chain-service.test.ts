@@ -1,10 +1,12 @@
 import net from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SettingsPatch } from '../../contract'
 import type { EngineError, EventName, Settings, TxProgress } from '../../contract'
 import { createLogger } from '../../logging'
 import { SettingsService } from '../../settings'
 import { serviceHarness } from '../../wallet/test-support/service-harness'
+import { ChainClient } from '../client/chain-client'
+import type { ChainSigner } from '../client/chain-client'
 import { devSigner } from '../client/dev-signer'
 import { DevnetNode, PRACTICE_NETUID } from '../devnet/node'
 import { startDevnetServer } from '../devnet/ws-server'
@@ -57,6 +59,15 @@ async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 10_000): 
     if (v) return v
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting')
     await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+function rejectsToSign(signer: ChainSigner): boolean {
+  try {
+    signer.sign(new Uint8Array([1]))
+    return false
+  } catch {
+    return true
   }
 }
 
@@ -221,17 +232,32 @@ describe('ChainService on a remote node', () => {
     // Alice registers the wallet's hotkey (any coldkey may pay) and the hotkey sets a self-weight.
     await client.register(alice, 5, hotAddress, 10n ** 9n)
     node.produceBlocks(3)
-    const hot = service.hotkeySignerFor(hotAddress)!
-    expect(hot).toBeDefined()
+    const lentToTest = (await service.hotkeySignerFor(hotAddress))!
+    cleanups.push(() => lentToTest.dispose())
+    const hot = lentToTest.signer
     const r = await client.setWeights(hot, 5, [{ uid: 0, score: 1 }], 0n)
     expect(r.mode).toBe('committed')
     const [pending] = service.store.pendingCommits(client.storeKey)
     expect(service.status().pendingCommits).toBe(1)
     // Blocks pass; the service reveals in the reveal epoch on its own.
+    const lent: ChainSigner[] = []
+    const revealDue = ChainClient.prototype.revealDue
+    const spy = vi.spyOn(ChainClient.prototype, 'revealDue').mockImplementation(function (this: ChainClient, signerFor) {
+      return revealDue.call(this, async (hotkey) => {
+        const signer = await signerFor(hotkey)
+        if (signer) lent.push(signer)
+        return signer
+      })
+    })
+    cleanups.push(() => spy.mockRestore())
     node.produceBlocks(pending!.revealFrom - node.bestNumber)
     await waitFor(() => service.store.pendingCommits(client.storeKey).length === 0, 15_000)
     expect(service.store.commits(client.storeKey)[0]).toMatchObject({ status: 'revealed', error: null })
     expect((await client.api.query.subtensorModule!.weights!(5, 0)).toJSON()).toEqual([[0, 65535]])
+    // The hotkey read from its file for the reveal pass was wiped once the pass ended.
+    expect(lent.length).toBeGreaterThan(0)
+    await waitFor(() => lent.every((signer) => rejectsToSign(signer)))
+    for (const signer of lent) expect(() => signer.sign(new Uint8Array([1, 2, 3]))).toThrow(/released/)
   }, 60_000)
 
   it('practice block time and tempo come from settings and apply when the practice network restarts (a fresh chain)', async () => {

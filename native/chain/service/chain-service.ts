@@ -1,18 +1,16 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import { sr25519Sign } from '@polkadot/util-crypto'
 import type { Disposable } from '../../base/emitter'
 import { EngineError, NETWORK_CHOICES } from '../../contract'
 import type { ChainStatus, EventName, EventPayload, Handlers, MetagraphResult, NetworkId, PracticeInfo, Settings, SettingsPatch, SubnetOverview, TxProgress } from '../../contract'
 import type { Logger } from '../../logging'
 import type { Store } from '../../store'
-import { parseKeyfileJson, walletPaths } from '../../wallet'
 import type { WalletService } from '../../wallet'
 import { ChainClient, ChainError, formatTao } from '../client/chain-client'
 import type { ChainSigner, ConnectionStatus } from '../client/chain-client'
 import { ChainStore } from '../client/chain-store'
 import { endpointFor } from '../client/networks'
 import type { TxStatus } from '../client/types'
+import { loadWalletHotkey } from '../../miner/runtime/hotkey'
 import { startPracticeNetwork } from './practice'
 import type { PracticeNetwork, PracticeOptions } from './practice'
 
@@ -69,6 +67,12 @@ export function chainEngineError(error: unknown): unknown {
  * pending commit-reveal commits on time. Other domains (wallet money operations, miner,
  * validator) get the live client through {@link ChainService.client}.
  */
+/** A signer lent for one reveal pass; dispose wipes a key read from its file. */
+export interface RevealSigner {
+  readonly signer: ChainSigner
+  dispose(): void
+}
+
 export class ChainService {
   private session: Session
   private generation = 0
@@ -340,8 +344,13 @@ export class ChainService {
     if (!client || s.revealing || this.disposed) return
     if (this.chainStore.pendingCommits(client.storeKey).length === 0) return
     s.revealing = true
+    // Hotkeys read from their files for this pass only (when a commit is due); wiped when it ends.
+    const lent = new Map<string, RevealSigner | undefined>()
     try {
-      const out = await client.revealDue((hotkey) => this.hotkeySignerFor(hotkey))
+      const out = await client.revealDue(async (hotkey) => {
+        if (!lent.has(hotkey)) lent.set(hotkey, await this.hotkeySignerFor(hotkey))
+        return lent.get(hotkey)?.signer
+      })
       for (const r of out) {
         if (r.outcome === 'revealed') this.o.log.info('Weights revealed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey, commitBlock: r.commit.commitBlock })
         else if (r.outcome === 'expired') this.o.log.warn('A weight commit expired before it could be revealed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey })
@@ -353,14 +362,19 @@ export class ChainService {
     } catch (error) {
       this.o.log.warn('Reveal pass failed', { error: String(error) })
     } finally {
+      for (const signer of lent.values()) signer?.dispose()
       s.revealing = false
     }
   }
 
-  /** Registered signers first, then plaintext hotkeys (btcli's default) in the user's wallets. */
-  hotkeySignerFor(address: string): ChainSigner | undefined {
+  /**
+   * A signer for `address`: a registered one (a running validator's hotkey; dispose does
+   * nothing), else the plaintext hotkey (btcli's default) in the user's wallets, loaded with only
+   * its secret key kept (seed, phrase and file bytes wiped at once); its dispose wipes that key.
+   */
+  async hotkeySignerFor(address: string): Promise<RevealSigner | undefined> {
     const known = this.hotkeySigners.get(address)
-    if (known) return known
+    if (known) return { signer: known, dispose: () => undefined }
     const wallet = this.o.wallet
     if (!wallet) return undefined
     try {
@@ -368,10 +382,12 @@ export class ChainService {
       for (const w of list.wallets) {
         for (const h of w.hotkeys) {
           if (h.address !== address || h.format !== 'plaintext') continue
-          const parsed = parseKeyfileJson(fs.readFileSync(walletPaths(list.directory, w.name).hotkey(h.name), 'utf8'), `hotkey ${w.name}/${h.name}`)
-          if (!parsed.key) continue
-          const key = parsed.key
-          return { address, publicKey: Uint8Array.from(key.publicKey), sign: (m) => sr25519Sign(m, key) }
+          const hk = await loadWalletHotkey({ walletsDir: list.directory, wallet: w.name, hotkey: h.name, env: {} })
+          if (hk.ss58 !== address) {
+            hk.dispose()
+            continue
+          }
+          return { signer: hk.chainSigner, dispose: () => hk.dispose() }
         }
       }
     } catch (error) {
