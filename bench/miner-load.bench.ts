@@ -51,7 +51,7 @@ async function runInProcess(pairs: KeyringPair[], job: { perCaller: number; text
   return out
 }
 
-export const description = 'Miner axon under load: 16 callers x 50 requests x 256 texts on loopback (p50/p99, time outside inference)'
+export const description = 'Miner axon under load: 16 callers x 50 requests x 256 texts on loopback, results JSON on the axon thread (before) vs in worker threads (after): p50/p99, time outside inference, event-loop stalls'
 
 function option(argv: readonly string[], name: string, fallback: number): number {
   const i = argv.indexOf(name)
@@ -77,27 +77,46 @@ function pct(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
 }
 
-export async function run(args: BenchArgs): Promise<void> {
-  await cryptoWaitReady()
-  const callers = args.quick ? 4 : option(args.argv, '--callers', 16)
-  const perCaller = args.quick ? 10 : option(args.argv, '--requests', 50)
-  const batch = option(args.argv, '--texts', 256)
-  const inferMs = option(args.argv, '--infer-ms', 50)
-  const texts = loadTexts(batch)
-  const dims = 1024
-  const rows = texts.map((t) => hashEmbedding(t, dims))
-  const embedder: Embedder = {
-    name: `bench:fixed-${inferMs}ms`,
-    embed: async (input, d) => {
-      if (inferMs > 0) await new Promise((r) => setTimeout(r, inferMs))
-      return input.map((_, i) => (d === dims ? rows[i % rows.length]! : hashEmbedding(input[i]!, d)))
-    },
-  }
+type Mode = 'main-thread' | 'worker'
 
-  const keyring = new Keyring({ type: 'sr25519' })
-  const miner = keyring.addFromUri('//BenchMiner')
-  const validators = Array.from({ length: callers }, (_, i) => keyring.addFromUri(`//BenchValidator${i}`))
-  const metagraph = new MapMetagraph(new Map<string, NeuronView>(validators.map((v, i) => [v.address, { uid: i, stake: 10_000 + i, validatorPermit: true }])))
+/** What one phase measured. */
+interface PhaseResult {
+  readonly mode: Mode
+  readonly requests: number
+  readonly failures: number
+  readonly summary: string
+  readonly throughput: number
+  readonly p50: number
+  readonly p99: number
+  readonly max: number
+  readonly overheadP50: number
+  readonly overheadP99: number
+  readonly outsideShare: number
+  readonly clientOutsideShare: number
+  readonly serializeP50: number
+  readonly loopP99: number
+  readonly loopMax: number
+  /** Axon main-thread busy time per request (event-loop utilization x wall / requests). */
+  readonly mainMsPerRequest: number
+  /** Axon main-thread CPU time per request (Linux), NaN elsewhere. */
+  readonly mainCpuMsPerRequest: number
+}
+
+interface Setup {
+  readonly callers: number
+  readonly perCaller: number
+  readonly batch: number
+  readonly texts: string[]
+  readonly embedder: Embedder
+  readonly validators: KeyringPair[]
+  readonly metagraph: MapMetagraph
+  readonly miner: KeyringPair
+  readonly sameProcess: boolean
+}
+
+/** One full load run against a fresh axon whose results JSON is printed in `mode`. */
+async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
+  const { callers, perCaller, texts, embedder, validators, metagraph, miner, sameProcess } = setup
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-bench-'))
   const store = Store.open(path.join(home, 'taodesk.sqlite'))
   const records: AxonRequestRecord[] = []
@@ -110,13 +129,14 @@ export async function run(args: BenchArgs): Promise<void> {
     host: '127.0.0.1',
     port: 0,
     limits: { maxConcurrent: callers, maxQueued: callers * 2 },
+    resultsSerialization: mode,
     onRequest: (r) => records.push(r),
     onWarning: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
   })
   const port = await axon.listen()
+  // Let the results workers load before the clock starts (listen() starts them).
+  await new Promise((r) => setTimeout(r, mode === 'worker' ? 1500 : 0))
   const target = { ip: '127.0.0.1', port, hotkey: miner.address }
-  const bodyBytes = Buffer.byteLength(JSON.stringify(texts))
-  process.stdout.write(`${callers} callers x ${perCaller} requests x ${batch} texts (${(bodyBytes / 1e6).toFixed(2)} MB of text per request), ${dims} dims, simulated inference ${inferMs} ms\n`)
 
   const clientLatency: number[] = []
   let failures = 0
@@ -127,9 +147,10 @@ export async function run(args: BenchArgs): Promise<void> {
   // former 5 s keep-alive into a connection reset). By default the callers run in worker threads.
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
-  const sameProcess = args.argv.includes('--same-process')
   const groups = sameProcess ? 1 : Math.min(callers, Math.max(1, Math.min(4, os.availableParallelism())))
   const uris = validators.map((_, i) => `//BenchValidator${i}`)
+  const elu0 = performance.eventLoopUtilization()
+  const cpu0 = mainThreadCpuMs()
   const t0 = performance.now()
   const results: ClientResult[] = await Promise.all(
     Array.from({ length: groups }, (_, g) => {
@@ -155,29 +176,127 @@ export async function run(args: BenchArgs): Promise<void> {
       failures += n
     }
   }
-  const wall = (performance.now() - t0) / 1000
+  const wallMs = performance.now() - t0
+  const elu = performance.eventLoopUtilization(elu0)
+  const cpu1 = mainThreadCpuMs()
   loop.disable()
+  const where = axon.resultsSerialization
   await axon.close()
   store.close()
   fs.rmSync(home, { recursive: true, force: true })
+  if (mode === 'worker' && (where.inThread > 0 || where.fallbackReason)) warnings.push(`results were printed in-thread ${where.inThread} times (${where.fallbackReason ?? 'fallback'})`)
 
   const sorted = [...clientLatency].sort((a, b) => a - b)
   const server = records.filter((r) => r.route === 'TextEmbeddingSynapse')
   const serverLatency = server.reduce((a, r) => a + r.latencyMs, 0)
   const inference = server.reduce((a, r) => a + r.inferenceMs, 0)
-  const queue = server.reduce((a, r) => a + r.queueMs, 0)
   const overheadPerReq = server.map((r) => r.latencyMs - r.inferenceMs - r.queueMs).sort((a, b) => a - b)
+  const serialize = server.map((r) => r.serializeMs).sort((a, b) => a - b)
   const total = clientLatency.length
+  const requests = total + [...transportErrors.values()].reduce((a, b) => a + b, 0)
+  const summary = `requests: ${requests}, errors: ${failures}, statuses: ${[...statusCounts].map(([s, n]) => `${s}x${n}`).join(' ')}${transportErrors.size ? `, transport errors: ${[...transportErrors].map(([m, n]) => `${m} x${n}`).join('; ')}` : ''}${warnings.length ? `, axon warnings: ${warnings.slice(0, 3).join('; ')}` : ''}`
+  return {
+    mode,
+    requests,
+    failures,
+    summary,
+    throughput: total / (wallMs / 1000),
+    p50: pct(sorted, 0.5),
+    p99: pct(sorted, 0.99),
+    max: sorted[sorted.length - 1] ?? 0,
+    overheadP50: pct(overheadPerReq, 0.5),
+    overheadP99: pct(overheadPerReq, 0.99),
+    outsideShare: 1 - inference / serverLatency,
+    clientOutsideShare: 1 - inference / clientLatency.reduce((a, b) => a + b, 0),
+    serializeP50: pct(serialize, 0.5),
+    loopP99: loop.percentile(99) / 1e6,
+    loopMax: loop.max / 1e6,
+    mainMsPerRequest: (elu.utilization * wallMs) / Math.max(1, server.length),
+    mainCpuMsPerRequest: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / Math.max(1, server.length) : Number.NaN,
+  }
+}
+
+/**
+ * CPU time (ms) the process's main thread (the axon's event loop) has used: Linux only, from
+ * /proc (10 ms ticks; fine over a phase of many requests). Unlike event-loop utilization it
+ * does not grow when other processes take the cores.
+ */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are at 11 and 12.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
+}
+
+function load(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' ')
+}
+
+export async function run(args: BenchArgs): Promise<void> {
+  await cryptoWaitReady()
+  const callers = args.quick ? 4 : option(args.argv, '--callers', 16)
+  const perCaller = args.quick ? 10 : option(args.argv, '--requests', 50)
+  const batch = option(args.argv, '--texts', 256)
+  const inferMs = option(args.argv, '--infer-ms', 50)
+  // --mode before|after|both (default both: the former in-thread serializer, then the workers).
+  const modeArg = args.argv[args.argv.indexOf('--mode') + 1]
+  const modes: Mode[] = args.argv.includes('--mode') && modeArg === 'before' ? ['main-thread'] : args.argv.includes('--mode') && modeArg === 'after' ? ['worker'] : ['main-thread', 'worker']
+  const texts = loadTexts(batch)
+  const dims = 1024
+  const rows = texts.map((t) => hashEmbedding(t, dims))
+  const embedder: Embedder = {
+    name: `bench:fixed-${inferMs}ms`,
+    embed: async (input, d) => {
+      if (inferMs > 0) await new Promise((r) => setTimeout(r, inferMs))
+      return input.map((_, i) => (d === dims ? rows[i % rows.length]! : hashEmbedding(input[i]!, d)))
+    },
+  }
+
+  const keyring = new Keyring({ type: 'sr25519' })
+  const miner = keyring.addFromUri('//BenchMiner')
+  const validators = Array.from({ length: callers }, (_, i) => keyring.addFromUri(`//BenchValidator${i}`))
+  const metagraph = new MapMetagraph(new Map<string, NeuronView>(validators.map((v, i) => [v.address, { uid: i, stake: 10_000 + i, validatorPermit: true }])))
+  const sameProcess = args.argv.includes('--same-process')
+  const bodyBytes = Buffer.byteLength(JSON.stringify(texts))
   process.stdout.write(
-    [
-      `requests: ${total + [...transportErrors.values()].reduce((a, b) => a + b, 0)}, errors: ${failures}, statuses: ${[...statusCounts].map(([s, n]) => `${s}x${n}`).join(' ')}${transportErrors.size ? `, transport errors: ${[...transportErrors].map(([m, n]) => `${m} x${n}`).join('; ')}` : ''}${warnings.length ? `, axon warnings: ${warnings.slice(0, 3).join('; ')}` : ''}`,
-      `throughput: ${(total / wall).toFixed(1)} req/s, ${((total * batch) / wall).toFixed(0)} texts/s, wall ${wall.toFixed(1)} s`,
-      `client latency: p50 ${pct(sorted, 0.5).toFixed(1)} ms, p99 ${pct(sorted, 0.99).toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`,
-      `axon overhead per request (server time minus inference minus queue): p50 ${pct(overheadPerReq, 0.5).toFixed(1)} ms, p99 ${pct(overheadPerReq, 0.99).toFixed(1)} ms`,
-      `share of server time outside inference: ${((1 - inference / serverLatency) * 100).toFixed(1)}% (queue ${((queue / serverLatency) * 100).toFixed(1)}%)`,
-      `share of client-observed time outside inference: ${((1 - inference / clientLatency.reduce((a, b) => a + b, 0)) * 100).toFixed(1)}%`,
-      `axon event loop (${sameProcess ? `shared with the ${callers} clients` : `clients in ${groups} worker threads`}): delay p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`,
-    ].join('\n') + '\n',
+    `${callers} callers x ${perCaller} requests x ${batch} texts (${(bodyBytes / 1e6).toFixed(2)} MB of text per request), ${dims} dims, simulated inference ${inferMs} ms; ${os.availableParallelism()} cores, load average ${load()}\n`,
   )
-  if (failures > 0) process.exitCode = 1
+  const setup: Setup = { callers, perCaller, batch, texts, embedder, validators, metagraph, miner, sameProcess }
+  const phases: PhaseResult[] = []
+  for (const mode of modes) {
+    const r = await runPhase(mode, setup)
+    phases.push(r)
+    process.stdout.write(`[${mode === 'main-thread' ? 'before: results JSON on the axon thread' : 'after: results JSON in worker threads'}] ${r.summary}; load average now ${load()}\n`)
+  }
+
+  const ms = (v: number): string => `${v.toFixed(1)} ms`
+  const rowsOut: Array<[string, (p: PhaseResult) => number, (v: number) => string]> = [
+    ['client latency p50', (p) => p.p50, ms],
+    ['client latency p99', (p) => p.p99, ms],
+    ['client latency max', (p) => p.max, ms],
+    ['throughput (req/s)', (p) => p.throughput, (v) => v.toFixed(2)],
+    ['axon overhead p50 (server - inference - queue)', (p) => p.overheadP50, ms],
+    ['axon overhead p99', (p) => p.overheadP99, ms],
+    ['share of server time outside inference', (p) => p.outsideShare * 100, (v) => `${v.toFixed(1)}%`],
+    ['share of client time outside inference', (p) => p.clientOutsideShare * 100, (v) => `${v.toFixed(1)}%`],
+    ['results JSON printing p50 (wall, incl. worker queue)', (p) => p.serializeP50, ms],
+    ['axon main-thread CPU per request (/proc, 10 ms ticks)', (p) => p.mainCpuMsPerRequest, ms],
+    ['axon main-thread busy per request (wall, event-loop utilization)', (p) => p.mainMsPerRequest, ms],
+    [`axon event-loop delay p99 (${sameProcess ? 'shared with clients' : 'clients in worker threads'})`, (p) => p.loopP99, ms],
+    ['axon event-loop delay max (longest stall)', (p) => p.loopMax, ms],
+  ]
+  const before = phases.find((p) => p.mode === 'main-thread')
+  const after = phases.find((p) => p.mode === 'worker')
+  const width = Math.max(...rowsOut.map(([n]) => n.length))
+  const lines = [`${'metric'.padEnd(width)}  ${phases.map((p) => (p.mode === 'main-thread' ? 'before' : 'after').padStart(12)).join('  ')}${before && after ? '  before/after' : ''}`]
+  for (const [name, get, fmt] of rowsOut) {
+    const ratio = before && after && get(after) > 0 ? `  ${(get(before) / get(after)).toFixed(2)}x` : ''
+    lines.push(`${name.padEnd(width)}  ${phases.map((p) => fmt(get(p)).padStart(12)).join('  ')}${ratio}`)
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+  if (phases.some((p) => p.failures > 0)) process.exitCode = 1
 }

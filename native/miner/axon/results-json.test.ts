@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { NonFiniteValueError, asciiBytes, resultsJson } from './results-json'
+import { NonFiniteValueError, resultsJson, resultsJsonBytes } from './results-json'
 import { ResultsSerializerPool } from './results-pool'
 
 /**
@@ -74,10 +74,50 @@ describe('results JSON (byte-identical to the former in-thread serializer)', () 
       const rows = [EDGE, EDGE.map((v) => -v), EDGE.map((v) => v * 1e-3), new Array<number>(EDGE.length).fill(0)]
       const expected = legacyResultsJson(rows, rows.length, EDGE.length, normalized)
       expect(resultsJson(rows, EDGE.length, normalized)).toBe(expected)
+      expect(resultsJsonBytes(rows, EDGE.length, normalized).toString('latin1')).toBe(expected)
     }
     // The details the edge list is there for: -0 prints as 0, halves at the 1e-9 step round up
     // (Math.round: -2.5 -> -2), tiny values become 0, JavaScript's exponent form below 1e-6.
-    expect(resultsJson([[-0, 1.5e-9, 2.5e-9, -2.5e-9, 1e-12, 1.23e-7, -1, 0.1234567895]], 8, false)).toBe('[[0,2e-9,3e-9,-2e-9,0,1.23e-7,-1,0.12345679]]')
+    const row = [-0, 1.5e-9, 2.5e-9, -2.5e-9, 1e-12, 1.23e-7, 1.2e-7, -1, 0.1234567895, 1e-6, 2]
+    const printed = '[[0,2e-9,3e-9,-2e-9,0,1.23e-7,1.2e-7,-1,0.12345679,0.000001,2]]'
+    expect(resultsJson([row], row.length, false)).toBe(printed)
+    expect(resultsJsonBytes([row], row.length, false).toString('latin1')).toBe(printed)
+  })
+
+  it('the byte writer prints every value JSON.stringify prints: all k/1e9 for |k| <= 200,000, boundaries, 2M random magnitudes', () => {
+    const next = rng(42)
+    const values: number[] = []
+    for (let k = -200_000; k <= 200_000; k++) values.push(k / 1e9)
+    // Around every switch in the printer: 1e-6 (exponent form), 1 (integer part), 1e6 (fast-path limit), overflow.
+    for (const edge of [1e-7, 1e-6, 1e-3, 1, 10, 1e5, 999_999, 1e6, 4e6, 1e9, 1e15, 1e21]) {
+      for (let d = -50; d <= 50; d++) values.push(edge + d * 1e-9, -(edge + d * 1e-9), edge * (1 + d * 1e-12))
+    }
+    values.push(999_999.9999999995, 4e6 + 0.123456789, 1e300, -1e300, 3.4028234663852886e38, Number.MAX_VALUE, Number.MIN_VALUE, -0)
+    for (let i = 0; i < 1_000_000; i++) {
+      values.push((next() - 0.5) * 2 * 10 ** (next() * 24 - 12)) // 1e-12 .. 1e12, either sign
+      values.push(Math.fround(next() - 0.5)) // float32 components
+    }
+    // Rows of 4096 (a partial last row is padded with zeros), unnormalized: the values as they are.
+    const dims = 4096
+    const rows: number[][] = []
+    for (let i = 0; i < values.length; i += dims) rows.push(Array.from({ length: dims }, (_, j) => values[i + j] ?? 0))
+    const expected = legacyResultsJson(rows, rows.length, dims, false)
+    const actual = resultsJsonBytes(rows, dims, false).toString('latin1')
+    let at = 0
+    while (at < expected.length && expected[at] === actual[at]) at++
+    expect(at === expected.length && actual.length === expected.length ? 'identical' : `differ at ${at}: ${expected.slice(at - 30, at + 30)} | ${actual.slice(at - 30, at + 30)}`).toBe('identical')
+    // Huge unnormalized values print as JSON.stringify does: shortest form, or null past float64.
+    // (1e20 * 1e9 / 1e9 is not 1e20 in float64: both print 99999999999999980000.)
+    expect(resultsJsonBytes([[1e300, 1e20, -1e21]], 3, false).toString('latin1')).toBe('[[null,99999999999999980000,-1e+21]]')
+    expect(legacyResultsJson([[1e300, 1e20, -1e21]], 1, 3, false)).toBe('[[null,99999999999999980000,-1e+21]]')
+  })
+
+  it('the byte writer grows its buffer for long numbers and returns a buffer of its own (transferable)', () => {
+    const rows = Array.from({ length: 8 }, (_, i) => Array.from({ length: 512 }, (_, j) => -1.2345678901234567e21 * (1 + i + j)))
+    const bytes = resultsJsonBytes(rows, 512, false)
+    expect(bytes.toString('latin1')).toBe(legacyResultsJson(rows, 8, 512, false))
+    expect(bytes.byteOffset).toBe(0)
+    expect(bytes.length).toBeGreaterThan(8 * 512 * 13)
   })
 
   it('matches on random matrices (float32, float64, edge and zero rows) in-thread and through the worker threads', async () => {
@@ -165,12 +205,5 @@ describe('results JSON (byte-identical to the former in-thread serializer)', () 
     await pool.close()
     await queued
     await expect(pool.serialize([[1]], 1, true)).rejects.toThrow(/closed/)
-  })
-
-  it('asciiBytes gives a buffer of its own (transferable), byte for byte', () => {
-    const b = asciiBytes('[[1,-2e-9]]')
-    expect(b.toString('latin1')).toBe('[[1,-2e-9]]')
-    expect(b.byteOffset).toBe(0)
-    expect(b.buffer.byteLength).toBe(b.length)
   })
 })

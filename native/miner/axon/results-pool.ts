@@ -17,7 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { NonFiniteValueError, asciiBytes, resultsJson } from './results-json'
+import { NonFiniteValueError, resultsJsonBytes } from './results-json'
 import type { ResultsReply, ResultsRequest } from './results-worker'
 
 const BUNDLED_NAME = 'axon-results-worker.js'
@@ -104,8 +104,8 @@ export class ResultsSerializerPool {
   }
 
   /**
-   * The `results` JSON of `rows` (each `dims` long; the caller checks shapes) as ASCII bytes,
-   * byte-identical to `resultsJson()`. Rejects with NonFiniteValueError for NaN/Infinity input,
+   * The `results` JSON of `rows` (each `dims` long; the caller checks shapes) as ASCII bytes
+   * (resultsJsonBytes: byte-identical to `resultsJson()`). Rejects with NonFiniteValueError for NaN/Infinity input,
    * with ResultsWorkerFailure if a worker dies mid-job or the pool is closed.
    * `rows` are read (packed) when a worker takes the job, so the caller must not change them
    * until the promise settles; they are never transferred.
@@ -227,7 +227,7 @@ export class ResultsSerializerPool {
       }
       this.done.inThread++
       try {
-        job.resolve(asciiBytes(resultsJson(job.rows, job.dims, job.normalized)))
+        job.resolve(resultsJsonBytes(job.rows, job.dims, job.normalized))
       } catch (error) {
         job.reject(error instanceof Error ? error : new Error(String(error)))
       }

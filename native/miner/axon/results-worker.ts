@@ -4,11 +4,11 @@
  * on the main thread it stalled every other request, the RPC server and the UI's engine calls.
  *
  * In: a row-major Float32Array/Float64Array whose memory was transferred (no copy).
- * Out: the JSON as ASCII bytes in a buffer of their own, transferred back (no copy).
+ * Out: the JSON as ASCII bytes (resultsJsonBytes) in a buffer of their own, transferred back (no copy).
  * Bundled as out/main/axon-results-worker.js (electron.vite.config.ts); started by results-pool.ts.
  */
 import { parentPort } from 'node:worker_threads'
-import { NonFiniteValueError, asciiBytes, packedRows, resultsJson } from './results-json'
+import { NonFiniteValueError, packedRows, resultsJsonBytes } from './results-json'
 
 /** A job: `count` rows of `dims` values, row-major in `data`. */
 export interface ResultsRequest {
@@ -34,7 +34,7 @@ port.on('message', (msg: ResultsRequest | { ping: true }) => {
   }
   const t0 = performance.now()
   try {
-    const json = asciiBytes(resultsJson(packedRows(msg.data, msg.count, msg.dims), msg.dims, msg.normalized))
+    const json = resultsJsonBytes(packedRows(msg.data, msg.count, msg.dims), msg.dims, msg.normalized)
     const reply: ResultsReply = { id: msg.id, ok: true, json, ms: performance.now() - t0 }
     port.postMessage(reply, [json.buffer as ArrayBuffer])
   } catch (error) {
