@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import { KeyName } from './wallet'
 
 const Port = z.number().int().min(1).max(65535)
 
@@ -15,8 +16,8 @@ export const MinerStartParams = z
   .object({
     network: z.string().min(1).max(200).default('finney'),
     netuid: z.number().int().min(0).max(65535).optional(),
-    wallet: z.string().min(1).max(128),
-    hotkey: z.string().min(1).max(128).default('default'),
+    wallet: KeyName,
+    hotkey: KeyName.default('default'),
     port: Port.default(8091),
     host: z.string().min(1).max(64).default('0.0.0.0'),
     externalIp: z.string().max(64).optional(),

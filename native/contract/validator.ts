@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import { KeyName } from './wallet'
 
 /** Validator configuration, stored by the validator domain (validator_state). */
 export const ValidatorConfig = z.object({
   netuid: z.number().int().min(0).max(65535).default(5),
   /** Wallet whose hotkey signs queries and weights; empty = a temporary key (queries only, no weights). */
-  wallet: z.string().max(128).default(''),
-  hotkey: z.string().max(128).default('default'),
+  wallet: z.union([z.literal(''), KeyName]).default(''),
+  hotkey: KeyName.default('default'),
   /** Where the metagraph comes from: the chain, or a JSON file of axons (watch your own miners). */
   metagraph: z.enum(['chain', 'file']).default('chain'),
   /** For metagraph "file": JSON array of {hotkey, ip, port, stake?, validatorPermit?}. */

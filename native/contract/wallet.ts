@@ -16,6 +16,18 @@ export const MIN_PASSWORD_LENGTH = 6
 export const MIN_PASSWORD_SCORE = 20
 
 const Name = z.string().min(1).max(64)
+
+/**
+ * Wallet and hotkey names become file and folder names (btcli layout): 1 to 64 letters, digits,
+ * "_", "-" or ".", not starting with "." or "-", never "..". native/wallet `checkName` applies
+ * the same rule; the miner and validator contracts use {@link KeyName}.
+ */
+export const KEY_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/
+export const KEY_NAME_RULE = 'use 1 to 64 letters, digits, "_", "-" or "." (not starting with "." or "-")'
+export function isKeyName(name: string): boolean {
+  return KEY_NAME_PATTERN.test(name) && !name.includes('..')
+}
+export const KeyName = z.string().refine(isKeyName, { message: `not a wallet or hotkey name: ${KEY_NAME_RULE}` })
 const Password = z.string().min(1).max(1024)
 const Address = z.string().min(40).max(60)
 const PublicKeyHex = z.string().regex(/^0x[0-9a-f]{64}$/)

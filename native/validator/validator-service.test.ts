@@ -254,6 +254,21 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     expect(tables.getState('config')).toMatchObject({ llmBaseUrl: 'http://127.0.0.1:11434/v1' })
   })
 
+  it('a saved wallet name that is not a plain name falls back to the default instead of stopping the engine', () => {
+    const first = setup(() => metagraph())
+    first.tables.setState('config', { ...first.service.getConfig(), wallet: '../../x', hotkey: 'ok', intervalS: 7 })
+    const db = first.db
+    const again = new ValidatorService({
+      tables: new ValidatorTables(db),
+      log: createLogger(() => undefined, 'validator'),
+      fire: { status: () => undefined, round: () => undefined },
+      chainMetagraph: { label: 'test', load: async () => metagraph() },
+      seed: 1,
+    })
+    expect(again.getConfig()).toMatchObject({ wallet: '', hotkey: 'ok', intervalS: 7 })
+    expect(() => again.updateConfig({ hotkey: '../x' })).toThrow()
+  })
+
   it('metagraph "file" queries listed axons without a chain and says why weights were not set', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'targets-'))
     try {

@@ -113,6 +113,18 @@ function u16Vec(v: readonly number[]): Uint8Array {
   })
   return u8aConcat(compactLen(v.length), out)
 }
+/**
+ * The saved settings; a field that no longer passes the schema (say a wallet name saved before
+ * names were checked) falls back to its default with a warning instead of stopping the engine.
+ */
+function loadConfig(saved: Record<string, unknown>, log: Logger): ValidatorConfig {
+  const first = ValidatorConfigSchema.safeParse(saved)
+  if (first.success) return first.data
+  const bad = new Set(first.error.issues.map((i) => String(i.path[0])))
+  log.warn('Saved validator settings had invalid fields; using their defaults', { fields: [...bad], problems: first.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) })
+  return ValidatorConfigSchema.parse(Object.fromEntries(Object.entries(saved).filter(([k]) => !bad.has(k))))
+}
+
 export function commitHashV2(hotkey: string, netuid: number, uids: readonly number[], values: readonly number[], salt: readonly number[], versionKey: number): `0x${string}` {
   const u64 = new Uint8Array(8)
   new DataView(u64.buffer).setBigUint64(0, BigInt(versionKey), true)
@@ -184,7 +196,7 @@ export class ValidatorService {
   private scoringPool: ScoringPool | undefined
 
   constructor(private readonly o: ValidatorServiceOptions) {
-    this.config = ValidatorConfigSchema.parse(o.tables.getState('config') ?? {})
+    this.config = loadConfig(o.tables.getState<Record<string, unknown>>('config') ?? {}, o.log)
     this.secrets = o.tables.getState<Secrets>('secrets') ?? {}
     const saved = o.tables.getState<{ hotkeys: string[]; scores: number[] }>('scores')
     this.book = new ScoreBook(saved?.hotkeys ?? [], saved?.scores, this.config.movingAverageAlpha)

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { KEY_NAME_RULE, isKeyName } from '../contract/wallet'
 import { detectFormat } from './encryption'
 import type { KeyfileFormat } from './encryption'
 import { parseKeyfileJson } from './keyfile'
@@ -18,15 +19,10 @@ export function expandHome(p: string): string {
   return p
 }
 
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/
-
-/** Names become file names: refuse separators, dot names and odd characters. */
+/** Names become file names: refuse separators, dot names and odd characters (the contract's KeyName rule). */
 export function checkName(name: string, what: 'wallet' | 'hotkey'): string {
-  if (!NAME.test(name) || name.includes('..') || (what === 'hotkey' && name.endsWith('pub.txt'))) {
-    throw new WalletFsError(
-      'BAD_NAME',
-      `"${name}" cannot be a ${what} name: use 1 to 64 letters, digits, "_", "-" or "." (not starting with "." or "-").`,
-    )
+  if (!isKeyName(name) || (what === 'hotkey' && name.endsWith('pub.txt'))) {
+    throw new WalletFsError('BAD_NAME', `"${name}" cannot be a ${what} name: ${KEY_NAME_RULE}.`)
   }
   return name
 }

@@ -36,6 +36,25 @@ describe('loadWalletHotkey (btcli layout)', () => {
     expect(() => hk.sign(msg)).toThrow(/released/)
   })
 
+  it('refuses wallet and hotkey names that are not plain names (no path escapes)', async () => {
+    // A valid keyfile outside the wallet's hotkeys folder that a crafted name would reach.
+    const key = keyFromMnemonic(mnemonicGenerate())
+    write('victim', 'default', secretKeyfileJson(key))
+    const err = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as EngineError)
+    for (const [wallet, hotkey] of [
+      ['w', '../x'],
+      ['w', '../../victim/hotkeys/default'],
+      ['../x', 'default'],
+      ['victim/hotkeys/..', 'default'],
+      ['.hidden', 'default'],
+    ] as const) {
+      const e = await err(loadWalletHotkey({ walletsDir: dir, wallet, hotkey }))
+      expect(e, `${wallet}/${hotkey}`).toBeInstanceOf(EngineError)
+      expect(e!.code).toBe('INVALID_PARAMS')
+      expect(e!.message).toMatch(/cannot be a (wallet|hotkey) name: use 1 to 64 letters, digits/)
+    }
+  })
+
   it('explains a missing hotkey, an encrypted one without its password, a public-only file and a mismatched public file', async () => {
     const err = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as EngineError)
     const missing = await err(loadWalletHotkey({ walletsDir: dir, wallet: 'nobody', hotkey: 'default' }))

@@ -12,6 +12,7 @@ import {
   FERNET_ADVICE,
   KeyfileEncryptionError,
   ansibleVaultDecrypt,
+  checkName,
   detectFormat,
   envPasswordFor,
   envPasswordVariable,
@@ -52,6 +53,13 @@ export interface LoadHotkeyOptions {
 
 /** Reads, decrypts when needed, and checks a hotkey keyfile; EngineError with advice on any problem. */
 export async function loadWalletHotkey(o: LoadHotkeyOptions): Promise<WalletHotkey> {
+  // Names become paths: "../x" must never reach a file outside the wallet's hotkeys folder.
+  try {
+    checkName(o.wallet, 'wallet')
+    checkName(o.hotkey, 'hotkey')
+  } catch (error) {
+    throw new EngineError('INVALID_PARAMS', error instanceof Error ? error.message : String(error))
+  }
   const paths = walletPaths(o.walletsDir, o.wallet)
   const file = paths.hotkey(o.hotkey)
   let data: Buffer
