@@ -58,7 +58,12 @@ export const ValidatorConfigPatch = z
   .strict()
 export type ValidatorConfigPatch = z.infer<typeof ValidatorConfigPatch>
 
-export const ValidatorConfigView = ValidatorConfig.extend({ llmApiKeySet: z.boolean(), hfTokenSet: z.boolean() })
+export const ValidatorConfigView = ValidatorConfig.extend({
+  llmApiKeySet: z.boolean(),
+  hfTokenSet: z.boolean(),
+  /** Where the key and token are kept, in words (never in the database; never returned themselves). */
+  secretsStorage: z.string(),
+})
 export type ValidatorConfigView = z.infer<typeof ValidatorConfigView>
 
 export const RoundPhase = z.enum(['idle', 'metagraph', 'data', 'querying', 'scoring', 'weights', 'waiting'])

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ChainService } from '../chain/service/chain-service'
 import type { PracticeOptions } from '../chain/service/practice'
@@ -21,6 +22,7 @@ import { createUpdaterDomain } from '../updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../updater'
 import { createValidatorDomain } from '../validator/validator-handlers'
 import { ValidatorTables } from '../validator/validator-tables'
+import { FileSecretsStore } from '../validator/validator-secrets'
 import type { ValidatorRuntime } from '../validator/validator-handlers'
 import { createValidatorRuntime } from '../validator/runtime/validator-runtime'
 import { databasePath } from './paths'
@@ -173,7 +175,9 @@ export function createEngine(options: EngineOptions): Engine {
   const chainValidator = options.validatorRuntime
     ? undefined
     : createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity: () => validator.service.getConfig() })
-  const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime ?? chainValidator })
+  // The validator's API key and token: <home>/secrets.json (0600), encrypted by the OS keychain in the desktop app.
+  const validatorSecrets = new FileSecretsStore(path.join(options.home, 'secrets.json'), options.headless ? undefined : options.secretVault, log.child('validator'))
+  const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime ?? chainValidator, secrets: validatorSecrets })
   // Rounds in progress hold an update lease (native/updater/gate.ts).
   const validatorLeases =
     chainValidator &&

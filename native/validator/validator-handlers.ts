@@ -4,6 +4,7 @@ import type { EventBus } from '../rpc'
 import type { Store } from '../store'
 import { ValidatorService } from './validator-service'
 import type { ValidatorServiceOptions } from './validator-service'
+import type { SecretsStore } from './validator-secrets'
 import { ValidatorTables } from './validator-tables'
 
 /** What the chain client and the wallet provide to the validator (all optional). */
@@ -23,10 +24,11 @@ type ValidatorHandlers = Pick<
   | 'validator.weights'
 >
 
-export function createValidatorDomain(o: { store: Store; log: Logger; bus: EventBus; runtime?: ValidatorRuntime }): { service: ValidatorService; handlers: ValidatorHandlers } {
+export function createValidatorDomain(o: { store: Store; log: Logger; bus: EventBus; runtime?: ValidatorRuntime; secrets?: SecretsStore }): { service: ValidatorService; handlers: ValidatorHandlers } {
   const service = new ValidatorService({
     tables: new ValidatorTables(o.store.db),
     log: o.log,
+    secrets: o.secrets,
     fire: { status: (s) => o.bus.fire('validator.status', s), round: (r) => o.bus.fire('validator.round', r) },
     ...o.runtime,
   })
@@ -35,7 +37,10 @@ export function createValidatorDomain(o: { store: Store; log: Logger; bus: Event
     'validator.start': () => service.start(),
     'validator.stop': () => service.stop(),
     'validator.runRound': () => service.runOnce(),
-    'validator.config.get': () => service.getConfig(),
+    'validator.config.get': async () => {
+      await service.secretsReady
+      return service.getConfig()
+    },
     'validator.config.update': (p) => service.updateConfig(p),
     'validator.leaderboard': (p) => service.leaderboard(p.window),
     'validator.rounds': (p) => service.rounds(p.limit),

@@ -102,7 +102,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
   it('scores lexical > random > wrong dimension, and sets weights on chain in that order', async () => {
     const chain = new RecordingChain()
     const { service, rounds, statuses, tables } = setup(() => metagraph(), chain)
-    service.updateConfig({ burnEnabled: false })
+    await service.updateConfig({ burnEnabled: false })
     const round = await service.runOnce()
     expect(round.status).toBe('done')
     expect(round.queried).toBe(3) // not us (no axon), not the burner
@@ -163,7 +163,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     let mode: 'hash' | 'timelocked' = 'hash'
     let versionKey = 0
     const { service, tables } = setup(() => metagraph({ commitReveal: mode, tempo: 99, weightsVersionKey: versionKey }, { block, lastUpdate: [0, 0, 0, 0, 0] }), chain)
-    service.updateConfig({ burnEnabled: false })
+    await service.updateConfig({ burnEnabled: false })
     await service.runOnce()
     expect(chain.commits).toHaveLength(1)
     const commit = tables.pendingCommits(5)[0]
@@ -194,7 +194,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     const salts: number[][] = []
     for (let i = 0; i < 2; i++) {
       const { service, tables } = setup(() => metagraph({ commitReveal: 'hash', tempo: 99 }, { lastUpdate: [0, 0, 0, 0, 0] }), new RecordingChain())
-      service.updateConfig({ burnEnabled: false })
+      await service.updateConfig({ burnEnabled: false })
       await service.runOnce()
       const [commit] = tables.pendingCommits(5)
       expect(commit!.salt).toHaveLength(8)
@@ -218,7 +218,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
       if (broken) throw new Error('RPC endpoint unreachable')
       return metagraph({}, { hotkeys: [...hotkeys, signer.ss58, 'x'] })
     })
-    service.updateConfig({ burnEnabled: false })
+    await service.updateConfig({ burnEnabled: false })
     await service.runOnce()
     expect(tables.getState<{ scores: number[] }>('scores')!.scores[0]).toBeGreaterThan(0)
     hotkeys = ['5NewHotkeyForUid0', minerKeys[1], minerKeys[2]]
@@ -234,7 +234,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
 
   it('start/stop runs the loop and stops cleanly; a round cannot be forced while it runs', async () => {
     const { service, rounds } = setup(() => metagraph())
-    service.updateConfig({ intervalS: 0.05, setWeights: false })
+    await service.updateConfig({ intervalS: 0.05, setWeights: false })
     service.start()
     await expect(service.runOnce()).rejects.toThrow(/Stop it first/)
     const t0 = Date.now()
@@ -245,16 +245,17 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     expect(rounds.length).toBeGreaterThanOrEqual(2)
   })
 
-  it('settings keep secrets write-only and validate URLs', () => {
+  it('settings keep secrets write-only and validate URLs', async () => {
     const { service, tables } = setup(() => metagraph())
-    const view = service.updateConfig({ llmBaseUrl: 'http://127.0.0.1:11434/v1', llmApiKey: 'sk-secret' })
+    const view = await service.updateConfig({ llmBaseUrl: 'http://127.0.0.1:11434/v1', llmApiKey: 'sk-secret' })
     expect(view.llmApiKeySet).toBe(true)
     expect(JSON.stringify(view)).not.toContain('sk-secret')
-    expect(() => service.updateConfig({ llmBaseUrl: 'not a url' })).toThrow(/not a valid URL/)
+    await expect(service.updateConfig({ llmBaseUrl: 'not a url' })).rejects.toThrow(/not a valid URL/)
     expect(tables.getState('config')).toMatchObject({ llmBaseUrl: 'http://127.0.0.1:11434/v1' })
+    expect(tables.getState('secrets')).toBeUndefined()
   })
 
-  it('a saved wallet name that is not a plain name falls back to the default instead of stopping the engine', () => {
+  it('a saved wallet name that is not a plain name falls back to the default instead of stopping the engine', async () => {
     const first = setup(() => metagraph())
     first.tables.setState('config', { ...first.service.getConfig(), wallet: '../../x', hotkey: 'ok', intervalS: 7 })
     const db = first.db
@@ -266,7 +267,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
       seed: 1,
     })
     expect(again.getConfig()).toMatchObject({ wallet: '', hotkey: 'ok', intervalS: 7 })
-    expect(() => again.updateConfig({ hotkey: '../x' })).toThrow()
+    await expect(again.updateConfig({ hotkey: '../x' })).rejects.toThrow()
   })
 
   it('metagraph "file" queries listed axons without a chain and says why weights were not set', async () => {
@@ -275,7 +276,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
       const file = path.join(dir, 'targets.json')
       fs.writeFileSync(file, JSON.stringify(axons.map((a, i) => ({ hotkey: minerKeys[i], ip: '127.0.0.1', port: a.port }))))
       const { service } = setup(() => metagraph())
-      service.updateConfig({ metagraph: 'file', targetsFile: file })
+      await service.updateConfig({ metagraph: 'file', targetsFile: file })
       const round = await service.runOnce()
       expect(round.answered).toBe(3)
       expect(service.status().lastWeights?.message).toMatch(/no chain/)
@@ -325,7 +326,7 @@ describe('answers are parsed and scored in worker threads', () => {
         },
       )
       const { service } = setup(() => mg)
-      service.updateConfig({ burnEnabled: false, setWeights: false })
+      await service.updateConfig({ burnEnabled: false, setWeights: false })
       // A timer on the engine's thread keeps ticking while the round is scored.
       let maxGap = 0
       let last = performance.now()

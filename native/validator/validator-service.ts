@@ -20,6 +20,8 @@ import type { AxonTarget, HotkeySigner, QueryOutcome } from './dendrite'
 import { ScoreBook, ScoringPool, computeRoundRewards, spearman, weightsForChain } from './scoring'
 import type { AnswerScore, ScoreTask } from './scoring'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
+import { MemorySecretsStore } from './validator-secrets'
+import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
 
 export const SN5_DIMENSIONS = 1024
 
@@ -92,11 +94,8 @@ export interface ValidatorServiceOptions {
   readonly seed?: number
   /** Scoring worker threads (default: one per core, at most 4). */
   readonly scoringWorkers?: number
-}
-
-interface Secrets {
-  llmApiKey?: string
-  hfToken?: string
+  /** Where the LLM API key and the Hugging Face token live (default: this process's memory only). */
+  readonly secrets?: SecretsStore
 }
 
 /** SCALE helpers for the CR v2 commit hash (spec §6.5). */
@@ -174,7 +173,10 @@ export class FileMetagraph implements MetagraphSource {
 
 export class ValidatorService {
   private config: ValidatorConfig
-  private secrets: Secrets
+  private secrets: ValidatorSecrets = {}
+  private readonly secretsStore: SecretsStore
+  /** Settles once the secrets are loaded (and moved out of the database, from older versions). */
+  readonly secretsReady: Promise<void>
   private book: ScoreBook
   private running = false
   private loop: Promise<void> | undefined
@@ -197,7 +199,8 @@ export class ValidatorService {
 
   constructor(private readonly o: ValidatorServiceOptions) {
     this.config = loadConfig(o.tables.getState<Record<string, unknown>>('config') ?? {}, o.log)
-    this.secrets = o.tables.getState<Secrets>('secrets') ?? {}
+    this.secretsStore = o.secrets ?? new MemorySecretsStore()
+    this.secretsReady = this.loadSecrets()
     const saved = o.tables.getState<{ hotkeys: string[]; scores: number[] }>('scores')
     this.book = new ScoreBook(saved?.hotkeys ?? [], saved?.scores, this.config.movingAverageAlpha)
     this.rng = new Rng(o.seed)
@@ -205,11 +208,40 @@ export class ValidatorService {
     if (interrupted > 0) o.log.warn('Rounds interrupted by the last shutdown were marked failed', { rounds: interrupted })
   }
 
-  getConfig(): ValidatorConfigView {
-    return { ...this.config, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken }
+  /**
+   * Loads the secrets from their store. Older versions kept them as JSON in validator_state: move
+   * them to the store, then delete the row (with SQLite's secure delete, so the bytes are
+   * overwritten); a value already in the store wins. If the store cannot be written the row
+   * stays, and the move is tried again at the next start.
+   */
+  private async loadSecrets(): Promise<void> {
+    let loaded: ValidatorSecrets = {}
+    try {
+      loaded = await this.secretsStore.load()
+    } catch (error) {
+      this.o.log.error('Could not read the validator secrets; set the LLM API key and Hugging Face token again in the validator settings.', { error: String(error) })
+    }
+    const legacy = this.o.tables.getState<ValidatorSecrets>('secrets')
+    if (legacy) {
+      const merged: ValidatorSecrets = { llmApiKey: loaded.llmApiKey || legacy.llmApiKey || undefined, hfToken: loaded.hfToken || legacy.hfToken || undefined }
+      try {
+        await this.secretsStore.save(merged)
+        this.o.tables.deleteStateSecurely('secrets')
+        loaded = merged
+        this.o.log.info('Moved the validator LLM API key and Hugging Face token out of the database', { where: this.secretsStore.where() })
+      } catch (error) {
+        this.o.log.error('Could not move the validator secrets out of the database; they stay there until the next start', { error: String(error) })
+        loaded = merged
+      }
+    }
+    this.secrets = loaded
   }
 
-  updateConfig(patch: ValidatorConfigPatch): ValidatorConfigView {
+  getConfig(): ValidatorConfigView {
+    return { ...this.config, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, secretsStorage: this.secretsStore.where() }
+  }
+
+  async updateConfig(patch: ValidatorConfigPatch): Promise<ValidatorConfigView> {
     const { llmApiKey, hfToken, ...rest } = patch
     const next = ValidatorConfigSchema.parse({ ...this.config, ...rest })
     if (next.llmBaseUrl) {
@@ -219,12 +251,21 @@ export class ValidatorService {
         throw new EngineError('INVALID_PARAMS', `"${next.llmBaseUrl}" is not a valid URL for the question-generation endpoint (example: https://api.openai.com/v1).`)
       }
     }
-    if (llmApiKey !== undefined) this.secrets.llmApiKey = llmApiKey || undefined
-    if (hfToken !== undefined) this.secrets.hfToken = hfToken || undefined
     if (next.movingAverageAlpha !== this.config.movingAverageAlpha) this.book = new ScoreBook(this.book.hotkeys, this.book.scores(), next.movingAverageAlpha)
     this.config = next
     this.o.tables.setState('config', next)
-    this.o.tables.setState('secrets', this.secrets)
+    if (llmApiKey !== undefined || hfToken !== undefined) {
+      await this.secretsReady
+      const secrets: ValidatorSecrets = { ...this.secrets }
+      if (llmApiKey !== undefined) secrets.llmApiKey = llmApiKey || undefined
+      if (hfToken !== undefined) secrets.hfToken = hfToken || undefined
+      try {
+        await this.secretsStore.save(secrets)
+      } catch (error) {
+        throw new EngineError('INTERNAL', `The other settings were saved, but the API key or token could not be stored (${error instanceof Error ? error.message : String(error)}). Check that TaoDesk can write its data folder, then enter it again.`)
+      }
+      this.secrets = secrets
+    }
     this.o.log.info('Validator settings changed', { changed: Object.keys(rest), llmApiKeyChanged: llmApiKey !== undefined, hfTokenChanged: hfToken !== undefined })
     return this.getConfig()
   }
@@ -366,6 +407,7 @@ export class ValidatorService {
   }
 
   private async doRound(): Promise<ValidatorRound> {
+    await this.secretsReady
     const config = this.config
     const ac = new AbortController()
     this.abort = ac

@@ -238,6 +238,18 @@ export class ValidatorTables {
     this.db.prepare('INSERT INTO validator_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value))
   }
 
+  /** Deletes a state row and overwrites its bytes (secure_delete), then checkpoints the WAL. */
+  deleteStateSecurely(key: string): void {
+    const before = this.db.pragma('secure_delete', { simple: true }) as number
+    this.db.pragma('secure_delete = ON')
+    try {
+      this.db.prepare('DELETE FROM validator_state WHERE key = ?').run(key)
+    } finally {
+      this.db.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`)
+    }
+    if (this.db.pragma('journal_mode', { simple: true }) === 'wal') this.db.pragma('wal_checkpoint(TRUNCATE)')
+  }
+
   deleteOlderThan(time: number): number {
     return this.db.prepare("DELETE FROM validator_rounds WHERE started_at < ? AND status != 'running'").run(time).changes
   }

@@ -303,6 +303,8 @@ describe('Validator page with a 256-miner leaderboard in Chromium (taodesk serve
     await page.getByTestId('validator-settings-open').click()
     const settings = page.getByTestId('validator-settings')
     await settings.waitFor()
+    // Next to the API key: where it is kept (headless engine: the 0600 secrets file, not the database).
+    expect(await settings.innerText()).toMatch(/Stored in \S+secrets\.json, readable only by your user/)
     await page.getByTestId('vs-llm-url').fill('not a url')
     await page.getByTestId('vs-save').click()
     await expect.poll(() => page.getByTestId('vs-error').innerText()).toMatch(/not a valid URL/)
