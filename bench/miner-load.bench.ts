@@ -94,8 +94,14 @@ interface PhaseResult {
   readonly outsideShare: number
   readonly clientOutsideShare: number
   readonly serializeP50: number
+  readonly serverP50: number
+  readonly serverMax: number
+  readonly inferenceP50: number
+  /** Outside-inference share computed with the nominal --infer-ms instead of the measured wait. */
+  readonly nominalOutsideShare: number
   readonly loopP99: number
   readonly loopMax: number
+  readonly steadyLoopMax: number
   /** Axon main-thread busy time per request (event-loop utilization x wall / requests). */
   readonly mainMsPerRequest: number
   /** Axon main-thread CPU time per request (Linux), NaN elsewhere. */
@@ -112,6 +118,7 @@ interface Setup {
   readonly metagraph: MapMetagraph
   readonly miner: KeyringPair
   readonly sameProcess: boolean
+  readonly inferMs: number
 }
 
 /** One full load run against a fresh axon whose results JSON is printed in `mode`. */
@@ -121,6 +128,10 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   const store = Store.open(path.join(home, 'taodesk.sqlite'))
   const records: AxonRequestRecord[] = []
   const warnings: string[] = []
+  // A second delay histogram that starts over once every caller has had two answers, so the
+  // steady state can be told apart from warm-up (JIT, client threads loading).
+  const steady = monitorEventLoopDelay({ resolution: 10 })
+  const warmUp = callers * 2
   const axon = new AxonServer({
     signer: { ss58: miner.address, sign: (m) => miner.sign(m) },
     metagraph,
@@ -130,7 +141,10 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
     port: 0,
     limits: { maxConcurrent: callers, maxQueued: callers * 2 },
     resultsSerialization: mode,
-    onRequest: (r) => records.push(r),
+    onRequest: (r) => {
+      records.push(r)
+      if (records.length === warmUp) steady.reset()
+    },
     onWarning: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
   })
   const port = await axon.listen()
@@ -147,6 +161,7 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   // former 5 s keep-alive into a connection reset). By default the callers run in worker threads.
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
+  steady.enable()
   const groups = sameProcess ? 1 : Math.min(callers, Math.max(1, Math.min(4, os.availableParallelism())))
   const uris = validators.map((_, i) => `//BenchValidator${i}`)
   const elu0 = performance.eventLoopUtilization()
@@ -180,6 +195,7 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   const elu = performance.eventLoopUtilization(elu0)
   const cpu1 = mainThreadCpuMs()
   loop.disable()
+  steady.disable()
   const where = axon.resultsSerialization
   await axon.close()
   store.close()
@@ -192,6 +208,7 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   const inference = server.reduce((a, r) => a + r.inferenceMs, 0)
   const overheadPerReq = server.map((r) => r.latencyMs - r.inferenceMs - r.queueMs).sort((a, b) => a - b)
   const serialize = server.map((r) => r.serializeMs).sort((a, b) => a - b)
+  const serverSorted = server.map((r) => r.latencyMs).sort((a, b) => a - b)
   const total = clientLatency.length
   const requests = total + [...transportErrors.values()].reduce((a, b) => a + b, 0)
   const summary = `requests: ${requests}, errors: ${failures}, statuses: ${[...statusCounts].map(([s, n]) => `${s}x${n}`).join(' ')}${transportErrors.size ? `, transport errors: ${[...transportErrors].map(([m, n]) => `${m} x${n}`).join('; ')}` : ''}${warnings.length ? `, axon warnings: ${warnings.slice(0, 3).join('; ')}` : ''}`
@@ -209,8 +226,13 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
     outsideShare: 1 - inference / serverLatency,
     clientOutsideShare: 1 - inference / clientLatency.reduce((a, b) => a + b, 0),
     serializeP50: pct(serialize, 0.5),
+    serverP50: pct(serverSorted, 0.5),
+    serverMax: serverSorted[serverSorted.length - 1] ?? 0,
+    inferenceP50: pct(server.map((r) => r.inferenceMs).sort((a, b) => a - b), 0.5),
+    nominalOutsideShare: 1 - (server.length * setup.inferMs) / serverLatency,
     loopP99: loop.percentile(99) / 1e6,
     loopMax: loop.max / 1e6,
+    steadyLoopMax: steady.max / 1e6,
     mainMsPerRequest: (elu.utilization * wallMs) / Math.max(1, server.length),
     mainCpuMsPerRequest: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / Math.max(1, server.length) : Number.NaN,
   }
@@ -265,7 +287,7 @@ export async function run(args: BenchArgs): Promise<void> {
   process.stdout.write(
     `${callers} callers x ${perCaller} requests x ${batch} texts (${(bodyBytes / 1e6).toFixed(2)} MB of text per request), ${dims} dims, simulated inference ${inferMs} ms; ${os.availableParallelism()} cores, load average ${load()}\n`,
   )
-  const setup: Setup = { callers, perCaller, batch, texts, embedder, validators, metagraph, miner, sameProcess }
+  const setup: Setup = { callers, perCaller, batch, texts, embedder, validators, metagraph, miner, sameProcess, inferMs }
   const phases: PhaseResult[] = []
   for (const mode of modes) {
     const r = await runPhase(mode, setup)
@@ -281,18 +303,23 @@ export async function run(args: BenchArgs): Promise<void> {
     ['throughput (req/s)', (p) => p.throughput, (v) => v.toFixed(2)],
     ['axon overhead p50 (server - inference - queue)', (p) => p.overheadP50, ms],
     ['axon overhead p99', (p) => p.overheadP99, ms],
-    ['share of server time outside inference', (p) => p.outsideShare * 100, (v) => `${v.toFixed(1)}%`],
+    ['axon server time p50 (request start to response written)', (p) => p.serverP50, ms],
+    ['axon server time max', (p) => p.serverMax, ms],
+    [`inference wait p50 (nominal ${inferMs} ms; longer = event loop blocked)`, (p) => p.inferenceP50, ms],
+    ['share of server time outside inference (measured wait)', (p) => p.outsideShare * 100, (v) => `${v.toFixed(1)}%`],
+    [`share of server time outside inference (nominal ${inferMs} ms)`, (p) => p.nominalOutsideShare * 100, (v) => `${v.toFixed(1)}%`],
     ['share of client time outside inference', (p) => p.clientOutsideShare * 100, (v) => `${v.toFixed(1)}%`],
     ['results JSON printing p50 (wall, incl. worker queue)', (p) => p.serializeP50, ms],
     ['axon main-thread CPU per request (/proc, 10 ms ticks)', (p) => p.mainCpuMsPerRequest, ms],
     ['axon main-thread busy per request (wall, event-loop utilization)', (p) => p.mainMsPerRequest, ms],
     [`axon event-loop delay p99 (${sameProcess ? 'shared with clients' : 'clients in worker threads'})`, (p) => p.loopP99, ms],
     ['axon event-loop delay max (longest stall)', (p) => p.loopMax, ms],
+    [`  same, after warm-up (first ${callers * 2} requests)`, (p) => p.steadyLoopMax, ms],
   ]
   const before = phases.find((p) => p.mode === 'main-thread')
   const after = phases.find((p) => p.mode === 'worker')
   const width = Math.max(...rowsOut.map(([n]) => n.length))
-  const lines = [`${'metric'.padEnd(width)}  ${phases.map((p) => (p.mode === 'main-thread' ? 'before' : 'after').padStart(12)).join('  ')}${before && after ? '  before/after' : ''}`]
+  const lines = [`(lower is better, except throughput)`, `${'metric'.padEnd(width)}  ${phases.map((p) => (p.mode === 'main-thread' ? 'before' : 'after').padStart(12)).join('  ')}${before && after ? '  before/after' : ''}`]
   for (const [name, get, fmt] of rowsOut) {
     const ratio = before && after && get(after) > 0 ? `  ${(get(before) / get(after)).toFixed(2)}x` : ''
     lines.push(`${name.padEnd(width)}  ${phases.map((p) => fmt(get(p)).padStart(12)).join('  ')}${ratio}`)
