@@ -62,7 +62,7 @@ export const ValidatorConfigView = ValidatorConfig.extend({
   llmApiKeySet: z.boolean(),
   hfTokenSet: z.boolean(),
   /** Where the key and token are kept, in words (never in the database; never returned themselves). */
-  secretsStorage: z.string(),
+  credentialsStorage: z.string(),
 })
 export type ValidatorConfigView = z.infer<typeof ValidatorConfigView>
 

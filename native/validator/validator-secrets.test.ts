@@ -96,7 +96,7 @@ describe('validator secrets at rest', () => {
     const view = await rpc.call('validator.config.update', { llmBaseUrl: 'http://127.0.0.1:11434/v1', llmApiKey: KEY, hfToken: TOKEN })
     expect(view).toMatchObject({ llmApiKeySet: true, hfTokenSet: true })
     const file = path.join(dir, 'secrets.json')
-    expect(view.secretsStorage).toBe(`stored in ${file}, readable only by your user`)
+    expect(view.credentialsStorage).toBe(`stored in ${file}, readable only by your user`)
     expect(JSON.stringify(view)).not.toContain(KEY)
     expect(JSON.stringify(await rpc.call('validator.config.get', {}))).not.toMatch(new RegExp(`${KEY}|${TOKEN}`))
 
@@ -147,7 +147,7 @@ describe('validator secrets at rest', () => {
     expect(await rpc.call('validator.config.get', {})).toMatchObject({ llmApiKeySet: false, hfTokenSet: true })
     const view = await rpc.call('validator.config.update', { llmApiKey: KEY })
     const file = path.join(dir, 'secrets.json')
-    expect(view).toMatchObject({ llmApiKeySet: true, hfTokenSet: true, secretsStorage: `encrypted by the OS keychain; the ciphertext is stored in ${file}, readable only by your user` })
+    expect(view).toMatchObject({ llmApiKeySet: true, hfTokenSet: true, credentialsStorage: `encrypted by the OS keychain; the ciphertext is stored in ${file}, readable only by your user` })
     const text = fs.readFileSync(file, 'utf8')
     expect(text).not.toContain(KEY)
     expect(text).not.toContain(TOKEN)

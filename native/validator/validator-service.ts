@@ -238,7 +238,7 @@ export class ValidatorService {
   }
 
   getConfig(): ValidatorConfigView {
-    return { ...this.config, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, secretsStorage: this.secretsStore.where() }
+    return { ...this.config, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, credentialsStorage: this.secretsStore.where() }
   }
 
   async updateConfig(patch: ValidatorConfigPatch): Promise<ValidatorConfigView> {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import type { ValidatorConfigPatch, ValidatorConfigView } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
 
-type Draft = Omit<ValidatorConfigView, 'llmApiKeySet' | 'hfTokenSet' | 'secretsStorage'>
+type Draft = Omit<ValidatorConfigView, 'llmApiKeySet' | 'hfTokenSet' | 'credentialsStorage'>
 
 /** Only the fields that changed, plus secrets the user typed (empty secret fields keep the saved value). */
 export function configPatch(saved: Draft, draft: Draft, secrets: { llmApiKey: string; hfToken: string; clearLlmKey: boolean; clearHfToken: boolean }): ValidatorConfigPatch {
@@ -21,7 +21,7 @@ function capitalize(text: string): string {
 }
 
 function strip(c: ValidatorConfigView): Draft {
-  const { llmApiKeySet: _a, hfTokenSet: _b, secretsStorage: _c, ...rest } = c
+  const { llmApiKeySet: _a, hfTokenSet: _b, credentialsStorage: _c, ...rest } = c
   return rest
 }
 
@@ -137,7 +137,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
               <TextInput label="Datasets server" value={draft.datasetsServerUrl} onChange={(e) => set('datasetsServerUrl', e.currentTarget.value)} />
               <PasswordInput
                 label="Hugging Face token"
-                description={`${saved.hfTokenSet ? 'Saved. Type a new one to replace it.' : 'Optional; some datasets need it.'} ${capitalize(saved.secretsStorage)}.`}
+                description={`${saved.hfTokenSet ? 'Saved. Type a new one to replace it.' : 'Optional; some datasets need it.'} ${capitalize(saved.credentialsStorage)}.`}
                 value={hfToken}
                 onChange={(e) => setHfToken(e.currentTarget.value)}
               />
@@ -161,7 +161,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
             <PasswordInput
               style={{ flex: 1 }}
               label="API key"
-              description={`${saved.llmApiKeySet ? 'Saved (never shown). Type a new one to replace it.' : 'Not set; a local server such as Ollama needs none.'} ${capitalize(saved.secretsStorage)}.`}
+              description={`${saved.llmApiKeySet ? 'Saved (never shown). Type a new one to replace it.' : 'Not set; a local server such as Ollama needs none.'} ${capitalize(saved.credentialsStorage)}.`}
               value={llmApiKey}
               onChange={(e) => setLlmApiKey(e.currentTarget.value)}
               disabled={!draft.llmBaseUrl}
