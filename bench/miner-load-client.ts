@@ -3,6 +3,7 @@
  * callers' own work (signing, 0.3 MB request bodies, parsing 5 MB responses) runs outside the
  * axon's event loop, as it does for real validators on other machines.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
@@ -20,13 +21,17 @@ export interface ClientResult {
   readonly statuses: Record<string, number>
   readonly transportErrors: Record<string, number>
   readonly badAnswers: number
+  /** Longest stall of this client thread's event loop (ms): client-side latency outliers. */
+  readonly loopMaxMs?: number
 }
 
 async function main(): Promise<void> {
   const job = workerData as Job
   await cryptoWaitReady()
   const keyring = new Keyring({ type: 'sr25519' })
-  const out = { latencies: [] as number[], statuses: {} as Record<string, number>, transportErrors: {} as Record<string, number>, badAnswers: 0 }
+  const out = { latencies: [] as number[], statuses: {} as Record<string, number>, transportErrors: {} as Record<string, number>, badAnswers: 0, loopMaxMs: 0 }
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
   await Promise.all(
     job.uris.map(async (uri) => {
       const d = new SpecDendrite({ pair: keyring.addFromUri(uri) })
@@ -49,6 +54,8 @@ async function main(): Promise<void> {
       }
     }),
   )
+  loop.disable()
+  out.loopMaxMs = loop.max / 1e6
   parentPort!.postMessage(out)
 }
 

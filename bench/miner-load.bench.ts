@@ -4,6 +4,16 @@
  * nonce persistence in SQLite, real 1024-wide JSON responses. The model is replaced by an
  * embedder with a fixed compute time (--infer-ms, default 50) so that the numbers isolate what
  * the axon adds around inference.
+ *
+ * Two phases in one process, same clients: "before" prints the results JSON on the axon's
+ * thread (resultsSerialization 'main-thread', the former path), "after" in results worker
+ * threads (the default). `--mode before|after` runs one. Flags: --callers N --requests N
+ * --texts N --infer-ms N --same-process (callers on the axon's event loop), --quick.
+ *
+ * Reading the numbers: the "inference wait" is the embedder's 50 ms timer as the axon saw it;
+ * when other requests block the event loop it stretches, so the share outside inference is
+ * also given against the nominal 50 ms. Client-only outliers (client latency far above axon
+ * server time) come from the two client threads, which read and parse every 3.3 MB answer.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -102,6 +112,7 @@ interface PhaseResult {
   readonly loopP99: number
   readonly loopMax: number
   readonly steadyLoopMax: number
+  readonly clientLoopMax: number
   /** Axon main-thread busy time per request (event-loop utilization x wall / requests). */
   readonly mainMsPerRequest: number
   /** Axon main-thread CPU time per request (Linux), NaN elsewhere. */
@@ -233,6 +244,7 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
     loopP99: loop.percentile(99) / 1e6,
     loopMax: loop.max / 1e6,
     steadyLoopMax: steady.max / 1e6,
+    clientLoopMax: Math.max(0, ...results.map((r) => r.loopMaxMs ?? 0)),
     mainMsPerRequest: (elu.utilization * wallMs) / Math.max(1, server.length),
     mainCpuMsPerRequest: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / Math.max(1, server.length) : Number.NaN,
   }
@@ -315,6 +327,7 @@ export async function run(args: BenchArgs): Promise<void> {
     [`axon event-loop delay p99 (${sameProcess ? 'shared with clients' : 'clients in worker threads'})`, (p) => p.loopP99, ms],
     ['axon event-loop delay max (longest stall)', (p) => p.loopMax, ms],
     [`  same, after warm-up (first ${callers * 2} requests)`, (p) => p.steadyLoopMax, ms],
+    ['client threads: longest event-loop stall (they read and parse the 3.3 MB answers)', (p) => p.clientLoopMax, ms],
   ]
   const before = phases.find((p) => p.mode === 'main-thread')
   const after = phases.find((p) => p.mode === 'worker')
