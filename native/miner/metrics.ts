@@ -35,6 +35,9 @@ export interface MinuteRollup {
 }
 
 /** Counters and histograms since start (Prometheus), plus per-minute rollups for charts. */
+
+const KNOWN_ROUTES: ReadonlySet<string> = new Set(['TextEmbeddingSynapse', 'Synapse'])
+
 export class MinerMetrics {
   private readonly byStatus = new Map<string, number>()
   private texts = 0
@@ -48,7 +51,10 @@ export class MinerMetrics {
   constructor(private readonly gauges: () => Record<string, number> = () => ({})) {}
 
   observe(r: AxonRequestRecord, onRollup?: (m: MinuteRollup) => void): void {
-    const key = `${r.route}|${r.status}`
+    // Routes come from the URL, which anyone can send: only the axon's own routes become labels,
+    // so the series stay bounded and the exposition cannot be broken by quotes in a path.
+    const route = KNOWN_ROUTES.has(r.route) ? r.route : 'unknown'
+    const key = `${route}|${Number.isInteger(r.status) ? r.status : 0}`
     this.byStatus.set(key, (this.byStatus.get(key) ?? 0) + 1)
     if (r.route !== 'TextEmbeddingSynapse') return
     const m = Math.floor(r.time / 60_000)

@@ -93,6 +93,7 @@ interface Running {
 
 /** Runs one miner (one hotkey) in this engine: axon, metrics, serving, self-test. */
 export class MinerService {
+  private readonly rejectBudget = new PerKeyBudget(REJECTS_PER_IP_PER_MINUTE, 60_000)
   private state: MinerStatus['state'] = 'stopped'
   private running: Running | undefined
   private lastParams: MinerStartParams | undefined
@@ -412,8 +413,16 @@ export class MinerService {
   private onRequest(record: AxonRequestRecord, metrics: MinerMetrics): void {
     let id = 0
     try {
-      id = this.o.store.minerRequests.append(record)
       metrics.observe(record, (m) => this.recordRollup(m))
+    } catch (error) {
+      this.log.warn('Could not count a miner request', { error: String(error) })
+    }
+    // Served requests are always kept. Refusals come from anyone on the internet: each source IP gets
+    // a small budget per minute for the request log, the engine log and the live feed; the rest are
+    // only counted (in /metrics), so a flood cannot fill the disk or the UI.
+    if (record.status !== 200 && !this.rejectBudget.take(record.ip, record.time)) return
+    try {
+      id = this.o.store.minerRequests.append(record)
     } catch (error) {
       this.log.warn('Could not record a miner request', { error: String(error) })
     }
@@ -549,5 +558,31 @@ export function readStatusFile(home: string): MinerStatusFile | undefined {
     return JSON.parse(fs.readFileSync(statusFilePath(home), 'utf8')) as MinerStatusFile
   } catch {
     return undefined
+  }
+}
+
+const REJECTS_PER_IP_PER_MINUTE = 20
+
+/** At most `perWindow` events per key in each window; remembers a bounded number of keys. */
+export class PerKeyBudget {
+  private readonly used = new Map<string, { window: number; count: number }>()
+
+  constructor(
+    private readonly perWindow: number,
+    private readonly windowMs: number,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  take(key: string, now: number): boolean {
+    const window = Math.floor(now / this.windowMs)
+    const entry = this.used.get(key)
+    if (!entry || entry.window !== window) {
+      this.used.delete(key)
+      if (this.used.size >= this.maxKeys) this.used.delete(this.used.keys().next().value as string)
+      this.used.set(key, { window, count: 1 })
+      return true
+    }
+    entry.count++
+    return entry.count <= this.perWindow
   }
 }

@@ -49,6 +49,12 @@ export interface AxonLimits {
   readonly requestTimeoutMs: number
   readonly headersTimeoutMs: number
   readonly keepAliveTimeoutMs: number
+  /** Largest body of a `/Synapse` ping (pings carry no data; anyone with any key may send one). */
+  readonly maxPingBodyBytes: number
+  /** Open sockets at once; beyond that new connections are refused by the OS backlog. */
+  readonly maxConnections: number
+  /** Nonces of callers that are not registered live in memory only, at most this many. */
+  readonly maxUnregisteredNonces: number
 }
 
 export const DEFAULT_LIMITS: AxonLimits = {
@@ -62,6 +68,9 @@ export const DEFAULT_LIMITS: AxonLimits = {
   headersTimeoutMs: 20_000,
   // Longer than aiohttp's 15 s client keep-alive: the client closes idle sockets first (no reuse race).
   keepAliveTimeoutMs: 65_000,
+  maxPingBodyBytes: 64 * 1024,
+  maxConnections: 512,
+  maxUnregisteredNonces: 10_000,
 }
 
 /** One handled request, for logs, metrics and the live feed. */
@@ -150,6 +159,7 @@ function peerIp(req: http.IncomingMessage): string {
  */
 export class AxonServer {
   readonly uuid = randomUUID()
+  private readonly unregisteredNonces: BoundedNonceMap
   private readonly server: http.Server
   private readonly gate: PriorityGate
   private readonly limits: AxonLimits
@@ -164,6 +174,7 @@ export class AxonServer {
     this.blacklistConfig = { ...DEFAULT_BLACKLIST, ...options.blacklist }
     this.nowNs = options.nowNs ?? defaultNowNs
     this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
+    this.unregisteredNonces = new BoundedNonceMap(this.limits.maxUnregisteredNonces)
     this.results =
       options.resultsSerialization === 'main-thread'
         ? null
@@ -184,6 +195,7 @@ export class AxonServer {
         })
       },
     )
+    this.server.maxConnections = this.limits.maxConnections
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
       // ECONNRESET/EPIPE: the caller went away; nothing to answer.
       if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return socket.destroy()
@@ -286,9 +298,10 @@ export class AxonServer {
         if (error instanceof SynapseParsingError) throw new AxonHttpError(400, error.message)
         throw error
       }
+      const bodyLimit = routeName === PING_ROUTE ? Math.min(this.limits.maxPingBodyBytes, this.limits.maxBodyBytes) : this.limits.maxBodyBytes
       const declared = Number(req.headers['content-length'] ?? NaN)
-      if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) {
-        throw new AxonHttpError(413, this.tooLargeMessage(declared), { connection: 'close' })
+      if (Number.isFinite(declared) && declared > bodyLimit) {
+        throw new AxonHttpError(413, this.tooLargeMessage(declared, bodyLimit), { connection: 'close' })
       }
 
       let priority = 0
@@ -301,7 +314,7 @@ export class AxonServer {
       }
       this.verify(parsed)
 
-      const raw = await this.readBody(req)
+      const raw = await this.readBody(req, bodyLimit)
       bytesIn = raw.length
       const json = this.parseJson(raw)
       const timeoutS = Math.min(parsed.timeoutS > 0 ? parsed.timeoutS : this.limits.maxTimeoutS, this.limits.maxTimeoutS)
@@ -377,8 +390,8 @@ export class AxonServer {
     }
   }
 
-  private tooLargeMessage(bytes: number): string {
-    return `Request body too large: ${bytes} bytes (this miner accepts at most ${this.limits.maxBodyBytes}).`
+  private tooLargeMessage(bytes: number, limit = this.limits.maxBodyBytes): string {
+    return `Request body too large: ${bytes} bytes (this miner accepts at most ${limit}).`
   }
 
   /** OpenKaito's blacklist (spec §3). Returns the caller's neuron when it is registered. */
@@ -415,8 +428,14 @@ export class AxonServer {
     if (h.computedBodyHash !== EMPTY_BODY_HASH) {
       throw new AxonHttpError(400, `Hash mismatch between header body hash ${h.computedBodyHash.slice(0, 128)} and parsed body hash ${EMPTY_BODY_HASH}`)
     }
+    if (d.uuid !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(d.uuid)) {
+      throw new AxonHttpError(400, 'bt_header_dendrite_uuid must be a UUID (letters, digits and dashes, at most 64).')
+    }
     const endpointKey = `${d.hotkey}:${d.uuid ?? 'None'}`
-    const last = this.options.nonces.last(endpointKey)
+    // Registered callers' nonces are persisted (replays stay refused across restarts). Anyone can
+    // make new keys, so unregistered callers get a bounded in-memory table instead of database rows.
+    const nonces = this.options.metagraph.lookup(d.hotkey) ? this.options.nonces : this.unregisteredNonces
+    const last = nonces.last(endpointKey)
     if (last === undefined) {
       const now = this.nowNs()
       const timeoutNs = BigInt(Math.round(Math.min(h.timeoutS, this.limits.maxTimeoutS) * 1e9))
@@ -458,7 +477,7 @@ export class AxonServer {
       }
       fail(`Signature mismatch with ${msg} and ${d.signature}`)
     }
-    this.options.nonces.record(endpointKey, d.nonce, Date.now())
+    nonces.record(endpointKey, d.nonce, Date.now())
   }
 
   /**
@@ -466,10 +485,10 @@ export class AxonServer {
    * once, as they arrive, into a buffer of that size: no chunk list and no concatenating copy.
    * Chunked uploads (no length) fall back to collecting chunks.
    */
-  private readBody(req: http.IncomingMessage): Promise<Buffer> {
+  private readBody(req: http.IncomingMessage, limit = this.limits.maxBodyBytes): Promise<Buffer> {
     const declared = Number(req.headers['content-length'] ?? NaN)
     // Node's parser never delivers more than Content-Length bytes; the check below is a guard.
-    const sized = Number.isSafeInteger(declared) && declared >= 0 && declared <= this.limits.maxBodyBytes
+    const sized = Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
     return new Promise((resolve, reject) => {
       const into = sized ? Buffer.allocUnsafe(declared) : null
       const chunks: Buffer[] = []
@@ -477,10 +496,10 @@ export class AxonServer {
       let done = false
       req.on('data', (chunk: Buffer) => {
         if (done) return
-        if (size + chunk.length > (into ? into.length : this.limits.maxBodyBytes)) {
+        if (size + chunk.length > (into ? into.length : limit)) {
           done = true
           req.pause()
-          reject(new AxonHttpError(413, this.tooLargeMessage(size + chunk.length), { connection: 'close' }))
+          reject(new AxonHttpError(413, this.tooLargeMessage(size + chunk.length, limit), { connection: 'close' }))
           return
         }
         if (into) chunk.copy(into, size)
@@ -695,5 +714,22 @@ export class AxonServer {
     res.end(payload)
     if (e.extraHeaders.connection === 'close') res.once('finish', () => req.socket.destroySoon?.())
     return payload.length
+  }
+}
+
+/** Last nonce per endpoint in memory, forgetting the least recently seen beyond `capacity`. */
+class BoundedNonceMap {
+  private readonly map = new Map<string, bigint>()
+
+  constructor(private readonly capacity: number) {}
+
+  last(endpointKey: string): bigint | undefined {
+    return this.map.get(endpointKey)
+  }
+
+  record(endpointKey: string, nonce: bigint): void {
+    this.map.delete(endpointKey)
+    this.map.set(endpointKey, nonce)
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string)
   }
 }
