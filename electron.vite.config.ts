@@ -19,13 +19,13 @@ export default defineConfig({
           // The CLI (bin/taodesk.mjs), plain Node.
           cli: resolve(root, 'native/cli/main.ts'),
           // Wallet key derivation (Argon2i, 512 MiB) off the main thread: out/main/wallet-kdf-worker.js.
-          'wallet-kdf-worker': resolve(root, 'native/wallet/kdf-worker.ts'),
-          // Inference worker thread (onnxruntime-node), started by native/embedding/runtime/worker-pool.ts.
-          'embedding-worker': resolve(root, 'native/embedding/runtime/inference-worker.ts'),
-          // Validator scoring worker threads (parse + InfoNCE), started by native/validator/scoring/score-pool.ts.
-          'validator-score-worker': resolve(root, 'native/validator/scoring/score-worker.ts'),
-          // Miner axon: results JSON printed off the engine thread, started by native/miner/axon/results-pool.ts.
-          'axon-results-worker': resolve(root, 'native/miner/axon/results-worker.ts'),
+          'wallet-kdf-worker': resolve(root, 'native/bittensor/keys/kdf-worker.ts'),
+          // Inference worker thread (onnxruntime-node), started by native/services/embedding/runtime/worker-pool.ts.
+          'embedding-worker': resolve(root, 'native/services/embedding/runtime/inference-worker.ts'),
+          // Validator scoring worker threads (parse + InfoNCE), started by native/protocols/text-embedding/scoring/score-pool.ts.
+          'validator-score-worker': resolve(root, 'native/protocols/text-embedding/scoring/score-worker.ts'),
+          // Miner axon: results JSON printed off the engine thread, started by native/protocols/text-embedding/results-pool.ts.
+          'axon-results-worker': resolve(root, 'native/protocols/text-embedding/results-worker.ts'),
         },
       },
     },

@@ -1,6 +1,7 @@
 // @ts-check
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
+import { layersPlugin } from './eslint-rules/layers.js'
 
 /** Import rules that make the architecture visible: who may import whom (README, "Architecture"). */
 const NODE_BUILTINS = { group: ['node:*'], message: 'Environment-neutral code: no Node built-ins here.' }
@@ -34,6 +35,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [ELECTRON], patterns: [{ group: UI_LIBS, message: 'The engine never imports UI code.' }, { group: ['**/renderer/**', '**/electron/**'], message: 'The engine does not import the shells.' }] }],
     },
+  },
+  {
+    // Layers one way only: platform, bittensor, protocols, services, host/server/cli (eslint-rules/layers.js).
+    files: ['native/**/*.ts'],
+    plugins: { taodesk: layersPlugin },
+    rules: { 'taodesk/layers': 'error' },
   },
   {
     // Shared, environment-neutral layers: they run in the renderer too.

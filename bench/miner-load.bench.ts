@@ -1,3 +1,4 @@
+import { AxonNonceTable } from '../native/bittensor/axon/nonce-table'
 /**
  * Load on the miner's axon over loopback: 16 concurrent validator dendrites x 50 requests of 256
  * SN5-like texts (spec issue 6). Real HTTP, real sr25519 signatures and verification, real
@@ -23,13 +24,13 @@ import { Worker } from 'node:worker_threads'
 import type { KeyringPair } from '@polkadot/keyring/types'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import type { AxonRequestRecord } from '../native/miner/axon/axon-server'
-import { AxonServer } from '../native/miner/axon/axon-server'
-import type { Embedder, NeuronView } from '../native/miner/ports'
-import { hashEmbedding } from '../native/miner/testing/hash-embedder'
-import { SpecDendrite } from '../native/miner/testing/spec-dendrite'
-import { MapMetagraph } from '../native/miner/testing/test-runtime'
-import { Store } from '../native/store'
+import type { AxonRequestRecord } from '../native/services/miner/axon/axon-server'
+import { AxonServer } from '../native/services/miner/axon/axon-server'
+import type { Embedder, NeuronView } from '../native/services/miner/ports'
+import { hashEmbedding } from '../native/services/miner/testing/hash-embedder'
+import { SpecDendrite } from '../native/bittensor/wire/v10/spec-dendrite'
+import { MapMetagraph } from '../native/services/miner/testing/test-runtime'
+import { Store } from '../native/platform/store'
 import type { ClientResult } from './miner-load-client'
 import type { BenchArgs } from './run'
 
@@ -147,7 +148,7 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
     signer: { ss58: miner.address, sign: (m) => miner.sign(m) },
     metagraph,
     embedder,
-    nonces: store.axonNonces,
+    nonces: new AxonNonceTable(store.db),
     host: '127.0.0.1',
     port: 0,
     limits: { maxConcurrent: callers, maxQueued: callers * 2 },

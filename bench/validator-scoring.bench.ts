@@ -12,8 +12,8 @@
  * Also the old bench's figure (validation from JS arrays + InfoNCE, in-thread) for continuity.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { ScoringPool, infoNce, l2NormalizeRows, scoreAnswer, simdAvailable, validateEmbeddings } from '../native/validator/scoring'
-import type { AnswerScore, ScoreTask } from '../native/validator/scoring'
+import { ScoringPool, infoNce, l2NormalizeRows, scoreAnswer, simdAvailable, validateEmbeddings } from '../native/protocols/text-embedding/scoring'
+import type { AnswerScore, ScoreTask } from '../native/protocols/text-embedding/scoring'
 import type { BenchArgs } from './run'
 
 export const description = 'validator scoring: 30 answers of 512 × 1024 from raw JSON, in worker threads vs the previous in-thread path (target well under 1 s)'

@@ -13,7 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { writeFeeds } from '../native/updater/feed'
+import { writeFeeds } from '../native/services/updater/feed'
 
 export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({

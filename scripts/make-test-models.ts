@@ -10,7 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { WordPieceTokenizer } from '../native/embedding/tokenizer/wordpiece'
+import { WordPieceTokenizer } from '../native/services/embedding/tokenizer/wordpiece'
 import type { BertShape } from './onnx/bert'
 import { buildBert, buildStaticEmbedding } from './onnx/bert'
 

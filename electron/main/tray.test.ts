@@ -5,7 +5,7 @@ import { makeTempHome } from '../../test/support/temp-home'
 import { createEngine } from '../../native/host'
 import { MuxEndpoint } from '../../native/rpc'
 import type { MuxFrame } from '../../native/rpc/transports/mux'
-import { MapMetagraph, SequenceIpDetector, testRuntimeFactory } from '../../native/miner/testing/test-runtime'
+import { MapMetagraph, SequenceIpDetector, testRuntimeFactory } from '../../native/services/miner/testing/test-runtime'
 
 // No Electron binary on the build machines: record what the tray and notifications are asked to show.
 const shown: Array<{ title: string; body: string }> = []

@@ -97,3 +97,8 @@ export interface EngineApi {
   call<M extends MethodName>(method: M, ...params: Record<never, never> extends ParamsIn<M> ? [ParamsIn<M>?] : [ParamsIn<M>]): Promise<ResultOf<M>>
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Disposable
 }
+
+/** The engine side of events: services fire them; the RPC layer checks payloads and delivers them. */
+export interface EventSink {
+  fire<E extends EventName>(name: E, payload: EventPayload<E>): void
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkName } from '../wallet'
+import { checkName } from '../services/wallet'
 import { MinerStartParams } from './miner'
 import { ValidatorConfig, ValidatorConfigPatch } from './validator'
 

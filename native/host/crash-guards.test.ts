@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { Logger } from '../logging'
+import type { Logger } from '../platform/logging'
 import { installCrashGuards } from './crash-guards'
 
 describe('crash guards', () => {

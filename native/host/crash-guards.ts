@@ -1,4 +1,4 @@
-import type { Logger } from '../logging'
+import type { Logger } from '../platform/logging'
 
 /**
  * Last-resort handlers for the engine's own process (utility process or `taodesk serve`), not for

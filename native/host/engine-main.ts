@@ -4,8 +4,8 @@
  * runs under plain Node for the CLI and tests.
  */
 import { MuxEndpoint } from '../rpc'
-import { RemoteUpdateDriver } from '../updater'
-import { RemoteSecretVault } from '../wallet/secret-vault'
+import { RemoteUpdateDriver } from '../services/updater'
+import { RemoteSecretVault } from '../platform/secrets/secret-vault'
 import { createEngine } from './create-engine'
 import { installCrashGuards } from './crash-guards'
 import { resolveHome } from './paths'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ValidatorTables } from '../validator/validator-tables'
+import { ValidatorTables } from '../services/validator/validator-tables'
 import { makeTempHome } from '../../test/support/temp-home'
-import { Store } from '../store'
+import { Store } from '../platform/store'
 import { createEngine } from './create-engine'
 import { databasePath } from './paths'
 

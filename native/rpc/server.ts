@@ -10,7 +10,7 @@ import {
   issuesOf,
   methods,
 } from '../contract'
-import type { CallContext, EventName, EventPayload, Handlers, MethodName } from '../contract'
+import type { CallContext, EventName, EventPayload, EventSink, Handlers, MethodName } from '../contract'
 import { LIMITS, RequestMessage } from './protocol'
 import type { ResponseMessage } from './protocol'
 import type { Transport } from './transport'
@@ -21,7 +21,7 @@ export interface EngineEvent<E extends EventName = EventName> {
 }
 
 /** The engine's event bus. Payloads are validated against the contract when fired. */
-export class EventBus implements Disposable {
+export class EventBus implements Disposable, EventSink {
   private readonly emitter = new Emitter<EngineEvent>()
   readonly onEvent = this.emitter.event
 

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DevnetNode, startDevnetServer } from '../../chain/devnet'
-import type { DevnetServer } from '../../chain/devnet'
+import { DevnetNode, startDevnetServer } from '../../bittensor/devnet'
+import type { DevnetServer } from '../../bittensor/devnet'
 import { runCli } from '../main'
 
 function io() {

@@ -1,5 +1,5 @@
-import { ChainClient, ChainError, devSigner, formatTao } from '../../chain/client'
-import type { NetworkId, TxStatus } from '../../chain/client'
+import { ChainClient, ChainError, devSigner, formatTao } from '../../bittensor/chain'
+import type { NetworkId, TxStatus } from '../../bittensor/chain'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 

@@ -1,4 +1,4 @@
-import { DevnetNode, PRACTICE_NETUID, startDevnetServer } from '../../chain/devnet'
+import { DevnetNode, PRACTICE_NETUID, startDevnetServer } from '../../bittensor/devnet'
 import type { Command } from '../command'
 import { parseIntOption, writeJson } from '../command'
 

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../scripts/make-test-models'
-import { HubDouble } from '../../embedding/test-support/hub-double'
+import { HubDouble } from '../../services/embedding/test-support/hub-double'
 import { makeTempHome } from '../../../test/support/temp-home'
 import { modelsCommand } from './models'
 

@@ -1,9 +1,9 @@
 import { ProviderPreference } from '../../contract'
 import type { DownloadProgress, EventName, EventPayload } from '../../contract'
-import { EmbeddingService } from '../../embedding/service'
-import { formatBytes } from '../../embedding/models/model-manager'
+import { EmbeddingService } from '../../services/embedding/service'
+import { formatBytes } from '../../services/embedding/models/model-manager'
 import { resolveHome } from '../../host'
-import { createLogger } from '../../logging'
+import { createLogger } from '../../platform/logging'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createEngine, installCrashGuards, packageRoot, packageVersion, resolveHome } from '../../host'
-import { formatLogLine } from '../../logging'
+import { formatLogLine } from '../../platform/logging'
 import { UnsafeBindError, isLoopbackHost, startHeadlessServer } from '../../server'
 import type { HeadlessServer } from '../../server'
 import type { Command } from '../command'

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { captureIo } from '../../../test/support/capture-io'
 import { packageVersion } from '../../host'
-import { compareVersions, gateFile, runNpm } from '../../updater'
+import { compareVersions, gateFile, runNpm } from '../../services/updater'
 import { runCli } from '../main'
 
 /** A package registry speaking npm's protocol: packument with dist-tags and sha512 integrity, tarballs. */

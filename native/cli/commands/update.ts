@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Settings, UpdateChannel } from '../../contract'
 import { databasePath, packageRoot, packageVersion, resolveHome } from '../../host'
-import { Store } from '../../store'
+import { Store } from '../../platform/store'
 import {
   DEFAULT_REGISTRY,
   PACKAGE_NAME,
@@ -12,7 +12,7 @@ import {
   npmInstallArgs,
   readGateLeases,
   runNpm,
-} from '../../updater'
+} from '../../services/updater'
 import type { Command } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 

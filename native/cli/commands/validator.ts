@@ -5,9 +5,9 @@ import type { LeaderboardEntry, NetworkId, ValidatorConfigPatch, ValidatorRound 
 import { ValidatorConfigPatch as PatchSchema, describeIssues, issuesOf } from '../../contract'
 import { createEngine, databasePath, packageVersion, resolveHome } from '../../host'
 import type { EngineOptions } from '../../host'
-import { formatLogLine } from '../../logging'
-import { Store } from '../../store'
-import { ValidatorTables } from '../../validator/validator-tables'
+import { formatLogLine } from '../../platform/logging'
+import { Store } from '../../platform/store'
+import { ValidatorTables } from '../../services/validator/validator-tables'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 

@@ -3,10 +3,10 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTempHome } from '../../../test/support/temp-home'
-import { devSigner } from '../../chain/client'
-import { DevnetNode, startDevnetServer } from '../../chain/devnet'
-import type { DevnetServer } from '../../chain/devnet'
-import { encodeEnvPassword, envPasswordVariable, keyFromMnemonic, naclEncrypt, publicKeyfileJson, secretKeyfileJson, ss58, walletPaths, writeKeyfile } from '../../wallet'
+import { devSigner } from '../../bittensor/chain'
+import { DevnetNode, startDevnetServer } from '../../bittensor/devnet'
+import type { DevnetServer } from '../../bittensor/devnet'
+import { encodeEnvPassword, envPasswordVariable, keyFromMnemonic, naclEncrypt, publicKeyfileJson, secretKeyfileJson, ss58, walletPaths, writeKeyfile } from '../../services/wallet'
 import { runCli } from '../main'
 
 const TAO = 1_000_000_000n
@@ -63,7 +63,7 @@ describe('taodesk wallet balance|transfer|stake|unstake against the practice dev
     expect(coldAddress).toBe('5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV')
     node.faucet(coldAddress, 200n * TAO)
     // The hotkey must exist on chain before anyone stakes to it.
-    const { ChainClient } = await import('../../chain/client')
+    const { ChainClient } = await import('../../bittensor/chain')
     const client = await ChainClient.connect({ network: 'custom', customUrl: server.url })
     const dave = await devSigner('//Dave')
     try {

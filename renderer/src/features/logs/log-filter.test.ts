@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LogFilter, LogLevel } from '../../../../native/contract'
-import { Store } from '../../../../native/store'
+import { Store } from '../../../../native/platform/store'
 import { appendEntries, matchesFilter } from './log-filter'
 
 // The live view decides membership on the client; it must agree with the engine's query.

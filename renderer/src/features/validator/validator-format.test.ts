@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../../native/contract'
-import { computeRoundRewards } from '../../../../native/validator/scoring'
+import { computeRoundRewards } from '../../../../native/protocols/text-embedding/scoring'
 import { configPatch } from './ValidatorSettings'
 import { ago, answerStatus, burnSummary, filterLeaderboard, roundData, shortHotkey, weightLabel } from './validator-format'
 

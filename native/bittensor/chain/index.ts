@@ -1,0 +1,6 @@
+export * from './chain-client'
+export * from './chain-store'
+export * from '../keys/dev-signer'
+export * from './networks'
+export * from './types'
+export * from './weights'

@@ -1,6 +1,0 @@
-export * from './chain-client'
-export * from './chain-store'
-export * from './dev-signer'
-export * from './networks'
-export * from './types'
-export * from '../weights'

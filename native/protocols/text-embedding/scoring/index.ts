@@ -1,0 +1,8 @@
+export * from './infonce'
+export * from '../rewards'
+export { simdAvailable } from './simd-dots'
+export { parseSynapseAnswer } from './answer-parser'
+export type { ParsedAnswer } from './answer-parser'
+export { scoreBody } from './score-body'
+export { ScoringPool, ScoringFailure, defaultScoringWorkers } from './score-pool'
+export type { TimedBodyScore } from './score-pool'

@@ -1,0 +1,323 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { BenchReport, EventName, EventPayload, Handlers, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
+import { EngineError } from '../../contract/errors'
+import type { Logger } from '../../platform/logging'
+import type { CatalogEntry } from './models/catalog'
+import { CATALOG } from './models/catalog'
+import { DEFAULT_HUB_ENDPOINT, HubClient } from './models/hub-client'
+import type { Manifest } from './models/model-manager'
+import { ModelManager } from './models/model-manager'
+import type { EmbedOptions, EmbedResult, EmbedderOptions } from './runtime/embedder'
+import { Embedder } from './runtime/embedder'
+import { cosine } from './runtime/pooling'
+import { PROVIDER_LABELS } from './runtime/providers'
+import { sampleTexts } from './runtime/sample-texts'
+import { WordPieceTokenizer } from './tokenizer/wordpiece'
+
+export const VALIDATOR_TIMEOUT_S = 60
+export const VALIDATOR_BATCH = 512
+
+export interface EmbeddingServiceOptions {
+  readonly home: string
+  readonly log: Logger
+  readonly fire: <E extends EventName>(name: E, payload: EventPayload<E>) => void
+  readonly hubEndpoint?: string
+  readonly hubToken?: string
+  readonly catalog?: readonly CatalogEntry[]
+  /** Overrides for every model load (tests: fewer threads, a fake probe environment). */
+  readonly embedder?: Partial<EmbedderOptions>
+}
+
+type ModelHandlers = Pick<Handlers, Extract<keyof Handlers, `models.${string}`>>
+
+/** Models on disk plus the loaded model: what the UI, CLI and miner use for embeddings. */
+export class EmbeddingService {
+  readonly models: ModelManager
+  private embedder: Embedder | null = null
+  private state: RuntimeStatus['state'] = 'none'
+  private loadingId: string | null = null
+  private error: string | null = null
+  private loadChain: Promise<unknown> = Promise.resolve()
+  private readonly downloads = new Map<string, AbortController>()
+  private readonly runtimeFile: string
+
+  constructor(private readonly options: EmbeddingServiceOptions) {
+    const dir = path.join(options.home, 'models')
+    const hub = new HubClient({ endpoint: options.hubEndpoint ?? DEFAULT_HUB_ENDPOINT, token: options.hubToken })
+    this.models = new ModelManager(dir, hub, options.catalog ?? CATALOG)
+    this.runtimeFile = path.join(dir, 'runtime.json')
+  }
+
+  providerPreference(): ProviderPreference {
+    try {
+      const { provider } = JSON.parse(fs.readFileSync(this.runtimeFile, 'utf8')) as { provider?: ProviderPreference }
+      return provider ?? 'auto'
+    } catch {
+      return 'auto'
+    }
+  }
+
+  status(): RuntimeStatus {
+    const e = this.embedder
+    return {
+      state: this.state,
+      modelId: this.loadingId ?? this.models.active(),
+      provider: e?.provider ?? null,
+      providerPreference: this.providerPreference(),
+      attempts: (e?.attempts ?? []).map((a) => ({ provider: a.provider, label: PROVIDER_LABELS[a.provider], used: a.used, reason: a.reason })),
+      dimension: e?.dimension ?? null,
+      threads: e?.threads ?? null,
+      workers: e?.workers ?? null,
+      error: this.error,
+    }
+  }
+
+  private changed(): void {
+    this.options.fire('models.changed', this.status())
+  }
+
+  list(): { models: ModelRow[]; active: string | null } {
+    const active = this.models.active()
+    const installed = new Map(this.models.installed().map((m) => [m.id, m]))
+    const rows: ModelRow[] = this.models.catalog.map((e) => ({
+      id: e.id,
+      source: 'catalog',
+      repo: e.repo,
+      description: e.description,
+      dimension: e.dimension,
+      pooling: e.pooling,
+      maxLength: e.maxLength,
+      sizeBytes: e.sizeBytes,
+      license: e.license,
+      matryoshka: e.matryoshkaDims !== null,
+      installed: installed.has(e.id),
+      downloading: this.models.isDownloading(e.id),
+      partialBytes: this.models.partialBytes(e.id),
+      active: active === e.id,
+    }))
+    for (const m of installed.values()) if (m.source === 'import') rows.push(this.importedRow(m, active))
+    return { models: rows, active }
+  }
+
+  private importedRow(m: Manifest, active: string | null): ModelRow {
+    return {
+      id: m.id,
+      source: 'import',
+      repo: null,
+      description: 'Imported from a local folder.',
+      dimension: m.dimension,
+      pooling: m.pooling,
+      maxLength: m.maxLength,
+      sizeBytes: m.files.reduce((n, f) => n + f.size, 0),
+      license: null,
+      matryoshka: false,
+      installed: true,
+      downloading: false,
+      partialBytes: 0,
+      active: active === m.id,
+    }
+  }
+
+  /** Starts a download in the background; progress and the end arrive as events. */
+  startDownload(id: string): { id: string; started: boolean } {
+    if (this.downloads.has(id)) return { id, started: false }
+    if (!this.models.catalog.some((e) => e.id === id)) throw new EngineError('NOT_FOUND', `"${id}" is not in the model catalog.`)
+    const controller = new AbortController()
+    this.downloads.set(id, controller)
+    void this.download(id, controller.signal)
+      .catch(() => undefined)
+      .finally(() => this.downloads.delete(id))
+    return { id, started: true }
+  }
+
+  /** Downloads and resolves when done (the CLI waits on this). */
+  async download(id: string, signal?: AbortSignal): Promise<Manifest> {
+    const log = this.options.log
+    log.info('Model download started', { id })
+    try {
+      const manifest = await this.models.download(id, (p) => this.options.fire('models.downloadProgress', p), signal)
+      log.info('Model downloaded and verified', { id, files: manifest.files.length })
+      return manifest
+    } catch (error) {
+      log.warn('Model download failed', { id, error: error instanceof Error ? error.message : String(error) })
+      throw error
+    } finally {
+      this.changed()
+    }
+  }
+
+  cancelDownload(id: string): boolean {
+    const c = this.downloads.get(id)
+    c?.abort()
+    return c !== undefined
+  }
+
+  async importFolder(folder: string, name?: string): Promise<ModelRow> {
+    const m = await this.models.importFolder(folder, name)
+    // Prove it runs before calling it imported.
+    try {
+      const e = await Embedder.load({ ...this.embedderOptions(m, 'cpu'), intraOpThreads: 1 })
+      await e.dispose()
+    } catch (error) {
+      this.models.remove(m.id)
+      throw error
+    }
+    this.options.log.info('Model imported', { id: m.id, from: folder })
+    this.changed()
+    return this.importedRow(m, this.models.active())
+  }
+
+  async verify(id: string): Promise<{ id: string; ok: boolean; problems: string[] }> {
+    const r = await this.models.verify(id)
+    return { id, ok: r.ok, problems: [...r.problems] }
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const existed = this.models.manifest(id) !== null || this.models.partialBytes(id) > 0
+    if (this.models.active() === id || this.loadingId === id) await this.unload()
+    this.models.remove(id)
+    this.changed()
+    return existed
+  }
+
+  private embedderOptions(m: Manifest, provider: ProviderPreference): EmbedderOptions {
+    const dir = this.models.folder(m.id)
+    return {
+      onnxFile: path.join(dir, m.onnxPath),
+      tokenizerFile: path.join(dir, m.tokenizerPath),
+      pooling: m.pooling,
+      maxLength: m.maxLength,
+      matryoshkaDims: m.matryoshkaDims,
+      textPrefix: m.textPrefix,
+      provider,
+      ...this.options.embedder,
+    }
+  }
+
+  /** Verifies every file, then loads the model; the previous model keeps serving until the new one is ready. */
+  use(id: string, provider?: ProviderPreference): Promise<RuntimeStatus> {
+    const job = this.loadChain.then(() => this.load(id, provider))
+    this.loadChain = job.catch(() => undefined)
+    return job
+  }
+
+  private async load(id: string, provider?: ProviderPreference): Promise<RuntimeStatus> {
+    const manifest = this.models.manifest(id)
+    if (!manifest) throw new EngineError('NOT_FOUND', `${id} is not installed. Download or import it first.`)
+    const preference = provider ?? this.providerPreference()
+    this.loadingId = id
+    this.state = 'loading'
+    this.error = null
+    this.changed()
+    try {
+      const check = await this.models.verify(id)
+      if (!check.ok) throw new EngineError('MODEL_INVALID', `${id} failed verification: ${check.problems.join(' ')} Download it again (or re-import it).`)
+      const next = await Embedder.load(this.embedderOptions(manifest, preference))
+      const previous = this.embedder
+      this.embedder = next
+      await previous?.dispose()
+      this.models.setActive(id)
+      fs.writeFileSync(this.runtimeFile, JSON.stringify({ provider: preference }))
+      this.state = 'ready'
+      this.options.log.info('Model loaded', { id, provider: next.provider, dimension: next.dimension, threads: next.threads, skipped: next.attempts.filter((a) => !a.used).map((a) => `${a.provider}: ${a.reason}`) })
+      return this.status()
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error)
+      this.state = this.embedder ? 'ready' : 'failed'
+      this.options.log.error('Model could not be loaded', { id, error: this.error })
+      throw error
+    } finally {
+      this.loadingId = null
+      this.changed()
+    }
+  }
+
+  /** Loads the remembered active model in the background (engine start). */
+  restoreActive(): void {
+    const id = this.models.active()
+    if (id && this.models.manifest(id)) void this.use(id).catch(() => undefined)
+  }
+
+  private ready(): Embedder {
+    if (this.embedder) return this.embedder
+    if (this.state === 'loading') throw new EngineError('BUSY', 'The model is still loading; try again in a moment.')
+    throw new EngineError('NOT_FOUND', 'No model is loaded. Download or import one on the Models page (or `taodesk models use ID`).')
+  }
+
+  /** For the miner: embeddings with the active model. */
+  embed(texts: readonly string[], options: EmbedOptions = {}): Promise<EmbedResult> {
+    return this.ready().embed(texts, options)
+  }
+
+  /** The miner's embedder port (native/miner/ports.ts): one row per text, exactly `dimensions` wide. */
+  minerEmbedder(): { readonly name: string; embed(texts: readonly string[], dimensions: number, signal: AbortSignal): Promise<Float32Array[]> } {
+    const name = (): string => `onnx:${this.models.active() ?? 'none'}@${this.embedder?.provider ?? 'unloaded'}`
+    return {
+      get name() {
+        return name()
+      },
+      embed: async (texts, dimensions, signal) => (await this.embed(texts, { dimensions, signal })).vectors,
+    }
+  }
+
+  async similarity(a: string, b: string): Promise<{ cosine: number; tokens: number; ms: number }> {
+    const t0 = performance.now()
+    const r = await this.ready().embed([a, b])
+    return { cosine: cosine(r.vectors[0]!, r.vectors[1]!), tokens: r.tokens, ms: performance.now() - t0 }
+  }
+
+  async bench(count: number): Promise<BenchReport> {
+    const e = this.ready()
+    const manifest = this.models.manifest(this.models.active() ?? '')
+    const tokenizer = WordPieceTokenizer.fromFile(e.options.tokenizerFile)
+    const { texts, tokens } = sampleTexts(tokenizer, count)
+    await e.embed(texts.slice(0, 4))
+    const t0 = performance.now()
+    // The width a validator asks for (zero-padded or Matryoshka-cut), so the timing includes the adapter.
+    await e.embed(texts, { dimensions: e.dimension <= 1024 || manifest?.matryoshkaDims ? 1024 : e.dimension })
+    const seconds = (performance.now() - t0) / 1000
+    const textsPerSecond = count / seconds
+    const estimate = VALIDATOR_BATCH / textsPerSecond
+    const verdict = estimate <= VALIDATOR_TIMEOUT_S * 0.5 ? 'ok' : estimate <= VALIDATOR_TIMEOUT_S * 0.85 ? 'tight' : 'too-slow'
+    const advice =
+      verdict === 'ok'
+        ? `A full ${VALIDATOR_BATCH}-text request should take about ${estimate.toFixed(1)} s, well inside the validators' ${VALIDATOR_TIMEOUT_S} s timeout.`
+        : verdict === 'tight'
+          ? `About ${estimate.toFixed(1)} s per ${VALIDATOR_BATCH}-text request: close to the ${VALIDATOR_TIMEOUT_S} s timeout once network time is added. Consider a smaller model or a GPU.`
+          : `About ${estimate.toFixed(0)} s per ${VALIDATOR_BATCH}-text request: validators give up after ${VALIDATOR_TIMEOUT_S} s and would score you 0. Use a smaller model or a GPU before going live.`
+    return { modelId: this.models.active() ?? 'unknown', provider: e.provider, texts: count, tokens, seconds, textsPerSecond, tokensPerSecond: tokens / seconds, estimate512Seconds: estimate, timeoutSeconds: VALIDATOR_TIMEOUT_S, verdict, advice }
+  }
+
+  async unload(): Promise<void> {
+    const e = this.embedder
+    this.embedder = null
+    this.state = 'none'
+    await e?.dispose()
+  }
+
+  handlers(): ModelHandlers {
+    return {
+      'models.list': () => this.list(),
+      'models.status': () => this.status(),
+      'models.download': ({ id }) => this.startDownload(id),
+      'models.cancelDownload': ({ id }) => ({ cancelled: this.cancelDownload(id) }),
+      'models.import': ({ path: folder, name }) => this.importFolder(folder, name),
+      'models.verify': ({ id }) => this.verify(id),
+      'models.remove': async ({ id }) => ({ removed: await this.remove(id) }),
+      'models.use': ({ id, provider }) => this.use(id, provider),
+      'models.embed': async ({ texts, dimensions }) => {
+        const t0 = performance.now()
+        const r = await this.embed(texts, { dimensions, signal: AbortSignal.timeout(VALIDATOR_TIMEOUT_S * 1000) })
+        return { vectors: r.vectors.map((v) => Array.from(v)), dimension: r.dimension, tokens: r.tokens, truncated: r.truncated, ms: performance.now() - t0 }
+      },
+      'models.similarity': ({ a, b }) => this.similarity(a, b),
+      'models.bench': ({ texts }) => this.bench(texts),
+    }
+  }
+
+  async dispose(): Promise<void> {
+    for (const c of this.downloads.values()) c.abort()
+    await this.unload()
+  }
+}

@@ -1,0 +1,735 @@
+import { randomUUID } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { cryptoWaitReady, decodeAddress, sr25519Verify } from '@polkadot/util-crypto'
+import { hexToU8a, isHex } from '@polkadot/util'
+import type { Embedder, HotkeySigner, MetagraphView, NonceStore } from '../ports'
+import { GateFullError, GateTimeoutError, PriorityGate } from '../../../bittensor/axon/priority-gate'
+import { NonFiniteValueError, resultsJson } from '../../../protocols/text-embedding/results-json'
+import { ResultsSerializerPool } from '../../../protocols/text-embedding/results-pool'
+import { PingBody, TextEmbeddingBody, isNewerVersion } from '../../../protocols/text-embedding/synapse'
+import type { RequestHeaders, TerminalInfo } from '../../../bittensor/wire/v10/headers'
+import {
+  ALLOWED_DELTA_NS,
+  AXON_VERSION_AS_INT,
+  EMPTY_BODY_HASH,
+  PING_ROUTE,
+  SynapseParsingError,
+  TEXT_EMBEDDING_ROUTE,
+  V_7_2_0,
+  parseRequestHeaders,
+  signatureMessage,
+  toHeaders,
+} from '../../../bittensor/wire/v10/headers'
+
+/** Blacklist settings; defaults are the OpenKaito reference miner's (spec §3). */
+export interface BlacklistConfig {
+  /** `--blacklist.allow_non_registered` (default false). */
+  readonly allowNonRegistered: boolean
+  /** `--blacklist.force_validator_permit` (default false). */
+  readonly forceValidatorPermit: boolean
+  /** `--blacklist.validator_min_stake` in tokens (default 1000). */
+  readonly minStake: number
+}
+
+export const DEFAULT_BLACKLIST: BlacklistConfig = { allowNonRegistered: false, forceValidatorPermit: false, minStake: 1000 }
+
+export interface AxonLimits {
+  /** Largest request body accepted (bytes). 256 texts of 8000 characters fit with room to spare. */
+  readonly maxBodyBytes: number
+  readonly maxTexts: number
+  readonly maxDimensions: number
+  /** Embedding requests computed at once; the rest wait, highest stake first. */
+  readonly maxConcurrent: number
+  /** Requests allowed to wait for a slot; beyond that: 503. */
+  readonly maxQueued: number
+  /** Caps the caller-chosen `timeout` header: for the nonce window and the compute deadline. */
+  readonly maxTimeoutS: number
+  /** Time allowed to receive a whole request (headers and body). */
+  readonly requestTimeoutMs: number
+  readonly headersTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  /** Largest body of a `/Synapse` ping (pings carry no data; anyone with any key may send one). */
+  readonly maxPingBodyBytes: number
+  /** Open sockets at once; beyond that new connections are refused by the OS backlog. */
+  readonly maxConnections: number
+  /** Nonces of callers that are not registered live in memory only, at most this many. */
+  readonly maxUnregisteredNonces: number
+}
+
+export const DEFAULT_LIMITS: AxonLimits = {
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxTexts: 4096,
+  maxDimensions: 8192,
+  maxConcurrent: 2,
+  maxQueued: 64,
+  maxTimeoutS: 120,
+  requestTimeoutMs: 60_000,
+  headersTimeoutMs: 20_000,
+  // Longer than aiohttp's 15 s client keep-alive: the client closes idle sockets first (no reuse race).
+  keepAliveTimeoutMs: 65_000,
+  maxPingBodyBytes: 64 * 1024,
+  maxConnections: 512,
+  maxUnregisteredNonces: 10_000,
+}
+
+/** One handled request, for logs, metrics and the live feed. */
+export interface AxonRequestRecord {
+  readonly time: number
+  readonly route: string
+  readonly method: string
+  readonly hotkey: string | null
+  readonly uid: number | null
+  readonly ip: string
+  readonly texts: number
+  readonly dimensions: number | null
+  readonly status: number
+  readonly message: string
+  /** Whole request, from first byte of headers handled to response written. */
+  readonly latencyMs: number
+  readonly queueMs: number
+  readonly inferenceMs: number
+  /** Printing the `results` JSON (in a results worker, or in this thread in 'main-thread' mode). */
+  readonly serializeMs: number
+  readonly bytesIn: number
+  readonly bytesOut: number
+}
+
+export interface AxonOptions {
+  readonly signer: HotkeySigner
+  readonly metagraph: MetagraphView
+  readonly embedder: Embedder
+  readonly nonces: NonceStore
+  readonly host?: string
+  readonly port: number
+  readonly blacklist?: Partial<BlacklistConfig>
+  readonly limits?: Partial<AxonLimits>
+  /** Nanoseconds since the Unix epoch (tests move the clock). */
+  readonly nowNs?: () => bigint
+  readonly onRequest?: (record: AxonRequestRecord) => void
+  readonly onWarning?: (message: string, fields: Record<string, unknown>) => void
+  /**
+   * Where the `results` JSON (256 x 1024 numbers: tens of ms of CPU) is printed. 'worker'
+   * (default): in results worker threads, so the engine's event loop stays responsive.
+   * 'main-thread': the former in-thread path, kept for the bench's before/after comparison.
+   * Both print the same bytes.
+   */
+  readonly resultsSerialization?: 'worker' | 'main-thread'
+  /** Results worker threads (default: one per core, at most 2). */
+  readonly resultsWorkers?: number
+}
+
+interface RouteSpec {
+  readonly requiredFields: readonly string[]
+  readonly blacklist: boolean
+}
+
+const ROUTES: Readonly<Record<string, RouteSpec>> = {
+  [PING_ROUTE]: { requiredFields: [], blacklist: false },
+  [TEXT_EMBEDDING_ROUTE]: { requiredFields: ['texts'], blacklist: true },
+}
+
+/** An error that becomes an HTTP response `{"message": ...}` with `bt_header_axon_*` headers. */
+export class AxonHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extraHeaders: Readonly<Record<string, string>> = {},
+  ) {
+    super(message)
+    this.name = 'AxonHttpError'
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const CLOSE_BRACE = Buffer.from('}')
+
+function defaultNowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n
+}
+
+function peerIp(req: http.IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? ''
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip
+}
+
+/**
+ * The miner's axon: a node:http server speaking the bittensor axon protocol (spec §4) for
+ * `POST /TextEmbeddingSynapse` and the `/Synapse` ping.
+ */
+export class AxonServer {
+  readonly uuid = randomUUID()
+  private readonly unregisteredNonces: BoundedNonceMap
+  private readonly server: http.Server
+  private readonly gate: PriorityGate
+  private readonly limits: AxonLimits
+  private readonly blacklistConfig: BlacklistConfig
+  private readonly nowNs: () => bigint
+  private readonly marker = `__bigint_${randomUUID().replaceAll('-', '')}_`
+  private readonly results: ResultsSerializerPool | null
+  private listening = false
+
+  constructor(private readonly options: AxonOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
+    this.blacklistConfig = { ...DEFAULT_BLACKLIST, ...options.blacklist }
+    this.nowNs = options.nowNs ?? defaultNowNs
+    this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
+    this.unregisteredNonces = new BoundedNonceMap(this.limits.maxUnregisteredNonces)
+    this.results =
+      options.resultsSerialization === 'main-thread'
+        ? null
+        : new ResultsSerializerPool({ workers: options.resultsWorkers, onWarning: (message) => options.onWarning?.(message, {}) })
+    this.server = http.createServer(
+      {
+        requestTimeout: this.limits.requestTimeoutMs,
+        headersTimeout: this.limits.headersTimeoutMs,
+        keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+        maxHeaderSize: 32 * 1024,
+      },
+      (req, res) => {
+        this.handle(req, res).catch((error: unknown) => {
+          // handle() answers every error itself; this is a last line of defence.
+          this.options.onWarning?.('Axon request handler failed', { error: String(error) })
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+          res.end(JSON.stringify({ message: 'Internal Server Error' }))
+        })
+      },
+    )
+    this.server.maxConnections = this.limits.maxConnections
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      // ECONNRESET/EPIPE: the caller went away; nothing to answer.
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return socket.destroy()
+      this.options.onWarning?.('Malformed or timed-out HTTP request on the axon', { code: error.code ?? 'unknown', error: error.message })
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}')
+      else socket.destroy(error)
+    })
+  }
+
+  get hotkey(): string {
+    return this.options.signer.ss58
+  }
+
+  get load(): { inFlight: number; queued: number } {
+    return { inFlight: this.gate.inFlight, queued: this.gate.queued }
+  }
+
+  /** Where `results` JSON is printed, and how many responses each place printed. */
+  get resultsSerialization(): { mode: 'worker' | 'main-thread'; worker: number; inThread: number; fallbackReason: string | null } {
+    if (!this.results) return { mode: 'main-thread', worker: 0, inThread: 0, fallbackReason: null }
+    return { mode: 'worker', ...this.results.done, fallbackReason: this.results.fallbackReason }
+  }
+
+  /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
+  async listen(): Promise<number> {
+    await cryptoWaitReady()
+    const host = this.options.host ?? '0.0.0.0'
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException): void => {
+        this.server.off('listening', onListening)
+        if (error.code === 'EADDRINUSE') reject(new Error(`Port ${this.options.port} on ${host} is already in use. Stop the other program, or choose another port with --port.`))
+        else if (error.code === 'EACCES') reject(new Error(`Not allowed to listen on port ${this.options.port}. Ports below 1024 need privileges; choose one from 1024 to 65535.`))
+        else reject(error)
+      }
+      const onListening = (): void => {
+        this.server.off('error', onError)
+        resolve()
+      }
+      this.server.once('error', onError)
+      this.server.once('listening', onListening)
+      this.server.listen(this.options.port, host)
+    })
+    this.listening = true
+    // Load the results workers now, not on the first validator request.
+    this.results?.warm()
+    return (this.server.address() as AddressInfo).port
+  }
+
+  get port(): number | undefined {
+    const a = this.server.address()
+    return a && typeof a === 'object' ? a.port : undefined
+  }
+
+  async close(): Promise<void> {
+    if (!this.listening) return
+    this.listening = false
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve())
+      this.server.closeIdleConnections()
+      // Requests still running get a moment to finish, then their sockets are cut.
+      setTimeout(() => this.server.closeAllConnections(), 2000).unref()
+    })
+    await this.results?.close()
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now()
+    const ip = peerIp(req)
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const routeName = path.split('/')[1] ?? ''
+    const route = Object.prototype.hasOwnProperty.call(ROUTES, routeName) ? ROUTES[routeName] : undefined
+    const abort = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('The caller closed the connection'))
+    })
+
+    let parsed: RequestHeaders | undefined
+    let uid: number | null = null
+    let texts = 0
+    let dimensions: number | null = null
+    let queueMs = 0
+    let inferenceMs = 0
+    let serializeMs = 0
+    let bytesIn = 0
+    let status = 200
+    let message = 'Success'
+    let bytesOut = 0
+    try {
+      if (!route) {
+        throw new AxonHttpError(404, `Synapse name '${routeName}' not found. Available synapses ['${PING_ROUTE}', '${TEXT_EMBEDDING_ROUTE}']`)
+      }
+      if (req.method !== 'POST') {
+        throw new AxonHttpError(405, `Method ${req.method ?? '?'} is not allowed on /${routeName}; use POST.`, { allow: 'POST' })
+      }
+      try {
+        parsed = parseRequestHeaders(req.headers, routeName, route.requiredFields)
+      } catch (error) {
+        if (error instanceof SynapseParsingError) throw new AxonHttpError(400, error.message)
+        throw error
+      }
+      const bodyLimit = routeName === PING_ROUTE ? Math.min(this.limits.maxPingBodyBytes, this.limits.maxBodyBytes) : this.limits.maxBodyBytes
+      const declared = Number(req.headers['content-length'] ?? NaN)
+      if (Number.isFinite(declared) && declared > bodyLimit) {
+        throw new AxonHttpError(413, this.tooLargeMessage(declared, bodyLimit), { connection: 'close' })
+      }
+
+      let priority = 0
+      if (route.blacklist) {
+        const neuron = this.checkBlacklist(parsed)
+        uid = neuron?.uid ?? null
+        priority = neuron?.stake ?? 0
+      } else {
+        uid = parsed.dendrite.hotkey ? (this.options.metagraph.lookup(parsed.dendrite.hotkey)?.uid ?? null) : null
+      }
+      this.verify(parsed)
+
+      const raw = await this.readBody(req, bodyLimit)
+      bytesIn = raw.length
+      const json = this.parseJson(raw)
+      const timeoutS = Math.min(parsed.timeoutS > 0 ? parsed.timeoutS : this.limits.maxTimeoutS, this.limits.maxTimeoutS)
+      const deadline = started + timeoutS * 1000
+
+      if (routeName === PING_ROUTE) {
+        const body = PingBody.safeParse(json)
+        if (!body.success) throw new AxonHttpError(400, 'The request body must be a JSON object (a Synapse).')
+        bytesOut = this.respondOk(res, parsed, body.data, undefined, started, [])
+        return
+      }
+
+      const body = TextEmbeddingBody.safeParse(json)
+      if (!body.success) {
+        const issue = body.error.issues[0]
+        throw new AxonHttpError(400, `Invalid TextEmbeddingSynapse body: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'not a synapse'}`)
+      }
+      texts = body.data.texts.length
+      dimensions = body.data.dimensions
+      if (texts > this.limits.maxTexts) throw new AxonHttpError(413, `Too many texts: ${texts} (this miner accepts at most ${this.limits.maxTexts} per request).`)
+      if (dimensions > this.limits.maxDimensions) throw new AxonHttpError(400, `dimensions ${dimensions} is too large (at most ${this.limits.maxDimensions}).`)
+      if (isNewerVersion(body.data.version)) {
+        this.options.onWarning?.('A validator runs a newer OpenKaito version than this miner implements', { version: body.data.version, hotkey: parsed.dendrite.hotkey })
+      }
+
+      const queuedAt = performance.now()
+      let release: () => void
+      try {
+        release = await this.gate.acquire(priority, deadline - queuedAt, abort.signal)
+      } catch (error) {
+        if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
+        if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
+        throw error
+      }
+      queueMs = performance.now() - queuedAt
+      let results: ArrayLike<number>[]
+      const inferStart = performance.now()
+      try {
+        results = await this.embedWithDeadline(body.data.texts, body.data.dimensions, deadline, timeoutS, abort)
+      } finally {
+        inferenceMs = performance.now() - inferStart
+        release()
+      }
+      const serializeStart = performance.now()
+      const resultsOut = await this.serializeResults(results, texts, dimensions, body.data.normalized)
+      serializeMs = performance.now() - serializeStart
+      bytesOut = this.respondOk(res, parsed, body.data, resultsOut, started, route.requiredFields)
+    } catch (error) {
+      const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
+      if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
+      status = e.status
+      message = e.message
+      bytesOut = this.respondError(res, e, parsed, routeName, ip, req, started, route?.requiredFields ?? [])
+    } finally {
+      this.options.onRequest?.({
+        time: Date.now(),
+        route: routeName,
+        method: req.method ?? '',
+        hotkey: parsed?.dendrite.hotkey ?? null,
+        uid,
+        ip,
+        texts,
+        dimensions,
+        status,
+        message,
+        latencyMs: performance.now() - started,
+        queueMs,
+        inferenceMs,
+        serializeMs,
+        bytesIn,
+        bytesOut,
+      })
+    }
+  }
+
+  private tooLargeMessage(bytes: number, limit = this.limits.maxBodyBytes): string {
+    return `Request body too large: ${bytes} bytes (this miner accepts at most ${limit}).`
+  }
+
+  /** OpenKaito's blacklist (spec §3). Returns the caller's neuron when it is registered. */
+  private checkBlacklist(h: RequestHeaders): { uid: number; stake: number } | undefined {
+    const hotkey = h.dendrite.hotkey
+    const forbid = (reason: string): never => {
+      throw new AxonHttpError(403, `Forbidden. Key is blacklisted: ${reason}.`)
+    }
+    if (!hotkey) return forbid('Hotkey not provided')
+    const neuron = this.options.metagraph.lookup(hotkey)
+    if (!neuron) {
+      if (this.blacklistConfig.allowNonRegistered) return undefined
+      return forbid('Unrecognized hotkey')
+    }
+    if (this.blacklistConfig.forceValidatorPermit && !neuron.validatorPermit) return forbid('Non-validator hotkey')
+    if (!(neuron.stake >= this.blacklistConfig.minStake)) {
+      return forbid(`Stake below minimum (${neuron.stake.toFixed(2)} < ${this.blacklistConfig.minStake})`)
+    }
+    return { uid: neuron.uid, stake: neuron.stake }
+  }
+
+  /**
+   * The SDK's `default_verify` (spec §4.4), hardened: the signature is always required, the
+   * nonce window applies on first contact whatever the version, and the caller's timeout is
+   * capped so that a forged `timeout` header cannot widen the window. Nonces persist.
+   */
+  private verify(h: RequestHeaders): void {
+    const fail = (why: string): never => {
+      throw new AxonHttpError(401, `Not Verified with error: ${why}`)
+    }
+    const d = h.dendrite
+    if (!d.hotkey) return fail('Missing dendrite hotkey')
+    if (d.nonce === undefined) return fail('Missing Nonce')
+    if (h.computedBodyHash !== EMPTY_BODY_HASH) {
+      throw new AxonHttpError(400, `Hash mismatch between header body hash ${h.computedBodyHash.slice(0, 128)} and parsed body hash ${EMPTY_BODY_HASH}`)
+    }
+    if (d.uuid !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(d.uuid)) {
+      throw new AxonHttpError(400, 'bt_header_dendrite_uuid must be a UUID (letters, digits and dashes, at most 64).')
+    }
+    const endpointKey = `${d.hotkey}:${d.uuid ?? 'None'}`
+    // Registered callers' nonces are persisted (replays stay refused across restarts). Anyone can
+    // make new keys, so unregistered callers get a bounded in-memory table instead of database rows.
+    const nonces = this.options.metagraph.lookup(d.hotkey) ? this.options.nonces : this.unregisteredNonces
+    const last = nonces.last(endpointKey)
+    if (last === undefined) {
+      const now = this.nowNs()
+      const timeoutNs = BigInt(Math.round(Math.min(h.timeoutS, this.limits.maxTimeoutS) * 1e9))
+      const oldest = now - ALLOWED_DELTA_NS - timeoutNs
+      if (d.nonce <= oldest) {
+        const diff = Number(now - d.nonce) / 1e9
+        const allowed = Number(ALLOWED_DELTA_NS + timeoutNs) / 1e9
+        fail(`Nonce is too old: acceptable delta is ${allowed.toFixed(2)} seconds but request was ${diff.toFixed(2)} seconds old`)
+      }
+    } else if (d.nonce <= last) {
+      fail('Nonce is too old, a newer one was last processed')
+    }
+    void V_7_2_0 // the Python axon skips the window for dendrites older than 7.2.0; we never do.
+
+    if (!d.signature) return fail('Missing signature: requests to this miner must be signed (bt_header_dendrite_signature)')
+    let publicKey: Uint8Array
+    try {
+      publicKey = decodeAddress(d.hotkey)
+    } catch {
+      return fail(`Invalid dendrite hotkey ${JSON.stringify(d.hotkey.slice(0, 64))}: not an SS58 address`)
+    }
+    const sigHex = d.signature.startsWith('0x') ? d.signature : `0x${d.signature}`
+    if (!isHex(sigHex) || sigHex.length !== 130) return fail('Signature must be 0x followed by 128 hex digits')
+    const signature = hexToU8a(sigHex)
+    const msg = signatureMessage(d.nonce, d.hotkey, this.options.signer.ss58, d.uuid ?? 'None', h.computedBodyHash)
+    const enc = new TextEncoder()
+    const check = (text: string): boolean => {
+      try {
+        return sr25519Verify(enc.encode(text), signature, publicKey)
+      } catch {
+        return false // not a valid point or scalar: the same as a wrong signature
+      }
+    }
+    const ok = check(msg) || check(`<Bytes>${msg}</Bytes>`)
+    if (!ok) {
+      const addressed = h.axon.hotkey
+      if (addressed && addressed !== this.options.signer.ss58) {
+        fail(`Signature mismatch: the request was signed for axon hotkey ${addressed}, but this axon is ${this.options.signer.ss58} (stale metagraph?)`)
+      }
+      fail(`Signature mismatch with ${msg} and ${d.signature}`)
+    }
+    nonces.record(endpointKey, d.nonce, Date.now())
+  }
+
+  /**
+   * Reads the whole body. With a Content-Length (every dendrite sends one) the bytes are copied
+   * once, as they arrive, into a buffer of that size: no chunk list and no concatenating copy.
+   * Chunked uploads (no length) fall back to collecting chunks.
+   */
+  private readBody(req: http.IncomingMessage, limit = this.limits.maxBodyBytes): Promise<Buffer> {
+    const declared = Number(req.headers['content-length'] ?? NaN)
+    // Node's parser never delivers more than Content-Length bytes; the check below is a guard.
+    const sized = Number.isSafeInteger(declared) && declared >= 0 && declared <= limit
+    return new Promise((resolve, reject) => {
+      const into = sized ? Buffer.allocUnsafe(declared) : null
+      const chunks: Buffer[] = []
+      let size = 0
+      let done = false
+      req.on('data', (chunk: Buffer) => {
+        if (done) return
+        if (size + chunk.length > (into ? into.length : limit)) {
+          done = true
+          req.pause()
+          reject(new AxonHttpError(413, this.tooLargeMessage(size + chunk.length, limit), { connection: 'close' }))
+          return
+        }
+        if (into) chunk.copy(into, size)
+        else chunks.push(chunk)
+        size += chunk.length
+      })
+      req.on('end', () => {
+        if (done) return
+        done = true
+        if (into && size !== into.length) reject(new AxonHttpError(400, `The request body ended after ${size} of its ${into.length} bytes.`))
+        else resolve(into ?? Buffer.concat(chunks, size))
+      })
+      req.on('error', (error) => {
+        if (done) return
+        done = true
+        reject(new AxonHttpError(400, `Could not read the request body: ${error.message}`))
+      })
+      req.on('aborted', () => {
+        if (done) return
+        done = true
+        reject(new AxonHttpError(400, 'The caller aborted the request body'))
+      })
+    })
+  }
+
+  /**
+   * Decodes and parses the body in one pass each: a strict UTF-8 decode (invalid bytes are an
+   * error, as in the Python axon's json.loads, not silently replaced) and one JSON.parse. Up to
+   * 512 texts of a few KB: about a millisecond, not worth a thread hop (the texts would have to
+   * be copied back for tokenizing anyway).
+   */
+  private parseJson(raw: Buffer): unknown {
+    if (raw.length === 0) throw new AxonHttpError(400, 'The request body is empty; expected the synapse as JSON.')
+    let text: string
+    try {
+      text = UTF8.decode(raw)
+    } catch {
+      throw new AxonHttpError(400, 'The request body is not valid UTF-8 text; expected the synapse as JSON.')
+    }
+    try {
+      return JSON.parse(text)
+    } catch (error) {
+      throw new AxonHttpError(400, `The request body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`)
+    }
+  }
+
+  private async embedWithDeadline(texts: readonly string[], dims: number, deadline: number, timeoutS: number, abort: AbortController): Promise<ArrayLike<number>[]> {
+    if (texts.length === 0) return []
+    const remaining = deadline - performance.now()
+    if (remaining <= 0) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s`)
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort(new Error('deadline'))
+        reject(new AxonHttpError(408, `Response timeout after: ${timeoutS}s`))
+      }, remaining)
+    })
+    try {
+      return await Promise.race([this.options.embedder.embed(texts, dims, abort.signal), timeout])
+    } catch (error) {
+      if (error instanceof AxonHttpError) throw error
+      if (abort.signal.aborted) throw new AxonHttpError(408, `Request abandoned: ${String((abort.signal.reason as Error | undefined)?.message ?? 'aborted')}`)
+      this.options.onWarning?.('The embedding model failed on a request', { error: error instanceof Error ? error.message : String(error), texts: texts.length })
+      throw new AxonHttpError(500, `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /**
+   * Checks the embedder's output shape here, then prints the `results` JSON: in a results
+   * worker by default (bytes come back ready to send), or in this thread in 'main-thread' mode
+   * (the former path, for comparison). Both normalize and round identically (results-json.ts).
+   */
+  private async serializeResults(rows: ArrayLike<number>[], count: number, dims: number, normalized: boolean): Promise<Buffer | string> {
+    if (!Array.isArray(rows) || rows.length !== count) {
+      throw new AxonHttpError(500, `Embedding failed: the model returned ${Array.isArray(rows) ? rows.length : 'no'} rows for ${count} texts`)
+    }
+    for (const row of rows) {
+      if (row.length !== dims) throw new AxonHttpError(500, `Embedding failed: the model returned ${row.length} dimensions, the validator asked for ${dims}`)
+    }
+    try {
+      return this.results ? await this.results.serialize(rows, dims, normalized) : resultsJson(rows, dims, normalized)
+    } catch (error) {
+      if (error instanceof NonFiniteValueError) throw new AxonHttpError(500, `Embedding failed: the model returned a non-finite value for text ${error.row}`)
+      throw error
+    }
+  }
+
+  /**
+   * The echo as JSON, with the exact 19-digit nonce (JSON.parse rounded it to a double, and
+   * JSON.stringify cannot print a bigint): the nonce goes in as a unique marker string, which
+   * is then swapped for the digits. No replacer function, so V8 stays on its fast path for the
+   * texts, and a single indexOf instead of a regex over the whole text.
+   */
+  private echoJson(echo: Record<string, unknown>): string {
+    const dendrite = echo.dendrite as Record<string, unknown> | undefined
+    if (!dendrite || typeof dendrite.nonce !== 'bigint') return JSON.stringify(echo)
+    const digits = String(dendrite.nonce)
+    const token = `${this.marker}${digits}`
+    // Assigning an existing key keeps its position: the key order of the echo is unchanged.
+    const json = JSON.stringify({ ...echo, dendrite: { ...dendrite, nonce: token } })
+    const at = json.indexOf(`"${token}"`)
+    return at < 0 ? json : `${json.slice(0, at)}${digits}${json.slice(at + token.length + 2)}`
+  }
+
+  private respondOk(
+    res: http.ServerResponse,
+    h: RequestHeaders,
+    body: Record<string, unknown>,
+    results: Buffer | string | undefined,
+    started: number,
+    requiredFields: readonly string[],
+  ): number {
+    const processTime = (performance.now() - started) / 1000
+    const axonIn = body.axon && typeof body.axon === 'object' && !Array.isArray(body.axon) ? (body.axon as Record<string, unknown>) : {}
+    const dendriteIn = body.dendrite && typeof body.dendrite === 'object' && !Array.isArray(body.dendrite) ? { ...(body.dendrite as Record<string, unknown>) } : null
+    // JSON.parse rounded the 19-digit nonce; echo the exact one from the headers.
+    if (dendriteIn && typeof dendriteIn.nonce === 'number' && h.dendrite.nonce !== undefined && Number(h.dendrite.nonce) === dendriteIn.nonce) {
+      dendriteIn.nonce = h.dendrite.nonce
+    }
+    const axon = {
+      ...axonIn,
+      status_code: 200,
+      status_message: typeof axonIn.status_message === 'string' && axonIn.status_message !== '' ? axonIn.status_message : 'Success',
+      process_time: processTime,
+    }
+    const { results: _ignored, ...rest } = body
+    const echo: Record<string, unknown> = { ...rest, axon, ...(dendriteIn ? { dendrite: dendriteIn } : {}) }
+    const json = this.echoJson(echo)
+    // The results go in as the last key: `{...echo,"results":[...]}`.
+    const open = results === undefined ? json : `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":`
+    let chunks: Buffer[]
+    if (typeof results === 'string') {
+      // 'main-thread' mode, as before: one string, encoded in one piece.
+      chunks = [Buffer.from(`${open}${results}}`, 'utf8')]
+    } else if (results) {
+      // Worker bytes are sent as they are: never decoded, re-encoded or concatenated.
+      chunks = [Buffer.from(open, 'utf8'), results, CLOSE_BRACE]
+    } else {
+      chunks = [Buffer.from(json, 'utf8')]
+    }
+    const length = chunks.reduce((n, c) => n + c.length, 0)
+    const headers = toHeaders({
+      name: typeof body.name === 'string' ? body.name : h.name,
+      timeoutS: typeof body.timeout === 'number' ? body.timeout : h.timeoutS,
+      axon: axon as TerminalInfo,
+      dendrite: dendriteIn as TerminalInfo | null,
+      requiredFields,
+      totalSize: length,
+    })
+    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': String(length) })
+    // Corked: the head, the results and the brace leave in one writev.
+    res.cork()
+    for (let i = 0; i < chunks.length - 1; i++) res.write(chunks[i])
+    res.end(chunks[chunks.length - 1])
+    return length
+  }
+
+  private respondError(
+    res: http.ServerResponse,
+    e: AxonHttpError,
+    h: RequestHeaders | undefined,
+    routeName: string,
+    ip: string,
+    req: http.IncomingMessage,
+    started: number,
+    requiredFields: readonly string[],
+  ): number {
+    if (res.headersSent || res.destroyed) {
+      res.destroy()
+      return 0
+    }
+    const axonNonce = this.nowNs()
+    const signed = `${axonNonce}.${h?.dendrite.hotkey ?? 'None'}.${this.options.signer.ss58}.${this.uuid}`
+    let axonSignature: string | null = null
+    try {
+      axonSignature = `0x${Buffer.from(this.options.signer.sign(new TextEncoder().encode(signed))).toString('hex')}`
+    } catch {
+      axonSignature = null
+    }
+    const headers = toHeaders({
+      name: h ? routeName : 'Synapse',
+      timeoutS: h?.timeoutS ?? 12,
+      axon: {
+        status_code: e.status,
+        status_message: e.message,
+        process_time: (performance.now() - started) / 1000,
+        ip: h?.axon.ip ?? null,
+        port: h?.axon.port ?? null,
+        version: AXON_VERSION_AS_INT,
+        nonce: axonNonce,
+        uuid: this.uuid,
+        hotkey: this.options.signer.ss58,
+        signature: axonSignature,
+      },
+      dendrite: h
+        ? {
+            ip,
+            port: req.socket.remotePort ?? null,
+            version: h.dendrite.version ?? null,
+            nonce: h.dendrite.nonce ?? null,
+            uuid: h.dendrite.uuid ?? null,
+            hotkey: h.dendrite.hotkey ?? null,
+            signature: h.dendrite.signature ?? null,
+          }
+        : null,
+      requiredFields: h ? requiredFields : [],
+    })
+    const payload = Buffer.from(JSON.stringify({ message: e.message }), 'utf8')
+    res.writeHead(e.status, { ...headers, ...e.extraHeaders, 'content-type': 'application/json', 'content-length': String(payload.length) })
+    res.end(payload)
+    if (e.extraHeaders.connection === 'close') res.once('finish', () => req.socket.destroySoon?.())
+    return payload.length
+  }
+}
+
+/** Last nonce per endpoint in memory, forgetting the least recently seen beyond `capacity`. */
+class BoundedNonceMap {
+  private readonly map = new Map<string, bigint>()
+
+  constructor(private readonly capacity: number) {}
+
+  last(endpointKey: string): bigint | undefined {
+    return this.map.get(endpointKey)
+  }
+
+  record(endpointKey: string, nonce: bigint): void {
+    this.map.delete(endpointKey)
+    this.map.set(endpointKey, nonce)
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string)
+  }
+}

@@ -1,0 +1,164 @@
+import type { Signer } from '../../../bittensor/keys/signer'
+/**
+ * The miner's views of the chain: a cached metagraph for the axon's blacklist and priority
+ * (refreshed on new blocks), and serve_axon through the chain client.
+ */
+import { ChainError, decodeIp, decodeNeuronsLite } from '../../../bittensor/chain/chain-client'
+import type { ChainClient } from '../../../bittensor/chain/chain-client'
+import type { NeuronRow } from '../../../bittensor/chain/types'
+import type { Logger } from '../../../platform/logging'
+import type { AxonInfoOnChain, ChainPort, MetagraphView, NeuronView } from '../ports'
+
+/** One cheap read of the subnet's neurons: NeuronInfoRuntimeApi.get_neurons_lite, else storage. */
+export async function readNeurons(client: ChainClient, netuid: number): Promise<NeuronRow[]> {
+  const call = (client.api.call as unknown as Record<string, Record<string, ((n: number) => Promise<{ toJSON(): unknown }>) | undefined> | undefined>).neuronInfoRuntimeApi
+  if (call?.getNeuronsLite) {
+    try {
+      return decodeNeuronsLite(await call.getNeuronsLite(netuid))
+    } catch {
+      // fall through to the storage path of the chain client
+    }
+  }
+  return (await client.metagraph(netuid)).neurons
+}
+
+export interface ChainMetagraphOptions {
+  /** Do not read more often than this (a 256-neuron read is ~100 kB). Default 0: every block. */
+  readonly minIntervalMs?: number
+  readonly log?: Logger
+}
+
+/**
+ * hotkey → {uid, stake, permit} of one subnet, answered synchronously from memory. `start()` does
+ * the first (full, validating) read and follows new blocks; reads never overlap, and a block
+ * that arrives during a read causes one more read afterwards, so the view ends up current.
+ */
+export class ChainMetagraphCache implements MetagraphView {
+  private byHotkey = new Map<string, NeuronView>()
+  private reading: Promise<void> | undefined
+  private again = false
+  private lastRead = 0
+  private unsubscribe: (() => void) | undefined
+  private disposed = false
+  private failures = 0
+  private deferred: NodeJS.Timeout | undefined
+  block = 0
+  updatedAt = 0
+
+  constructor(
+    private readonly client: ChainClient,
+    readonly netuid: number,
+    private readonly o: ChainMetagraphOptions = {},
+  ) {}
+
+  get size(): number {
+    return this.byHotkey.size
+  }
+
+  lookup(hotkey: string): NeuronView | undefined {
+    return this.byHotkey.get(hotkey)
+  }
+
+  /** First read (throws when the subnet does not exist), then follows new heads. */
+  async start(): Promise<void> {
+    const mg = await this.client.metagraph(this.netuid)
+    this.apply(mg.neurons, mg.block)
+    const unsub = await this.client.api.rpc.chain.subscribeNewHeads((header) => {
+      this.block = Math.max(this.block, header.number.toNumber())
+      void this.refresh().catch(() => undefined)
+    })
+    if (this.disposed) unsub()
+    else this.unsubscribe = unsub
+  }
+
+  private apply(neurons: readonly NeuronRow[], block: number): void {
+    const next = new Map<string, NeuronView>()
+    for (const n of neurons) next.set(n.hotkey, { uid: n.uid, stake: n.stake, validatorPermit: n.validatorPermit })
+    this.byHotkey = next
+    this.block = Math.max(this.block, block)
+    this.updatedAt = Date.now()
+    this.lastRead = Date.now()
+  }
+
+  /** Reads the neurons again (coalesced; see the class comment). */
+  refresh(): Promise<void> {
+    if (this.disposed) return Promise.resolve()
+    if (this.reading) {
+      this.again = true
+      return this.reading
+    }
+    const wait = Math.max(0, (this.o.minIntervalMs ?? 0) - (Date.now() - this.lastRead))
+    if (wait > 0) {
+      // Too soon after the last read: read once when the interval is over, never drop the update.
+      if (!this.deferred) {
+        this.deferred = setTimeout(() => {
+          this.deferred = undefined
+          void this.refresh().catch(() => undefined)
+        }, wait)
+        this.deferred.unref()
+      }
+      return Promise.resolve()
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.again = false
+        const block = this.block
+        try {
+          this.apply(await readNeurons(this.client, this.netuid), block)
+          if (this.failures > 0) this.o.log?.info('Metagraph reads work again', { netuid: this.netuid })
+          this.failures = 0
+        } catch (error) {
+          this.failures++
+          // The last good view keeps answering; say so once, not on every block.
+          if (this.failures === 1) this.o.log?.warn('Could not refresh the metagraph; using the last one read', { netuid: this.netuid, error: error instanceof Error ? error.message : String(error) })
+          throw error
+        }
+      } while (this.again && !this.disposed)
+    }
+    this.reading = run().finally(() => {
+      this.reading = undefined
+    })
+    return this.reading
+  }
+
+  dispose(): void {
+    this.disposed = true
+    if (this.deferred) clearTimeout(this.deferred)
+    this.unsubscribe?.()
+    this.unsubscribe = undefined
+  }
+}
+
+interface AxonJson {
+  readonly block: number
+  readonly version: number
+  readonly ip: number | string
+  readonly port: number
+  readonly ipType: number
+}
+
+/** serve_axon and the current on-chain axon of the hotkey, through the chain client (spec §6.3). */
+export class ClientChainPort implements ChainPort {
+  constructor(
+    private readonly client: ChainClient,
+    private readonly signer: Signer,
+  ) {}
+
+  async axonInfo(netuid: number, hotkey: string): Promise<AxonInfoOnChain | undefined> {
+    const axons = (this.client.api.query.subtensorModule as unknown as Record<string, ((...a: unknown[]) => Promise<unknown>) | undefined>).axons
+    if (!axons) return undefined
+    const opt = (await axons(netuid, hotkey)) as { isSome: boolean; unwrap(): { toJSON(): unknown } }
+    if (!opt.isSome) return undefined
+    const a = opt.unwrap().toJSON() as AxonJson
+    return { ip: decodeIp(BigInt(a.ip), a.ipType), port: a.port, version: a.version, block: a.block }
+  }
+
+  async serveAxon(netuid: number, p: { ip: string; port: number; version: number }): Promise<void> {
+    try {
+      await this.client.serveAxon(this.signer, netuid, { ip: p.ip, port: p.port, version: p.version })
+    } catch (error) {
+      if (error instanceof ChainError) throw new Error(`${error.message} (${error.code})`)
+      throw error
+    }
+  }
+}
