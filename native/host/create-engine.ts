@@ -1,31 +1,27 @@
 import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { ChainService } from '../services/chain/chain-service'
-import type { PracticeOptions } from '../services/chain/practice'
-import type { CallContext, EngineHealth, EventPayload, Handlers, LogEntry, LogFields, LogLevel } from '../contract'
-import { EmbeddingService } from '../services/embedding/service'
+import { Emitter } from '../base'
+import type { CallContext, EngineHealth, EventSink, LogEntry, LogFields, LogLevel, Settings } from '../contract'
 import { createLogger, createLogsHandlers } from '../platform/logging'
 import type { Logger } from '../platform/logging'
 import { createMetricsHandlers } from '../platform/metrics'
-import { DesktopPresenter } from '../services/miner/desktop'
-import { MinerService } from '../services/miner/miner-service'
-import { createChainRewardsFeedFactory } from '../services/miner/rewards'
-import { SelfScoreService, activeModelCheck, selfScoreHandlers } from '../services/miner/selfscore'
-import { createMinerRuntimeFactory } from '../services/miner/runtime/miner-runtime'
-import type { MinerRuntimeFactory } from '../services/miner/miner-service'
-import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
 import { SettingsService } from '../platform/settings'
 import { Store } from '../platform/store'
-import { WalletService, chainClientPort } from '../services/wallet'
-import type { SecretVault, WalletChainPort } from '../services/wallet'
+import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
+import { ChainService } from '../services/chain'
+import type { PracticeOptions } from '../services/chain'
+import { EmbeddingService } from '../services/embedding'
+import { DesktopPresenter, MinerService, SelfScoreService, activeModelCheck, createChainRewardsFeedFactory, createMinerRuntimeFactory, selfScoreHandlers } from '../services/miner'
+import type { MinerRuntimeFactory } from '../services/miner'
 import { createUpdaterDomain } from '../services/updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../services/updater'
-import { createValidatorDomain } from '../services/validator/validator-handlers'
-import { ValidatorTables } from '../services/validator/validator-tables'
-import { FileSecretsStore } from '../services/validator/validator-secrets'
-import type { ValidatorRuntime } from '../services/validator/validator-handlers'
-import { createValidatorRuntime } from '../services/validator/runtime/validator-runtime'
+import { FileSecretsStore, ValidatorTables, createValidatorDomain, createValidatorRuntime } from '../services/validator'
+import type { ValidatorRuntime } from '../services/validator'
+import { WalletService } from '../services/wallet'
+import type { SecretVault } from '../services/wallet'
+import { ChainForWallet } from './chain-for-wallet'
 import { databasePath } from './paths'
+import { ServiceRegistry } from './service-registry'
 
 export interface EngineOptions {
   readonly home: string
@@ -71,19 +67,26 @@ export interface Engine {
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** The composition root of the engine: every domain service is built and wired here. */
+/**
+ * The composition root of the engine. It reads top to bottom: the platform (store, events, log,
+ * settings), then each service in the order they depend on each other, each registered once with
+ * its handlers and how it stops; the RPC server comes last, over the finished handler table.
+ */
 export function createEngine(options: EngineOptions): Engine {
   const startedAt = Date.now()
+  const registry = new ServiceRegistry()
+
+  // Platform: the database, the event bus, the log and the settings.
   const store = Store.open(databasePath(options.home))
   const bus = new EventBus()
-  let disposed = false
-
+  const fire: EventSink['fire'] = (name, payload) => bus.fire(name, payload)
+  let stopped = false
   const append = (level: LogLevel, source: string, message: string, fields: LogFields): LogEntry | undefined => {
-    if (disposed) return undefined
+    if (stopped) return undefined
     try {
       const entry = store.eventLog.append({ time: Date.now(), level, source, message, fields })
       options.mirror?.(entry)
-      if (bus) bus.fire('logs.appended', entry)
+      bus.fire('logs.appended', entry)
       return entry
     } catch (error) {
       // The log must never take the engine down (disk full, database closed during shutdown).
@@ -92,12 +95,16 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
   const log = createLogger(append, 'engine')
-
+  registry.register('logs', { handlers: createLogsHandlers(store, log.child('logs'), (level, message, fields) => append(level, 'ui', message, fields)?.id ?? 0) })
+  registry.register('metrics', { handlers: createMetricsHandlers(store) })
+  const settingsChanged = new Emitter<Settings>()
   const settings = new SettingsService(store, log.child('settings'), (s) => {
     bus.fire('settings.changed', s)
-    updater.settingsChanged(s)
-    chain.settingsChanged(s)
+    settingsChanged.fire(s)
   })
+  registry.register('settings', { handlers: settings.handlers() })
+
+  // Services, each after the ones it uses.
   const updater = createUpdaterDomain({
     home: options.home,
     version: options.version,
@@ -108,34 +115,48 @@ export function createEngine(options: EngineOptions): Engine {
     driver: options.updateDriver,
     shell: options.desktopShell,
   })
+  registry.register('updater', { handlers: updater.handlers, dispose: () => updater.dispose() })
+  settingsChanged.event((s) => updater.settingsChanged(s))
 
   const embedding = new EmbeddingService({
     home: options.home,
     log: log.child('models'),
-    fire: (name, payload) => bus.fire(name, payload),
+    fire,
     hubEndpoint: process.env.HF_ENDPOINT?.trim() || undefined,
     hubToken: process.env.HF_TOKEN?.trim() || undefined,
   })
+  registry.register('embedding', { handlers: embedding.handlers(), dispose: () => embedding.dispose() })
 
-  const wallet: WalletService = new WalletService({
+  // The wallet's money operations and the chain's registration and reveals need each other; the
+  // wallet reaches the chain through this source, which the chain service fills in when built.
+  const walletChain = new ChainForWallet()
+  const wallet = new WalletService({
     store,
     log: log.child('wallet'),
-    fire: (name, payload) => bus.fire(name, payload),
-    // Balances, stake, transfers and staking use the network the user picked (ChainService).
-    chain: { port: async (): Promise<WalletChainPort> => chainClientPort(await chain.client()) },
+    fire,
+    chain: walletChain,
     vault: options.headless ? undefined : options.secretVault,
   })
+  registry.register('wallet', { handlers: wallet.handlers(), dispose: () => wallet.dispose() })
 
   const chain = new ChainService({
     store,
     log: log.child('chain'),
-    fire: (name, payload) => bus.fire(name, payload),
+    fire,
     settings: () => settings.get(),
     updateSettings: (patch) => settings.update(patch),
     wallet,
     practice: options.practice,
   })
+  walletChain.use(chain)
+  registry.register('chain', { handlers: chain.handlers(), dispose: () => chain.dispose() })
+  settingsChanged.event((s) => chain.settingsChanged(s))
 
+  // Tray state and OS notifications (shown by the Electron main process; `notifications` setting).
+  const desktop = new DesktopPresenter({ settings: () => settings.get(), fire })
+  registry.register('desktop', { handlers: desktop.handlers() })
+  const selfScore = new SelfScoreService({ home: options.home, embedding, log: log.child('miner'), onProgress: (p) => bus.fire('miner.selfScoreProgress', p) })
+  registry.register('self-score', { handlers: selfScoreHandlers(selfScore) })
   const miner = new MinerService({
     home: options.home,
     store,
@@ -152,12 +173,28 @@ export function createEngine(options: EngineOptions): Engine {
     },
     rewards: createChainRewardsFeedFactory({ chain, log: log.child('miner') }),
     notify: (n) => desktop.notify(n),
-    scoreActiveModel: () => activeModelCheck(selfScore, embedding)(),
+    scoreActiveModel: activeModelCheck(selfScore, embedding),
   })
-  const selfScore = new SelfScoreService({ home: options.home, embedding, log: log.child('miner'), onProgress: (p) => bus.fire('miner.selfScoreProgress', p) })
-  // Tray state and OS notifications (shown by the Electron main process; `notifications` setting).
-  const desktop = new DesktopPresenter({ settings: () => settings.get(), fire: (name, payload) => bus.fire(name, payload) })
+  registry.register('miner', { handlers: miner.handlers(), dispose: () => miner.dispose() })
 
+  // The validator signs with the wallet hotkey named in its settings, on the network the user picked.
+  // Its API key and token live in <home>/secrets.json (0600), encrypted by the OS keychain in the desktop app.
+  const validator = createValidatorDomain({
+    store,
+    log: log.child('validator'),
+    bus,
+    secrets: new FileSecretsStore(path.join(options.home, 'secrets.json'), options.headless ? undefined : options.secretVault, log.child('validator')),
+    runtime: options.validatorRuntime ?? ((identity) => createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity })),
+  })
+  registry.register('validator', validator)
+  const validatorRuntime = validator.runtime
+  if (validatorRuntime) {
+    const watch = bus.onEvent((e) => e.name === 'chain.status' && validatorRuntime.onChainStatus())
+    registry.register('validator-chain-watch', { dispose: () => watch.dispose() })
+  }
+
+  // The engine itself: identity, health, retention.
+  let connectedClients = 0
   const eventLoop = monitorEventLoopDelay({ resolution: 20 })
   eventLoop.enable()
   const health = (): EngineHealth => {
@@ -167,59 +204,27 @@ export function createEngine(options: EngineOptions): Engine {
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       eventLoopLagMs: Number.isFinite(eventLoop.mean) ? eventLoop.mean / 1e6 : 0,
-      connectedClients: server.connectionCount,
+      connectedClients,
     }
   }
-
-  // The validator signs with the wallet hotkey named in its settings, on the network the user picked.
-  const chainValidator = options.validatorRuntime
-    ? undefined
-    : createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity: () => validator.service.getConfig() })
-  // The validator's API key and token: <home>/secrets.json (0600), encrypted by the OS keychain in the desktop app.
-  const validatorSecrets = new FileSecretsStore(path.join(options.home, 'secrets.json'), options.headless ? undefined : options.secretVault, log.child('validator'))
-  const validator = createValidatorDomain({ store, log: log.child('validator'), bus, runtime: options.validatorRuntime ?? chainValidator, secrets: validatorSecrets })
-  // Rounds in progress hold an update lease (native/updater/gate.ts).
-  const validatorLeases =
-    chainValidator &&
-    bus.onEvent((e) => {
-      if (e.name === 'validator.status') chainValidator.onStatus(e.payload as EventPayload<'validator.status'>)
-      else if (e.name === 'chain.status') chainValidator.onChainStatus()
-    })
-
-  const handlers: Handlers = {
-    'app.info': (_params, ctx: CallContext) => ({
-      name: 'TaoDesk',
-      version: options.version,
-      platform: process.platform,
-      arch: process.arch,
-      nodeVersion: process.versions.node,
-      home: options.home,
-      databasePath: store.file,
-      startedAt,
-      pid: process.pid,
-      transport: ctx.transport,
-      headless: options.headless,
-    }),
-    'app.health': () => health(),
-    ...createLogsHandlers(store, log.child('logs'), (level, message, fields) => append(level, 'ui', message, fields)?.id ?? 0),
-    ...settings.handlers(),
-    ...createMetricsHandlers(store),
-    ...wallet.handlers(),
-    ...miner.handlers(),
-    ...desktop.handlers(),
-    ...selfScoreHandlers(selfScore),
-    ...updater.handlers,
-    ...validator.handlers,
-    ...embedding.handlers(),
-    ...chain.handlers(),
-  }
-
-  const server: RpcServer = new RpcServer({
-    handlers,
-    bus,
-    onInternalError: (method, error) => log.error(`Handler ${method} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+  registry.register('app', {
+    handlers: {
+      'app.info': (_params, ctx: CallContext) => ({
+        name: 'TaoDesk',
+        version: options.version,
+        platform: process.platform,
+        arch: process.arch,
+        nodeVersion: process.versions.node,
+        home: options.home,
+        databasePath: store.file,
+        startedAt,
+        pid: process.pid,
+        transport: ctx.transport,
+        headless: options.headless,
+      }),
+      'app.health': () => health(),
+    },
   })
-
   const validatorHistory = new ValidatorTables(store.db)
   const applyRetention = (): void => {
     const days = settings.get().logRetentionDays
@@ -238,8 +243,15 @@ export function createEngine(options: EngineOptions): Engine {
   }, options.healthIntervalMs ?? 5000)
   healthTimer.unref()
 
-  embedding.restoreActive()
+  // Last, the server over the finished table (a duplicate or missing method stops the start here).
+  const server = new RpcServer({
+    handlers: registry.handlers(),
+    bus,
+    onConnectionsChanged: (n) => (connectedClients = n),
+    onInternalError: (method, error) => log.error(`Handler ${method} failed`, { error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+  })
 
+  embedding.restoreActive()
   log.info('Engine started', { version: options.version, home: options.home, headless: options.headless, pid: process.pid })
 
   return {
@@ -260,16 +272,10 @@ export function createEngine(options: EngineOptions): Engine {
       clearInterval(retentionTimer)
       clearInterval(healthTimer)
       eventLoop.disable()
-      await miner.dispose()
-      await validator.service.dispose()
-      validatorLeases?.dispose()
-      chainValidator?.dispose()
-      await embedding.dispose()
-      await chain.dispose()
-      wallet.dispose()
-      updater.dispose()
+      await registry.dispose((name, error) => log.error(`Stopping ${name} failed`, { error: String(error) }))
       log.info('Engine stopped')
-      disposed = true
+      stopped = true
+      settingsChanged.dispose()
       bus.dispose()
       store.close()
     },

@@ -43,6 +43,8 @@ export interface RpcServerOptions {
   readonly bus: EventBus
   /** Where unexpected handler failures are reported; the client only sees a fixed message. */
   readonly onInternalError: (method: string, error: unknown) => void
+  /** Told the number of open connections whenever it changes (the engine's health report). */
+  readonly onConnectionsChanged?: (count: number) => void
 }
 
 /**
@@ -61,6 +63,7 @@ export class RpcServer {
   connect(transport: Transport, context: CallContext): Disposable {
     let outstanding = 0
     this.connections.add(transport)
+    this.options.onConnectionsChanged?.(this.connections.size)
     const subscriptions: Disposable[] = []
     const reply = (message: ResponseMessage): void => {
       try {
@@ -113,6 +116,7 @@ export class RpcServer {
     const dispose = (): void => {
       for (const s of subscriptions.splice(0)) s.dispose()
       this.connections.delete(transport)
+      this.options.onConnectionsChanged?.(this.connections.size)
     }
     subscriptions.push(transport.onClose(dispose))
     return { dispose }

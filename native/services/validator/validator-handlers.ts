@@ -2,6 +2,7 @@ import type { EventSink } from '../../contract'
 import type { Handlers } from '../../contract'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
+import type { RealValidatorRuntime, ValidatorIdentity } from './runtime/validator-runtime'
 import { ValidatorService } from './validator-service'
 import type { ValidatorServiceOptions } from './validator-service'
 import type { SecretsStore } from './validator-secrets'
@@ -24,13 +25,43 @@ type ValidatorHandlers = Pick<
   | 'validator.weights'
 >
 
-export function createValidatorDomain(o: { store: Store; log: Logger; bus: EventSink; runtime?: ValidatorRuntime; secrets?: SecretsStore }): { service: ValidatorService; handlers: ValidatorHandlers } {
-  const service = new ValidatorService({
+export interface ValidatorDomainOptions {
+  readonly store: Store
+  readonly log: Logger
+  readonly bus: EventSink
+  readonly secrets?: SecretsStore
+  /**
+   * The chain side: given as is (tests), or built here for the hotkey named in the validator's own
+   * settings (the runtime signs as that hotkey; the service runs rounds on the runtime).
+   */
+  readonly runtime?: ValidatorRuntime | ((identity: () => ValidatorIdentity) => RealValidatorRuntime)
+}
+
+export interface ValidatorDomain {
+  readonly service: ValidatorService
+  readonly handlers: ValidatorHandlers
+  /** The chain runtime built here, if any: feed it `chain.status` (reveals let go of the update lease). */
+  readonly runtime?: RealValidatorRuntime
+  dispose(): Promise<void>
+}
+
+export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomain {
+  // The one cycle between the two is closed here: the identity is read only when a round needs the hotkey.
+  const identity = (): ValidatorIdentity => service.getConfig()
+  const built = typeof o.runtime === 'function' ? o.runtime(identity) : undefined
+  const service: ValidatorService = new ValidatorService({
     tables: new ValidatorTables(o.store.db),
     log: o.log,
     secrets: o.secrets,
-    fire: { status: (s) => o.bus.fire('validator.status', s), round: (r) => o.bus.fire('validator.round', r) },
-    ...o.runtime,
+    fire: {
+      status: (s) => {
+        o.bus.fire('validator.status', s)
+        // A round in progress holds an update lease.
+        built?.onStatus(s)
+      },
+      round: (r) => o.bus.fire('validator.round', r),
+    },
+    ...(typeof o.runtime === 'function' ? built : o.runtime),
   })
   const handlers: ValidatorHandlers = {
     'validator.status': () => service.status(),
@@ -47,5 +78,13 @@ export function createValidatorDomain(o: { store: Store; log: Logger; bus: Event
     'validator.miner': (p) => service.miner(p.uid, p.limit),
     'validator.weights': (p) => service.weightsHistory(p.limit),
   }
-  return { service, handlers }
+  return {
+    service,
+    handlers,
+    runtime: built,
+    async dispose() {
+      await service.dispose()
+      built?.dispose()
+    },
+  }
 }

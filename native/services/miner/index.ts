@@ -1,0 +1,6 @@
+export { MinerService } from './miner-service'
+export type { MinerRuntimeFactory, MinerServiceOptions } from './miner-service'
+export { DesktopPresenter } from './desktop'
+export { createChainRewardsFeedFactory } from './rewards'
+export { SelfScoreService, activeModelCheck, selfScoreHandlers } from './selfscore'
+export { createMinerRuntimeFactory } from './runtime/miner-runtime'

@@ -1,0 +1,5 @@
+export { createValidatorDomain } from './validator-handlers'
+export type { ValidatorDomain, ValidatorRuntime } from './validator-handlers'
+export { createValidatorRuntime } from './runtime/validator-runtime'
+export { FileSecretsStore } from './validator-secrets'
+export { ValidatorTables } from './validator-tables'
