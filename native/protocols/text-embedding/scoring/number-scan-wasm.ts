@@ -13,56 +13,21 @@
  * (followed by a 0 byte, which no rule accepts), then the output row.
  */
 
-const I32 = 0x7f
+import { BLOCK, END, I32, LOOP, br, brIf, f32store, get, i32c, name, section, set, sleb, uleb, vec } from './wasm-bytes'
+
 const I64 = 0x7e
 const F64 = 0x7c
 const F32 = 0x7d
 
-function uleb(n: number): number[] {
-  const out: number[] = []
-  do {
-    let b = n & 0x7f
-    n >>>= 7
-    if (n !== 0) b |= 0x80
-    out.push(b)
-  } while (n !== 0)
-  return out
-}
 
-function sleb(n: bigint): number[] {
-  const out: number[] = []
-  for (;;) {
-    const b = Number(n & 0x7fn)
-    n >>= 7n
-    if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
-      out.push(b)
-      return out
-    }
-    out.push(b | 0x80)
-  }
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()]
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))]
-
-const get = (i: number) => [0x20, ...uleb(i)]
-const set = (i: number) => [0x21, ...uleb(i)]
 const gset = (i: number) => [0x24, ...uleb(i)]
-const i32c = (n: number) => [0x41, ...sleb(BigInt(n))]
 const i64c = (n: bigint) => [0x42, ...sleb(n)]
 const f64c = (x: number) => [0x44, ...new Uint8Array(new Float64Array([x]).buffer)]
 const f32c = (x: number) => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)]
 const load8 = [0x2d, 0, 0]
 const f64load = [0x2b, 3, 0]
-const f32store = [0x38, 2, 0]
-const BLOCK = [0x02, 0x40]
-const LOOP = [0x03, 0x40]
 const IF = [0x04, 0x40]
 const ELSE = 0x05
-const END = 0x0b
-const br = (d: number) => [0x0c, d]
-const brIf = (d: number) => [0x0d, d]
 const I32_EQZ = 0x45
 const I32_EQ = 0x46
 const I32_NE = 0x47

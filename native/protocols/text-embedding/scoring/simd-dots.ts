@@ -8,41 +8,12 @@
  * Accumulation is float32, as PyTorch does it in the reference validator.
  */
 
-const I32 = 0x7f
+import { BLOCK, END, I32, LOOP, br, brIf, f32store, get, i32c, name, section, set, uleb, vec } from './wasm-bytes'
+
 const V128 = 0x7b
 
-function uleb(n: number): number[] {
-  const out: number[] = []
-  do {
-    let b = n & 0x7f
-    n >>>= 7
-    if (n !== 0) b |= 0x80
-    out.push(b)
-  } while (n !== 0)
-  return out
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = []
-  for (;;) {
-    const b = n & 0x7f
-    n >>= 7
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b)
-      return out
-    }
-    out.push(b | 0x80)
-  }
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()]
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body]
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))]
 
 // Opcodes.
-const get = (i: number) => [0x20, ...uleb(i)]
-const set = (i: number) => [0x21, ...uleb(i)]
-const i32c = (n: number) => [0x41, ...sleb(n)]
 const ADD = 0x6a
 const MUL = 0x6c
 const EQ = 0x46
@@ -52,12 +23,6 @@ const F32X4_ADD = [SIMD, ...uleb(0xe4)]
 const F32X4_MUL = [SIMD, ...uleb(0xe6)]
 const lane = (l: number) => [SIMD, 0x1f, l]
 const F32_ADD = 0x92
-const f32store = [0x38, 2, 0]
-const BLOCK = [0x02, 0x40]
-const LOOP = [0x03, 0x40]
-const END = 0x0b
-const br = (d: number) => [0x0c, d]
-const brIf = (d: number) => [0x0d, d]
 const v128zero = [SIMD, 0x0c, ...new Array<number>(16).fill(0)]
 
 /**
