@@ -18,7 +18,9 @@ export default defineConfig({
           engine: resolve(root, 'native/host/engine-main.ts'),
           // The CLI (bin/taodesk.mjs), plain Node.
           cli: resolve(root, 'native/cli/main.ts'),
-          // Wallet key derivation (Argon2i, 512 MiB) off the main thread: out/main/wallet-kdf-worker.js.
+          // Worker threads. Each name is the bundledName its starter gives workerEntry()
+          // (native/platform/workers/entry.ts), which finds out/main/<name>.js.
+          // Wallet key derivation (Argon2i, 512 MiB) off the main thread, started by native/bittensor/keys/kdf-client.ts.
           'wallet-kdf-worker': resolve(root, 'native/bittensor/keys/kdf-worker.ts'),
           // Inference worker thread (onnxruntime-node), started by native/services/embedding/runtime/worker-pool.ts.
           'embedding-worker': resolve(root, 'native/services/embedding/runtime/inference-worker.ts'),

@@ -1,7 +1,6 @@
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerEntry } from '../../platform/workers'
+import type { WorkerEntry } from '../../platform/workers'
 import { BTCLI_KDF, KeyfileEncryptionError, outOfMemoryMessage, passwordBytes } from './encryption'
 import type { KdfParams } from './encryption'
 import type { KdfJob, KdfReply } from './kdf-protocol'
@@ -19,24 +18,9 @@ export interface KdfRunOptions {
   readonly progressIntervalMs?: number
 }
 
-/** Where the worker file is: next to this file under tsx/vitest, or out/main/wallet-kdf-worker.js in the bundle. */
-export function kdfWorkerUrl(base: string = import.meta.url): URL {
-  if (base.endsWith('.ts')) return new URL('./kdf-worker.ts', base)
-  // Bundled: this code may sit in out/main/ or in a shared chunk under out/main/chunks/.
-  const candidates = [new URL('./wallet-kdf-worker.js', base), new URL('../wallet-kdf-worker.js', base)]
-  const found = candidates.find((u) => fs.existsSync(fileURLToPath(u)))
-  if (!found) throw new Error(`The key-derivation worker is missing (looked for ${candidates.map((u) => fileURLToPath(u)).join(', ')}). Rebuild TaoDesk.`)
-  return found
-}
-
-/**
- * A worker for a .ts entry (tsx, vitest) registers tsx inside the worker first: Node 20 does
- * not apply `--import tsx` hooks to a worker's entry file. The bundle starts the .js directly.
- */
-function workerEntry(url: URL): [string | URL, { eval: true } | Record<string, never>] {
-  if (!url.pathname.endsWith('.ts')) return [url, {}]
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  return [`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}) })`, { eval: true }]
+/** Where the worker entry lives: the .ts source under tsx/vitest, out/main/wallet-kdf-worker.js in the bundle. */
+export function kdfWorkerEntry(): WorkerEntry {
+  return workerEntry('wallet-kdf-worker', './kdf-worker.ts', import.meta.url)
 }
 
 const lastDuration = new Map<string, number>()
@@ -61,9 +45,9 @@ export async function runKdfJob(op: KdfJob['op'], password: string, data: Uint8A
 
 function runInWorker(job: KdfJob, options: KdfRunOptions, params: KdfParams): Promise<Uint8Array> {
   return new Promise<Uint8Array>((resolve, reject) => {
-    const [entry, mode] = workerEntry(kdfWorkerUrl())
-    const worker = new Worker(entry, {
-      ...mode,
+    const entry = kdfWorkerEntry()
+    const worker = new Worker(entry.script, {
+      eval: entry.eval,
       workerData: job,
       // The Argon2 memory lives in WebAssembly memory, outside these V8 heap limits.
       resourceLimits: { maxOldGenerationSizeMb: 256 },

@@ -193,8 +193,8 @@ describe('results JSON (byte-identical to the former in-thread serializer)', () 
     expect((await pool.serialize([[1]], 1, true)).toString('latin1')).toBe('[[1]]')
     const big = randomMatrix(11, 512, 4096)
     const pending = pool.serialize(big, 4096, true)
-    const slot = (pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } | null }> }).slots[0]!
-    await slot.worker!.terminate()
+    const internals = pool as unknown as { pool: { threads: Array<{ worker: { terminate(): Promise<number> } } | null> } }
+    await internals.pool.threads[0]!.worker.terminate()
     await expect(pending).rejects.toThrow(/stopped while serializing/)
     expect((await pool.serialize([[0.25, -0]], 2, false)).toString('latin1')).toBe('[[0.25,0]]')
   })

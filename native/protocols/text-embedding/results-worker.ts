@@ -7,7 +7,7 @@
  * Out: the JSON as ASCII bytes (resultsJsonBytes) in a buffer of their own, transferred back (no copy).
  * Bundled as out/main/axon-results-worker.js (electron.vite.config.ts); started by results-pool.ts.
  */
-import { parentPort } from 'node:worker_threads'
+import { serveRequests } from '../../platform/workers'
 import { NonFiniteValueError, packedRows, resultsJsonBytes } from './results-json'
 
 /** A job: `count` rows of `dims` values, row-major in `data`. */
@@ -24,26 +24,13 @@ export type ResultsReply =
   /** `row` is set when the input held a non-finite value (the model's fault, not ours). */
   | { readonly id: number; readonly ok: false; readonly message: string; readonly row: number | null }
 
-const port = parentPort
-if (!port) throw new Error('results-worker must run in a worker thread')
-
-port.on('message', (msg: ResultsRequest | { ping: true }) => {
-  if ('ping' in msg) {
-    port.postMessage({ ready: true })
-    return
-  }
+serveRequests<ResultsRequest, ResultsReply>('results-worker', (msg) => {
   const t0 = performance.now()
   try {
     const json = resultsJsonBytes(packedRows(msg.data, msg.count, msg.dims), msg.dims, msg.normalized)
-    const reply: ResultsReply = { id: msg.id, ok: true, json, ms: performance.now() - t0 }
-    port.postMessage(reply, [json.buffer as ArrayBuffer])
+    return { reply: { ok: true, json, ms: performance.now() - t0 }, transfer: [json.buffer as ArrayBuffer] }
   } catch (error) {
-    const reply: ResultsReply = {
-      id: msg.id,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error),
-      row: error instanceof NonFiniteValueError ? error.row : null,
-    }
-    port.postMessage(reply)
+    const message = error instanceof Error ? error.message : String(error)
+    return { reply: { ok: false, message, row: error instanceof NonFiniteValueError ? error.row : null } }
   }
 })

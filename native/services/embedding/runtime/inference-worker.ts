@@ -3,15 +3,13 @@
  * never runs on the engine's main thread). Pools and L2-normalises before replying so only
  * [batch, dim] vectors cross the thread boundary.
  */
-import { parentPort } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
+import { serveRequests } from '../../../platform/workers'
+import type { Answer } from '../../../platform/workers'
 import { firstNonFinite, l2NormalizeRows, pool } from './pooling'
 import type { Pooling } from './pooling'
 import type { LoadRequest, RunRequest, WorkerReply, WorkerRequest } from './protocol'
 import type { Provider, ProviderAttempt } from './providers'
-
-const port = parentPort
-if (!port) throw new Error('inference-worker must run in a worker thread')
 
 ort.env.logLevel = 'fatal'
 
@@ -19,10 +17,6 @@ let session: ort.InferenceSession | null = null
 let pooling: Pooling = 'mean'
 
 const EP_NAME: Record<Provider, string> = { cuda: 'cuda', dml: 'dml', coreml: 'coreml', webgpu: 'webgpu', cpu: 'cpu' }
-
-function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(message, transfer)
-}
 
 function sessionOptions(provider: Provider, threads: number): ort.InferenceSession.SessionOptions {
   return {
@@ -38,7 +32,7 @@ function sessionOptions(provider: Provider, threads: number): ort.InferenceSessi
   }
 }
 
-async function load(req: LoadRequest): Promise<void> {
+async function load(req: LoadRequest): Promise<Answer<WorkerReply>> {
   const attempts: ProviderAttempt[] = []
   let chosen: Provider | null = null
   let lastError = ''
@@ -62,18 +56,17 @@ async function load(req: LoadRequest): Promise<void> {
     }
   }
   if (!session || !chosen) {
-    reply({ type: 'error', id: req.id, kind: 'model', message: `The model file could not be loaded (${lastError.split('\n')[0]}). It may be corrupt or truncated: verify or re-download it.` })
-    return
+    return { reply: { type: 'error', kind: 'model', message: `The model file could not be loaded (${lastError.split('\n')[0]}). It may be corrupt or truncated: verify or re-download it.` } }
   }
   pooling = req.pooling
   // Probe run: learn the output width and make sure the graph really runs.
   try {
     const probe = await run({ type: 'run', id: req.id, ids: Int32Array.from([101, 102]), lengths: Int32Array.from([2]), batch: 1, seq: 2 })
-    reply({ type: 'loaded', id: req.id, provider: chosen, attempts, dimension: probe.dimension, inputNames: [...session.inputNames] })
+    return { reply: { type: 'loaded', provider: chosen, attempts, dimension: probe.dimension, inputNames: [...session.inputNames] } }
   } catch (error) {
     await session.release().catch(() => undefined)
     session = null
-    reply({ type: 'error', id: req.id, kind: 'model', message: `The model loaded but could not run: ${error instanceof Error ? error.message : String(error)}` })
+    return { reply: { type: 'error', kind: 'model', message: `The model loaded but could not run: ${error instanceof Error ? error.message : String(error)}` } }
   }
 }
 
@@ -130,21 +123,13 @@ async function run(req: RunRequest): Promise<{ vectors: Float32Array; dimension:
   }
 }
 
-port.on('message', (msg: WorkerRequest) => {
-  void (async () => {
-    try {
-      if (msg.type === 'load') await load(msg)
-      else if (msg.type === 'run') {
-        const { vectors, dimension } = await run(msg)
-        reply({ type: 'result', id: msg.id, vectors, dimension }, [vectors.buffer as ArrayBuffer])
-      } else if (msg.type === 'dispose') {
-        await session?.release()
-        session = null
-        reply({ type: 'disposed', id: msg.id })
-      }
-    } catch (error) {
-      const kind = (error as { kind?: string }).kind === 'nonfinite' ? 'nonfinite' : 'internal'
-      reply({ type: 'error', id: msg.id, kind, message: error instanceof Error ? error.message : String(error) })
-    }
-  })()
+serveRequests<WorkerRequest, WorkerReply>('inference-worker', async (msg) => {
+  try {
+    if (msg.type === 'load') return await load(msg)
+    const { vectors, dimension } = await run(msg)
+    return { reply: { type: 'result', vectors, dimension }, transfer: [vectors.buffer as ArrayBuffer] }
+  } catch (error) {
+    const kind = (error as { kind?: string }).kind === 'nonfinite' ? 'nonfinite' : 'internal'
+    return { reply: { type: 'error', kind, message: error instanceof Error ? error.message : String(error) } }
+  }
 })

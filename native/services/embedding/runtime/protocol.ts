@@ -21,7 +21,7 @@ export interface RunRequest {
   readonly seq: number
 }
 
-export type WorkerRequest = LoadRequest | RunRequest | { readonly type: 'dispose'; readonly id: number }
+export type WorkerRequest = LoadRequest | RunRequest
 
 export interface LoadedReply {
   readonly type: 'loaded'
@@ -47,4 +47,4 @@ export interface ErrorReply {
   readonly kind: 'model' | 'nonfinite' | 'internal'
 }
 
-export type WorkerReply = LoadedReply | ResultReply | ErrorReply | { readonly type: 'disposed'; readonly id: number }
+export type WorkerReply = LoadedReply | ResultReply | ErrorReply

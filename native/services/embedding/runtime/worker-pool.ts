@@ -1,25 +1,12 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { WorkerThread, workerEntry } from '../../../platform/workers'
+import type { DistributiveOmit, WorkerEntry } from '../../../platform/workers'
 import type { Pooling } from './pooling'
 import type { LoadedReply, WorkerReply, WorkerRequest } from './protocol'
 import type { Provider, ProviderCandidate } from './providers'
 
 /** Where the worker entry lives: the .ts source under tsx/vitest, out/main/embedding-worker.js in the bundle. */
-export function workerEntry(): { script: URL | string; eval: boolean } {
-  const here = fileURLToPath(import.meta.url)
-  if (here.endsWith('.ts')) {
-    // Source checkout (tsx, vitest): register tsx inside the worker, then load the TypeScript entry.
-    const entry = pathToFileURL(path.join(path.dirname(here), 'inference-worker.ts')).href
-    const script = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}) }).catch((e) => { console.error(e); process.exit(1) })`
-    return { script, eval: true }
-  }
-  for (const dir of [path.dirname(here), path.dirname(path.dirname(here))]) {
-    const file = path.join(dir, 'embedding-worker.js')
-    if (fs.existsSync(file)) return { script: pathToFileURL(file), eval: false }
-  }
-  throw new Error(`The embedding worker script (embedding-worker.js) was not found next to ${here}`)
+export function inferenceWorkerEntry(): WorkerEntry {
+  return workerEntry('embedding-worker', './inference-worker.ts', import.meta.url)
 }
 
 export class WorkerFailure extends Error {
@@ -32,58 +19,29 @@ export class WorkerFailure extends Error {
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+const stopped = (reason: Error): WorkerFailure => new WorkerFailure(`The inference worker stopped: ${reason.message}`, 'crashed')
 
-interface Pending {
-  resolve: (reply: WorkerReply) => void
-  reject: (error: Error) => void
-}
-
-/** One inference worker thread with request/response bookkeeping. */
+/** One inference worker thread; an error reply rejects with WorkerFailure of the worker's kind. */
 class InferenceWorker {
-  private readonly worker: Worker
-  private readonly pending = new Map<number, Pending>()
-  private nextId = 1
-  dead: Error | null = null
-  busy = false
+  private readonly thread: WorkerThread<WorkerRequest, WorkerReply>
 
   constructor(onCrash: (error: Error) => void) {
-    const entry = workerEntry()
-    this.worker = new Worker(entry.script, { eval: entry.eval, stdout: false, stderr: false })
-    this.worker.on('message', (msg: WorkerReply) => {
-      const p = this.pending.get(msg.id)
-      if (!p) return
-      this.pending.delete(msg.id)
-      if (msg.type === 'error') p.reject(new WorkerFailure(msg.message, msg.kind))
-      else p.resolve(msg)
-    })
-    const fail = (error: Error): void => {
-      if (this.dead) return
-      this.dead = error
-      for (const p of this.pending.values()) p.reject(new WorkerFailure(`The inference worker stopped: ${error.message}`, 'crashed'))
-      this.pending.clear()
-      onCrash(error)
-    }
-    this.worker.on('error', fail)
-    this.worker.on('exit', (code) => fail(new Error(`exit code ${code}`)))
+    this.thread = new WorkerThread(inferenceWorkerEntry(), { stoppedError: stopped, onStop: (reason) => onCrash(reason) })
   }
 
-  request(msg: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
-    if (this.dead) return Promise.reject(new WorkerFailure(`The inference worker stopped: ${this.dead.message}`, 'crashed'))
-    const id = this.nextId++
-    return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
-      this.worker.postMessage({ ...msg, id } as WorkerRequest, transfer)
-    })
+  /** Alive and not running a request. */
+  get idle(): boolean {
+    return !this.thread.busy && !this.thread.stopped
   }
 
-  async terminate(): Promise<void> {
-    this.dead ??= new Error('terminated')
-    try {
-      await Promise.race([this.request({ type: 'dispose' }).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))])
-    } finally {
-      await this.worker.terminate()
-    }
+  async request(msg: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    const reply = await this.thread.request(msg, transfer)
+    if (reply.type === 'error') throw new WorkerFailure(reply.message, reply.kind)
+    return reply
+  }
+
+  terminate(): Promise<void> {
+    return this.thread.terminate()
   }
 }
 
@@ -106,7 +64,6 @@ export interface BatchInput {
 /** A fixed set of inference workers, each holding the same model. */
 export class WorkerPool {
   private readonly workers: InferenceWorker[] = []
-  private waiters: (() => void)[] = []
   info: LoadedReply | null = null
   threads = 1
   crashed: Error | null = null
@@ -140,28 +97,17 @@ export class WorkerPool {
     return this.workers.length
   }
 
-  get idle(): number {
-    return this.workers.filter((w) => !w.busy && !w.dead).length
-  }
-
   private onCrash(error: Error): void {
     this.crashed ??= error
-    for (const w of this.waiters) w()
-    this.waiters = []
   }
 
   /** Runs one padded sub-batch on an idle worker; the caller ensures one is idle. */
   async run(input: BatchInput): Promise<Float32Array> {
-    const worker = this.workers.find((w) => !w.busy && !w.dead)
-    if (!worker) throw new WorkerFailure(this.crashed ? `The inference worker stopped: ${this.crashed.message}` : 'No idle inference worker', 'crashed')
-    worker.busy = true
-    try {
-      const reply = await worker.request({ type: 'run', ids: input.ids, lengths: input.lengths, batch: input.batch, seq: input.seq }, [input.ids.buffer as ArrayBuffer])
-      if (reply.type !== 'result') throw new WorkerFailure('Unexpected reply from the inference worker', 'internal')
-      return reply.vectors
-    } finally {
-      worker.busy = false
-    }
+    const worker = this.workers.find((w) => w.idle)
+    if (!worker) throw this.crashed ? stopped(this.crashed) : new WorkerFailure('No idle inference worker', 'crashed')
+    const reply = await worker.request({ type: 'run', ids: input.ids, lengths: input.lengths, batch: input.batch, seq: input.seq }, [input.ids.buffer as ArrayBuffer])
+    if (reply.type !== 'result') throw new WorkerFailure('Unexpected reply from the inference worker', 'internal')
+    return reply.vectors
   }
 
   async dispose(): Promise<void> {

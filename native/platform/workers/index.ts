@@ -1,0 +1,8 @@
+export { workerEntry } from './entry'
+export type { WorkerEntry } from './entry'
+export { ThreadPool } from './pool'
+export type { Encoded, PoolMessages, ThreadPoolOptions } from './pool'
+export { WorkerThread } from './thread'
+export type { DistributiveOmit, Tagged, WorkerThreadOptions } from './thread'
+export { serveRequests } from './serve'
+export type { Answer } from './serve'
