@@ -3,10 +3,9 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DevnetNode, startDevnetServer } from '../devnet'
 import { migrationChain } from '../../platform/store/migrations/0005-chain'
-import { ChainClient, ChainError, decodeIp, encodeIp } from './chain-client'
+import { ChainClient, ChainError } from './chain-client'
 import { ChainStore } from './chain-store'
 import { devSigner } from '../keys/dev-signer'
-import { convertWeightsAndUidsForEmit, normalizeMaxWeight, weightsForUids } from './weights'
 
 const clients: ChainClient[] = []
 const nodes: DevnetNode[] = []
@@ -251,24 +250,6 @@ describe('reconnect', () => {
     unsub()
     await server.close()
   }, 30_000)
-})
-
-describe('weights and IP helpers', () => {
-  it('normalizes like the SDK', () => {
-    expect(convertWeightsAndUidsForEmit([0, 1, 2], [0.5, 0.25, 0])).toEqual({ uids: [0, 1], values: [65535, 32768] })
-    expect(normalizeMaxWeight([1, 1, 8], 0.5).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
-    expect(Math.max(...normalizeMaxWeight([1, 1, 8], 0.5))).toBeLessThanOrEqual(0.5 + 1e-6)
-    expect(weightsForUids([0, 1, 2], [0, 0, 0], { minAllowedWeights: 1, maxWeightLimit: 1 })).toEqual({ uids: [0, 1, 2], weights: [65535, 65535, 65535] })
-    // Scores by uid, in any order, give the same vectors as the validator's dense pipeline.
-    expect(weightsForUids([2, 0, 1], [0.2, 0.5, 0.3], { minAllowedWeights: 1, maxWeightLimit: 1 })).toEqual({ uids: [0, 1, 2], weights: [65535, 39321, 26214] })
-  })
-
-  it('encodes axon IPs per §6.3', () => {
-    expect(encodeIp('1.2.3.4')).toEqual({ ip: 16909060n, ipType: 4 })
-    expect(encodeIp('::1')).toEqual({ ip: 1n, ipType: 6 })
-    expect(decodeIp(16909060n, 4)).toBe('1.2.3.4')
-    expect(() => encodeIp('300.1.1.1')).toThrow(ChainError)
-  })
 })
 
 async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {

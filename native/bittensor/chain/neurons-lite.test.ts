@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { ChainCodec } from '../devnet/codec'
-import { decodeNeuronsLite } from './chain-client'
+import { decodeNeuronsLite } from './ops/neurons'
 
 /**
  * `NeuronInfoRuntimeApi_get_neurons_lite` output, encoded by hand from the layout in spec §6.6

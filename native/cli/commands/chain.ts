@@ -1,5 +1,6 @@
-import { ChainClient, ChainError, devSigner, formatTao } from '../../bittensor/chain'
+import { ChainClient, ChainError, devSigner } from '../../bittensor/chain'
 import type { NetworkId, TxStatus } from '../../bittensor/chain'
+import { formatTao } from '../../contract'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 

@@ -232,9 +232,8 @@ describe('ChainService on a remote node', () => {
     // Alice registers the wallet's hotkey (any coldkey may pay) and the hotkey sets a self-weight.
     await client.register(alice, 5, hotAddress, 10n ** 9n)
     node.produceBlocks(3)
-    const lentToTest = (await service.hotkeySignerFor(hotAddress))!
-    cleanups.push(() => lentToTest.dispose())
-    const hot = lentToTest.signer
+    const hot = (await service.hotkeySignerFor(hotAddress))!
+    cleanups.push(() => hot.dispose())
     const r = await client.setWeights(hot, 5, [{ uid: 0, score: 1 }], 0n)
     expect(r.mode).toBe('committed')
     const [pending] = service.store.pendingCommits(client.storeKey)

@@ -1,14 +1,15 @@
 import type { Signer } from '../../bittensor/keys/signer'
 import crypto from 'node:crypto'
 import type { Disposable } from '../../base/emitter'
-import { EngineError, NETWORK_CHOICES } from '../../contract'
+import { EngineError, NETWORK_CHOICES, formatTao, parseTao } from '../../contract'
 import type { ChainStatus, EventName, EventPayload, Handlers, MetagraphResult, NetworkId, PracticeInfo, Settings, SettingsPatch, SubnetOverview, TxProgress } from '../../contract'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
 import type { WalletService } from '../wallet'
-import { ChainClient, ChainError, formatTao } from '../../bittensor/chain/chain-client'
+import { ChainClient, ChainError } from '../../bittensor/chain/chain-client'
 import type { ConnectionStatus } from '../../bittensor/chain/chain-client'
 import { ChainStore } from '../../bittensor/chain/chain-store'
+import { storeKeyOf } from '../../bittensor/chain/core/context'
 import { endpointFor } from '../../bittensor/chain/networks'
 import type { TxStatus } from '../../bittensor/chain/types'
 import { loadWalletHotkey } from '../../bittensor/keys/hotkey'
@@ -45,12 +46,6 @@ const TAO = 1_000_000_000n
 const STATUS_EVENT_MIN_MS = 1000
 const MAX_OPERATIONS = 50
 
-/** Converts a "1.25" TAO string (already schema-checked) to rao. */
-export function taoToRao(text: string): bigint {
-  const [w, f = ''] = text.split('.')
-  return BigInt(w!) * TAO + BigInt(f.padEnd(9, '0'))
-}
-
 /** What crosses the boundary for a chain failure: the user-facing message, a fitting code. */
 export function chainEngineError(error: unknown): unknown {
   if (error instanceof EngineError) return error
@@ -61,6 +56,13 @@ export function chainEngineError(error: unknown): unknown {
   return error
 }
 
+/** A signer lent for one reveal pass; dispose wipes a key read from its file. */
+type LentSigner = Signer & Disposable
+
+function lend(signer: Signer, dispose: () => void): LentSigner {
+  return { address: signer.address, publicKey: signer.publicKey, sign: (message) => signer.sign(message), dispose }
+}
+
 /**
  * The engine's chain: owns one ChainClient for the network the user picked (setting `network`),
  * reports connection state, latency and the best block, answers subnet reads (with the last known
@@ -68,12 +70,6 @@ export function chainEngineError(error: unknown): unknown {
  * pending commit-reveal commits on time. Other domains (wallet money operations, miner,
  * validator) get the live client through {@link ChainService.client}.
  */
-/** A signer lent for one reveal pass; dispose wipes a key read from its file. */
-export interface RevealSigner {
-  readonly signer: Signer
-  dispose(): void
-}
-
 export class ChainService {
   private session: Session
   private generation = 0
@@ -346,11 +342,11 @@ export class ChainService {
     if (this.chainStore.pendingCommits(client.storeKey).length === 0) return
     s.revealing = true
     // Hotkeys read from their files for this pass only (when a commit is due); wiped when it ends.
-    const lent = new Map<string, RevealSigner | undefined>()
+    const lent = new Map<string, LentSigner | undefined>()
     try {
       const out = await client.revealDue(async (hotkey) => {
         if (!lent.has(hotkey)) lent.set(hotkey, await this.hotkeySignerFor(hotkey))
-        return lent.get(hotkey)?.signer
+        return lent.get(hotkey)
       })
       for (const r of out) {
         if (r.outcome === 'revealed') this.o.log.info('Weights revealed', { netuid: r.commit.netuid, hotkey: r.commit.hotkey, commitBlock: r.commit.commitBlock })
@@ -373,9 +369,9 @@ export class ChainService {
    * nothing), else the plaintext hotkey (btcli's default) in the user's wallets, loaded with only
    * its secret key kept (seed, phrase and file bytes wiped at once); its dispose wipes that key.
    */
-  async hotkeySignerFor(address: string): Promise<RevealSigner | undefined> {
+  async hotkeySignerFor(address: string): Promise<LentSigner | undefined> {
     const known = this.hotkeySigners.get(address)
-    if (known) return { signer: known, dispose: () => undefined }
+    if (known) return lend(known, () => undefined)
     const wallet = this.o.wallet
     if (!wallet) return undefined
     try {
@@ -388,7 +384,7 @@ export class ChainService {
             hk.dispose()
             continue
           }
-          return { signer: hk.chainSigner, dispose: () => hk.dispose() }
+          return lend(hk.chainSigner, () => hk.dispose())
         }
       }
     } catch (error) {
@@ -498,7 +494,7 @@ export class ChainService {
     const s = this.session
     if (s.network === 'devnet') return undefined
     const endpoint = this.endpointOf(s.network, s.customUrl)
-    return this.chainStore.cacheGet<T>(`${s.network}:${endpoint}`.slice(0, 200), key)
+    return this.chainStore.cacheGet<T>(storeKeyOf(s.network, endpoint), key)
   }
 
   async subnetOverview(netuid: number): Promise<SubnetOverview> {
@@ -545,7 +541,7 @@ export class ChainService {
     if (!hk) throw new EngineError('NOT_FOUND', `Wallet "${p.wallet}" has no hotkey "${p.hotkey}". Create one on the Wallet page.`)
     if (!hk.address) throw new EngineError('BAD_REQUEST', `The address of hotkey "${p.hotkey}" is unknown (${hk.problem ?? 'no public file'}).`)
     const signer = wallet.coldkeySigner(p.wallet)
-    const maxPrice = taoToRao(p.maxPriceTao)
+    const maxPrice = parseTao(p.maxPriceTao)
     const client = await this.client()
     let price: bigint
     try {
@@ -652,7 +648,7 @@ export class ChainService {
       'chain.practiceFaucet': guard(async ({ address, amountTao }) => {
         const { client } = await this.practiceClient()
         try {
-          await client.devnetFaucet(address, taoToRao(amountTao))
+          await client.devnetFaucet(address, parseTao(amountTao))
         } catch (error) {
           throw new EngineError('BAD_REQUEST', `The practice faucet refused: ${error instanceof Error ? error.message : String(error)}`)
         }

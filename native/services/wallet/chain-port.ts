@@ -1,18 +1,15 @@
 /**
  * What the wallet needs from the chain. The wallet side is written against this interface;
- * `chain-adapter.ts` implements it over the chain client (native/chain/client), and the engine
+ * `chain-adapter.ts` implements it over the chain client (native/bittensor/chain), and the engine
  * decides which network it talks to.
  */
+import type { FeeEstimate } from '../../bittensor/chain/core/fees'
+import type { StakeEntry } from '../../bittensor/chain/ops/stake'
+import type { Signer } from '../../bittensor/keys/signer'
 import type { ExtrinsicStage, WalletCall } from '../../contract'
 
 export { formatTao, parseTao } from '../../contract'
-
-export interface KeySigner {
-  readonly address: string
-  readonly publicKey: Uint8Array
-  /** sr25519 signature (context "substrate") of `message`. Throws once the key is locked. */
-  sign(message: Uint8Array): Uint8Array
-}
+export type { FeeEstimate, StakeEntry }
 
 export interface ExtrinsicUpdate {
   readonly stage: ExtrinsicStage
@@ -32,20 +29,6 @@ export type ExtrinsicOutcome =
       readonly blockHash?: string
     }
 
-export interface StakeEntry {
-  readonly hotkey: string
-  readonly netuid: number
-  /** Alpha in 1e-9 units, as a decimal string (u64). */
-  readonly alpha: string
-}
-
-export interface FeeEstimate {
-  /** What the node says the extrinsic will cost in rao (payment info), or null when it cannot say. */
-  readonly feeRao: string | null
-  /** Why there is no fee, when feeRao is null. */
-  readonly note: string | null
-}
-
 export interface ChainEndpointInfo {
   readonly network: string
   readonly endpoint: string
@@ -58,7 +41,8 @@ export interface WalletChainPort {
   /** Stake of a coldkey per hotkey and subnet (dTAO alpha). `hotkeys` adds hotkeys to look at besides the ones the chain lists. */
   stakes(coldkey: string, hotkeys: readonly string[]): Promise<StakeEntry[]>
   estimateFee(from: string, call: WalletCall): Promise<FeeEstimate>
-  submit(signer: KeySigner, call: WalletCall, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicOutcome>
+  /** `signer` throws once the wallet is locked again; that ends the submission. */
+  submit(signer: Signer, call: WalletCall, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicOutcome>
 }
 
 /** Where the wallet gets its chain port (the engine's selected network, or one the CLI names). */

@@ -6,7 +6,8 @@ import { DevnetNode, DevnetProvider } from '../../bittensor/devnet'
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../../bittensor/chain/signed-extensions'
 import type { ActivityEntry, ExtrinsicEvent } from '../../contract'
 import { EngineError } from '../../contract'
-import { chainClientSource, estimateFee, extrinsicFor } from './chain-adapter'
+import { estimateFee } from '../../bittensor/chain/core/fees'
+import { chainClientSource, extrinsicFor } from './chain-adapter'
 import { serviceHarness } from './test-support/service-harness'
 
 const LOW = { opslimit: 3, memlimit: 1024 * 1024 }

@@ -9,7 +9,8 @@ import type { Store } from '../../platform/store'
 import { WalletActivityTable } from './activity-table'
 import type { NewActivity } from './activity-table'
 import { CHAIN_NOT_CONFIGURED } from './chain-port'
-import type { ExtrinsicOutcome, KeySigner, WalletChainPort, WalletChainSource } from './chain-port'
+import type { ExtrinsicOutcome, WalletChainPort, WalletChainSource } from './chain-port'
+import type { Signer } from '../../bittensor/keys/signer'
 import { COMMON_PASSWORD_PROBLEM, isCommonPassword } from './common-passwords'
 import { envPasswordFor, envPasswordVariable } from '../../bittensor/keys/env-password'
 import { RememberedPasswords } from '../../platform/secrets/secret-vault'
@@ -629,7 +630,7 @@ export class WalletService {
   }
 
   /** For the chain client: signs with an unlocked coldkey; fails clearly once it is locked. */
-  coldkeySigner(name: string): KeySigner {
+  coldkeySigner(name: string): Signer {
     const u = this.unlocked.get(name)
     if (!u) throw new EngineError('LOCKED', `The coldkey of "${name}" is locked. Unlock it with its password first.`)
     return {

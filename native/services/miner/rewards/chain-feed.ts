@@ -7,7 +7,8 @@
 import type { ChainClient } from '../../../bittensor/chain/chain-client'
 import type { MinerRewards } from '../../../contract'
 import type { Logger } from '../../../platform/logging'
-import { readNeurons } from '../runtime/chain-views'
+import { readNumber, subtensorItem } from '../../../bittensor/chain/core/storage'
+import { readNeurons } from '../../../bittensor/chain/ops/neurons'
 import type { AlphaPrice, BurnRule, RewardsNeuron } from './assess'
 import { assessRewards } from './assess'
 
@@ -56,14 +57,12 @@ export class ChainRewardsFeed {
   }
 
   private q(item: string): QueryFn | undefined {
-    return (this.client.api.query.subtensorModule as unknown as Record<string, QueryFn | undefined> | undefined)?.[item]
+    return subtensorItem(this.client.api, item) as QueryFn | undefined
   }
 
   private async num(item: string, fallback: number, ...args: unknown[]): Promise<number> {
-    const f = this.q(item)
-    if (!f) return fallback
-    const v = Number((await f(...args)).toString())
-    return Number.isFinite(v) ? v : fallback
+    const v = await readNumber(this.client.api, item, ...args)
+    return v !== null && Number.isFinite(v) ? v : fallback
   }
 
   /** First read (throws when the chain cannot be read), then one read per new block. */

@@ -3,24 +3,13 @@ import type { Signer } from '../../../bittensor/keys/signer'
  * The miner's views of the chain: a cached metagraph for the axon's blacklist and priority
  * (refreshed on new blocks), and serve_axon through the chain client.
  */
-import { ChainError, decodeIp, decodeNeuronsLite } from '../../../bittensor/chain/chain-client'
+import { ChainError } from '../../../bittensor/chain/chain-client'
 import type { ChainClient } from '../../../bittensor/chain/chain-client'
+import { readNeurons } from '../../../bittensor/chain/ops/neurons'
+import { axonOf } from '../../../bittensor/chain/ops/serve-axon'
 import type { NeuronRow } from '../../../bittensor/chain/types'
 import type { Logger } from '../../../platform/logging'
 import type { AxonInfoOnChain, ChainPort, MetagraphView, NeuronView } from '../ports'
-
-/** One cheap read of the subnet's neurons: NeuronInfoRuntimeApi.get_neurons_lite, else storage. */
-export async function readNeurons(client: ChainClient, netuid: number): Promise<NeuronRow[]> {
-  const call = (client.api.call as unknown as Record<string, Record<string, ((n: number) => Promise<{ toJSON(): unknown }>) | undefined> | undefined>).neuronInfoRuntimeApi
-  if (call?.getNeuronsLite) {
-    try {
-      return decodeNeuronsLite(await call.getNeuronsLite(netuid))
-    } catch {
-      // fall through to the storage path of the chain client
-    }
-  }
-  return (await client.metagraph(netuid)).neurons
-}
 
 export interface ChainMetagraphOptions {
   /** Do not read more often than this (a 256-neuron read is ~100 kB). Default 0: every block. */
@@ -129,14 +118,6 @@ export class ChainMetagraphCache implements MetagraphView {
   }
 }
 
-interface AxonJson {
-  readonly block: number
-  readonly version: number
-  readonly ip: number | string
-  readonly port: number
-  readonly ipType: number
-}
-
 /** serve_axon and the current on-chain axon of the hotkey, through the chain client (spec §6.3). */
 export class ClientChainPort implements ChainPort {
   constructor(
@@ -145,12 +126,8 @@ export class ClientChainPort implements ChainPort {
   ) {}
 
   async axonInfo(netuid: number, hotkey: string): Promise<AxonInfoOnChain | undefined> {
-    const axons = (this.client.api.query.subtensorModule as unknown as Record<string, ((...a: unknown[]) => Promise<unknown>) | undefined>).axons
-    if (!axons) return undefined
-    const opt = (await axons(netuid, hotkey)) as { isSome: boolean; unwrap(): { toJSON(): unknown } }
-    if (!opt.isSome) return undefined
-    const a = opt.unwrap().toJSON() as AxonJson
-    return { ip: decodeIp(BigInt(a.ip), a.ipType), port: a.port, version: a.version, block: a.block }
+    const a = await axonOf(this.client, netuid, hotkey)
+    return a && { ip: a.ip, port: a.port, version: a.version, block: a.block }
   }
 
   async serveAxon(netuid: number, p: { ip: string; port: number; version: number }): Promise<void> {

@@ -1,14 +1,15 @@
 /**
  * The real validator runtime: the metagraph and hyperparameters from the chain client of the
- * network the user picked (the engine's ChainService), weights through that client (rate limit
- * checked first; commit-reveal v2 commits persisted in the chain store, where the ChainService
- * reveals them on time, every block, across restarts), and the validator's wallet hotkey as the
+ * network the user picked (the engine's ChainService), weights through the Bittensor layer's
+ * weights operations on that client (bittensor/chain/ops/weights: rate limit checked first;
+ * commit-reveal v2 commits persisted in the chain store, where the ChainService reveals them on
+ * time, every block, across restarts), and the validator's wallet hotkey as the
  * dendrite's signer. Update leases keep the updater from restarting mid-round or while a commit
  * waits for its reveal.
  */
 import { ChainError } from '../../../bittensor/chain/chain-client'
 import type { ChainClient } from '../../../bittensor/chain/chain-client'
-import { commitHash, revealWindow } from '../../../bittensor/chain/commit-hash'
+import { commitRevealMode, commitWeights, findCommit, pendingCommitsOf, revealWeights, setWeights } from '../../../bittensor/chain/ops/weights'
 import type { ChainService } from '../../chain'
 import type { ValidatorStatus } from '../../../contract/validator'
 import type { Logger } from '../../../platform/logging'
@@ -47,12 +48,6 @@ export interface RealValidatorRuntime extends ValidatorRuntime {
   dispose(): void
 }
 
-type SubtensorTx = Record<string, ((...args: unknown[]) => Parameters<ChainClient['submit']>[0]) | undefined>
-
-function txOf(client: ChainClient): SubtensorTx {
-  return client.api.tx.subtensorModule as unknown as SubtensorTx
-}
-
 /** The chain's metagraph in the shape the validator service reads (index = uid). */
 export async function loadChainMetagraph(client: ChainClient, netuid: number): Promise<MetagraphView> {
   const [mg, hp] = await Promise.all([client.metagraph(netuid), client.hyperparameters(netuid)])
@@ -71,7 +66,6 @@ export async function loadChainMetagraph(client: ChainClient, netuid: number): P
     consensus[x.uid] = x.consensus
     lastUpdate[x.uid] = x.lastUpdate
   }
-  const hashCommits = typeof txOf(client).commitWeights === 'function' && typeof txOf(client).revealWeights === 'function'
   return {
     netuid,
     block: mg.block,
@@ -87,7 +81,7 @@ export async function loadChainMetagraph(client: ChainClient, netuid: number): P
       weightsVersionKey: hp.weightsVersionKey,
       minAllowedWeights: hp.minAllowedWeights,
       maxWeightLimit: hp.maxWeightsLimit / 65535,
-      commitReveal: !hp.commitRevealEnabled ? 'off' : hashCommits ? 'hash' : 'timelocked',
+      commitReveal: commitRevealMode(client, hp),
       revealPeriodEpochs: hp.revealPeriodEpochs,
     },
   }
@@ -134,23 +128,6 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     return hk
   }
 
-  /** Refuses before signing when the chain would (not registered, SettingWeightsTooFast). */
-  const precheck = async (client: ChainClient, netuid: number, address: string): Promise<Awaited<ReturnType<ChainClient['hyperparameters']>>> => {
-    const [hp, uid, block] = await Promise.all([client.hyperparameters(netuid), client.uidOf(netuid, address), client.blockNumber()])
-    if (uid === null) throw new ChainError('SubtensorModule.HotKeyNotRegisteredInSubNet', `The validator hotkey ${address} is not registered on subnet ${netuid}. Register it first.`)
-    const q = (client.api.query.subtensorModule as unknown as Record<string, ((...a: unknown[]) => Promise<unknown>) | undefined>).lastUpdate
-    const last = q ? Number(String(((await q(netuid)) as unknown as Array<{ toString(): string }>)[uid] ?? 0)) : 0
-    if (last > 0 && block + 1 - last < hp.weightsRateLimit) {
-      throw new ChainError(
-        'SubtensorModule.SettingWeightsTooFast',
-        `Weights were last set at block ${last}; subnet ${netuid} allows one update every ${hp.weightsRateLimit} blocks. Next chance in ${hp.weightsRateLimit - (block + 1 - last)} blocks.`,
-      )
-    }
-    return hp
-  }
-
-  const pendingOf = (client: ChainClient, address: string) => deps.chain.store.pendingCommits(client.storeKey).filter((c) => c.hotkey === address)
-
   /** Holds an update lease while one of our commits waits for its reveal. */
   const checkCommits = async (): Promise<void> => {
     if (disposed) return
@@ -158,7 +135,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     try {
       const hk = loaded?.hotkey
       const client = hk ? await deps.chain.client() : undefined
-      pending = hk && client ? pendingOf(client, hk.ss58).length : 0
+      pending = hk && client ? pendingCommitsOf(client, hk.ss58).length : 0
     } catch {
       pending = commitLease ? 1 : 0 // offline: keep what we had
     }
@@ -189,11 +166,12 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
       try {
         const hk = await requireHotkey()
         const client = await deps.chain.client()
-        const hp = await precheck(client, p.netuid, hk.ss58)
-        if (hp.commitRevealEnabled) return { ok: false, message: `Subnet ${p.netuid} switched commit-reveal on; the next round commits its weights instead.` }
-        const r = await client.submit(txOf(client).setWeights!(p.netuid, p.uids, p.values, BigInt(p.versionKey)), hk.chainSigner)
+        const r = await setWeights(client, hk.chainSigner, p.netuid, { uids: p.uids, weights: p.values, versionKey: BigInt(p.versionKey) })
         return { ok: true, message: `Weights set for ${p.uids.length} uids in block ${r.blockNumber}.`, block: r.blockNumber }
       } catch (error) {
+        if (error instanceof ChainError && error.code === 'SubtensorModule.CommitRevealEnabled') {
+          return { ok: false, message: `Subnet ${p.netuid} switched commit-reveal on; the next round commits its weights instead.` }
+        }
         return failure(error)
       }
     },
@@ -205,31 +183,10 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
         }
         const hk = await requireHotkey()
         const client = await deps.chain.client()
-        const tx = txOf(client)
-        if (!tx.commitWeights || !tx.revealWeights) return { ok: false, message: `Subnet ${p.netuid} requires timelocked commit-reveal (CR v4), which TaoDesk does not support yet.` }
-        const hash = commitHash(client.api.registry, hk.ss58, p.netuid, p.uids, p.values, p.salt, BigInt(p.versionKey))
-        if (hash.toLowerCase() !== p.commitHash.toLowerCase()) {
-          // The reveal would fail: refuse before paying for the commit.
-          return { ok: false, message: `The commit hash does not match the weights it commits (validator ${p.commitHash}, chain client ${hash}); nothing was sent.` }
-        }
-        const hp = await precheck(client, p.netuid, hk.ss58)
-        const r = await client.submit(tx.commitWeights(p.netuid, hash), hk.chainSigner)
-        const w = revealWindow(r.blockNumber, p.netuid, hp.tempo, hp.revealPeriodEpochs)
-        deps.chain.store.addCommit({
-          network: client.storeKey,
-          netuid: p.netuid,
-          hotkey: hk.ss58,
-          commitHash: hash,
-          uids: [...p.uids],
-          weights: [...p.values],
-          salt: [...p.salt],
-          versionKey: String(p.versionKey),
-          commitBlock: r.blockNumber,
-          revealFrom: w.first,
-          revealUntil: w.last,
-        })
+        const weights = { uids: p.uids, weights: p.values, versionKey: BigInt(p.versionKey) }
+        const r = await commitWeights(client, hk.chainSigner, p.netuid, weights, { salt: p.salt, expectedHash: p.commitHash })
         await checkCommits()
-        return { ok: true, message: `Committed in block ${r.blockNumber}; TaoDesk reveals it in blocks ${w.first}–${w.last} (keep it running until then).`, block: r.blockNumber }
+        return { ok: true, message: `Committed in block ${r.blockNumber}; TaoDesk reveals it in blocks ${r.revealFrom}–${r.revealUntil} (keep it running until then).`, block: r.blockNumber }
       } catch (error) {
         return failure(error)
       }
@@ -238,8 +195,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     async revealOutcome(p) {
       const hk = await requireHotkey()
       const client = await deps.chain.client()
-      const hash = commitHash(client.api.registry, hk.ss58, p.netuid, p.uids, p.values, p.salt, BigInt(p.versionKey)).toLowerCase()
-      const c = deps.chain.store.commits(client.storeKey, 500).find((x) => x.commitHash.toLowerCase() === hash && x.hotkey === hk.ss58)
+      const c = findCommit(client, hk.ss58, p.netuid, { uids: p.uids, weights: p.values, salt: p.salt, versionKey: BigInt(p.versionKey) })
       if (!c) return { state: 'unknown', message: 'TaoDesk has no record of this commit.' }
       if (c.status === 'pending') return { state: 'pending', message: `Reveal due in blocks ${c.revealFrom}–${c.revealUntil}.` }
       if (c.status === 'revealed') return { state: 'revealed', message: `Revealed (committed in block ${c.commitBlock}).` }
@@ -250,7 +206,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
       try {
         const hk = await requireHotkey()
         const client = await deps.chain.client()
-        const r = await client.submit(txOf(client).revealWeights!(p.netuid, p.uids, p.values, p.salt, BigInt(p.versionKey)), hk.chainSigner)
+        const r = await revealWeights(client, hk.chainSigner, p.netuid, { uids: p.uids, weights: p.values, salt: p.salt, versionKey: BigInt(p.versionKey) })
         return { ok: true, message: `Revealed in block ${r.blockNumber}.`, block: r.blockNumber }
       } catch (error) {
         return failure(error)

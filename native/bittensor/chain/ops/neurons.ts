@@ -1,0 +1,119 @@
+/** Neurons of a subnet: uids, the metagraph (runtime API NeuronInfoLite, else storage), LastUpdate. */
+import type { AxonJson } from '../core/axon-info'
+import { axonView } from '../core/axon-info'
+import type { ChainContext } from '../core/context'
+import { cached } from '../core/context'
+import { readNumber, readVector, subtensorItem } from '../core/storage'
+import type { Metagraph, NeuronRow } from '../types'
+import { blockNumber } from './chain-state'
+import { assertSubnet } from './subnets'
+
+const RAO = 1e9
+
+export async function uidOf(ctx: ChainContext, netuid: number, hotkey: string): Promise<number | null> {
+  const f = subtensorItem(ctx.api, 'uids')
+  if (!f) return null
+  const v = (await f(netuid, hotkey)) as { isSome: boolean; unwrap(): { toNumber(): number } }
+  return v.isSome ? v.unwrap().toNumber() : null
+}
+
+/** The block of the last weights (or registration) of `uid`; 0 when unknown. */
+export async function lastUpdateOf(ctx: ChainContext, netuid: number, uid: number): Promise<number> {
+  return Number((await readVector(ctx.api, 'lastUpdate', netuid))[uid] ?? 0)
+}
+
+/** Decodes runtime-API NeuronInfoLite (JSON of the SCALE codec) into the typed model. */
+export function decodeNeuronsLite(codec: { toJSON(): unknown }): NeuronRow[] {
+  const rows = codec.toJSON() as Array<Record<string, unknown>>
+  return rows.map((r) => {
+    const stake = (r.stake as Array<[string, number | string]>).reduce((acc, [, v]) => acc + Number(v), 0)
+    return {
+      uid: Number(r.uid),
+      hotkey: String(r.hotkey),
+      coldkey: String(r.coldkey),
+      stake: stake / RAO,
+      incentive: Number(r.incentive) / 65535,
+      emission: Number(r.emission) / RAO,
+      dividends: Number(r.dividends) / 65535,
+      consensus: Number(r.consensus) / 65535,
+      validatorTrust: Number(r.validatorTrust) / 65535,
+      validatorPermit: Boolean(r.validatorPermit),
+      active: Boolean(r.active),
+      axon: axonView(r.axonInfo as AxonJson),
+      lastUpdate: Number(r.lastUpdate),
+      registrationBlock: null,
+      immune: null,
+    }
+  })
+}
+
+/** NeuronInfoRuntimeApi.get_neurons_lite; undefined when the node lacks it or the answer does not decode. */
+async function neuronsFromRuntimeApi(ctx: ChainContext, netuid: number): Promise<NeuronRow[] | undefined> {
+  const call = (ctx.api.call as unknown as Record<string, Record<string, ((n: number) => Promise<{ toJSON(): unknown }>) | undefined> | undefined>).neuronInfoRuntimeApi
+  if (!call?.getNeuronsLite) return undefined
+  try {
+    return decodeNeuronsLite(await call.getNeuronsLite(netuid))
+  } catch {
+    return undefined
+  }
+}
+
+async function neuronsFromStorage(ctx: ChainContext, netuid: number): Promise<NeuronRow[]> {
+  const { api } = ctx
+  const n = (await readNumber(api, 'subnetworkN', netuid)) ?? 0
+  const [incentive, consensus, dividends, vtrust, emission, lastUpdate, permit, active] = await Promise.all(
+    ['incentive', 'consensus', 'dividends', 'validatorTrust', 'emission', 'lastUpdate', 'validatorPermit', 'active'].map((item) => readVector(api, item, netuid)),
+  )
+  const owner = subtensorItem(api, 'owner')
+  const alpha = subtensorItem(api, 'totalHotkeyAlpha')
+  const axons = subtensorItem(api, 'axons')
+  const out: NeuronRow[] = []
+  for (let uid = 0; uid < n; uid++) {
+    const hotkey = String(await subtensorItem(api, 'keys')!(netuid, uid))
+    const coldkey = owner ? String(await owner(hotkey)) : ''
+    const stake = alpha ? Number(String(await alpha(hotkey, netuid))) : 0
+    const axonOpt = axons ? ((await axons(netuid, hotkey)) as { isSome: boolean; unwrap(): { toJSON(): unknown } }) : undefined
+    const axon = axonOpt?.isSome ? (axonOpt.unwrap().toJSON() as AxonJson) : undefined
+    out.push({
+      uid,
+      hotkey,
+      coldkey,
+      stake: stake / RAO,
+      incentive: Number(incentive[uid] ?? 0) / 65535,
+      emission: Number(emission[uid] ?? 0) / RAO,
+      dividends: Number(dividends[uid] ?? 0) / 65535,
+      consensus: Number(consensus[uid] ?? 0) / 65535,
+      validatorTrust: Number(vtrust[uid] ?? 0) / 65535,
+      validatorPermit: permit[uid] === 'true',
+      active: active[uid] === undefined ? true : active[uid] === 'true',
+      axon: axonView(axon),
+      lastUpdate: Number(lastUpdate[uid] ?? 0),
+      registrationBlock: null,
+      immune: null,
+    })
+  }
+  return out
+}
+
+/** The full metagraph: every neuron with its registration block and immunity. */
+export async function metagraph(ctx: ChainContext, netuid: number): Promise<Metagraph> {
+  const { api } = ctx
+  await assertSubnet(ctx, netuid)
+  const block = await blockNumber(ctx)
+  let neurons = await neuronsFromRuntimeApi(ctx, netuid)
+  const source: Metagraph['source'] = neurons ? 'runtime-api' : 'storage'
+  neurons ??= await neuronsFromStorage(ctx, netuid)
+  const immunity = await readNumber(api, 'immunityPeriod', netuid)
+  const regF = subtensorItem(api, 'blockAtRegistration')
+  const withReg: NeuronRow[] = []
+  for (const nrow of neurons) {
+    const reg = regF ? Number(String(await regF(netuid, nrow.uid))) : null
+    withReg.push({ ...nrow, registrationBlock: reg, immune: reg === null || immunity === null ? null : block - reg < immunity })
+  }
+  return cached(ctx, `metagraph:${netuid}`, { netuid, block, source, neurons: withReg })
+}
+
+/** One cheap read of the subnet's neurons (no registration blocks): the runtime API, else the full metagraph. */
+export async function readNeurons(ctx: ChainContext, netuid: number): Promise<NeuronRow[]> {
+  return (await neuronsFromRuntimeApi(ctx, netuid)) ?? (await metagraph(ctx, netuid)).neurons
+}
