@@ -1,2 +1,3 @@
 export * from './emitter'
 export * from './assert'
+export * from './translate-errors'

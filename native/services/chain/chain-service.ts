@@ -1,3 +1,4 @@
+import { translateErrors } from '../../base'
 import type { Signer } from '../../bittensor/keys/signer'
 import crypto from 'node:crypto'
 import type { Disposable } from '../../base/emitter'
@@ -612,15 +613,7 @@ export class ChainService {
     | 'chain.practiceInfo'
     | 'chain.practiceRestart'
   > {
-    const guard =
-      <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) =>
-      async (...args: A): Promise<R> => {
-        try {
-          return await fn(...args)
-        } catch (error) {
-          throw chainEngineError(error)
-        }
-      }
+    const guard = translateErrors(chainEngineError)
     return {
       'chain.status': () => this.status(),
       'chain.connect': async () => {

@@ -1,3 +1,4 @@
+import { translateErrors } from '../../base'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -668,15 +669,7 @@ export class WalletService {
     | 'wallet.estimate'
     | 'wallet.submit'
   > {
-    const guard =
-      <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) =>
-      async (...args: A): Promise<R> => {
-        try {
-          return await fn(...args)
-        } catch (error) {
-          throw toEngineError(error)
-        }
-      }
+    const guard = translateErrors(toEngineError)
     return {
       'wallet.list': guard(() => this.list()),
       'wallet.get': guard(({ name }) => this.get(name)),
