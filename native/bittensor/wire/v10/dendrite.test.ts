@@ -5,9 +5,11 @@ import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Signer } from '../../keys/signer'
 import { textEmbeddingQuery } from '../../../protocols/text-embedding/synapse'
-import { Dendrite } from './dendrite'
+import { Dendrite, axonProcessTime, readResponse } from './dendrite'
 import type { AxonTarget } from './dendrite'
-import { EMPTY_BODY_HASH, SDK_VERSION_AS_INT as DENDRITE_VERSION, sha3Hex } from './format'
+import { EMPTY_BODY_HASH, SDK_VERSION_AS_INT as DENDRITE_VERSION, sha3Hex, signatureMessage } from './format'
+import { buildRequest, signRequest } from './request'
+import { ANSWERS, ANSWER_HEADERS, AXON_HOTKEY, DENDRITE_HOTKEY, DENDRITE_URI, EXAMPLE_QUERY, SIGNED_REQUEST } from './testing/vectors'
 
 interface Seen {
   headers: http.IncomingHttpHeaders
@@ -199,5 +201,23 @@ describe('dendrite (spec §4.2, §4.3, §4.8)', () => {
     expect(outs[1].message).toBe('Request timeout after 1 seconds')
     expect(outs[5].message).toMatch(/larger than 8 MiB/)
     expect(outs.every((o) => o.results === null)).toBe(true)
+  })
+})
+
+describe('wire vectors, sending side (testing/vectors.ts)', () => {
+  it('builds the vector request byte for byte, and signs it so that the axon hotkey verifies it', async () => {
+    const { parts, headers, body } = SIGNED_REQUEST
+    expect(buildRequest(parts)).toEqual({ headers, body })
+    const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(DENDRITE_URI)
+    expect(alice.address).toBe(DENDRITE_HOTKEY)
+    const fresh = signRequest(alice, parts.nonce, parts.dendrite.uuid, AXON_HOTKEY)
+    const message = signatureMessage(parts.nonce, DENDRITE_HOTKEY, AXON_HOTKEY, parts.dendrite.uuid, EMPTY_BODY_HASH)
+    for (const signature of [fresh, parts.signature]) expect(signatureVerify(message, signature, DENDRITE_HOTKEY).isValid).toBe(true)
+  })
+
+  it('reads answers as the Python dendrite does', () => {
+    for (const a of ANSWERS) expect(readResponse(a.status, Buffer.from(a.body), EXAMPLE_QUERY), a.why).toEqual(a.outcome)
+    expect(axonProcessTime(ANSWER_HEADERS.headers)).toBe(ANSWER_HEADERS.processTimeS)
+    expect(axonProcessTime({})).toBeUndefined()
   })
 })

@@ -84,6 +84,12 @@ export function readResponse(status: number, body: Buffer, query: Pick<SynapseQu
   return { status: 200, message: 'Success', results: results ?? null }
 }
 
+/** The miner's own processing time from `bt_header_axon_process_time`, if it sent one. */
+export function axonProcessTime(headers: Readonly<Record<string, string | string[] | undefined>>): number | undefined {
+  const seconds = Number(headers['bt_header_axon_process_time'])
+  return Number.isFinite(seconds) ? seconds : undefined
+}
+
 function bracketHost(ip: string): string {
   return ip.includes(':') && !ip.startsWith('[') ? `[${ip}]` : ip
 }
@@ -133,8 +139,7 @@ export class Dendrite {
     if (raw.kind === 'unreachable') return { ...base, status: 503, message: `Service unavailable at ${target.ip}:${target.port}/${query.name} (${raw.detail})`, latencyS, results: null, responseBytes: 0 }
     if (raw.kind === 'too-large') return { ...base, status: 422, message: `Response larger than ${Math.round(this.maxBytes / 1048576)} MiB; refused`, latencyS, results: null, responseBytes: raw.bytes }
     if (raw.kind === 'error') return { ...base, status: 500, message: raw.detail, latencyS, results: null, responseBytes: raw.bytes }
-    const processTime = Number(raw.headers['bt_header_axon_process_time'])
-    const processTimeS = Number.isFinite(processTime) ? processTime : undefined
+    const processTimeS = axonProcessTime(raw.headers)
     if (this.options.deferParse && raw.status === 200) return { ...base, status: 200, message: 'Success', latencyS, processTimeS, results: null, body: raw.body, responseBytes: raw.bytes }
     return { ...base, ...readResponse(raw.status, raw.body, query), latencyS, processTimeS, responseBytes: raw.bytes }
   }

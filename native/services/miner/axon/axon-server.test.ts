@@ -16,6 +16,7 @@ import type { AxonTarget } from '../../../bittensor/wire/v10/testing/spec-dendri
 import type { AxonRequestRecord, MinerAxonOptions } from './miner-axon'
 import { MinerAxon } from './miner-axon'
 import { EMPTY_BODY_HASH, bodyHash, sha3Hex, signatureMessage } from '../../../bittensor/wire/v10/format'
+import { SHA3_VECTORS, SIGNATURE_MESSAGE_VECTOR } from '../../../bittensor/wire/v10/testing/vectors'
 import { textEmbeddingQuery } from '../../../protocols/text-embedding/synapse'
 
 let keyring: Keyring
@@ -90,16 +91,15 @@ function message(json: unknown): string {
 
 describe('wire vectors (spec §4.3, §10)', () => {
   it('body hash of an SN5 synapse is sha3_256("")', () => {
-    expect(sha3Hex('')).toBe('a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a')
+    expect(sha3Hex(SHA3_VECTORS[0]!.input)).toBe('a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a')
     expect(bodyHash()).toBe(EMPTY_BODY_HASH)
     // SHA3, not keccak256 (keccak256("") starts c5d2...).
     expect(sha3Hex('')).not.toMatch(/^c5d2/)
   })
 
-  it('the signed message is nonce.dendrite.axon.uuid.body_hash', () => {
-    expect(signatureMessage(1735689600123456789n, '5Fcaller', '5Gminer', '6a1c-uuid', EMPTY_BODY_HASH)).toBe(
-      `1735689600123456789.5Fcaller.5Gminer.6a1c-uuid.${EMPTY_BODY_HASH}`,
-    )
+  it('the signed message is nonce.dendrite.axon.uuid.body_hash (the shared vector)', () => {
+    const v = SIGNATURE_MESSAGE_VECTOR
+    expect(signatureMessage(v.nonce, v.dendriteHotkey, v.axonHotkey, v.uuid, v.bodyHash)).toBe(`1735689600123456789.5Fcaller.5Gminer.6a1c-uuid.${EMPTY_BODY_HASH}`)
   })
 })
 
