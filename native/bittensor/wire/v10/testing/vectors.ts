@@ -38,6 +38,20 @@ const NONCE = 1735689600123456789n
 const UUID = '1f7c9a4e-8d2b-4c61-9e3a-5b0d7f2c8a14'
 const SIGNATURE = '0x265e656fb215935ec7a03523fdf76925e9cd6a5c8538a453d482ee682925557ff8100b264d8cbaec90cf8244296cd74d8f546dd2a2e68c97fedd413c8f91348f'
 
+/** The headers both ways share: the axon's address, the dendrite's signed request, the input object. */
+const TERMINAL_HEADERS = {
+    bt_header_axon_ip: '203.0.113.9',
+    bt_header_axon_port: '8091',
+    bt_header_axon_hotkey: AXON_HOTKEY,
+    bt_header_dendrite_ip: '203.0.113.7',
+    bt_header_dendrite_version: '9000000',
+    bt_header_dendrite_nonce: '1735689600123456789',
+    bt_header_dendrite_uuid: UUID,
+    bt_header_dendrite_hotkey: DENDRITE_HOTKEY,
+    bt_header_dendrite_signature: SIGNATURE,
+    bt_header_input_obj_items: 'W10=',
+}
+
 /** The made-up synapse, as a dendrite sends it and reads its answer (`items` must come back). */
 export const EXAMPLE_QUERY: SynapseQuery = {
   name: 'ExampleSynapse',
@@ -60,16 +74,7 @@ export const SIGNED_REQUEST = {
     'content-type': 'application/json',
     name: 'ExampleSynapse',
     timeout: '12.0',
-    bt_header_axon_ip: '203.0.113.9',
-    bt_header_axon_port: '8091',
-    bt_header_axon_hotkey: AXON_HOTKEY,
-    bt_header_dendrite_ip: '203.0.113.7',
-    bt_header_dendrite_version: '9000000',
-    bt_header_dendrite_nonce: '1735689600123456789',
-    bt_header_dendrite_uuid: UUID,
-    bt_header_dendrite_hotkey: DENDRITE_HOTKEY,
-    bt_header_dendrite_signature: SIGNATURE,
-    bt_header_input_obj_items: 'W10=',
+    ...TERMINAL_HEADERS,
     header_size: '640',
     total_size: '746',
     computed_body_hash: SHA3_VECTORS[0]!.hex,
@@ -106,16 +111,7 @@ export const ANSWER_HEADERS = {
     bt_header_axon_status_code: '200',
     bt_header_axon_status_message: 'Success',
     bt_header_axon_process_time: '0.25',
-    bt_header_axon_ip: '203.0.113.9',
-    bt_header_axon_port: '8091',
-    bt_header_axon_hotkey: AXON_HOTKEY,
-    bt_header_dendrite_ip: '203.0.113.7',
-    bt_header_dendrite_version: '9000000',
-    bt_header_dendrite_nonce: '1735689600123456789',
-    bt_header_dendrite_uuid: UUID,
-    bt_header_dendrite_hotkey: DENDRITE_HOTKEY,
-    bt_header_dendrite_signature: SIGNATURE,
-    bt_header_input_obj_items: 'W10=',
+    ...TERMINAL_HEADERS,
     header_size: '960',
     total_size: '1234',
     computed_body_hash: SHA3_VECTORS[0]!.hex,
