@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import { SpecDendrite } from '../native/bittensor/wire/v10/spec-dendrite'
+import { SpecDendrite } from '../native/bittensor/wire/v10/testing/spec-dendrite'
 
 interface Job {
   readonly uris: string[]

@@ -24,11 +24,11 @@ import { Worker } from 'node:worker_threads'
 import type { KeyringPair } from '@polkadot/keyring/types'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import type { AxonRequestRecord } from '../native/services/miner/axon/axon-server'
-import { AxonServer } from '../native/services/miner/axon/axon-server'
+import type { AxonRequestRecord } from '../native/services/miner/axon/miner-axon'
+import { MinerAxon } from '../native/services/miner/axon/miner-axon'
 import type { Embedder, NeuronView } from '../native/services/miner/ports'
 import { hashEmbedding } from '../native/services/miner/testing/hash-embedder'
-import { SpecDendrite } from '../native/bittensor/wire/v10/spec-dendrite'
+import { SpecDendrite } from '../native/bittensor/wire/v10/testing/spec-dendrite'
 import { MapMetagraph } from '../native/services/miner/testing/test-runtime'
 import { Store } from '../native/platform/store'
 import type { ClientResult } from './miner-load-client'
@@ -144,8 +144,8 @@ async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   // steady state can be told apart from warm-up (JIT, client threads loading).
   const steady = monitorEventLoopDelay({ resolution: 10 })
   const warmUp = callers * 2
-  const axon = new AxonServer({
-    signer: { ss58: miner.address, sign: (m) => miner.sign(m) },
+  const axon = new MinerAxon({
+    signer: miner,
     metagraph,
     embedder,
     nonces: new AxonNonceTable(store.db),

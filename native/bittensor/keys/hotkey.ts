@@ -16,16 +16,20 @@ import { ss58, wipe } from './keys'
 import type { KeyMaterial } from './keys'
 import { checkName, walletPaths } from './wallet-fs'
 
-/** What a running miner or validator signs with. */
-export interface WalletHotkey {
+/**
+ * What a running miner or validator signs with: a Signer (its `sign` throws once disposed) for
+ * the axon, the dendrite and the chain client alike.
+ */
+export interface WalletHotkey extends Signer {
   readonly wallet: string
   readonly hotkey: string
-  /** SS58 address (format 42). */
+  /**
+   * `address` and the hotkey itself, under their former names. Kept only until the chain service
+   * and the validator's weight code (being rewritten elsewhere) use the Signer; not for new code.
+   * @deprecated use `address`
+   */
   readonly ss58: string
-  readonly publicKey: Uint8Array
-  /** sr25519 ("substrate" context) over `message`; throws once disposed. */
-  sign(message: Uint8Array): Uint8Array
-  /** The same key as the chain client's signer type (serve_axon, set_weights, reveals). */
+  /** @deprecated the hotkey is itself a Signer */
   readonly chainSigner: Signer
   /** Wipes the secret key from memory. */
   dispose(): void
@@ -126,18 +130,23 @@ export async function loadWalletHotkey(o: LoadHotkeyOptions): Promise<WalletHotk
     if (disposed) throw new EngineError('LOCKED', `The hotkey "${o.hotkey}" was released; start again to sign with it.`)
     return sr25519Sign(message, key)
   }
-  const publicKey = Uint8Array.from(key.publicKey)
-  return {
+  const walletHotkey: WalletHotkey = {
     wallet: o.wallet,
     hotkey: o.hotkey,
-    ss58: address,
-    publicKey,
+    address,
+    publicKey: Uint8Array.from(key.publicKey),
     sign,
-    chainSigner: { address, publicKey, sign },
+    get ss58() {
+      return address
+    },
+    get chainSigner() {
+      return walletHotkey
+    },
     dispose() {
       if (disposed) return
       disposed = true
       wipe(key)
     },
   }
+  return walletHotkey
 }

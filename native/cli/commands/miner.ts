@@ -196,7 +196,7 @@ async function selftest(io: CommandIo, json: boolean): Promise<number> {
   // The ping route has no blacklist (spec §4.6): any key may sign it, so a throwaway key is used.
   const probe = new Keyring({ type: 'sr25519' }).addFromUri(`//taodesk-selftest-${process.pid}-${Date.now()}`)
   const ip = s.externalIp ?? '127.0.0.1'
-  const result = await pingAxon({ ss58: probe.address, sign: (m) => probe.sign(m) }, ip, s.listen.port, 5000, s.hotkey)
+  const result = await pingAxon(probe, ip, s.listen.port, 5000, s.hotkey)
   if (json) writeJson(io, result)
   else io.stdout.write(result.reachable ? `Reachable: ${result.detail} at ${result.address}.\n` : `NOT reachable at ${result.address}: ${result.detail}\n${result.advice.map((a) => `  - ${a}`).join('\n')}\n`)
   return result.reachable ? 0 : 1

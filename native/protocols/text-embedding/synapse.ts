@@ -1,4 +1,11 @@
 import { z } from 'zod'
+import { NOT_THIS_SYNAPSE } from '../../bittensor/wire/v10/dendrite'
+import type { SynapseQuery } from '../../bittensor/wire/v10/dendrite'
+
+/** The synapse's name, which is also its axon route (`POST /TextEmbeddingSynapse`). */
+export const TEXT_EMBEDDING_SYNAPSE = 'TextEmbeddingSynapse'
+/** Fields the Python axon requires as `bt_header_input_obj_*` headers. */
+export const TEXT_EMBEDDING_REQUIRED_FIELDS: readonly string[] = ['texts']
 
 /**
  * The body of `TextEmbeddingSynapse` (spec §1.2). Extra keys are kept and echoed back, as the
@@ -16,9 +23,6 @@ export const TextEmbeddingBody = z
   .loose()
 export type TextEmbeddingBody = z.infer<typeof TextEmbeddingBody>
 
-/** The ping synapse (`/Synapse`): no required fields. */
-export const PingBody = z.object({}).loose()
-
 /** OpenKaito 0.8.3, the version this miner implements (spec §1.1). */
 export const OPENKAITO_VERSION = { major: 0, minor: 8, patch: 3 } as const
 
@@ -28,4 +32,30 @@ export function isNewerVersion(v: { major: number; minor: number; patch: number 
   const b = [OPENKAITO_VERSION.major, OPENKAITO_VERSION.minor, OPENKAITO_VERSION.patch]
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (a[i] ?? 0) > (b[i] ?? 0)
   return false
+}
+
+/** What a validator asks of a miner. */
+export interface EmbeddingRequest {
+  readonly texts: readonly string[]
+  readonly dimensions: number
+  readonly normalized: boolean
+}
+
+/**
+ * The `results` of an answer, or NOT_THIS_SYNAPSE when the Python dendrite could not rebuild a
+ * TextEmbeddingSynapse from it (no `texts` list).
+ */
+export function readTextEmbeddingAnswer(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || !Array.isArray((json as { texts?: unknown }).texts)) return NOT_THIS_SYNAPSE
+  return (json as { results?: unknown }).results
+}
+
+/** A TextEmbeddingSynapse for the dendrite, as OpenKaito 0.8.3 validators send it. */
+export function textEmbeddingQuery(request: EmbeddingRequest): SynapseQuery {
+  return {
+    name: TEXT_EMBEDDING_SYNAPSE,
+    requiredFields: TEXT_EMBEDDING_REQUIRED_FIELDS,
+    fields: { texts: request.texts, dimensions: request.dimensions, normalized: request.normalized, version: OPENKAITO_VERSION, results: null },
+    readAnswer: readTextEmbeddingAnswer,
+  }
 }

@@ -12,7 +12,7 @@ import { HotkeyLock, HotkeyLockedError } from './hotkey-lock'
 import { readStatusFile } from './miner-service'
 import { HttpPublicIpDetector, ipv4Problem } from './public-ip'
 import { pingAxon } from './self-test'
-import { rawRequest, SpecDendrite } from '../../bittensor/wire/v10/spec-dendrite'
+import { rawRequest, SpecDendrite } from '../../bittensor/wire/v10/testing/spec-dendrite'
 import { MapMetagraph, RecordingChain, SequenceIpDetector, testRuntimeFactory } from './testing/test-runtime'
 
 let miner: KeyringPair

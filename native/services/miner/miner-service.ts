@@ -4,21 +4,22 @@ import type { Handlers, MinerMinute, MinerRequestEntry, MinerRewards, MinerStart
 import { EngineError } from '../../contract'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
-import type { AxonRequestRecord } from './axon/axon-server'
+import type { AxonRequestRecord } from './axon/miner-axon'
 import { AxonNonceTable } from '../../bittensor/axon/nonce-table'
 import { MinerRequestTable } from './request-table'
-import { AxonServer } from './axon/axon-server'
+import { MinerAxon } from './axon/miner-axon'
 import { HotkeyLock, HotkeyLockedError } from './hotkey-lock'
 import { LocalEmbeddingsApi } from './local-api'
 import { MetricsServer, MinerMetrics } from './metrics'
-import type { ChainPort, Embedder, HotkeySigner, MetagraphView, PublicIpDetector } from './ports'
+import type { ChainPort, Embedder, MetagraphView, PublicIpDetector } from './ports'
+import type { Signer } from '../../bittensor/keys/signer'
 import { ipv4Problem } from './public-ip'
 import { pingAxon } from './self-test'
 import { ensureServed } from './serving'
 
 /** What the miner runs on, built from the start parameters by the composition root. */
 export interface MinerRuntime {
-  readonly signer: HotkeySigner
+  readonly signer: Signer
   readonly metagraph: MetagraphView
   readonly embedder: Embedder
   readonly netuid: number
@@ -85,7 +86,7 @@ interface Running {
   readonly params: MinerStartParams
   readonly runtime: MinerRuntime
   readonly lock: HotkeyLock
-  readonly axon: AxonServer
+  readonly axon: MinerAxon
   readonly metrics: MinerMetrics
   readonly metricsServer?: MetricsServer
   readonly localApi?: LocalEmbeddingsApi
@@ -122,12 +123,12 @@ export class MinerService {
 
   status(): MinerStatus {
     const r = this.running
-    const uid = r ? (r.runtime.metagraph.lookup(r.runtime.signer.ss58)?.uid ?? null) : null
+    const uid = r ? (r.runtime.metagraph.lookup(r.runtime.signer.address)?.uid ?? null) : null
     return {
       state: this.state,
       network: this.lastParams?.network ?? null,
       netuid: r?.runtime.netuid ?? null,
-      hotkey: r?.runtime.signer.ss58 ?? null,
+      hotkey: r?.runtime.signer.address ?? null,
       uid,
       listen: r && r.axon.port !== undefined ? { host: r.params.host, port: r.axon.port } : null,
       externalIp: this.externalIp,
@@ -174,7 +175,7 @@ export class MinerService {
   }
 
   private async doStart(params: MinerStartParams): Promise<MinerStatus> {
-    if (this.running) throw new EngineError('BUSY', `The miner is already running for hotkey ${this.running.runtime.signer.ss58}. Stop it first.`)
+    if (this.running) throw new EngineError('BUSY', `The miner is already running for hotkey ${this.running.runtime.signer.address}. Stop it first.`)
     this.state = 'starting'
     this.lastParams = params
     this.warnings.clear()
@@ -189,7 +190,7 @@ export class MinerService {
     try {
       const runtime = await this.o.factory(params)
       cleanup.push(() => runtime.dispose())
-      const lock = new HotkeyLock(this.o.home, runtime.signer.ss58)
+      const lock = new HotkeyLock(this.o.home, runtime.signer.address)
       try {
         lock.acquire()
       } catch (error) {
@@ -199,7 +200,7 @@ export class MinerService {
       cleanup.push(() => lock.release())
 
       const metrics = new MinerMetrics(() => ({ in_flight: axon.load.inFlight, queued: axon.load.queued, up: 1 }))
-      const axon: AxonServer = new AxonServer({
+      const axon: MinerAxon = new MinerAxon({
         signer: runtime.signer,
         metagraph: runtime.metagraph,
         embedder: runtime.embedder,
@@ -235,9 +236,9 @@ export class MinerService {
       this.running = running
       this.startedAt = Date.now()
       this.state = 'running'
-      this.log.info('Miner started', { hotkey: runtime.signer.ss58, port: axon.port, netuid: runtime.netuid, provider: runtime.embedder.name })
-      if (!runtime.metagraph.lookup(runtime.signer.ss58)) {
-        this.warn('not_registered', `Hotkey ${runtime.signer.ss58} is not registered on subnet ${runtime.netuid}: validators will not query it. Register it (burned_register) first.`)
+      this.log.info('Miner started', { hotkey: runtime.signer.address, port: axon.port, netuid: runtime.netuid, provider: runtime.embedder.name })
+      if (!runtime.metagraph.lookup(runtime.signer.address)) {
+        this.warn('not_registered', `Hotkey ${runtime.signer.address} is not registered on subnet ${runtime.netuid}: validators will not query it. Register it (burned_register) first.`)
       }
       await this.publish(running)
       running.timers.push(setInterval(() => this.housekeeping(running), MINUTE))
@@ -283,7 +284,7 @@ export class MinerService {
     }
     const port = r.axon.port ?? r.params.port
     try {
-      const outcome = await ensureServed(r.runtime.chain, r.runtime.netuid, r.runtime.signer.ss58, this.externalIp, port)
+      const outcome = await ensureServed(r.runtime.chain, r.runtime.netuid, r.runtime.signer.address, this.externalIp, port)
       this.served = { ...outcome, at: Date.now() }
       this.warnings.delete('serve')
       this.log.info(outcome.action === 'served' ? 'Axon published on chain (serve_axon)' : 'Axon already published with this address', { ip: outcome.ip, port })
@@ -298,7 +299,7 @@ export class MinerService {
     // A runtime without a chain (tests, an offline axon) has no rewards to show.
     if (!factory || !r.runtime.chain) return
     try {
-      const feed = await factory({ params: r.params, netuid: r.runtime.netuid, hotkey: r.runtime.signer.ss58, onUpdate: (view) => this.running === r && this.onRewards(view) })
+      const feed = await factory({ params: r.params, netuid: r.runtime.netuid, hotkey: r.runtime.signer.address, onUpdate: (view) => this.running === r && this.onRewards(view) })
       if (this.running !== r) {
         await feed.dispose()
         return
@@ -372,7 +373,7 @@ export class MinerService {
   rewardsHistory(since: number | undefined, limit: number): Array<{ time: number; block: number; incentive: number; emissionAlpha: number; hotkey: string }> {
     const inc = this.o.store.timeSeries.query('miner.incentive', { since }, limit)
     const em = new Map(this.o.store.timeSeries.query('miner.emission_alpha', { since }, limit).map((p) => [`${p.time}:${p.labels.hotkey ?? ''}`, p.value]))
-    const hotkey = this.running?.runtime.signer.ss58 ?? this.lastParams?.hotkey
+    const hotkey = this.running?.runtime.signer.address ?? this.lastParams?.hotkey
     const rows = inc.map((p) => ({ time: p.time, block: Number(p.labels.block ?? 0), incentive: p.value, emissionAlpha: em.get(`${p.time}:${p.labels.hotkey ?? ''}`) ?? 0, hotkey: p.labels.hotkey ?? '' }))
     // While a miner runs, its own history; otherwise everything recorded.
     return this.running && hotkey ? rows.filter((r) => r.hotkey === hotkey) : rows
@@ -462,7 +463,7 @@ export class MinerService {
     this.metricsUrl = null
     this.localApiUrl = null
     this.rewards = null
-    this.log.info('Miner stopped', { hotkey: r.runtime.signer.ss58, ...r.metrics.totals() })
+    this.log.info('Miner stopped', { hotkey: r.runtime.signer.address, ...r.metrics.totals() })
     this.emit()
     return this.status()
   }

@@ -3,40 +3,10 @@
  * and embedding runtime (issue 5) provide real implementations; tests use deterministic ones.
  */
 
-/** Computes embeddings. Must honour `signal` (stop work when the request is abandoned). */
-export interface Embedder {
-  /** Human-readable provider/model name for status displays, e.g. "onnx:bge-large-en-v1.5". */
-  readonly name: string
-  /** One row per text, each exactly `dimensions` long, in input order. */
-  embed(texts: readonly string[], dimensions: number, signal: AbortSignal): Promise<ArrayLike<number>[]>
-}
+import type { NonceStore } from '../../bittensor/axon/axon-server'
 
-/** One registered neuron as the axon's blacklist sees it (cached metagraph, token units). */
-export interface NeuronView {
-  readonly uid: number
-  /** `metagraph.S[uid]`: alpha stake + 0.18 x root TAO stake, in tokens (not rao). */
-  readonly stake: number
-  readonly validatorPermit: boolean
-}
-
-/** Synchronous lookups into a cached metagraph of the miner's subnet. */
-export interface MetagraphView {
-  lookup(hotkey: string): NeuronView | undefined
-}
-
-/** The miner's hotkey: its SS58 address and an sr25519 signer (context "substrate"). */
-export interface HotkeySigner {
-  readonly ss58: string
-  sign(message: Uint8Array): Uint8Array
-}
-
-/** Last accepted nonce per `hotkey:uuid` endpoint key; must survive restarts. */
-export interface NonceStore {
-  last(endpointKey: string): bigint | undefined
-  record(endpointKey: string, nonce: bigint, seenAtMs: number): void
-  /** Forget endpoints not seen since `beforeMs`; returns how many were removed. */
-  prune(beforeMs: number): number
-}
+export type { Embedder } from '../../protocols/text-embedding/axon-route'
+export type { MetagraphView, NeuronView, NonceStore } from '../../bittensor/axon/axon-server'
 
 /** In-memory NonceStore (tests, ephemeral use). */
 export class MemoryNonceStore implements NonceStore {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
-import type { HotkeySigner } from './ports'
-import { AXON_VERSION_AS_INT, EMPTY_BODY_HASH, PING_ROUTE, signatureMessage } from '../../bittensor/wire/v10/headers'
+import type { Signer } from '../../bittensor/keys/signer'
+import { PING_ROUTE, SDK_VERSION_AS_INT } from '../../bittensor/wire/v10/format'
+import { NonceClock, buildRequest, signRequest } from '../../bittensor/wire/v10/request'
 
 export interface ReachabilityResult {
   readonly reachable: boolean
@@ -15,50 +16,24 @@ export interface ReachabilityResult {
   readonly advice: string[]
 }
 
-let lastNonce = 0n
-function nextNonce(): bigint {
-  let n = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)
-  if (n <= lastNonce) n = lastNonce + 1n
-  lastNonce = n
-  return n
-}
-
+const nonces = new NonceClock()
 const uuid = randomUUID()
 
 /**
  * Sends a signed `/Synapse` ping (what every Python axon answers, spec §4.6) from the miner's
  * own hotkey to `ip:port`, as a validator would reach it.
  */
-export async function pingAxon(signer: HotkeySigner, ip: string, port: number, timeoutMs = 5000, axonHotkey = signer.ss58): Promise<ReachabilityResult> {
+export async function pingAxon(signer: Signer, ip: string, port: number, timeoutMs = 5000, axonHotkey = signer.address): Promise<ReachabilityResult> {
   const started = performance.now()
-  const nonce = nextNonce()
-  const signature = `0x${Buffer.from(signer.sign(new TextEncoder().encode(signatureMessage(nonce, signer.ss58, axonHotkey, uuid, EMPTY_BODY_HASH)))).toString('hex')}`
-  const body = JSON.stringify({
-    name: PING_ROUTE,
-    timeout: timeoutMs / 1000,
-    total_size: 0,
-    header_size: 0,
-    dendrite: { ip, version: AXON_VERSION_AS_INT, nonce: '__N__', uuid, hotkey: signer.ss58, signature },
-    axon: { ip, port, hotkey: axonHotkey },
-    computed_body_hash: '',
-  }).replace('"__N__"', nonce.toString())
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    name: PING_ROUTE,
-    timeout: `${timeoutMs / 1000}`.includes('.') ? `${timeoutMs / 1000}` : `${timeoutMs / 1000}.0`,
-    bt_header_axon_ip: ip,
-    bt_header_axon_port: String(port),
-    bt_header_axon_hotkey: axonHotkey,
-    bt_header_dendrite_ip: ip,
-    bt_header_dendrite_version: String(AXON_VERSION_AS_INT),
-    bt_header_dendrite_nonce: nonce.toString(),
-    bt_header_dendrite_uuid: uuid,
-    bt_header_dendrite_hotkey: signer.ss58,
-    bt_header_dendrite_signature: signature,
-    header_size: '0',
-    total_size: String(Buffer.byteLength(body)),
-    computed_body_hash: EMPTY_BODY_HASH,
-  }
+  const nonce = nonces.next()
+  const { headers, body } = buildRequest({
+    synapse: { name: PING_ROUTE, requiredFields: [], fields: {} },
+    target: { ip, port, hotkey: axonHotkey },
+    timeoutS: timeoutMs / 1000,
+    dendrite: { ip, version: SDK_VERSION_AS_INT, uuid, hotkey: signer.address },
+    nonce,
+    signature: signRequest(signer, nonce, uuid, axonHotkey),
+  })
   const address = `${ip}:${port}`
   const result = (reachable: boolean, detail: string, status?: number): ReachabilityResult => ({
     reachable,

@@ -1,6 +1,6 @@
 import type { ChainPort } from './ports'
 import { ipv4Problem } from './public-ip'
-import { AXON_VERSION_AS_INT } from '../../bittensor/wire/v10/headers'
+import { SDK_VERSION_AS_INT } from '../../bittensor/wire/v10/format'
 
 export type ServeOutcome = { readonly action: 'unchanged' | 'served'; readonly ip: string; readonly port: number }
 
@@ -13,7 +13,7 @@ export async function ensureServed(chain: ChainPort, netuid: number, hotkey: str
   if (problem && !problem.includes('private') && !problem.includes('carrier')) throw new Error(`Cannot publish ${ip}:${port}: ${problem}`)
   if (!(port > 0 && port < 65536)) throw new Error(`Cannot publish port ${port}: choose 1 to 65535.`)
   const current = await chain.axonInfo(netuid, hotkey)
-  if (current && current.ip === ip && current.port === port && current.version === AXON_VERSION_AS_INT) return { action: 'unchanged', ip, port }
-  await chain.serveAxon(netuid, { ip, port, version: AXON_VERSION_AS_INT })
+  if (current && current.ip === ip && current.port === port && current.version === SDK_VERSION_AS_INT) return { action: 'unchanged', ip, port }
+  await chain.serveAxon(netuid, { ip, port, version: SDK_VERSION_AS_INT })
   return { action: 'served', ip, port }
 }

@@ -10,7 +10,7 @@ import { createLogger } from '../../platform/logging'
 import { migrate } from '../../platform/store/migrate'
 import { MIGRATIONS } from '../../platform/store/migrations'
 import { LocalCorpusSource, OfflineQuestionMaker } from '../../protocols/text-embedding/data'
-import type { HotkeySigner } from '../../bittensor/wire/v10'
+import type { Signer } from '../../bittensor/keys/signer'
 import { REFERENCE_BURNER_HOTKEY } from '../../protocols/text-embedding/scoring'
 import { lexicalEmbed, randomEmbed, startTestAxon, wrongDimensionEmbed } from './testing/test-axon'
 import type { TestAxon } from './testing/test-axon'
@@ -20,7 +20,7 @@ import { ValidatorTables } from './validator-tables'
 
 const MANPAGES = path.resolve(import.meta.dirname, '../../../../shared/data/manpages-corpus.jsonl')
 
-let signer: HotkeySigner
+let signer: Signer
 let minerKeys: string[]
 const axons: TestAxon[] = []
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   await cryptoWaitReady()
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 })
   const me = keyring.addFromUri('//Validator')
-  signer = { ss58: me.address, sign: (m) => me.sign(m) }
+  signer = me
   minerKeys = ['//Good', '//Random', '//Wrong'].map((u) => keyring.addFromUri(u).address)
   axons.push(await startTestAxon(minerKeys[0], lexicalEmbed), await startTestAxon(minerKeys[1], randomEmbed), await startTestAxon(minerKeys[2], wrongDimensionEmbed))
 })
@@ -42,7 +42,7 @@ function metagraph(over: Partial<MetagraphView['hyperparameters']> = {}, extra: 
   return {
     netuid: 5,
     block: 10_000,
-    hotkeys: [...minerKeys, signer.ss58, REFERENCE_BURNER_HOTKEY],
+    hotkeys: [...minerKeys, signer.address, REFERENCE_BURNER_HOTKEY],
     axons: [...axons.map((a) => ({ ip: '127.0.0.1', port: a.port })), { ip: '0.0.0.0', port: 0 }, { ip: '0.0.0.0', port: 0 }],
     stake: [0, 0, 0, 5000, 0],
     validatorPermit: [false, false, false, true, false],
@@ -168,7 +168,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     expect(chain.commits).toHaveLength(1)
     const commit = tables.pendingCommits(5)[0]
     expect(commit.commitEpoch).toBe(epochOf(10_000, 5, 99))
-    expect(chain.commits[0]).toBe(commitHashV2(signer.ss58, 5, commit.uids, commit.values, commit.salt!, 803))
+    expect(chain.commits[0]).toBe(commitHashV2(signer.address, 5, commit.uids, commit.values, commit.salt!, 803))
     // Next epoch: reveal with the same uids, values and salt.
     block += 100
     await service.runOnce()
@@ -216,7 +216,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     let broken = false
     const { service, tables } = setup(() => {
       if (broken) throw new Error('RPC endpoint unreachable')
-      return metagraph({}, { hotkeys: [...hotkeys, signer.ss58, 'x'] })
+      return metagraph({}, { hotkeys: [...hotkeys, signer.address, 'x'] })
     })
     await service.updateConfig({ burnEnabled: false })
     await service.runOnce()

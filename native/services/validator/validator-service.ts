@@ -16,11 +16,13 @@ import type { Logger } from '../../platform/logging'
 import { ChatQuestionMaker, HfDatasetsSource, LocalCorpusSource, OfflineQuestionMaker, Rng, buildRoundData } from '../../protocols/text-embedding/data'
 import type { ArticleSource, QuestionMaker } from '../../protocols/text-embedding/data'
 import { Dendrite } from '../../bittensor/wire/v10'
-import type { AxonTarget, HotkeySigner, QueryOutcome } from '../../bittensor/wire/v10'
+import type { AxonTarget, QueryOutcome } from '../../bittensor/wire/v10'
+import type { Signer } from '../../bittensor/keys/signer'
 import { weightsForChain } from '../../bittensor/chain/weights'
 import { ScoreBook, ScoringPool, computeRoundRewards } from '../../protocols/text-embedding/scoring'
 import { spearman } from './consensus'
 import type { AnswerScore, ScoreTask } from '../../protocols/text-embedding/scoring'
+import { TEXT_EMBEDDING_SYNAPSE, textEmbeddingQuery } from '../../protocols/text-embedding/synapse'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
 import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
@@ -89,7 +91,7 @@ export interface ValidatorServiceOptions {
   readonly chainMetagraph?: MetagraphSource
   readonly weightSetter?: WeightSetter
   /** The validator hotkey from the wallet; when absent a temporary hotkey is used (and said so). */
-  readonly signer?: () => Promise<HotkeySigner | undefined>
+  readonly signer?: () => Promise<Signer | undefined>
   /** Overrides for tests. */
   readonly articleSource?: (config: ValidatorConfig) => ArticleSource
   readonly questionMaker?: (config: ValidatorConfig) => QuestionMaker
@@ -196,7 +198,7 @@ export class ValidatorService {
   private lastWeightsBlock = -Infinity
   private lastMetagraph: MetagraphView | undefined
   private readonly rng: Rng
-  private tempSigner: HotkeySigner | undefined
+  private tempSigner: Signer | undefined
   private scoringPool: ScoringPool | undefined
 
   constructor(private readonly o: ValidatorServiceOptions) {
@@ -385,7 +387,7 @@ export class ValidatorService {
     }
   }
 
-  private async signer(): Promise<HotkeySigner> {
+  private async signer(): Promise<Signer> {
     const fromWallet = await this.o.signer?.().catch(() => undefined)
     if (fromWallet) {
       this.hotkeyNote = 'Signing with the wallet hotkey.'
@@ -394,7 +396,7 @@ export class ValidatorService {
     if (!this.tempSigner) {
       await cryptoWaitReady()
       const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromMnemonic(mnemonicGenerate())
-      this.tempSigner = { ss58: pair.address, sign: (m) => pair.sign(m) }
+      this.tempSigner = pair
     }
     this.hotkeyNote = 'No unlocked wallet hotkey: signing with a temporary hotkey. Miners that only answer registered validators will reply 403, and weights cannot be set.'
     return this.tempSigner
@@ -428,8 +430,8 @@ export class ValidatorService {
       if (reset.length) this.o.log.info('Scores reset for uids whose hotkey changed', { uids: reset })
 
       const signer = await this.signer()
-      this.hotkey = signer.ss58
-      const targets = this.chooseTargets(mg, signer.ss58)
+      this.hotkey = signer.address
+      const targets = this.chooseTargets(mg, signer.address)
       if (targets.length === 0) throw new EngineError('NOT_FOUND', 'No miner on this subnet serves an axon that can be queried.')
 
       this.setPhase('data', 0, 'Building the evaluation data')
@@ -447,7 +449,7 @@ export class ValidatorService {
       const scoring = new Map<number, Promise<ScoredOutcome>>()
       let answered = 0
       let scored = 0
-      const queried = await dendrite.queryAll(targets, { texts: data.texts, dimensions: SN5_DIMENSIONS, normalized: true }, (o) => {
+      const queried = await dendrite.queryAll(targets, textEmbeddingQuery({ texts: data.texts, dimensions: SN5_DIMENSIONS, normalized: true }), (o) => {
         answered++
         scoring.set(
           o.uid,
@@ -543,7 +545,7 @@ export class ValidatorService {
     try {
       const r = await this.pool().score(body, task)
       if (r.parse === 'unparsable') return { outcome: { ...outcome, status: 422, message: 'Failed to parse response' }, score: unscored }
-      if (r.parse === 'not-synapse') return { outcome: { ...outcome, status: 422, message: 'Failed to parse response (not a TextEmbeddingSynapse)' }, score: unscored }
+      if (r.parse === 'not-synapse') return { outcome: { ...outcome, status: 422, message: `Failed to parse response (not a ${TEXT_EMBEDDING_SYNAPSE})` }, score: unscored }
       return { outcome, score: r.score }
     } catch (error) {
       const message = `Could not score the answer: ${error instanceof Error ? error.message : String(error)}`
@@ -585,7 +587,7 @@ export class ValidatorService {
     return weightsForChain(this.book.scores(), { n: mg.hotkeys.length, minAllowedWeights: mg.hyperparameters.minAllowedWeights, maxWeightLimit: mg.hyperparameters.maxWeightLimit })
   }
 
-  private async maybeSetWeights(mg: MetagraphView, signer: HotkeySigner): Promise<void> {
+  private async maybeSetWeights(mg: MetagraphView, signer: Signer): Promise<void> {
     const config = this.config
     const hp = mg.hyperparameters
     const w = this.currentWeights(mg)
@@ -599,8 +601,8 @@ export class ValidatorService {
     if (!config.setWeights) return skip('Weight setting is turned off in the validator settings.')
     if (config.metagraph === 'file') return skip('Metagraph from a file: there is no chain to set weights on.')
     if (!this.o.weightSetter) return skip('The chain client is not connected, so weights cannot be set.')
-    const myUid = mg.hotkeys.indexOf(signer.ss58)
-    if (myUid < 0) return skip(`The hotkey ${signer.ss58} is not registered on subnet ${config.netuid}; register it before setting weights.`)
+    const myUid = mg.hotkeys.indexOf(signer.address)
+    if (myUid < 0) return skip(`The hotkey ${signer.address} is not registered on subnet ${config.netuid}; register it before setting weights.`)
     if (hp.weightsVersionKey > config.versionKey) {
       return skip(`The subnet requires weights version key ≥ ${hp.weightsVersionKey}, but this validator sends ${config.versionKey}. Update TaoDesk (or the version key in settings) to match the subnet's current validator release.`)
     }
@@ -624,7 +626,7 @@ export class ValidatorService {
       // The salt hides the weights until the reveal: OS randomness, never the seeded sampling PRNG
       // (its draws follow from which miners were queried, which anyone can observe).
       const salt = Array.from(getRandomValues(new Uint16Array(8)))
-      const hash = commitHashV2(signer.ss58, config.netuid, w.uids, w.values, salt, config.versionKey)
+      const hash = commitHashV2(signer.address, config.netuid, w.uids, w.values, salt, config.versionKey)
       const r = await this.o.weightSetter.commitWeights({ netuid: config.netuid, commitHash: hash, uids: w.uids, values: w.values, salt, versionKey: config.versionKey }).catch((e: unknown) => ({ ok: false, message: String(e) }))
       const commitEpoch = epochOf(mg.block, config.netuid, hp.tempo)
       this.o.tables.recordWeights({ ...base, salt, commitEpoch, kind: 'commit', status: r.ok ? 'ok' : 'failed', message: r.ok ? `Committed weights (reveal in epoch ${commitEpoch + hp.revealPeriodEpochs}). ${r.message}` : r.message })

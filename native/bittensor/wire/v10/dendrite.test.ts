@@ -3,8 +3,13 @@ import type { AddressInfo } from 'node:net'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DENDRITE_VERSION, Dendrite, EMPTY_BODY_HASH, sha3Hex } from './dendrite'
-import type { AxonTarget, HotkeySigner } from './dendrite'
+import type { Signer } from '../../keys/signer'
+import { textEmbeddingQuery } from '../../../protocols/text-embedding/synapse'
+import { Dendrite, axonProcessTime, readResponse } from './dendrite'
+import type { AxonTarget } from './dendrite'
+import { EMPTY_BODY_HASH, SDK_VERSION_AS_INT as DENDRITE_VERSION, sha3Hex, signatureMessage } from './format'
+import { buildRequest, signRequest } from './request'
+import { ANSWERS, ANSWER_HEADERS, AXON_HOTKEY, DENDRITE_HOTKEY, DENDRITE_URI, EXAMPLE_QUERY, SIGNED_REQUEST } from './testing/vectors'
 
 interface Seen {
   headers: http.IncomingHttpHeaders
@@ -81,18 +86,18 @@ async function startSpecAxon(myHotkey: string, behaviour: Behaviour) {
   }
 }
 
-let signer: HotkeySigner
+let signer: Signer
 let minerHotkeys: string[]
 
 beforeAll(async () => {
   await cryptoWaitReady()
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 })
   const alice = keyring.addFromUri('//Alice')
-  signer = { ss58: alice.address, sign: (m) => alice.sign(m) }
+  signer = alice
   minerHotkeys = ['//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie', '//Bob//1', '//Bob//2'].map((u) => keyring.addFromUri(u).address)
 })
 
-const request = { texts: ['what is a pipe', 'pipe(2) creates a pipe', 'q2', 'doc2'], dimensions: 8, normalized: true }
+const request = textEmbeddingQuery({ texts: ['what is a pipe', 'pipe(2) creates a pipe', 'q2', 'doc2'], dimensions: 8, normalized: true })
 
 describe('dendrite (spec §4.2, §4.3, §4.8)', () => {
   const axons: Array<Awaited<ReturnType<typeof startSpecAxon>>> = []
@@ -116,7 +121,7 @@ describe('dendrite (spec §4.2, §4.3, §4.8)', () => {
     expect(h['bt_header_dendrite_ip']).toBe('203.0.113.7')
     expect(h['bt_header_dendrite_version']).toBe(String(DENDRITE_VERSION))
     expect(h['bt_header_dendrite_uuid']).toBe(d.uuid)
-    expect(h['bt_header_dendrite_hotkey']).toBe(signer.ss58)
+    expect(h['bt_header_dendrite_hotkey']).toBe(signer.address)
     expect(h['bt_header_input_obj_texts']).toBe('W10=')
     expect(h['computed_body_hash']).toBe(EMPTY_BODY_HASH)
     expect(h['header_size']).toMatch(/^\d+$/)
@@ -124,18 +129,18 @@ describe('dendrite (spec §4.2, §4.3, §4.8)', () => {
     const nonce = BigInt(String(h['bt_header_dendrite_nonce']))
     expect(Number(nonce / 1_000_000n)).toBeGreaterThan(Date.now() - 60_000)
     expect(String(h['bt_header_dendrite_signature'])).toMatch(/^0x[0-9a-f]{128}$/)
-    const message = `${nonce}.${signer.ss58}.${minerHotkeys[0]}.${d.uuid}.${EMPTY_BODY_HASH}`
-    expect(signatureVerify(message, String(h['bt_header_dendrite_signature']), signer.ss58).isValid).toBe(true)
+    const message = `${nonce}.${signer.address}.${minerHotkeys[0]}.${d.uuid}.${EMPTY_BODY_HASH}`
+    expect(signatureVerify(message, String(h['bt_header_dendrite_signature']), signer.address).isValid).toBe(true)
     expect(body).toMatchObject({
       name: 'TextEmbeddingSynapse',
       timeout: 60,
-      texts: request.texts,
+      texts: request.fields.texts,
       dimensions: 8,
       normalized: true,
       version: { major: 0, minor: 8, patch: 3 },
       results: null,
       computed_body_hash: '',
-      dendrite: { hotkey: signer.ss58, uuid: d.uuid, version: DENDRITE_VERSION, signature: h['bt_header_dendrite_signature'] },
+      dendrite: { hotkey: signer.address, uuid: d.uuid, version: DENDRITE_VERSION, signature: h['bt_header_dendrite_signature'] },
       axon: { hotkey: minerHotkeys[0], port: axon.port, ip: '127.0.0.1' },
     })
   })
@@ -196,5 +201,23 @@ describe('dendrite (spec §4.2, §4.3, §4.8)', () => {
     expect(outs[1].message).toBe('Request timeout after 1 seconds')
     expect(outs[5].message).toMatch(/larger than 8 MiB/)
     expect(outs.every((o) => o.results === null)).toBe(true)
+  })
+})
+
+describe('wire vectors, sending side (testing/vectors.ts)', () => {
+  it('builds the vector request byte for byte, and signs it so that the axon hotkey verifies it', async () => {
+    const { parts, headers, body } = SIGNED_REQUEST
+    expect(buildRequest(parts)).toEqual({ headers, body })
+    const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(DENDRITE_URI)
+    expect(alice.address).toBe(DENDRITE_HOTKEY)
+    const fresh = signRequest(alice, parts.nonce, parts.dendrite.uuid, AXON_HOTKEY)
+    const message = signatureMessage(parts.nonce, DENDRITE_HOTKEY, AXON_HOTKEY, parts.dendrite.uuid, EMPTY_BODY_HASH)
+    for (const signature of [fresh, parts.signature]) expect(signatureVerify(message, signature, DENDRITE_HOTKEY).isValid).toBe(true)
+  })
+
+  it('reads answers as the Python dendrite does', () => {
+    for (const a of ANSWERS) expect(readResponse(a.status, Buffer.from(a.body), EXAMPLE_QUERY), a.why).toEqual(a.outcome)
+    expect(axonProcessTime(ANSWER_HEADERS.headers)).toBe(ANSWER_HEADERS.processTimeS)
+    expect(axonProcessTime({})).toBeUndefined()
   })
 })

@@ -1,29 +1,20 @@
 /**
- * A bittensor-compatible dendrite (spec §4.2, §4.3, §4.5, §4.8): signs and sends
- * `TextEmbeddingSynapse` requests to miners' axons, concurrently, with the 60 s total timeout, and
- * maps every failure to the status codes the Python dendrite uses. Responses are read with a size
- * cap so that a hostile miner cannot exhaust memory.
+ * A bittensor-compatible dendrite (spec §4.2, §4.3, §4.5, §4.8): signs and sends synapse
+ * requests to miners' axons, concurrently, with the 60 s total timeout, and maps every failure to
+ * the status codes the Python dendrite uses. Responses are read with a size cap so that a hostile
+ * miner cannot exhaust memory. Which synapse is sent, and how its answer is read, is the
+ * caller's (a subnet protocol's) business: see `SynapseQuery`.
  */
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
-import { sha3_256 } from '@noble/hashes/sha3'
-import { bytesToHex } from '@noble/hashes/utils'
+import type { Signer } from '../../keys/signer'
+import { SDK_VERSION_AS_INT } from './format'
+import type { SynapseRequest } from './request'
+import { NonceClock, buildRequest, signRequest } from './request'
 
-export const SYNAPSE_NAME = 'TextEmbeddingSynapse'
-/** sha3_256("") : the body hash of every SN5 synapse (no required_hash_fields). */
-export const EMPTY_BODY_HASH = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a'
-/** bittensor 9.0.0's version_as_int, what OpenKaito validators send. */
-export const DENDRITE_VERSION = 9_000_000
 export const DEFAULT_TIMEOUT_S = 60
 /** 512 texts × 1024 floats as JSON is ~10 MB; anything beyond 64 MiB is refused. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-export const OPENKAITO_VERSION = { major: 0, minor: 8, patch: 3 } as const
-
-/** Signs with the validator's hotkey (sr25519, "substrate" context). Implemented by the wallet. */
-export interface HotkeySigner {
-  readonly ss58: string
-  sign(message: Uint8Array): Uint8Array | Promise<Uint8Array>
-}
 
 export interface AxonTarget {
   readonly uid: number
@@ -32,10 +23,16 @@ export interface AxonTarget {
   readonly port: number
 }
 
-export interface EmbeddingRequest {
-  readonly texts: readonly string[]
-  readonly dimensions: number
-  readonly normalized: boolean
+/** Returned by `SynapseQuery.readAnswer` for a 200 body that is not the synapse that was sent. */
+export const NOT_THIS_SYNAPSE: unique symbol = Symbol('not this synapse')
+
+/** One synapse to send, and how to read the answer out of its 200 response. */
+export interface SynapseQuery extends SynapseRequest {
+  /**
+   * The answer field of the parsed 200 body, or NOT_THIS_SYNAPSE when the Python dendrite could
+   * not rebuild the synapse from it (its answer is then lost: 422).
+   */
+  readAnswer(json: unknown): unknown
 }
 
 export interface QueryOutcome {
@@ -48,19 +45,19 @@ export interface QueryOutcome {
   readonly latencyS: number
   /** The miner's own reported processing time, if any. */
   readonly processTimeS?: number
-  /** `results` of a 200 response, unvalidated; null otherwise (and with `deferParse`). */
+  /** The answer of a 200 response (`readAnswer`), unvalidated; null otherwise (and with `deferParse`). */
   readonly results: unknown
   /**
    * With `deferParse`: the raw body of a 200 response, not parsed here. The validator hands it
    * to a scoring worker (parse + validate + score off the main thread), which also decides
-   * whether it is a TextEmbeddingSynapse at all.
+   * whether it is the synapse at all.
    */
   readonly body?: Uint8Array
   readonly responseBytes: number
 }
 
 export interface DendriteOptions {
-  readonly signer: HotkeySigner
+  readonly signer: Signer
   /** Our external IP as sent in `bt_header_dendrite_ip` (informational for the axon). */
   readonly externalIp?: string
   readonly timeoutS?: number
@@ -69,17 +66,28 @@ export interface DendriteOptions {
   readonly deferParse?: boolean
 }
 
-export function sha3Hex(s: string): string {
-  return bytesToHex(sha3_256(new TextEncoder().encode(s)))
+/** How the Python dendrite reads a whole response: its status, message and answer. */
+export function readResponse(status: number, body: Buffer, query: Pick<SynapseQuery, 'name' | 'readAnswer'>): { status: number; message: string; results: unknown } {
+  let json: unknown
+  try {
+    json = JSON.parse(body.toString('utf8'))
+  } catch {
+    return status === 200 ? { status: 422, message: 'Failed to parse response', results: null } : { status, message: `HTTP ${status}`, results: null }
+  }
+  if (status !== 200) {
+    const message = typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string' ? (json as { message: string }).message : `HTTP ${status}`
+    return { status, message, results: null }
+  }
+  const results = query.readAnswer(json)
+  // The Python dendrite validates the echo as a full synapse; when that fails the answer is lost.
+  if (results === NOT_THIS_SYNAPSE) return { status: 422, message: `Failed to parse response (not a ${query.name})`, results: null }
+  return { status: 200, message: 'Success', results: results ?? null }
 }
 
-export function signatureMessage(nonce: bigint | string, dendriteHotkey: string, axonHotkey: string, uuid: string, bodyHash: string): string {
-  return `${nonce}.${dendriteHotkey}.${axonHotkey}.${uuid}.${bodyHash}`
-}
-
-/** Python's `str(float)` for the timeout header: always with a decimal point. */
-function pyFloat(x: number): string {
-  return Number.isInteger(x) ? `${x}.0` : String(x)
+/** The miner's own processing time from `bt_header_axon_process_time`, if it sent one. */
+export function axonProcessTime(headers: Readonly<Record<string, string | string[] | undefined>>): number | undefined {
+  const seconds = Number(headers['bt_header_axon_process_time'])
+  return Number.isFinite(seconds) ? seconds : undefined
 }
 
 function bracketHost(ip: string): string {
@@ -89,7 +97,7 @@ function bracketHost(ip: string): string {
 export class Dendrite {
   /** Stable for this dendrite's lifetime; axons track nonces per hotkey:uuid. */
   readonly uuid = randomUUID()
-  private lastNonce = 0n
+  private readonly nonces = new NonceClock()
   private readonly timeoutS: number
   private readonly maxBytes: number
 
@@ -99,111 +107,41 @@ export class Dendrite {
   }
 
   get hotkey(): string {
-    return this.options.signer.ss58
+    return this.options.signer.address
   }
 
   /** time.time_ns()-like, strictly increasing even within one millisecond. */
   nextNonce(): bigint {
-    const hr = process.hrtime.bigint() % 1_000_000n
-    let n = BigInt(Date.now()) * 1_000_000n + hr
-    if (n <= this.lastNonce) n = this.lastNonce + 1n
-    this.lastNonce = n
-    return n
-  }
-
-  /** Builds the JSON body and headers for one target (exposed for tests). */
-  async prepare(target: AxonTarget, request: EmbeddingRequest): Promise<{ headers: Record<string, string>; body: string; nonce: bigint }> {
-    const nonce = this.nextNonce()
-    const dendriteIp = this.options.externalIp ?? '0.0.0.0'
-    const bodyHash = EMPTY_BODY_HASH
-    const message = signatureMessage(nonce, this.hotkey, target.hotkey, this.uuid, bodyHash)
-    const signature = `0x${bytesToHex(await this.options.signer.sign(new TextEncoder().encode(message)))}`
-    const payload = {
-      name: SYNAPSE_NAME,
-      timeout: this.timeoutS,
-      total_size: 0,
-      header_size: 0,
-      dendrite: {
-        status_code: null,
-        status_message: null,
-        process_time: null,
-        ip: dendriteIp,
-        port: null,
-        version: DENDRITE_VERSION,
-        nonce: Number(nonce), // JSON number; the axon reads the header copy, which keeps every digit
-        uuid: this.uuid,
-        hotkey: this.hotkey,
-        signature,
-      },
-      axon: { status_code: null, status_message: null, process_time: null, ip: target.ip, port: target.port, version: null, nonce: null, uuid: null, hotkey: target.hotkey, signature: null },
-      computed_body_hash: '',
-      texts: request.texts,
-      dimensions: request.dimensions,
-      normalized: request.normalized,
-      version: OPENKAITO_VERSION,
-      results: null,
-    }
-    const body = JSON.stringify(payload)
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      name: SYNAPSE_NAME,
-      timeout: pyFloat(this.timeoutS),
-      bt_header_axon_ip: target.ip,
-      bt_header_axon_port: String(target.port),
-      bt_header_axon_hotkey: target.hotkey,
-      bt_header_dendrite_ip: dendriteIp,
-      bt_header_dendrite_version: String(DENDRITE_VERSION),
-      bt_header_dendrite_nonce: nonce.toString(),
-      bt_header_dendrite_uuid: this.uuid,
-      bt_header_dendrite_hotkey: this.hotkey,
-      bt_header_dendrite_signature: signature,
-      bt_header_input_obj_texts: 'W10=',
-      header_size: '0',
-      total_size: String(Buffer.byteLength(body)),
-      computed_body_hash: bodyHash,
-    }
-    return { headers, body, nonce }
+    return this.nonces.next()
   }
 
   /** Queries one axon. Never throws: every failure becomes a status and a message. */
-  async query(target: AxonTarget, request: EmbeddingRequest): Promise<QueryOutcome> {
+  async query(target: AxonTarget, query: SynapseQuery): Promise<QueryOutcome> {
     const started = performance.now()
     const base = { uid: target.uid, hotkey: target.hotkey }
     const elapsed = () => (performance.now() - started) / 1000
     if (!target.ip || target.ip === '0.0.0.0' || !(target.port > 0 && target.port < 65536)) {
       return { ...base, status: 503, message: `Miner ${target.uid} does not serve an axon`, latencyS: 0, results: null, responseBytes: 0 }
     }
-    let prepared: Awaited<ReturnType<Dendrite['prepare']>>
+    let request: { headers: Record<string, string>; body: string }
     try {
-      prepared = await this.prepare(target, request)
+      const nonce = this.nextNonce()
+      const dendrite = { ip: this.options.externalIp ?? '0.0.0.0', version: SDK_VERSION_AS_INT, uuid: this.uuid, hotkey: this.hotkey }
+      const signature = signRequest(this.options.signer, nonce, this.uuid, target.hotkey)
+      request = buildRequest({ synapse: query, target, timeoutS: this.timeoutS, dendrite, nonce, signature })
     } catch (error) {
       return { ...base, status: 500, message: `Could not sign the request: ${String(error)}`, latencyS: elapsed(), results: null, responseBytes: 0 }
     }
-    const url = `http://${bracketHost(this.connectHost(target.ip))}:${target.port}/${SYNAPSE_NAME}`
-    const raw = await this.post(url, prepared.headers, prepared.body)
+    const url = `http://${bracketHost(this.connectHost(target.ip))}:${target.port}/${query.name}`
+    const raw = await this.post(url, request.headers, request.body)
     const latencyS = elapsed()
     if (raw.kind === 'timeout') return { ...base, status: 408, message: `Request timeout after ${this.timeoutS} seconds`, latencyS, results: null, responseBytes: raw.bytes }
-    if (raw.kind === 'unreachable') return { ...base, status: 503, message: `Service unavailable at ${target.ip}:${target.port}/${SYNAPSE_NAME} (${raw.detail})`, latencyS, results: null, responseBytes: 0 }
+    if (raw.kind === 'unreachable') return { ...base, status: 503, message: `Service unavailable at ${target.ip}:${target.port}/${query.name} (${raw.detail})`, latencyS, results: null, responseBytes: 0 }
     if (raw.kind === 'too-large') return { ...base, status: 422, message: `Response larger than ${Math.round(this.maxBytes / 1048576)} MiB; refused`, latencyS, results: null, responseBytes: raw.bytes }
     if (raw.kind === 'error') return { ...base, status: 500, message: raw.detail, latencyS, results: null, responseBytes: raw.bytes }
-    const processTime = Number(raw.headers['bt_header_axon_process_time'])
-    const processTimeS = Number.isFinite(processTime) ? processTime : undefined
+    const processTimeS = axonProcessTime(raw.headers)
     if (this.options.deferParse && raw.status === 200) return { ...base, status: 200, message: 'Success', latencyS, processTimeS, results: null, body: raw.body, responseBytes: raw.bytes }
-    let json: unknown
-    try {
-      json = JSON.parse(raw.body.toString('utf8'))
-    } catch {
-      return { ...base, status: raw.status === 200 ? 422 : raw.status, message: raw.status === 200 ? 'Failed to parse response' : `HTTP ${raw.status}`, latencyS, processTimeS, results: null, responseBytes: raw.bytes }
-    }
-    if (raw.status !== 200) {
-      const msg = typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string' ? (json as { message: string }).message : `HTTP ${raw.status}`
-      return { ...base, status: raw.status, message: msg, latencyS, processTimeS, results: null, responseBytes: raw.bytes }
-    }
-    if (typeof json !== 'object' || json === null || !Array.isArray((json as { texts?: unknown }).texts)) {
-      // The Python dendrite validates the echo as a full synapse; without `texts` the answer is lost.
-      return { ...base, status: 422, message: 'Failed to parse response (not a TextEmbeddingSynapse)', latencyS, processTimeS, results: null, responseBytes: raw.bytes }
-    }
-    return { ...base, status: 200, message: 'Success', latencyS, processTimeS, results: (json as { results?: unknown }).results ?? null, responseBytes: raw.bytes }
+    return { ...base, ...readResponse(raw.status, raw.body, query), latencyS, processTimeS, responseBytes: raw.bytes }
   }
 
   /**
@@ -219,10 +157,10 @@ export class Dendrite {
   }
 
   /** Queries every target at once; results come back in the targets' order. */
-  queryAll(targets: readonly AxonTarget[], request: EmbeddingRequest, onDone?: (o: QueryOutcome) => void): Promise<QueryOutcome[]> {
+  queryAll(targets: readonly AxonTarget[], query: SynapseQuery, onDone?: (o: QueryOutcome) => void): Promise<QueryOutcome[]> {
     return Promise.all(
       targets.map(async (t) => {
-        const o = await this.query(t, request)
+        const o = await this.query(t, query)
         onDone?.(o)
         return o
       }),

@@ -1,51 +1,17 @@
-import { sha3_256 } from '@noble/hashes/sha3'
-import { bytesToHex } from '@noble/hashes/utils'
+import { decodeAddress, sr25519Verify } from '@polkadot/util-crypto'
+import { hexToU8a, isHex } from '@polkadot/util'
+import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, EMPTY_LIST_B64, PING_ROUTE, pyFloat, signatureMessage } from './format'
 
 /**
- * The bittensor axon/dendrite HTTP wire format (spec §4), as the Python SDK 9.x/10.x speaks it.
- * Pure functions: header parsing, body hash, signed message, response headers.
+ * What an axon reads and writes (spec §4), as the Python SDK 9.x/10.x speaks it: request header
+ * parsing, the signature check, and the answer's headers. Requests are built in request.ts.
  */
 
-export const TEXT_EMBEDDING_ROUTE = 'TextEmbeddingSynapse'
-export const PING_ROUTE = 'Synapse'
-
-/** The SDK version we announce (bittensor 9.0.0's version_as_int), spec §1.1. */
-export const AXON_VERSION_AS_INT = 9_000_000
 /** Dendrites at or above 7.2.0 get the nonce window check on first contact (§4.4). */
 export const V_7_2_0 = 7_002_000n
 /** ALLOWED_DELTA of the Python axon: 4 s. */
 export const ALLOWED_DELTA_NS = 4_000_000_000n
-/** Python's default synapse timeout when the header is absent. */
-export const DEFAULT_SYNAPSE_TIMEOUT_S = 12
-/** sha3_256("") — the body hash of every SN5 synapse (no required_hash_fields). §10. */
-export const EMPTY_BODY_HASH = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a'
-/** base64(json.dumps([])): the input_obj header for a required list field. */
-export const EMPTY_LIST_B64 = 'W10='
 const INT64_MAX = 9_223_372_036_854_775_807n
-
-/** Lower-case hex SHA3-256 (FIPS-202, not keccak) of the UTF-8 bytes of `s` (`get_hash`). */
-export function sha3Hex(s: string): string {
-  return bytesToHex(sha3_256(new TextEncoder().encode(s)))
-}
-
-/**
- * `body_hash` of a synapse: hash of the concatenated per-field hashes of `required_hash_fields`.
- * SN5 synapses define none, so this is always sha3("").
- */
-export function bodyHash(fieldStrings: readonly string[] = []): string {
-  return sha3Hex(fieldStrings.map(sha3Hex).join(''))
-}
-
-/** The message a dendrite signs: `nonce.dendrite_hotkey.axon_hotkey.uuid.body_hash` (§4.3). */
-export function signatureMessage(nonce: bigint | string, dendriteHotkey: string, axonHotkey: string, uuid: string, hash: string): string {
-  return `${nonce}.${dendriteHotkey}.${axonHotkey}.${uuid}.${hash}`
-}
-
-/** Python `str(float)`: always has a decimal point or exponent, so pydantic reads it as a float. */
-export function pyFloat(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`
-  return String(n)
-}
 
 export class SynapseParsingError extends Error {
   constructor(message: string) {
@@ -202,15 +168,50 @@ export interface HeaderSynapse {
  */
 export function toHeaders(s: HeaderSynapse): Record<string, string> {
   const out: Record<string, string> = {
-    name: SAFE_HEADER_VALUE.test(s.name) ? s.name : 'Synapse',
+    name: SAFE_HEADER_VALUE.test(s.name) ? s.name : PING_ROUTE,
     timeout: pyFloat(s.timeoutS),
   }
   terminalHeaders('bt_header_axon_', s.axon, out)
   terminalHeaders('bt_header_dendrite_', s.dendrite, out)
-  // Every SN5 required field is a list: its "empty instance" is [] (§4.2).
+  // Every required field is a list: its "empty instance" is [] (§4.2).
   for (const field of s.requiredFields) out[`bt_header_input_obj_${field}`] = EMPTY_LIST_B64
   out.header_size = String(Object.keys(out).length * 64)
   out.total_size = String(s.totalSize ?? 0)
   out.computed_body_hash = EMPTY_BODY_HASH
   return out
+}
+
+/**
+ * The signature half of the SDK's `default_verify` (§4.4) for an axon with hotkey `axonHotkey`:
+ * undefined when `bt_header_dendrite_signature` signs this request for this axon, else why not.
+ * Like the Rust verifier, a signature over the `<Bytes>`-wrapped message is accepted too.
+ */
+export function signatureProblem(h: RequestHeaders, axonHotkey: string): string | undefined {
+  const d = h.dendrite
+  if (!d.hotkey || d.nonce === undefined) return 'Missing dendrite hotkey or nonce'
+  if (!d.signature) return 'Missing signature: requests to this miner must be signed (bt_header_dendrite_signature)'
+  let publicKey: Uint8Array
+  try {
+    publicKey = decodeAddress(d.hotkey)
+  } catch {
+    return `Invalid dendrite hotkey ${JSON.stringify(d.hotkey.slice(0, 64))}: not an SS58 address`
+  }
+  const sigHex = d.signature.startsWith('0x') ? d.signature : `0x${d.signature}`
+  if (!isHex(sigHex) || sigHex.length !== 130) return 'Signature must be 0x followed by 128 hex digits'
+  const signature = hexToU8a(sigHex)
+  const msg = signatureMessage(d.nonce, d.hotkey, axonHotkey, d.uuid ?? 'None', h.computedBodyHash)
+  const enc = new TextEncoder()
+  const check = (text: string): boolean => {
+    try {
+      return sr25519Verify(enc.encode(text), signature, publicKey)
+    } catch {
+      return false // not a valid point or scalar: the same as a wrong signature
+    }
+  }
+  if (check(msg) || check(`<Bytes>${msg}</Bytes>`)) return undefined
+  const addressed = h.axon.hotkey
+  if (addressed && addressed !== axonHotkey) {
+    return `Signature mismatch: the request was signed for axon hotkey ${addressed}, but this axon is ${axonHotkey} (stale metagraph?)`
+  }
+  return `Signature mismatch with ${msg} and ${d.signature}`
 }

@@ -1,1 +1,4 @@
+export * from './format'
+export * from './request'
+export * from './headers'
 export * from './dendrite'

@@ -6,10 +6,10 @@ import { PerKeyBudget } from '../miner-service'
 import type { MetagraphView, NeuronView, NonceStore } from '../ports'
 import { MemoryNonceStore } from '../ports'
 import { HashEmbedder } from '../testing/hash-embedder'
-import { SpecDendrite } from '../../../bittensor/wire/v10/spec-dendrite'
-import type { AxonTarget } from '../../../bittensor/wire/v10/spec-dendrite'
-import type { AxonRequestRecord } from './axon-server'
-import { AxonServer } from './axon-server'
+import { SpecDendrite } from '../../../bittensor/wire/v10/testing/spec-dendrite'
+import type { AxonTarget } from '../../../bittensor/wire/v10/testing/spec-dendrite'
+import type { AxonRequestRecord } from './miner-axon'
+import { MinerAxon } from './miner-axon'
 
 let miner: ReturnType<Keyring['addFromUri']>
 let validator: ReturnType<Keyring['addFromUri']>
@@ -45,7 +45,7 @@ afterEach(async () => {
 async function start(nonces: NonceStore): Promise<AxonTarget> {
   const neurons = new Map<string, NeuronView>([[validator.address, { uid: 0, stake: 25_000, validatorPermit: true }]])
   const metagraph: MetagraphView = { lookup: (h) => neurons.get(h) }
-  const axon = new AxonServer({ signer: { ss58: miner.address, sign: (m) => miner.sign(m) }, metagraph, embedder: new HashEmbedder(), nonces, host: '127.0.0.1', port: 0 })
+  const axon = new MinerAxon({ signer: miner, metagraph, embedder: new HashEmbedder(), nonces, host: '127.0.0.1', port: 0 })
   const port = await axon.listen()
   cleanup.push(() => axon.close())
   return { ip: '127.0.0.1', port, hotkey: miner.address }

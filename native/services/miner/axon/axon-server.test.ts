@@ -11,11 +11,13 @@ import { Store } from '../../../platform/store'
 import type { MetagraphView, NeuronView } from '../ports'
 import { MemoryNonceStore } from '../ports'
 import { HashEmbedder, hashEmbedding } from '../testing/hash-embedder'
-import { SpecDendrite, rawRequest } from '../../../bittensor/wire/v10/spec-dendrite'
-import type { AxonTarget } from '../../../bittensor/wire/v10/spec-dendrite'
-import type { AxonOptions, AxonRequestRecord } from './axon-server'
-import { AxonServer } from './axon-server'
-import { EMPTY_BODY_HASH, bodyHash, sha3Hex, signatureMessage } from '../../../bittensor/wire/v10/headers'
+import { SpecDendrite, rawRequest } from '../../../bittensor/wire/v10/testing/spec-dendrite'
+import type { AxonTarget } from '../../../bittensor/wire/v10/testing/spec-dendrite'
+import type { AxonRequestRecord, MinerAxonOptions } from './miner-axon'
+import { MinerAxon } from './miner-axon'
+import { EMPTY_BODY_HASH, bodyHash, sha3Hex, signatureMessage } from '../../../bittensor/wire/v10/format'
+import { SHA3_VECTORS, SIGNATURE_MESSAGE_VECTOR } from '../../../bittensor/wire/v10/testing/vectors'
+import { textEmbeddingQuery } from '../../../protocols/text-embedding/synapse'
 
 let keyring: Keyring
 const pairs = {} as Record<'miner' | 'validator' | 'whale' | 'minnow' | 'stranger' | 'noPermit', ReturnType<Keyring['addFromUri']>>
@@ -50,18 +52,18 @@ function metagraph(): MapMetagraph {
   )
 }
 
-const running: AxonServer[] = []
+const running: MinerAxon[] = []
 const dendrites: SpecDendrite[] = []
 afterEach(async () => {
   while (running.length) await running.pop()!.close()
   while (dendrites.length) dendrites.pop()!.close()
 })
 
-async function startAxon(overrides: Partial<AxonOptions> = {}): Promise<{ axon: AxonServer; target: AxonTarget; embedder: HashEmbedder; records: AxonRequestRecord[] }> {
+async function startAxon(overrides: Partial<MinerAxonOptions> = {}): Promise<{ axon: MinerAxon; target: AxonTarget; embedder: HashEmbedder; records: AxonRequestRecord[] }> {
   const embedder = (overrides.embedder as HashEmbedder | undefined) ?? new HashEmbedder()
   const records: AxonRequestRecord[] = []
-  const axon = new AxonServer({
-    signer: { ss58: pairs.miner.address, sign: (m) => pairs.miner.sign(m) },
+  const axon = new MinerAxon({
+    signer: pairs.miner,
     metagraph: metagraph(),
     embedder,
     nonces: new MemoryNonceStore(),
@@ -89,16 +91,15 @@ function message(json: unknown): string {
 
 describe('wire vectors (spec §4.3, §10)', () => {
   it('body hash of an SN5 synapse is sha3_256("")', () => {
-    expect(sha3Hex('')).toBe('a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a')
+    expect(sha3Hex(SHA3_VECTORS[0]!.input)).toBe('a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a')
     expect(bodyHash()).toBe(EMPTY_BODY_HASH)
     // SHA3, not keccak256 (keccak256("") starts c5d2...).
     expect(sha3Hex('')).not.toMatch(/^c5d2/)
   })
 
-  it('the signed message is nonce.dendrite.axon.uuid.body_hash', () => {
-    expect(signatureMessage(1735689600123456789n, '5Fcaller', '5Gminer', '6a1c-uuid', EMPTY_BODY_HASH)).toBe(
-      `1735689600123456789.5Fcaller.5Gminer.6a1c-uuid.${EMPTY_BODY_HASH}`,
-    )
+  it('the signed message is nonce.dendrite.axon.uuid.body_hash (the shared vector)', () => {
+    const v = SIGNATURE_MESSAGE_VECTOR
+    expect(signatureMessage(v.nonce, v.dendriteHotkey, v.axonHotkey, v.uuid, v.bodyHash)).toBe(`1735689600123456789.5Fcaller.5Gminer.6a1c-uuid.${EMPTY_BODY_HASH}`)
   })
 })
 
@@ -498,14 +499,14 @@ describe('interop with the validator dendrite (native/validator/dendrite)', () =
   it('the TaoDesk validator queries this axon and gets 1024-wide rows', async () => {
     const { Dendrite } = await import('../../../bittensor/wire/v10')
     const { target } = await startAxon()
-    const dendriteClient = new Dendrite({ signer: { ss58: pairs.validator.address, sign: (m) => pairs.validator.sign(m) }, timeoutS: 10 })
-    const outcome = await dendriteClient.query({ uid: 7, ...target }, { texts: ['a', 'b'], dimensions: 1024, normalized: true })
+    const dendriteClient = new Dendrite({ signer: pairs.validator, timeoutS: 10 })
+    const outcome = await dendriteClient.query({ uid: 7, ...target }, textEmbeddingQuery({ texts: ['a', 'b'], dimensions: 1024, normalized: true }))
     expect(outcome.status).toBe(200)
     expect(outcome.processTimeS).toBeGreaterThanOrEqual(0)
     const rows = outcome.results as number[][]
     expect(rows.map((r) => r.length)).toEqual([1024, 1024])
     expect(rows[0]![5]).toBeCloseTo(hashEmbedding('a', 1024)[5]!, 6)
-    const stranger = await new Dendrite({ signer: { ss58: pairs.stranger.address, sign: (m) => pairs.stranger.sign(m) } }).query({ uid: 7, ...target }, { texts: ['a'], dimensions: 1024, normalized: true })
+    const stranger = await new Dendrite({ signer: pairs.stranger }).query({ uid: 7, ...target }, textEmbeddingQuery({ texts: ['a'], dimensions: 1024, normalized: true }))
     expect(stranger.status).toBe(403)
     expect(stranger.message).toBe('Forbidden. Key is blacklisted: Unrecognized hotkey.')
   })

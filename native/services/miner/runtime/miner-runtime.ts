@@ -98,15 +98,15 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
         log.warn('The chain network was switched while the miner runs: it keeps answering with the last metagraph it read, but cannot publish its axon. Restart the miner on the new network.', { network: lease.network }),
       )
       cleanup.push(() => lost.dispose())
-      log.info('Miner runtime ready', { network: lease.network, endpoint: lease.client.endpoint, netuid, hotkey: hotkey.ss58, neurons: metagraph.size, block: metagraph.block })
+      log.info('Miner runtime ready', { network: lease.network, endpoint: lease.client.endpoint, netuid, hotkey: hotkey.address, neurons: metagraph.size, block: metagraph.block })
 
       const ipDetector: PublicIpDetector = params.externalIp ? new FixedIpDetector(params.externalIp) : (deps.ipDetector?.() ?? new HttpPublicIpDetector())
       const runtime: MinerRuntime = {
-        signer: { ss58: hotkey.ss58, sign: (m) => hotkey.sign(m) },
+        signer: hotkey,
         metagraph,
         embedder: gatedEmbedder(deps.embedding, deps.safetyGate),
         netuid,
-        chain: new ClientChainPort(lease.client, hotkey.chainSigner),
+        chain: new ClientChainPort(lease.client, hotkey),
         ipDetector,
         refresh: () => metagraph.refresh(),
         async dispose() {

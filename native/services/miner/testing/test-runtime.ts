@@ -50,7 +50,7 @@ export function testRuntimeFactory(o: TestRuntimeOptions): MinerRuntimeFactory &
   const f = Object.assign(
     (): Promise<MinerRuntime> =>
       Promise.resolve({
-        signer: { ss58: o.minerPair.address, sign: (m: Uint8Array) => o.minerPair.sign(m) },
+        signer: o.minerPair,
         metagraph: o.metagraph,
         embedder: o.embedder ?? new HashEmbedder(),
         netuid: o.netuid ?? 5,

@@ -64,7 +64,7 @@ describe('validator runtime', () => {
 
 describe('dendrite address choice', () => {
   it('reaches axons published with its own external IP over loopback, all others as published', () => {
-    const signer = { ss58: '5x', sign: () => new Uint8Array(64) }
+    const signer = { address: '5x', publicKey: new Uint8Array(32), sign: () => new Uint8Array(64) }
     const d = new Dendrite({ signer, externalIp: '203.0.113.7' })
     expect(d.connectHost('203.0.113.7')).toBe('127.0.0.1')
     expect(d.connectHost('198.51.100.1')).toBe('198.51.100.1')

@@ -17,7 +17,7 @@ import type { SafetyLease, UpdateSafetyGate } from '../../updater'
 import type { WalletService } from '../../wallet'
 import { loadWalletHotkey } from '../../../bittensor/keys/hotkey'
 import type { WalletHotkey } from '../../../bittensor/keys/hotkey'
-import type { HotkeySigner } from '../../../bittensor/wire/v10'
+import type { Signer } from '../../../bittensor/keys/signer'
 import type { ValidatorRuntime } from '../validator-handlers'
 import type { MetagraphSource, MetagraphView, WeightSetter, WeightTxResult } from '../validator-service'
 
@@ -214,10 +214,10 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     },
   }
 
-  const signer = async (): Promise<HotkeySigner | undefined> => {
+  const signer = async (): Promise<Signer | undefined> => {
     const hk = await hotkey()
     void checkCommits()
-    return hk ? { ss58: hk.ss58, sign: (m) => hk.sign(m) } : undefined
+    return hk
   }
 
   return {

@@ -1,45 +1,55 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { cryptoWaitReady, decodeAddress, sr25519Verify } from '@polkadot/util-crypto'
-import { hexToU8a, isHex } from '@polkadot/util'
-import type { Embedder, HotkeySigner, MetagraphView, NonceStore } from '../ports'
-import { GateFullError, GateTimeoutError, PriorityGate } from '../../../bittensor/axon/priority-gate'
-import { NonFiniteValueError, resultsJson } from '../../../protocols/text-embedding/results-json'
-import { ResultsSerializerPool } from '../../../protocols/text-embedding/results-pool'
-import { PingBody, TextEmbeddingBody, isNewerVersion } from '../../../protocols/text-embedding/synapse'
-import type { RequestHeaders, TerminalInfo } from '../../../bittensor/wire/v10/headers'
-import {
-  ALLOWED_DELTA_NS,
-  AXON_VERSION_AS_INT,
-  EMPTY_BODY_HASH,
-  PING_ROUTE,
-  SynapseParsingError,
-  TEXT_EMBEDDING_ROUTE,
-  V_7_2_0,
-  parseRequestHeaders,
-  signatureMessage,
-  toHeaders,
-} from '../../../bittensor/wire/v10/headers'
+import { cryptoWaitReady } from '@polkadot/util-crypto'
+import type { Signer } from '../keys/signer'
+import { ALLOWED_DELTA_NS, SynapseParsingError, V_7_2_0, parseRequestHeaders, signatureProblem, toHeaders } from '../wire/v10/headers'
+import type { RequestHeaders, TerminalInfo } from '../wire/v10/headers'
+import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, PING_ROUTE, SDK_VERSION_AS_INT, axonSignatureMessage, hexSignature } from '../wire/v10/format'
+import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
 
-/** Blacklist settings; defaults are the OpenKaito reference miner's (spec §3). */
+/**
+ * A bittensor axon (spec §4): a node:http server that parses and verifies signed synapse
+ * requests, keeps nonces, applies the caller policy by stake, admits work highest stake first,
+ * answers the `/Synapse` ping, and writes answers and errors as the Python axon does. What each
+ * synapse means is not known here: routes are registered by a subnet protocol (`AxonRoute`).
+ */
+
+/** One registered neuron as the caller policy sees it (cached metagraph, token units). */
+export interface NeuronView {
+  readonly uid: number
+  /** `metagraph.S[uid]`: alpha stake + 0.18 x root TAO stake, in tokens (not rao). */
+  readonly stake: number
+  readonly validatorPermit: boolean
+}
+
+/** Synchronous lookups into a cached metagraph of the axon's subnet. */
+export interface MetagraphView {
+  lookup(hotkey: string): NeuronView | undefined
+}
+
+/** Last accepted nonce per `hotkey:uuid` endpoint key; must survive restarts. */
+export interface NonceStore {
+  last(endpointKey: string): bigint | undefined
+  record(endpointKey: string, nonce: bigint, seenAtMs: number): void
+  /** Forget endpoints not seen since `beforeMs`; returns how many were removed. */
+  prune(beforeMs: number): number
+}
+
+/** Who may call the routes (the ping is open to anyone who signs). */
 export interface BlacklistConfig {
-  /** `--blacklist.allow_non_registered` (default false). */
+  /** `--blacklist.allow_non_registered`. */
   readonly allowNonRegistered: boolean
-  /** `--blacklist.force_validator_permit` (default false). */
+  /** `--blacklist.force_validator_permit`. */
   readonly forceValidatorPermit: boolean
-  /** `--blacklist.validator_min_stake` in tokens (default 1000). */
+  /** `--blacklist.validator_min_stake` in tokens. */
   readonly minStake: number
 }
 
-export const DEFAULT_BLACKLIST: BlacklistConfig = { allowNonRegistered: false, forceValidatorPermit: false, minStake: 1000 }
-
 export interface AxonLimits {
-  /** Largest request body accepted (bytes). 256 texts of 8000 characters fit with room to spare. */
+  /** Largest request body accepted (bytes). */
   readonly maxBodyBytes: number
-  readonly maxTexts: number
-  readonly maxDimensions: number
-  /** Embedding requests computed at once; the rest wait, highest stake first. */
+  /** Route calls computed at once; the rest wait, highest stake first. */
   readonly maxConcurrent: number
   /** Requests allowed to wait for a slot; beyond that: 503. */
   readonly maxQueued: number
@@ -57,10 +67,8 @@ export interface AxonLimits {
   readonly maxUnregisteredNonces: number
 }
 
-export const DEFAULT_LIMITS: AxonLimits = {
+export const DEFAULT_AXON_LIMITS: AxonLimits = {
   maxBodyBytes: 32 * 1024 * 1024,
-  maxTexts: 4096,
-  maxDimensions: 8192,
   maxConcurrent: 2,
   maxQueued: 64,
   maxTimeoutS: 120,
@@ -73,61 +81,23 @@ export const DEFAULT_LIMITS: AxonLimits = {
   maxUnregisteredNonces: 10_000,
 }
 
-/** One handled request, for logs, metrics and the live feed. */
-export interface AxonRequestRecord {
+/** One handled request, for logs, metrics and the live feed; `W` is what the route measured. */
+export type AxonRequestRecord<W extends object = object> = {
   readonly time: number
   readonly route: string
   readonly method: string
   readonly hotkey: string | null
   readonly uid: number | null
   readonly ip: string
-  readonly texts: number
-  readonly dimensions: number | null
   readonly status: number
   readonly message: string
   /** Whole request, from first byte of headers handled to response written. */
   readonly latencyMs: number
+  /** Waiting for a slot of the priority gate. */
   readonly queueMs: number
-  readonly inferenceMs: number
-  /** Printing the `results` JSON (in a results worker, or in this thread in 'main-thread' mode). */
-  readonly serializeMs: number
   readonly bytesIn: number
   readonly bytesOut: number
-}
-
-export interface AxonOptions {
-  readonly signer: HotkeySigner
-  readonly metagraph: MetagraphView
-  readonly embedder: Embedder
-  readonly nonces: NonceStore
-  readonly host?: string
-  readonly port: number
-  readonly blacklist?: Partial<BlacklistConfig>
-  readonly limits?: Partial<AxonLimits>
-  /** Nanoseconds since the Unix epoch (tests move the clock). */
-  readonly nowNs?: () => bigint
-  readonly onRequest?: (record: AxonRequestRecord) => void
-  readonly onWarning?: (message: string, fields: Record<string, unknown>) => void
-  /**
-   * Where the `results` JSON (256 x 1024 numbers: tens of ms of CPU) is printed. 'worker'
-   * (default): in results worker threads, so the engine's event loop stays responsive.
-   * 'main-thread': the former in-thread path, kept for the bench's before/after comparison.
-   * Both print the same bytes.
-   */
-  readonly resultsSerialization?: 'worker' | 'main-thread'
-  /** Results worker threads (default: one per core, at most 2). */
-  readonly resultsWorkers?: number
-}
-
-interface RouteSpec {
-  readonly requiredFields: readonly string[]
-  readonly blacklist: boolean
-}
-
-const ROUTES: Readonly<Record<string, RouteSpec>> = {
-  [PING_ROUTE]: { requiredFields: [], blacklist: false },
-  [TEXT_EMBEDDING_ROUTE]: { requiredFields: ['texts'], blacklist: true },
-}
+} & Readonly<W>
 
 /** An error that becomes an HTTP response `{"message": ...}` with `bt_header_axon_*` headers. */
 export class AxonHttpError extends Error {
@@ -139,6 +109,59 @@ export class AxonHttpError extends Error {
     super(message)
     this.name = 'AxonHttpError'
   }
+}
+
+/** One verified, allowed call of a route. */
+export interface AxonCall<W extends object> {
+  readonly headers: RequestHeaders
+  /** The parsed request body. */
+  readonly json: unknown
+  /** Seconds the caller allows (its `timeout`, capped by `maxTimeoutS`). */
+  readonly timeoutS: number
+  /** performance.now() by which the answer is due. */
+  readonly deadline: number
+  /** Aborted when the caller goes away (or by the route at its deadline). */
+  readonly abort: AbortController
+  /** The route's measurements for the request record; fill it in. */
+  readonly work: W
+  /** Waits for a compute slot, highest stake first; the returned function gives it back. */
+  acquireSlot(): Promise<() => void>
+  warn(message: string, fields: Record<string, unknown>): void
+}
+
+/** A route's answer: the synapse to echo and, optionally, its `results` printed as JSON. */
+export interface AxonAnswer {
+  readonly echo: Record<string, unknown>
+  /** Goes in as the last key `results`, bytes as they are. */
+  readonly results?: Buffer | string
+}
+
+/** A synapse served at `POST /<name>`. Throw AxonHttpError to answer with an error. */
+export interface AxonRoute<W extends object> {
+  readonly name: string
+  /** Required fields: their `bt_header_input_obj_<field>` headers must be there. */
+  readonly requiredFields: readonly string[]
+  handle(call: AxonCall<W>): Promise<AxonAnswer>
+  /** Called once the axon listens (to load workers before the first request). */
+  warm?(): void
+  close?(): Promise<void>
+}
+
+export interface AxonServerOptions<W extends object> {
+  readonly signer: Signer
+  readonly metagraph: MetagraphView
+  readonly nonces: NonceStore
+  readonly routes: readonly AxonRoute<W>[]
+  /** The measurements of a request before its route runs (also those of pings and refusals). */
+  readonly newWork: () => W
+  readonly blacklist: BlacklistConfig
+  readonly host?: string
+  readonly port: number
+  readonly limits?: Partial<AxonLimits>
+  /** Nanoseconds since the Unix epoch (tests move the clock). */
+  readonly nowNs?: () => bigint
+  readonly onRequest?: (record: AxonRequestRecord<W>) => void
+  readonly onWarning?: (message: string, fields: Record<string, unknown>) => void
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
@@ -153,32 +176,27 @@ function peerIp(req: http.IncomingMessage): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip
 }
 
-/**
- * The miner's axon: a node:http server speaking the bittensor axon protocol (spec §4) for
- * `POST /TextEmbeddingSynapse` and the `/Synapse` ping.
- */
-export class AxonServer {
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
+}
+
+export class AxonServer<W extends object = object> {
   readonly uuid = randomUUID()
   private readonly unregisteredNonces: BoundedNonceMap
   private readonly server: http.Server
   private readonly gate: PriorityGate
   private readonly limits: AxonLimits
-  private readonly blacklistConfig: BlacklistConfig
   private readonly nowNs: () => bigint
   private readonly marker = `__bigint_${randomUUID().replaceAll('-', '')}_`
-  private readonly results: ResultsSerializerPool | null
+  private readonly routes = new Map<string, AxonRoute<W>>()
   private listening = false
 
-  constructor(private readonly options: AxonOptions) {
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits }
-    this.blacklistConfig = { ...DEFAULT_BLACKLIST, ...options.blacklist }
+  constructor(private readonly options: AxonServerOptions<W>) {
+    this.limits = { ...DEFAULT_AXON_LIMITS, ...options.limits }
     this.nowNs = options.nowNs ?? defaultNowNs
     this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
     this.unregisteredNonces = new BoundedNonceMap(this.limits.maxUnregisteredNonces)
-    this.results =
-      options.resultsSerialization === 'main-thread'
-        ? null
-        : new ResultsSerializerPool({ workers: options.resultsWorkers, onWarning: (message) => options.onWarning?.(message, {}) })
+    for (const route of options.routes) this.routes.set(route.name, route)
     this.server = http.createServer(
       {
         requestTimeout: this.limits.requestTimeoutMs,
@@ -206,17 +224,11 @@ export class AxonServer {
   }
 
   get hotkey(): string {
-    return this.options.signer.ss58
+    return this.options.signer.address
   }
 
   get load(): { inFlight: number; queued: number } {
     return { inFlight: this.gate.inFlight, queued: this.gate.queued }
-  }
-
-  /** Where `results` JSON is printed, and how many responses each place printed. */
-  get resultsSerialization(): { mode: 'worker' | 'main-thread'; worker: number; inThread: number; fallbackReason: string | null } {
-    if (!this.results) return { mode: 'main-thread', worker: 0, inThread: 0, fallbackReason: null }
-    return { mode: 'worker', ...this.results.done, fallbackReason: this.results.fallbackReason }
   }
 
   /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
@@ -239,8 +251,7 @@ export class AxonServer {
       this.server.listen(this.options.port, host)
     })
     this.listening = true
-    // Load the results workers now, not on the first validator request.
-    this.results?.warm()
+    for (const route of this.routes.values()) route.warm?.()
     return (this.server.address() as AddressInfo).port
   }
 
@@ -258,7 +269,7 @@ export class AxonServer {
       // Requests still running get a moment to finish, then their sockets are cut.
       setTimeout(() => this.server.closeAllConnections(), 2000).unref()
     })
-    await this.results?.close()
+    for (const route of this.routes.values()) await route.close?.()
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -268,7 +279,9 @@ export class AxonServer {
     const ip = peerIp(req)
     const path = (req.url ?? '/').split('?')[0] ?? '/'
     const routeName = path.split('/')[1] ?? ''
-    const route = Object.prototype.hasOwnProperty.call(ROUTES, routeName) ? ROUTES[routeName] : undefined
+    const isPing = routeName === PING_ROUTE
+    const route = this.routes.get(routeName)
+    const requiredFields = route?.requiredFields ?? []
     const abort = new AbortController()
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('The caller closed the connection'))
@@ -276,36 +289,34 @@ export class AxonServer {
 
     let parsed: RequestHeaders | undefined
     let uid: number | null = null
-    let texts = 0
-    let dimensions: number | null = null
+    const work = this.options.newWork()
     let queueMs = 0
-    let inferenceMs = 0
-    let serializeMs = 0
     let bytesIn = 0
     let status = 200
     let message = 'Success'
     let bytesOut = 0
     try {
-      if (!route) {
-        throw new AxonHttpError(404, `Synapse name '${routeName}' not found. Available synapses ['${PING_ROUTE}', '${TEXT_EMBEDDING_ROUTE}']`)
+      if (!route && !isPing) {
+        const available = [PING_ROUTE, ...this.routes.keys()].map((n) => `'${n}'`).join(', ')
+        throw new AxonHttpError(404, `Synapse name '${routeName}' not found. Available synapses [${available}]`)
       }
       if (req.method !== 'POST') {
         throw new AxonHttpError(405, `Method ${req.method ?? '?'} is not allowed on /${routeName}; use POST.`, { allow: 'POST' })
       }
       try {
-        parsed = parseRequestHeaders(req.headers, routeName, route.requiredFields)
+        parsed = parseRequestHeaders(req.headers, routeName, requiredFields)
       } catch (error) {
         if (error instanceof SynapseParsingError) throw new AxonHttpError(400, error.message)
         throw error
       }
-      const bodyLimit = routeName === PING_ROUTE ? Math.min(this.limits.maxPingBodyBytes, this.limits.maxBodyBytes) : this.limits.maxBodyBytes
+      const bodyLimit = isPing ? Math.min(this.limits.maxPingBodyBytes, this.limits.maxBodyBytes) : this.limits.maxBodyBytes
       const declared = Number(req.headers['content-length'] ?? NaN)
       if (Number.isFinite(declared) && declared > bodyLimit) {
         throw new AxonHttpError(413, this.tooLargeMessage(declared, bodyLimit), { connection: 'close' })
       }
 
       let priority = 0
-      if (route.blacklist) {
+      if (route) {
         const neuron = this.checkBlacklist(parsed)
         uid = neuron?.uid ?? null
         priority = neuron?.stake ?? 0
@@ -320,54 +331,39 @@ export class AxonServer {
       const timeoutS = Math.min(parsed.timeoutS > 0 ? parsed.timeoutS : this.limits.maxTimeoutS, this.limits.maxTimeoutS)
       const deadline = started + timeoutS * 1000
 
-      if (routeName === PING_ROUTE) {
-        const body = PingBody.safeParse(json)
-        if (!body.success) throw new AxonHttpError(400, 'The request body must be a JSON object (a Synapse).')
-        bytesOut = this.respondOk(res, parsed, body.data, undefined, started, [])
+      if (!route) {
+        if (!isObject(json)) throw new AxonHttpError(400, 'The request body must be a JSON object (a Synapse).')
+        bytesOut = this.respondOk(res, parsed, { echo: json }, started, [])
         return
       }
-
-      const body = TextEmbeddingBody.safeParse(json)
-      if (!body.success) {
-        const issue = body.error.issues[0]
-        throw new AxonHttpError(400, `Invalid TextEmbeddingSynapse body: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'not a synapse'}`)
-      }
-      texts = body.data.texts.length
-      dimensions = body.data.dimensions
-      if (texts > this.limits.maxTexts) throw new AxonHttpError(413, `Too many texts: ${texts} (this miner accepts at most ${this.limits.maxTexts} per request).`)
-      if (dimensions > this.limits.maxDimensions) throw new AxonHttpError(400, `dimensions ${dimensions} is too large (at most ${this.limits.maxDimensions}).`)
-      if (isNewerVersion(body.data.version)) {
-        this.options.onWarning?.('A validator runs a newer OpenKaito version than this miner implements', { version: body.data.version, hotkey: parsed.dendrite.hotkey })
-      }
-
-      const queuedAt = performance.now()
-      let release: () => void
-      try {
-        release = await this.gate.acquire(priority, deadline - queuedAt, abort.signal)
-      } catch (error) {
-        if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
-        if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
-        throw error
-      }
-      queueMs = performance.now() - queuedAt
-      let results: ArrayLike<number>[]
-      const inferStart = performance.now()
-      try {
-        results = await this.embedWithDeadline(body.data.texts, body.data.dimensions, deadline, timeoutS, abort)
-      } finally {
-        inferenceMs = performance.now() - inferStart
-        release()
-      }
-      const serializeStart = performance.now()
-      const resultsOut = await this.serializeResults(results, texts, dimensions, body.data.normalized)
-      serializeMs = performance.now() - serializeStart
-      bytesOut = this.respondOk(res, parsed, body.data, resultsOut, started, route.requiredFields)
+      const answer = await route.handle({
+        headers: parsed,
+        json,
+        timeoutS,
+        deadline,
+        abort,
+        work,
+        acquireSlot: async () => {
+          const queuedAt = performance.now()
+          try {
+            const release = await this.gate.acquire(priority, deadline - queuedAt, abort.signal)
+            queueMs = performance.now() - queuedAt
+            return release
+          } catch (error) {
+            if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
+            if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
+            throw error
+          }
+        },
+        warn: (text, fields) => this.options.onWarning?.(text, fields),
+      })
+      bytesOut = this.respondOk(res, parsed, answer, started, requiredFields)
     } catch (error) {
       const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
       if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
       status = e.status
       message = e.message
-      bytesOut = this.respondError(res, e, parsed, routeName, ip, req, started, route?.requiredFields ?? [])
+      bytesOut = this.respondError(res, e, parsed, routeName, ip, req, started, requiredFields)
     } finally {
       this.options.onRequest?.({
         time: Date.now(),
@@ -376,14 +372,11 @@ export class AxonServer {
         hotkey: parsed?.dendrite.hotkey ?? null,
         uid,
         ip,
-        texts,
-        dimensions,
+        ...work,
         status,
         message,
         latencyMs: performance.now() - started,
         queueMs,
-        inferenceMs,
-        serializeMs,
         bytesIn,
         bytesOut,
       })
@@ -394,21 +387,22 @@ export class AxonServer {
     return `Request body too large: ${bytes} bytes (this miner accepts at most ${limit}).`
   }
 
-  /** OpenKaito's blacklist (spec §3). Returns the caller's neuron when it is registered. */
+  /** The caller policy (spec §3). Returns the caller's neuron when it is registered. */
   private checkBlacklist(h: RequestHeaders): { uid: number; stake: number } | undefined {
     const hotkey = h.dendrite.hotkey
+    const config = this.options.blacklist
     const forbid = (reason: string): never => {
       throw new AxonHttpError(403, `Forbidden. Key is blacklisted: ${reason}.`)
     }
     if (!hotkey) return forbid('Hotkey not provided')
     const neuron = this.options.metagraph.lookup(hotkey)
     if (!neuron) {
-      if (this.blacklistConfig.allowNonRegistered) return undefined
+      if (config.allowNonRegistered) return undefined
       return forbid('Unrecognized hotkey')
     }
-    if (this.blacklistConfig.forceValidatorPermit && !neuron.validatorPermit) return forbid('Non-validator hotkey')
-    if (!(neuron.stake >= this.blacklistConfig.minStake)) {
-      return forbid(`Stake below minimum (${neuron.stake.toFixed(2)} < ${this.blacklistConfig.minStake})`)
+    if (config.forceValidatorPermit && !neuron.validatorPermit) return forbid('Non-validator hotkey')
+    if (!(neuron.stake >= config.minStake)) {
+      return forbid(`Stake below minimum (${neuron.stake.toFixed(2)} < ${config.minStake})`)
     }
     return { uid: neuron.uid, stake: neuron.stake }
   }
@@ -450,33 +444,8 @@ export class AxonServer {
     }
     void V_7_2_0 // the Python axon skips the window for dendrites older than 7.2.0; we never do.
 
-    if (!d.signature) return fail('Missing signature: requests to this miner must be signed (bt_header_dendrite_signature)')
-    let publicKey: Uint8Array
-    try {
-      publicKey = decodeAddress(d.hotkey)
-    } catch {
-      return fail(`Invalid dendrite hotkey ${JSON.stringify(d.hotkey.slice(0, 64))}: not an SS58 address`)
-    }
-    const sigHex = d.signature.startsWith('0x') ? d.signature : `0x${d.signature}`
-    if (!isHex(sigHex) || sigHex.length !== 130) return fail('Signature must be 0x followed by 128 hex digits')
-    const signature = hexToU8a(sigHex)
-    const msg = signatureMessage(d.nonce, d.hotkey, this.options.signer.ss58, d.uuid ?? 'None', h.computedBodyHash)
-    const enc = new TextEncoder()
-    const check = (text: string): boolean => {
-      try {
-        return sr25519Verify(enc.encode(text), signature, publicKey)
-      } catch {
-        return false // not a valid point or scalar: the same as a wrong signature
-      }
-    }
-    const ok = check(msg) || check(`<Bytes>${msg}</Bytes>`)
-    if (!ok) {
-      const addressed = h.axon.hotkey
-      if (addressed && addressed !== this.options.signer.ss58) {
-        fail(`Signature mismatch: the request was signed for axon hotkey ${addressed}, but this axon is ${this.options.signer.ss58} (stale metagraph?)`)
-      }
-      fail(`Signature mismatch with ${msg} and ${d.signature}`)
-    }
+    const problem = signatureProblem(h, this.hotkey)
+    if (problem !== undefined) fail(problem)
     nonces.record(endpointKey, d.nonce, Date.now())
   }
 
@@ -528,8 +497,7 @@ export class AxonServer {
   /**
    * Decodes and parses the body in one pass each: a strict UTF-8 decode (invalid bytes are an
    * error, as in the Python axon's json.loads, not silently replaced) and one JSON.parse. Up to
-   * 512 texts of a few KB: about a millisecond, not worth a thread hop (the texts would have to
-   * be copied back for tokenizing anyway).
+   * 512 texts of a few KB: about a millisecond, not worth a thread hop.
    */
   private parseJson(raw: Buffer): unknown {
     if (raw.length === 0) throw new AxonHttpError(400, 'The request body is empty; expected the synapse as JSON.')
@@ -543,49 +511,6 @@ export class AxonServer {
       return JSON.parse(text)
     } catch (error) {
       throw new AxonHttpError(400, `The request body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`)
-    }
-  }
-
-  private async embedWithDeadline(texts: readonly string[], dims: number, deadline: number, timeoutS: number, abort: AbortController): Promise<ArrayLike<number>[]> {
-    if (texts.length === 0) return []
-    const remaining = deadline - performance.now()
-    if (remaining <= 0) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s`)
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort(new Error('deadline'))
-        reject(new AxonHttpError(408, `Response timeout after: ${timeoutS}s`))
-      }, remaining)
-    })
-    try {
-      return await Promise.race([this.options.embedder.embed(texts, dims, abort.signal), timeout])
-    } catch (error) {
-      if (error instanceof AxonHttpError) throw error
-      if (abort.signal.aborted) throw new AxonHttpError(408, `Request abandoned: ${String((abort.signal.reason as Error | undefined)?.message ?? 'aborted')}`)
-      this.options.onWarning?.('The embedding model failed on a request', { error: error instanceof Error ? error.message : String(error), texts: texts.length })
-      throw new AxonHttpError(500, `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  /**
-   * Checks the embedder's output shape here, then prints the `results` JSON: in a results
-   * worker by default (bytes come back ready to send), or in this thread in 'main-thread' mode
-   * (the former path, for comparison). Both normalize and round identically (results-json.ts).
-   */
-  private async serializeResults(rows: ArrayLike<number>[], count: number, dims: number, normalized: boolean): Promise<Buffer | string> {
-    if (!Array.isArray(rows) || rows.length !== count) {
-      throw new AxonHttpError(500, `Embedding failed: the model returned ${Array.isArray(rows) ? rows.length : 'no'} rows for ${count} texts`)
-    }
-    for (const row of rows) {
-      if (row.length !== dims) throw new AxonHttpError(500, `Embedding failed: the model returned ${row.length} dimensions, the validator asked for ${dims}`)
-    }
-    try {
-      return this.results ? await this.results.serialize(rows, dims, normalized) : resultsJson(rows, dims, normalized)
-    } catch (error) {
-      if (error instanceof NonFiniteValueError) throw new AxonHttpError(500, `Embedding failed: the model returned a non-finite value for text ${error.row}`)
-      throw error
     }
   }
 
@@ -606,17 +531,12 @@ export class AxonServer {
     return at < 0 ? json : `${json.slice(0, at)}${digits}${json.slice(at + token.length + 2)}`
   }
 
-  private respondOk(
-    res: http.ServerResponse,
-    h: RequestHeaders,
-    body: Record<string, unknown>,
-    results: Buffer | string | undefined,
-    started: number,
-    requiredFields: readonly string[],
-  ): number {
+  private respondOk(res: http.ServerResponse, h: RequestHeaders, answer: AxonAnswer, started: number, requiredFields: readonly string[]): number {
+    const body = answer.echo
+    const results = answer.results
     const processTime = (performance.now() - started) / 1000
-    const axonIn = body.axon && typeof body.axon === 'object' && !Array.isArray(body.axon) ? (body.axon as Record<string, unknown>) : {}
-    const dendriteIn = body.dendrite && typeof body.dendrite === 'object' && !Array.isArray(body.dendrite) ? { ...(body.dendrite as Record<string, unknown>) } : null
+    const axonIn = isObject(body.axon) ? body.axon : {}
+    const dendriteIn = isObject(body.dendrite) ? { ...body.dendrite } : null
     // JSON.parse rounded the 19-digit nonce; echo the exact one from the headers.
     if (dendriteIn && typeof dendriteIn.nonce === 'number' && h.dendrite.nonce !== undefined && Number(h.dendrite.nonce) === dendriteIn.nonce) {
       dendriteIn.nonce = h.dendrite.nonce
@@ -634,10 +554,10 @@ export class AxonServer {
     const open = results === undefined ? json : `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":`
     let chunks: Buffer[]
     if (typeof results === 'string') {
-      // 'main-thread' mode, as before: one string, encoded in one piece.
+      // Printed in this thread: one string, encoded in one piece.
       chunks = [Buffer.from(`${open}${results}}`, 'utf8')]
     } else if (results) {
-      // Worker bytes are sent as they are: never decoded, re-encoded or concatenated.
+      // Bytes printed elsewhere (a worker) are sent as they are: never decoded, re-encoded or concatenated.
       chunks = [Buffer.from(open, 'utf8'), results, CLOSE_BRACE]
     } else {
       chunks = [Buffer.from(json, 'utf8')]
@@ -674,26 +594,25 @@ export class AxonServer {
       return 0
     }
     const axonNonce = this.nowNs()
-    const signed = `${axonNonce}.${h?.dendrite.hotkey ?? 'None'}.${this.options.signer.ss58}.${this.uuid}`
     let axonSignature: string | null = null
     try {
-      axonSignature = `0x${Buffer.from(this.options.signer.sign(new TextEncoder().encode(signed))).toString('hex')}`
+      axonSignature = hexSignature(this.options.signer.sign(new TextEncoder().encode(axonSignatureMessage(axonNonce, h?.dendrite.hotkey, this.hotkey, this.uuid))))
     } catch {
       axonSignature = null
     }
     const headers = toHeaders({
-      name: h ? routeName : 'Synapse',
-      timeoutS: h?.timeoutS ?? 12,
+      name: h ? routeName : PING_ROUTE,
+      timeoutS: h?.timeoutS ?? DEFAULT_SYNAPSE_TIMEOUT_S,
       axon: {
         status_code: e.status,
         status_message: e.message,
         process_time: (performance.now() - started) / 1000,
         ip: h?.axon.ip ?? null,
         port: h?.axon.port ?? null,
-        version: AXON_VERSION_AS_INT,
+        version: SDK_VERSION_AS_INT,
         nonce: axonNonce,
         uuid: this.uuid,
-        hotkey: this.options.signer.ss58,
+        hotkey: this.hotkey,
         signature: axonSignature,
       },
       dendrite: h

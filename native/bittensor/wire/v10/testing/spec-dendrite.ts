@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
-import type { KeyringPair } from '@polkadot/keyring/types'
-import { u8aToHex } from '@polkadot/util'
-import { EMPTY_BODY_HASH, EMPTY_LIST_B64, signatureMessage } from './headers'
+import type { Signer } from '../../../keys/signer'
+import { OPENKAITO_VERSION, TEXT_EMBEDDING_REQUIRED_FIELDS, TEXT_EMBEDDING_SYNAPSE } from '../../../../protocols/text-embedding/synapse'
+import { PING_ROUTE, SDK_VERSION_AS_INT } from '../format'
+import type { AxonAddress, RequestParts } from '../request'
+import { NonceClock, requestBody, requestHeaders, signRequest } from '../request'
 
 /**
- * A dendrite written from spec §4.2–§4.5, sending exactly what bittensor 9.0.0's Python
- * dendrite sends. Used by the axon tests and the load benchmark; not production code (the
- * validator has its own).
+ * A dendrite that sends exactly what bittensor 9.0.0's Python dendrite sends (the request is
+ * built by ../request.ts), and lets a test bend any part of it. Used by the axon tests and the
+ * load benchmark; the validator has its own (../dendrite.ts).
  */
 export interface SpecDendriteOptions {
-  readonly pair: KeyringPair
+  /** A KeyringPair will do. */
+  readonly pair: Signer
   readonly externalIp?: string
   readonly version?: number
   readonly uuid?: string
 }
 
-export interface AxonTarget {
-  readonly ip: string
-  readonly port: number
-  readonly hotkey: string
-}
+export type AxonTarget = AxonAddress
 
 export interface DendriteResponse {
   readonly status: number
@@ -44,7 +43,7 @@ export interface SendOverrides {
 
 export class SpecDendrite {
   readonly uuid: string
-  private lastNonce = 0n
+  private readonly nonces = new NonceClock()
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
 
   constructor(readonly options: SpecDendriteOptions) {
@@ -57,95 +56,48 @@ export class SpecDendrite {
 
   /** `time.time_ns()`, forced strictly increasing. */
   nextNonce(): bigint {
-    let n = BigInt(Date.now()) * 1_000_000n
-    if (n <= this.lastNonce) n = this.lastNonce + 1n
-    this.lastNonce = n
-    return n
+    return this.nonces.next()
+  }
+
+  private parts(target: AxonTarget, route: string, nonce: bigint, signature: string | null, required: readonly string[], fields: Record<string, unknown>, timeoutS: number): RequestParts {
+    const dendrite = { ip: this.options.externalIp ?? '203.0.113.7', version: this.options.version ?? SDK_VERSION_AS_INT, uuid: this.uuid, hotkey: this.hotkey }
+    return { synapse: { name: route, requiredFields: required, fields }, target, timeoutS, dendrite, nonce, signature }
   }
 
   /** The synapse JSON (`model_dump()`) as the Python dendrite posts it (§4.5). */
   body(target: AxonTarget, route: string, nonce: bigint, signature: string, fields: Record<string, unknown>, timeoutS: number): string {
-    const dump = {
-      name: route,
-      timeout: timeoutS,
-      total_size: 0,
-      header_size: 0,
-      dendrite: {
-        status_code: null,
-        status_message: null,
-        process_time: null,
-        ip: this.options.externalIp ?? '203.0.113.7',
-        port: null,
-        version: this.options.version ?? 9_000_000,
-        nonce: '__NONCE__',
-        uuid: this.uuid,
-        hotkey: this.hotkey,
-        signature,
-      },
-      axon: {
-        status_code: null,
-        status_message: null,
-        process_time: null,
-        ip: target.ip,
-        port: target.port,
-        version: null,
-        nonce: null,
-        uuid: null,
-        hotkey: target.hotkey,
-        signature: null,
-      },
-      computed_body_hash: '',
-      ...fields,
-    }
-    // Python ints are exact: write the 19-digit nonce as a JSON number without rounding.
-    return JSON.stringify(dump).replace('"__NONCE__"', nonce.toString())
+    return requestBody(this.parts(target, route, nonce, signature, [], fields, timeoutS))
   }
 
-  headers(target: AxonTarget, route: string, nonce: bigint, signature: string | null, required: readonly string[], timeoutS: number): Record<string, string> {
-    const h: Record<string, string> = {
-      name: route,
-      timeout: Number.isInteger(timeoutS) ? `${timeoutS}.0` : String(timeoutS),
-      bt_header_axon_ip: target.ip,
-      bt_header_axon_port: String(target.port),
-      bt_header_axon_hotkey: target.hotkey,
-      bt_header_dendrite_ip: this.options.externalIp ?? '203.0.113.7',
-      bt_header_dendrite_version: String(this.options.version ?? 9_000_000),
-      bt_header_dendrite_nonce: nonce.toString(),
-      bt_header_dendrite_uuid: this.uuid,
-      bt_header_dendrite_hotkey: this.hotkey,
-    }
-    if (signature !== null) h.bt_header_dendrite_signature = signature
-    for (const field of required) h[`bt_header_input_obj_${field}`] = EMPTY_LIST_B64
-    h.header_size = '640'
-    h.total_size = '4096'
-    h.computed_body_hash = EMPTY_BODY_HASH
-    return h
+  headers(target: AxonTarget, route: string, nonce: bigint, signature: string | null, required: readonly string[], timeoutS: number, fields: Record<string, unknown> = {}): Record<string, string> {
+    const parts = this.parts(target, route, nonce, signature, required, fields, timeoutS)
+    return requestHeaders(parts, Buffer.byteLength(requestBody(parts)))
   }
 
   sign(nonce: bigint, axonHotkey: string): string {
-    const msg = signatureMessage(nonce, this.hotkey, axonHotkey, this.uuid, EMPTY_BODY_HASH)
-    return u8aToHex(this.options.pair.sign(new TextEncoder().encode(msg)))
+    return signRequest(this.options.pair, nonce, this.uuid, axonHotkey)
   }
 
   /** POST /TextEmbeddingSynapse with the validator's fields (dimensions 1024, version 0.8.3). */
   embed(target: AxonTarget, texts: readonly string[], overrides: SendOverrides = {}, fields: Record<string, unknown> = {}): Promise<DendriteResponse> {
-    return this.send(target, 'TextEmbeddingSynapse', ['texts'], { texts, dimensions: 1024, normalized: true, version: { major: 0, minor: 8, patch: 3 }, results: null, ...fields }, overrides)
+    return this.send(target, TEXT_EMBEDDING_SYNAPSE, TEXT_EMBEDDING_REQUIRED_FIELDS, { texts, dimensions: 1024, normalized: true, version: OPENKAITO_VERSION, results: null, ...fields }, overrides)
   }
 
   ping(target: AxonTarget, overrides: SendOverrides = {}): Promise<DendriteResponse> {
-    return this.send(target, 'Synapse', [], {}, overrides)
+    return this.send(target, PING_ROUTE, [], {}, overrides)
   }
 
   send(target: AxonTarget, route: string, required: readonly string[], fields: Record<string, unknown>, o: SendOverrides = {}): Promise<DendriteResponse> {
     const timeoutS = o.timeoutS ?? 60
     const nonce = o.nonce ?? this.nextNonce()
     const signature = o.signature === undefined ? this.sign(nonce, o.signFor ?? target.hotkey) : o.signature
-    const headers = this.headers(target, route, nonce, signature, required, timeoutS)
+    const parts = this.parts(target, route, nonce, signature, required, fields, timeoutS)
+    const body = o.bodyText ?? requestBody(parts)
+    const headers = requestHeaders(parts, Buffer.byteLength(body))
     for (const [k, v] of Object.entries(o.headers ?? {})) {
       if (v === null) delete headers[k]
       else headers[k] = v
     }
-    const body = o.bodyText ?? this.body(target, route, nonce, signature ?? '', fields, timeoutS)
     return rawRequest({ host: target.ip === '0.0.0.0' ? '127.0.0.1' : target.ip, port: target.port, method: o.method ?? 'POST', path: o.path ?? `/${route}`, headers: { ...headers, 'content-type': 'application/json' }, body, agent: this.agent, timeoutMs: Math.min(timeoutS * 1000 + 5000, 600_000) })
   }
 

@@ -1,0 +1,101 @@
+import http from 'node:http'
+import { Keyring } from '@polkadot/keyring'
+import { cryptoWaitReady } from '@polkadot/util-crypto'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { readResponse } from '../wire/v10/dendrite'
+import { AXON_URI, DENDRITE_HOTKEY, EXAMPLE_QUERY, SIGNED_REQUEST } from '../wire/v10/testing/vectors'
+import { AxonHttpError, AxonServer } from './axon-server'
+import type { AxonRequestRecord, AxonRoute, NonceStore } from './axon-server'
+
+/** The generic axon with one made-up route: what the wire vectors' request reaches. */
+interface ExampleWork {
+  items: number
+}
+
+const exampleRoute: AxonRoute<ExampleWork> = {
+  name: EXAMPLE_QUERY.name,
+  requiredFields: EXAMPLE_QUERY.requiredFields,
+  async handle(call) {
+    const json = call.json as { items?: unknown }
+    if (!Array.isArray(json.items)) throw new AxonHttpError(400, 'items must be a list')
+    call.work.items = json.items.length
+    const release = await call.acquireSlot()
+    release()
+    return { echo: json as Record<string, unknown>, results: JSON.stringify(json.items.map((_, i) => [i])) }
+  },
+}
+
+const memoryNonces = (): NonceStore => {
+  const map = new Map<string, bigint>()
+  return { last: (k) => map.get(k), record: (k, n) => void map.set(k, n), prune: () => 0 }
+}
+
+let axonPair: ReturnType<Keyring['addFromUri']>
+beforeAll(async () => {
+  await cryptoWaitReady()
+  axonPair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(AXON_URI)
+})
+
+const running: AxonServer<ExampleWork>[] = []
+afterEach(async () => {
+  while (running.length) await running.pop()!.close()
+})
+
+async function start(records: AxonRequestRecord<ExampleWork>[]): Promise<number> {
+  const axon = new AxonServer<ExampleWork>({
+    signer: axonPair,
+    metagraph: { lookup: (hotkey) => (hotkey === DENDRITE_HOTKEY ? { uid: 4, stake: 10, validatorPermit: true } : undefined) },
+    nonces: memoryNonces(),
+    routes: [exampleRoute],
+    newWork: () => ({ items: 0 }),
+    blacklist: { allowNonRegistered: false, forceValidatorPermit: false, minStake: 1 },
+    host: '127.0.0.1',
+    port: 0,
+    // The vector's nonce is "now" for this axon.
+    nowNs: () => SIGNED_REQUEST.parts.nonce + 1_000_000_000n,
+    onRequest: (r) => records.push(r),
+  })
+  running.push(axon)
+  return axon.listen()
+}
+
+function post(port: number, path: string, headers: Readonly<Record<string, string>>, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+describe('AxonServer core (routes registered by a protocol)', () => {
+  it('accepts the signed vector request, answers with the echo and results last, and refuses its replay', async () => {
+    const records: AxonRequestRecord<ExampleWork>[] = []
+    const port = await start(records)
+    const { headers, body } = SIGNED_REQUEST
+    const res = await post(port, `/${EXAMPLE_QUERY.name}`, headers, body)
+    expect(res.status).toBe(200)
+    expect(res.headers.bt_header_axon_status_code).toBe('200')
+    expect(res.headers.bt_header_input_obj_items).toBe('W10=')
+    expect(res.body.toString()).toContain(`"nonce":${SIGNED_REQUEST.parts.nonce}`)
+    expect(res.body.toString().endsWith(',"results":[[0],[1]]}')).toBe(true)
+    expect(readResponse(res.status, res.body, EXAMPLE_QUERY)).toEqual({ status: 200, message: 'Success', results: [[0], [1]] })
+    expect(records[0]).toMatchObject({ route: EXAMPLE_QUERY.name, uid: 4, hotkey: DENDRITE_HOTKEY, status: 200, items: 2 })
+
+    const replay = await post(port, `/${EXAMPLE_QUERY.name}`, headers, body)
+    expect(readResponse(replay.status, replay.body, EXAMPLE_QUERY)).toEqual({ status: 401, message: 'Not Verified with error: Nonce is too old, a newer one was last processed', results: null })
+  })
+
+  it('answers the ping without a route, and lists the routes for an unknown synapse', async () => {
+    const port = await start([])
+    const { headers, body } = SIGNED_REQUEST
+    const ping = await post(port, '/Synapse', { ...headers, name: 'Synapse' }, body)
+    expect(ping.status).toBe(200)
+    const unknown = await post(port, '/Nope', headers, body)
+    expect(unknown.status).toBe(404)
+    expect(JSON.parse(unknown.body.toString())).toEqual({ message: "Synapse name 'Nope' not found. Available synapses ['Synapse', 'ExampleSynapse']" })
+  })
+})
