@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import type { ArgValues } from './options-from-schema'
 import { flagsFromSchema } from './options-from-schema'
 
 const Schema = z
@@ -25,7 +26,7 @@ const flags = flagsFromSchema(Schema, {
   'limits.strict': true,
 })
 
-const argv = (...args: string[]) => parseArgs({ args, options: flags.options, strict: true }).values
+const argv = (...args: string[]) => parseArgs({ args, options: flags.options, strict: true }).values as ArgValues
 
 describe('flagsFromSchema', () => {
   it('makes parseArgs options: kebab-case names, booleans that default to true as --no-', () => {

@@ -59,7 +59,7 @@ interface ZodLike {
 
 const WRAPPERS = new Set(['default', 'optional', 'nullable', 'readonly', 'prefault', 'catch'])
 
-export function kebabCase(name: string): string {
+function kebabCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 }
 

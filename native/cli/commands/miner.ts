@@ -101,7 +101,7 @@ function runningMiners(home: string): Array<{ hotkey: string; pid: number; file:
   return out
 }
 
-export function startParams(values: ArgValues): MinerStartParams {
+function startParams(values: ArgValues): MinerStartParams {
   return START_FLAGS.parse({ ...values, network: values.url ?? values.network })
 }
 

@@ -7,7 +7,7 @@ import type { HeadlessServer } from '../../server'
 import type { Command } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 
-export const DEFAULT_PORT = 7645
+const DEFAULT_PORT = 7645
 const PORT_ATTEMPTS = 20
 
 export const serveCommand: Command = {

@@ -102,7 +102,7 @@ function networkChoice(values: ArgValues): { network: NetworkId; customUrl?: str
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
 
-export function formatLeaderboard(rows: readonly LeaderboardEntry[]): string {
+function formatLeaderboard(rows: readonly LeaderboardEntry[]): string {
   if (rows.length === 0) return 'No miner has been queried yet.\n'
   const sorted = [...rows].sort((a, b) => b.movingAverage - a.movingAverage || b.avgScore - a.avgScore)
   const head = `${'uid'.padStart(4)}  ${'score'.padStart(7)}  ${'avg'.padStart(7)}  ${'top1'.padStart(5)}  ${'latency'.padStart(8)}  ${'avail'.padStart(5)}  ${'weight'.padStart(7)}  hotkey / last status`
@@ -113,7 +113,7 @@ export function formatLeaderboard(rows: readonly LeaderboardEntry[]): string {
   return `${head}\n${lines.join('\n')}\n`
 }
 
-export function formatRound(r: ValidatorRound): string {
+function formatRound(r: ValidatorRound): string {
   if (r.status === 'failed') return `Round ${r.id} failed: ${r.error ?? 'unknown error'}\n`
   const burn = r.burn as { reason?: string }
   return [
