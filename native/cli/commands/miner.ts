@@ -12,9 +12,10 @@ import { readStatusFile } from '../../services/miner/miner-service'
 import { pingAxon } from '../../services/miner/self-test'
 import { SELFSCORE_USAGE, runSelfScoreCommand } from './selfscore'
 import type { Command, CommandIo } from '../command'
-import { UsageError, writeJson } from '../command'
+import { UsageError, plainFlags, writeJson } from '../command'
 import type { ArgValues } from '../options-from-schema'
 import { flagsFromSchema } from '../options-from-schema'
+import { alive } from '../process-alive'
 
 /** `miner start` flags, typed, ranged, defaulted and described by the contract's MinerStartParams. */
 const START_FLAGS = flagsFromSchema(MinerStartParams, {
@@ -70,15 +71,6 @@ function formatStatus(s: MinerStatus, pid?: number): string {
 function formatRequest(r: MinerRequestEntry): string {
   const who = r.hotkey ? `${r.hotkey.slice(0, 8)}…${r.uid !== null ? ` uid ${r.uid}` : ''}` : r.ip
   return `${new Date(r.time).toISOString()} ${r.status} ${r.route} ${who} ${r.texts} texts ${Math.round(r.latencyMs)} ms${r.status === 200 ? '' : ` ${r.message}`}\n`
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 /** Miners running from this home: the pids in its lock files that are still alive. */
@@ -185,15 +177,7 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
     name: 'miner',
     summary: 'Run, stop, inspect and test the subnet 5 miner.',
     usage: USAGE,
-    options: {
-      ...START_FLAGS.options,
-      url: { type: 'string' },
-      verbose: { type: 'boolean' },
-      json: { type: 'boolean' },
-      models: { type: 'string' },
-      pairs: { type: 'string' },
-      data: { type: 'string' },
-    },
+    options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'models', 'pairs', 'data'], boolean: ['verbose', 'json'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

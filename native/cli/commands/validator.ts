@@ -9,9 +9,10 @@ import { formatLogLine } from '../../platform/logging'
 import { Store } from '../../platform/store'
 import { ValidatorTables } from '../../services/validator/validator-tables'
 import type { Command, CommandIo } from '../command'
-import { UsageError, writeJson } from '../command'
+import { UsageError, plainFlags, writeJson } from '../command'
 import type { ArgValues } from '../options-from-schema'
 import { flagsFromSchema } from '../options-from-schema'
+import { alive } from '../process-alive'
 
 /** Validator settings flags, typed, ranged and described by the contract's ValidatorConfig (its defaults shown in help). */
 const CONFIG_FLAGS = flagsFromSchema(ValidatorConfig, {
@@ -52,15 +53,6 @@ export interface ValidatorCommandDeps {
 
 function pidFile(home: string): string {
   return path.join(home, 'validator.pid')
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 function readPid(home: string): number | undefined {
@@ -257,19 +249,7 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
     name: 'validator',
     summary: 'Score subnet 5 miners, set weights, and watch the leaderboard.',
     usage: USAGE,
-    options: {
-      ...CONFIG_FLAGS.options,
-      once: { type: 'boolean' },
-      network: { type: 'string' },
-      url: { type: 'string' },
-      targets: { type: 'string' },
-      corpus: { type: 'string' },
-      huggingface: { type: 'boolean' },
-      'llm-url': { type: 'string' },
-      'offline-questions': { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)
