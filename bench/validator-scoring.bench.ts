@@ -15,19 +15,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ScoringPool, infoNce, l2NormalizeRows, scoreAnswer, simdAvailable, validateEmbeddings } from '../native/protocols/text-embedding/scoring'
 import type { AnswerScore, ScoreTask } from '../native/protocols/text-embedding/scoring'
 import type { BenchArgs } from './run'
+import { mulberry32 } from '../test/support/mulberry32'
 
 export const description = 'validator scoring: 30 answers of 512 × 1024 from raw JSON, in worker threads vs the previous in-thread path (target well under 1 s)'
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Wall time and the longest event-loop stall while `work` runs. */
 async function measure<T>(work: () => Promise<T>): Promise<{ ms: number; maxStallMs: number; result: T }> {

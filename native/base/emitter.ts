@@ -53,16 +53,3 @@ export class Emitter<T> implements Disposable {
     this.listeners.clear()
   }
 }
-
-export class DisposableStore implements Disposable {
-  private readonly items: Disposable[] = []
-
-  add<T extends Disposable>(item: T): T {
-    this.items.push(item)
-    return item
-  }
-
-  dispose(): void {
-    while (this.items.length > 0) this.items.pop()?.dispose()
-  }
-}

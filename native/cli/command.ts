@@ -25,6 +25,11 @@ export class UsageError extends Error {
   }
 }
 
+/** parseArgs options for flags that no contract schema describes: the names of string-valued and of on/off flags. */
+export function plainFlags(flags: { readonly string?: readonly string[]; readonly boolean?: readonly string[] }): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries([...(flags.string ?? []).map((name) => [name, { type: 'string' as const }]), ...(flags.boolean ?? []).map((name) => [name, { type: 'boolean' as const }])])
+}
+
 export function writeJson(io: CommandIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value)}\n`)
 }

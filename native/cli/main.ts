@@ -14,9 +14,9 @@ import { validatorCommand } from './commands/validator'
 import { walletCommand } from './commands/wallet'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
-export const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
+const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
 
-export function usage(): string {
+function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
   return `TaoDesk ${packageVersion()}: mine and validate on Bittensor subnet 5.
 

@@ -3,7 +3,6 @@ import { event, method } from './define'
 
 export const LogLevel = z.enum(['debug', 'info', 'warn', 'error'])
 export type LogLevel = z.infer<typeof LogLevel>
-export const LOG_LEVELS: readonly LogLevel[] = LogLevel.options
 
 /** Structured fields attached to a log line; JSON-serialisable values only. */
 export const LogFields = z.record(z.string(), z.unknown())

@@ -6,28 +6,25 @@ const Port = z.number().int().min(1).max(65535)
 
 export const MinerBlacklist = z
   .object({
-    minStake: z.number().min(0).default(1000),
-    forceValidatorPermit: z.boolean().default(false),
-    allowNonRegistered: z.boolean().default(false),
+    minStake: z.number().min(0).default(1000).describe('blacklist callers with less stake'),
+    forceValidatorPermit: z.boolean().default(false).describe('only callers holding a validator permit'),
+    allowNonRegistered: z.boolean().default(false).describe('also answer unregistered callers'),
   })
   .strict()
 
 export const MinerStartParams = z
   .object({
-    network: z.string().min(1).max(200).default('finney'),
-    netuid: z.number().int().min(0).max(65535).optional(),
-    wallet: KeyName,
-    hotkey: KeyName.default('default'),
-    port: Port.default(8091),
-    host: z.string().min(1).max(64).default('0.0.0.0'),
-    externalIp: z.string().max(64).optional(),
-    model: z.string().max(200).optional(),
-    /** Prometheus `/metrics` on 127.0.0.1; null turns it off. */
-    metricsPort: Port.nullable().default(9091),
-    /** OpenAI-compatible `POST /v1/embeddings` on 127.0.0.1; off (null) by default. */
-    localApiPort: Port.nullable().default(null),
-    /** Publish the axon on chain with serve_axon. */
-    serve: z.boolean().default(true),
+    network: z.string().min(1).max(200).default('finney').describe('finney (default), test, local, or a ws:// endpoint'),
+    netuid: z.number().int().min(0).max(65535).optional().describe('subnet (default 5 on finney, 88 on test)'),
+    wallet: KeyName.describe('wallet folder'),
+    hotkey: KeyName.default('default').describe('hotkey name'),
+    port: Port.default(8091).describe('axon port'),
+    host: z.string().min(1).max(64).default('0.0.0.0').describe('listen address'),
+    externalIp: z.string().max(64).optional().describe('public IPv4 to publish (default: detected)'),
+    model: z.string().max(200).optional().describe('embedding model to serve'),
+    metricsPort: Port.nullable().default(9091).describe('Prometheus /metrics on 127.0.0.1'),
+    localApiPort: Port.nullable().default(null).describe('OpenAI-compatible /v1/embeddings on 127.0.0.1 (off by default)'),
+    serve: z.boolean().default(true).describe('publish the axon on chain (serve_axon)'),
     blacklist: MinerBlacklist.default({ minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false }),
   })
   .strict()

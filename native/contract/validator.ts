@@ -4,10 +4,12 @@ import { KeyName } from './wallet'
 
 /** Validator configuration, stored by the validator domain (validator_state). */
 export const ValidatorConfig = z.object({
-  netuid: z.number().int().min(0).max(65535).default(5),
-  /** Wallet whose hotkey signs queries and weights; empty = a temporary key (queries only, no weights). */
-  wallet: z.union([z.literal(''), KeyName]).default(''),
-  hotkey: KeyName.default('default'),
+  netuid: z.number().int().min(0).max(65535).default(5).describe('subnet'),
+  wallet: z
+    .union([z.literal(''), KeyName])
+    .default('')
+    .describe('wallet whose hotkey signs queries and weights (without one, a temporary key queries miners that accept unregistered callers, and no weights are set)'),
+  hotkey: KeyName.default('default').describe('hotkey name'),
   /** Where the metagraph comes from: the chain, or a JSON file of axons (watch your own miners). */
   metagraph: z.enum(['chain', 'file']).default('chain'),
   /** For metagraph "file": JSON array of {hotkey, ip, port, stake?, validatorPermit?}. */
@@ -18,20 +20,18 @@ export const ValidatorConfig = z.object({
   datasetsServerUrl: z.string().max(2048).default('https://datasets-server.huggingface.co'),
   /** OpenAI-compatible base URL for question generation; empty = offline questions. */
   llmBaseUrl: z.string().max(2048).default(''),
-  llmModel: z.string().max(200).default('gpt-4o-mini'),
-  sampleSize: z.number().int().min(1).max(256).default(30),
+  llmModel: z.string().max(200).default('gpt-4o-mini').describe('chat model'),
+  sampleSize: z.number().int().min(1).max(256).default(30).describe('miners per round'),
   movingAverageAlpha: z.number().gt(0).max(1).default(0.2),
-  burnEnabled: z.boolean().default(true),
+  burnEnabled: z.boolean().default(true).describe("apply the subnet's burn rule"),
   burnHotkey: z.string().max(64).default('5FHsM8ywifUgtSXbDQaSD9zzDYq76RqAvf9PnaSVg5q3Lc8G'),
   burnPercentage: z.number().min(0).max(1).default(0.95),
-  setWeights: z.boolean().default(true),
-  /** Blocks between weight settings (reference --neuron.epoch_length). */
-  epochLength: z.number().int().min(1).max(100_000).default(100),
+  setWeights: z.boolean().default(true).describe('set weights on chain'),
+  epochLength: z.number().int().min(1).max(100_000).default(100).describe('blocks between weight settings (reference --neuron.epoch_length)'),
   versionKey: z.number().int().min(0).default(803),
   timeoutS: z.number().min(1).max(600).default(60),
-  /** Seconds to pause between rounds. */
-  intervalS: z.number().min(0).max(86_400).default(0),
-  externalIp: z.string().max(64).default('0.0.0.0'),
+  intervalS: z.number().min(0).max(86_400).default(0).describe('seconds to pause between rounds'),
+  externalIp: z.string().max(64).default('0.0.0.0').describe("this machine's public IPv4 (sent to miners; axons published with it are reached over loopback, as the Python dendrite does)"),
   vpermitTaoLimit: z.number().min(0).default(4096),
 })
 export type ValidatorConfig = z.infer<typeof ValidatorConfig>

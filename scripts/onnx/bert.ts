@@ -1,4 +1,5 @@
 import { DType, GraphBuilder } from './graph'
+import { mulberry32 as rng } from '../../test/support/mulberry32'
 
 export interface BertShape {
   readonly layers: number
@@ -7,18 +8,6 @@ export interface BertShape {
   readonly ffn: number
   readonly vocab: number
   readonly maxPositions: number
-}
-
-/** Deterministic fast PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Uniform values with standard deviation `std` (BERT initialises with std 0.02). */

@@ -1,40 +1,31 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RpcClient } from '../../native/rpc'
-import { connectWs } from '../../native/rpc/transports/ws-node'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 const PASSWORD = 'Tr1cky pass!'
 
 describe('Subnet page on the practice network in Chromium (taodesk serve)', () => {
   let home: ReturnType<typeof makeTempHome>
   let serve: ServeProcess
   let client: RpcClient
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
 
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, name) })
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild()
     home = makeTempHome()
     serve = await startServeProcess(home.dir)
-    client = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
+    client = await connectRpc(serve)
     // Never touch the real ~/.bittensor.
     await client.call('wallet.setDirectory', { path: path.join(home.dir, 'wallets') })
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage()
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1400, height: 1000 } }))
   })
 
   afterAll(async () => {

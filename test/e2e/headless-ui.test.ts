@@ -1,16 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RpcClient } from '../../native/rpc'
 import { connectWs } from '../../native/rpc/transports/ws-node'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { openPage, repoRoot, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 const PAGES = [
   ['dashboard', 'Dashboard'],
   ['wallet', 'Wallet'],
@@ -24,21 +22,15 @@ const PAGES = [
 describe('headless UI in Chromium (taodesk serve)', () => {
   let home: ReturnType<typeof makeTempHome>
   let serve: ServeProcess
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
   const consoleErrors: string[] = []
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild()
     home = makeTempHome()
     serve = await startServeProcess(home.dir)
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
-    page = await context.newPage()
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true }))
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text())
     })

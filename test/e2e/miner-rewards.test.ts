@@ -5,21 +5,17 @@
  * chain (incentive, emission in alpha and TAO, rank, immunity, deregistration risk, burn), the
  * incentive chart after epochs, the unreachable-axon warning and the self-score table.
  */
-import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RpcClient } from '../../native/rpc'
-import { connectWs } from '../../native/rpc/transports/ws-node'
 import { ensureTestModel } from '../../scripts/make-test-models'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 const PASSWORD = 'Tr1cky pass!'
 
 async function freePort(): Promise<number> {
@@ -34,19 +30,15 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
   let home: ReturnType<typeof makeTempHome>
   let serve: ServeProcess
   let client: RpcClient
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild()
     const tiny = ensureTestModel('tiny')
     home = makeTempHome()
     serve = await startServeProcess(home.dir)
-    client = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
+    client = await connectRpc(serve)
     await client.call('wallet.setDirectory', { path: path.join(home.dir, 'wallets') })
     await client.call('chain.setNetwork', { network: 'devnet' })
     // A registered hotkey and a loaded model, as a user would have after the wallet and models pages.
@@ -63,8 +55,7 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     }
     await client.call('models.import', { path: tiny.dir, name: 'tiny' })
     await client.call('models.use', { id: 'local/tiny' })
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1300 } })).newPage()
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1400, height: 1300 } }))
   }, 180_000)
 
   afterAll(async () => {

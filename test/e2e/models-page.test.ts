@@ -1,16 +1,13 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HubDouble } from '../../native/services/embedding/test-support/hub-double'
 import { ensureTestModel } from '../../scripts/make-test-models'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { openPage, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 
 /**
  * The Models page in Chromium against the built `taodesk serve` (bundled engine and inference
@@ -20,16 +17,12 @@ describe('Models page in Chromium (taodesk serve + hub double)', () => {
   let home: ReturnType<typeof makeTempHome>
   let hub: HubDouble
   let serve: ServeProcess
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js', 'out/main/embedding-worker.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild('out/main/embedding-worker.js')
     const lexical = ensureTestModel('lexical')
     hub = new HubDouble({ repos: { 'sentence-transformers/all-MiniLM-L6-v2': lexical.dir } })
     const endpoint = await hub.start()
@@ -42,8 +35,7 @@ describe('Models page in Chromium (taodesk serve + hub double)', () => {
       if (saved === undefined) delete process.env.HF_ENDPOINT
       else process.env.HF_ENDPOINT = saved
     }
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1280, height: 900 } }))
     page.on('pageerror', (e) => pageErrors.push(e.message))
   })
 

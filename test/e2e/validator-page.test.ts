@@ -1,35 +1,21 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { encodeAddress } from '@polkadot/util-crypto'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LeaderboardEntry } from '../../native/contract'
 import { databasePath } from '../../native/host/paths'
 import { RpcClient } from '../../native/rpc'
-import { connectWs } from '../../native/rpc/transports/ws-node'
 import { Store } from '../../native/platform/store'
 import { ScoreBook, computeRoundRewards } from '../../native/protocols/text-embedding/scoring'
 import { ValidatorTables } from '../../native/services/validator/validator-tables'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { mulberry32 } from '../support/mulberry32'
+import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 const MINERS = 256
 const ROUNDS = 24
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A subnet of 256 miners validated for 24 rounds, written through the engine's own tables and
@@ -173,23 +159,18 @@ describe('Validator page with a 256-miner leaderboard in Chromium (taodesk serve
   let home: ReturnType<typeof makeTempHome>
   let serve: ServeProcess
   let client: RpcClient
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
 
   const shot = (name: string) => page.screenshot({ path: path.join(screenshots, name) })
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild()
     home = makeTempHome()
     seed(home.dir)
     serve = await startServeProcess(home.dir)
-    client = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage()
+    client = await connectRpc(serve)
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1400, height: 1000 } }))
   })
 
   afterAll(async () => {

@@ -1,32 +1,25 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatTao } from '../../native/contract'
 import { RpcClient } from '../../native/rpc'
-import { connectWs } from '../../native/rpc/transports/ws-node'
 import { keyFromMnemonic, publicKeyfileJson, secretKeyfileJson, ss58, walletPaths, writeKeyfile } from '../../native/services/wallet'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 
 describe('wallet money in Chromium on the practice network (taodesk serve)', () => {
   let home: ReturnType<typeof makeTempHome>
   let serve: ServeProcess
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
   let rpc: RpcClient
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild()
     home = makeTempHome()
     // An unencrypted btcli coldkey (btcli --no-use-password), so this test spends no time on Argon2i.
     const walletsDir = path.join(home.dir, 'wallets')
@@ -36,13 +29,12 @@ describe('wallet money in Chromium on the practice network (taodesk serve)', () 
     writeKeyfile(p.coldkey, secretKeyfileJson(cold), false)
     writeKeyfile(p.coldkeypub, publicKeyfileJson(cold.publicKey), false)
     serve = await startServeProcess(home.dir)
-    rpc = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
+    rpc = await connectRpc(serve)
     await rpc.call('wallet.setDirectory', { path: walletsDir })
     await rpc.call('chain.setNetwork', { network: 'devnet' })
     await rpc.call('chain.practiceFaucet', { address: ss58(cold.publicKey), amountTao: '100' })
     await rpc.call('wallet.unlock', { name: 'money', minutes: 30 })
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage()
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1280, height: 1000 } }))
   }, 90_000)
 
   afterAll(async () => {

@@ -1,38 +1,29 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RpcClient } from '../../native/rpc'
-import { connectWs } from '../../native/rpc/transports/ws-node'
-import { launchChromium } from '../support/chromium'
 import { startServeProcess } from '../support/serve-process'
 import type { ServeProcess } from '../support/serve-process'
 import { makeTempHome } from '../support/temp-home'
+import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
 
-const repoRoot = path.resolve(import.meta.dirname, '../..')
-const screenshots = path.join(repoRoot, 'test-results', 'screenshots')
 
 describe('wallet first-run wizard in Chromium (taodesk serve, real btcli KDF)', () => {
   let home: ReturnType<typeof makeTempHome>
   let serve: ServeProcess
-  let browser: Browser
   let closeBrowser: () => Promise<void>
   let page: Page
   let walletsDir: string
 
   beforeAll(async () => {
-    for (const built of ['out/renderer/index.html', 'out/main/cli.js', 'out/main/wallet-kdf-worker.js']) {
-      if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
-    }
-    fs.mkdirSync(screenshots, { recursive: true })
+    requireBuild('out/main/wallet-kdf-worker.js')
     home = makeTempHome()
     walletsDir = path.join(home.dir, 'wallets')
     serve = await startServeProcess(home.dir)
     // Never touch the real ~/.bittensor: point the engine at a temp wallets folder first.
-    const client = new RpcClient(await connectWs(`${serve.origin.replace('http', 'ws')}/rpc`, serve.token))
+    const client = await connectRpc(serve)
     await client.call('wallet.setDirectory', { path: walletsDir })
-    ;({ browser, cleanup: closeBrowser } = await launchChromium())
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1280, height: 900 } }))
   })
 
   afterAll(async () => {

@@ -10,7 +10,8 @@ export interface CapturedIo extends CommandIo {
   waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<string>
 }
 
-export function captureIo(env: NodeJS.ProcessEnv): CapturedIo {
+/** Command io that records stdout and stderr; `interrupted` defaults to one that interrupt() resolves. */
+export function captureIo(env: NodeJS.ProcessEnv, stop?: Promise<void>): CapturedIo {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   let out = ''
@@ -18,9 +19,11 @@ export function captureIo(env: NodeJS.ProcessEnv): CapturedIo {
   stdout.on('data', (c: Buffer) => (out += c.toString()))
   stderr.on('data', (c: Buffer) => (err += c.toString()))
   let interrupt = (): void => {}
-  const interrupted = new Promise<void>((resolve) => {
-    interrupt = resolve
-  })
+  const interrupted =
+    stop ??
+    new Promise<void>((resolve) => {
+      interrupt = resolve
+    })
   return {
     stdout,
     stderr,

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core'
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable']
 
-export function findChromium(): string {
+function findChromium(): string {
   const fromEnv = process.env.CHROMIUM_PATH
   if (fromEnv && fs.existsSync(fromEnv)) return fromEnv
   const found = CANDIDATES.find((p) => fs.existsSync(p))

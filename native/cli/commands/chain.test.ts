@@ -1,22 +1,12 @@
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DevnetNode, startDevnetServer } from '../../bittensor/devnet'
 import type { DevnetServer } from '../../bittensor/devnet'
 import { runCli } from '../main'
-
-function io() {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d) => (out += String(d)))
-  stderr.on('data', (d) => (err += String(d)))
-  return { io: { stdout, stderr, env: {}, interrupted: new Promise<void>(() => undefined) }, out: () => out, err: () => err }
-}
+import { captureIo } from '../../../test/support/capture-io'
 
 async function cli(args: string[]): Promise<{ code: number; json: Record<string, unknown>; err: string }> {
-  const c = io()
-  const code = await runCli([...args, '--json'], c.io)
+  const c = captureIo({})
+  const code = await runCli([...args, '--json'], c)
   const line = c.out().trim().split('\n').pop() ?? '{}'
   return { code, json: JSON.parse(line || '{}') as Record<string, unknown>, err: c.err() }
 }

@@ -2,7 +2,7 @@ import { ChainClient, ChainError, devSigner } from '../../bittensor/chain'
 import type { NetworkId, TxStatus } from '../../bittensor/chain'
 import { formatTao } from '../../contract'
 import type { Command, CommandIo } from '../command'
-import { UsageError, parseIntOption, writeJson } from '../command'
+import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 
 const NETWORKS: readonly NetworkId[] = ['finney', 'test', 'local', 'custom']
 const SUBCOMMANDS = ['info', 'subnets', 'metagraph', 'hyperparameters', 'balance', 'register', 'serve-axon', 'set-weights', 'stake', 'advance'] as const
@@ -42,24 +42,7 @@ export const chainCommand: Command = {
   --amount TAO        stake: amount
   --blocks N          advance: produce N blocks (practice network); --epoch: until the next epoch ran
   --json              machine-readable output`,
-  options: {
-    network: { type: 'string' },
-    url: { type: 'string' },
-    netuid: { type: 'string' },
-    uri: { type: 'string' },
-    hotkey: { type: 'string' },
-    'hotkey-uri': { type: 'string' },
-    'max-price': { type: 'string' },
-    ip: { type: 'string' },
-    port: { type: 'string' },
-    weights: { type: 'string' },
-    'version-key': { type: 'string' },
-    amount: { type: 'string' },
-    blocks: { type: 'string' },
-    epoch: { type: 'boolean' },
-    address: { type: 'string' },
-    json: { type: 'boolean' },
-  },
+  options: plainFlags({ string: ['network', 'url', 'netuid', 'uri', 'hotkey', 'hotkey-uri', 'max-price', 'ip', 'port', 'weights', 'version-key', 'amount', 'blocks', 'address'], boolean: ['epoch', 'json'] }),
   async run(values, positionals, io) {
     const sub = positionals[0]
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`say what to do: ${SUBCOMMANDS.join(', ')}`)

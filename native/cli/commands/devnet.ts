@@ -1,6 +1,6 @@
 import { DevnetNode, PRACTICE_NETUID, startDevnetServer } from '../../bittensor/devnet'
 import type { Command } from '../command'
-import { parseIntOption, writeJson } from '../command'
+import { parseIntOption, plainFlags, writeJson } from '../command'
 
 export const devnetCommand: Command = {
   name: 'devnet',
@@ -15,13 +15,7 @@ export const devnetCommand: Command = {
 
 Dev accounts //Alice .. //Ferdie hold 1,000,000 TAO each; //Alice is sudo and owns netuid ${PRACTICE_NETUID}.
 Connect with: taodesk chain info --url ws://127.0.0.1:9944`,
-  options: {
-    port: { type: 'string' },
-    'block-time': { type: 'string' },
-    tempo: { type: 'string' },
-    'commit-reveal': { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+  options: plainFlags({ string: ['port', 'block-time', 'tempo'], boolean: ['commit-reveal', 'json'] }),
   async run(values, _positionals, io) {
     const port = parseIntOption(values.port, 'port', 0, 65535) ?? 9944
     const blockTimeMs = parseIntOption(values['block-time'], 'block-time', 0, 600_000) ?? 1000

@@ -1,25 +1,19 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { captureIo } from '../../../test/support/capture-io'
+import type { CapturedIo } from '../../../test/support/capture-io'
 import { makeTempHome } from '../../../test/support/temp-home'
 import { createEngine } from '../../host'
 import { SpecDendrite } from '../../bittensor/wire/v10/testing/spec-dendrite'
 import { MapMetagraph, testRuntimeFactory } from '../../services/miner/testing/test-runtime'
-import type { CommandIo } from '../command'
 import { runCli } from '../main'
 import { createMinerCommand } from './miner'
 
-function io(home: string, interrupted: Promise<void> = new Promise(() => {})): CommandIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (c: Buffer) => (out += c.toString()))
-  stderr.on('data', (c: Buffer) => (err += c.toString()))
-  return { stdout, stderr, env: { TAODESK_HOME: home }, interrupted, out: () => out, err: () => err }
+function io(home: string, interrupted?: Promise<void>): CapturedIo {
+  return captureIo({ TAODESK_HOME: home }, interrupted)
 }
 
 let keyring: Keyring

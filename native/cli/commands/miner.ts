@@ -3,8 +3,8 @@ import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import type { MinerRequestEntry, MinerStartParams, MinerStatus } from '../../contract'
-import { MinerStartParams as StartSchema, describeIssues, issuesOf } from '../../contract'
+import type { MinerRequestEntry, MinerStatus } from '../../contract'
+import { MinerStartParams } from '../../contract'
 import { createEngine, packageVersion, resolveHome } from '../../host'
 import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../platform/logging'
@@ -12,27 +12,35 @@ import { readStatusFile } from '../../services/miner/miner-service'
 import { pingAxon } from '../../services/miner/self-test'
 import { SELFSCORE_USAGE, runSelfScoreCommand } from './selfscore'
 import type { Command, CommandIo } from '../command'
-import { UsageError, parseIntOption, writeJson } from '../command'
+import { UsageError, plainFlags, writeJson } from '../command'
+import type { ArgValues } from '../options-from-schema'
+import { flagsFromSchema } from '../options-from-schema'
+import { alive } from '../process-alive'
+
+/** `miner start` flags, typed, ranged, defaulted and described by the contract's MinerStartParams. */
+const START_FLAGS = flagsFromSchema(MinerStartParams, {
+  network: { metavar: 'NAME' },
+  netuid: true,
+  wallet: { metavar: 'NAME' },
+  hotkey: { metavar: 'NAME' },
+  port: true,
+  host: { metavar: 'ADDR' },
+  externalIp: { metavar: 'IP' },
+  model: { metavar: 'ID' },
+  metricsPort: { zeroIsNull: true },
+  localApiPort: true,
+  serve: true,
+  'blacklist.minStake': true,
+  'blacklist.forceValidatorPermit': true,
+  'blacklist.allowNonRegistered': true,
+})
 
 const USAGE = `taodesk miner start|stop|status|selftest|selfscore [options]
 
   start                 run the miner in the foreground until Ctrl+C
-    --network NAME        finney (default), test, local, or a ws:// endpoint; the app's
+${START_FLAGS.help()}
+    --url URL             a node's ws:// or wss:// address (same as --network URL); the app's
                           practice network is reached with --url (run \`taodesk devnet\`)
-    --url URL             a node's ws:// or wss:// address (same as --network URL)
-    --netuid N            subnet (default 5 on finney, 88 on test)
-    --wallet NAME         wallet folder (required)
-    --hotkey NAME         hotkey name (default "default")
-    --port N              axon port (default 8091)
-    --host ADDR           listen address (default 0.0.0.0)
-    --external-ip IP      public IPv4 to publish (default: detected)
-    --model ID            embedding model to serve
-    --metrics-port N      Prometheus /metrics on 127.0.0.1 (default 9091; 0 turns it off)
-    --local-api-port N    OpenAI-compatible /v1/embeddings on 127.0.0.1 (off by default)
-    --no-serve            do not publish the axon on chain
-    --min-stake N         blacklist callers with less stake (default 1000)
-    --force-validator-permit   only callers holding a validator permit
-    --allow-non-registered     also answer unregistered callers
     --verbose             mirror the engine log to stderr
   stop                  stop the miners running from this data folder (TAODESK_HOME)
   status                show the running miner's status
@@ -42,10 +50,6 @@ ${SELFSCORE_USAGE}
 
 export interface MinerCommandDeps {
   readonly createEngine: (options: EngineOptions) => ReturnType<typeof createEngine>
-}
-
-function str(v: string | boolean | undefined): string | undefined {
-  return typeof v === 'string' ? v : undefined
 }
 
 function formatStatus(s: MinerStatus, pid?: number): string {
@@ -69,15 +73,6 @@ function formatRequest(r: MinerRequestEntry): string {
   return `${new Date(r.time).toISOString()} ${r.status} ${r.route} ${who} ${r.texts} texts ${Math.round(r.latencyMs)} ms${r.status === 200 ? '' : ` ${r.message}`}\n`
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** Miners running from this home: the pids in its lock files that are still alive. */
 function runningMiners(home: string): Array<{ hotkey: string; pid: number; file: string }> {
   const dir = path.join(home, 'locks')
@@ -98,36 +93,11 @@ function runningMiners(home: string): Array<{ hotkey: string; pid: number; file:
   return out
 }
 
-export function startParams(values: Record<string, string | boolean | undefined>): MinerStartParams {
-  const wallet = str(values.wallet)
-  if (!wallet) throw new UsageError('--wallet is required for start')
-  const metricsPort = parseIntOption(values['metrics-port'], 'metrics-port', 0, 65535)
-  const localApiPort = parseIntOption(values['local-api-port'], 'local-api-port', 1, 65535)
-  const minStake = values['min-stake'] === undefined ? undefined : Number(values['min-stake'])
-  if (minStake !== undefined && !(minStake >= 0)) throw new UsageError('--min-stake must be a number of tokens, 0 or more')
-  const parsed = StartSchema.safeParse({
-    network: str(values.url) ?? str(values.network),
-    netuid: parseIntOption(values.netuid, 'netuid', 0, 65535),
-    wallet,
-    hotkey: str(values.hotkey),
-    port: parseIntOption(values.port, 'port', 1, 65535),
-    host: str(values.host),
-    externalIp: str(values['external-ip']),
-    model: str(values.model),
-    metricsPort: metricsPort === 0 ? null : metricsPort,
-    localApiPort: localApiPort ?? null,
-    serve: values['no-serve'] !== true,
-    blacklist: {
-      minStake: minStake ?? 1000,
-      forceValidatorPermit: values['force-validator-permit'] === true,
-      allowNonRegistered: values['allow-non-registered'] === true,
-    },
-  })
-  if (!parsed.success) throw new UsageError(describeIssues(issuesOf(parsed.error)))
-  return parsed.data
+function startParams(values: ArgValues): MinerStartParams {
+  return START_FLAGS.parse({ ...values, network: values.url ?? values.network })
 }
 
-async function start(values: Record<string, string | boolean | undefined>, io: CommandIo, deps: MinerCommandDeps): Promise<number> {
+async function start(values: ArgValues, io: CommandIo, deps: MinerCommandDeps): Promise<number> {
   const params = startParams(values)
   const home = resolveHome(io.env)
   const engine = deps.createEngine({
@@ -207,28 +177,7 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
     name: 'miner',
     summary: 'Run, stop, inspect and test the subnet 5 miner.',
     usage: USAGE,
-    options: {
-      network: { type: 'string' },
-      url: { type: 'string' },
-      netuid: { type: 'string' },
-      wallet: { type: 'string' },
-      hotkey: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'external-ip': { type: 'string' },
-      model: { type: 'string' },
-      'metrics-port': { type: 'string' },
-      'local-api-port': { type: 'string' },
-      'no-serve': { type: 'boolean' },
-      'min-stake': { type: 'string' },
-      'force-validator-permit': { type: 'boolean' },
-      'allow-non-registered': { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      json: { type: 'boolean' },
-      models: { type: 'string' },
-      pairs: { type: 'string' },
-      data: { type: 'string' },
-    },
+    options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'models', 'pairs', 'data'], boolean: ['verbose', 'json'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

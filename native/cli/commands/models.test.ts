@@ -1,8 +1,8 @@
-import { PassThrough } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../scripts/make-test-models'
 import { HubDouble } from '../../services/embedding/test-support/hub-double'
+import { captureIo } from '../../../test/support/capture-io'
 import { makeTempHome } from '../../../test/support/temp-home'
 import { modelsCommand } from './models'
 
@@ -23,15 +23,10 @@ describe('taodesk models (CLI, against a hub double)', () => {
   })
 
   const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-    const stdout = new PassThrough()
-    const stderr = new PassThrough()
-    let out = ''
-    let err = ''
-    stdout.on('data', (d: Buffer) => (out += d.toString()))
-    stderr.on('data', (d: Buffer) => (err += d.toString()))
+    const io = captureIo(env)
     const parsed = parseArgs({ args: argv, options: modelsCommand.options, allowPositionals: true, strict: true })
-    const code = await modelsCommand.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, { stdout, stderr, env, interrupted: new Promise(() => undefined) })
-    return { code, out, err }
+    const code = await modelsCommand.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io)
+    return { code, out: io.out(), err: io.err() }
   }
 
   it('lists, downloads, verifies, uses, embeds and benchmarks', async () => {

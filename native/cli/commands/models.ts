@@ -5,7 +5,7 @@ import { formatBytes } from '../../services/embedding/models/model-manager'
 import { resolveHome } from '../../host'
 import { createLogger } from '../../platform/logging'
 import type { Command, CommandIo } from '../command'
-import { UsageError, parseIntOption, writeJson } from '../command'
+import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 
 const SUBCOMMANDS = ['list', 'download', 'import', 'verify', 'use', 'embed', 'bench', 'remove'] as const
 
@@ -29,13 +29,7 @@ export const modelsCommand: Command = {
   --json                    machine-readable output
 
   Environment: HF_ENDPOINT (hub mirror), HF_TOKEN (gated models), TAODESK_HOME (data folder).`,
-  options: {
-    json: { type: 'boolean' },
-    name: { type: 'string' },
-    provider: { type: 'string' },
-    dimensions: { type: 'string' },
-    texts: { type: 'string' },
-  },
+  options: plainFlags({ string: ['name', 'provider', 'dimensions', 'texts'], boolean: ['json'] }),
   async run(values, positionals, io) {
     const [sub, ...args] = positionals
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`choose one of: ${SUBCOMMANDS.join(', ')}`)

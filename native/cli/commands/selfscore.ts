@@ -16,7 +16,7 @@ export const SELFSCORE_USAGE = `  selfscore             score installed models t
     --pairs N             use at most N evaluation pairs (default: all)
     --data FILE.jsonl     your own {"q": ..., "p": ...} pairs instead of the bundled set`
 
-export function formatSelfScore(r: SelfScoreReport): string {
+function formatSelfScore(r: SelfScoreReport): string {
   const rows = r.models.map((m) => [
     `${m.modelId}${m.active ? ' *' : ''}`,
     m.ok ? m.score!.toFixed(3) : 'failed',

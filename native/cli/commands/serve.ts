@@ -5,9 +5,9 @@ import { formatLogLine } from '../../platform/logging'
 import { UnsafeBindError, isLoopbackHost, startHeadlessServer } from '../../server'
 import type { HeadlessServer } from '../../server'
 import type { Command } from '../command'
-import { UsageError, parseIntOption, writeJson } from '../command'
+import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 
-export const DEFAULT_PORT = 7645
+const DEFAULT_PORT = 7645
 const PORT_ATTEMPTS = 20
 
 export const serveCommand: Command = {
@@ -21,14 +21,7 @@ export const serveCommand: Command = {
   --ui-dir DIR      serve the UI from DIR instead of the built one (out/renderer)
   --json            print one JSON line {url, origin, token, home, pid} instead of text
   --verbose         mirror engine log lines to stderr`,
-  options: {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'allow-remote': { type: 'boolean' },
-    'ui-dir': { type: 'string' },
-    json: { type: 'boolean' },
-    verbose: { type: 'boolean' },
-  },
+  options: plainFlags({ string: ['host', 'port', 'ui-dir'], boolean: ['allow-remote', 'json', 'verbose'] }),
   async run(values, _positionals, io) {
     const host = typeof values.host === 'string' ? values.host : '127.0.0.1'
     const explicitPort = parseIntOption(values.port, 'port', 0, 65535)

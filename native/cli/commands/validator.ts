@@ -2,14 +2,31 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LeaderboardEntry, NetworkId, ValidatorConfigPatch, ValidatorRound } from '../../contract'
-import { ValidatorConfigPatch as PatchSchema, describeIssues, issuesOf } from '../../contract'
+import { ValidatorConfig, ValidatorConfigPatch as PatchSchema } from '../../contract'
 import { createEngine, databasePath, packageVersion, resolveHome } from '../../host'
 import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../platform/logging'
 import { Store } from '../../platform/store'
 import { ValidatorTables } from '../../services/validator/validator-tables'
 import type { Command, CommandIo } from '../command'
-import { UsageError, parseIntOption, writeJson } from '../command'
+import { UsageError, plainFlags, writeJson } from '../command'
+import type { ArgValues } from '../options-from-schema'
+import { flagsFromSchema } from '../options-from-schema'
+import { alive } from '../process-alive'
+
+/** Validator settings flags, typed, ranged and described by the contract's ValidatorConfig (its defaults shown in help). */
+const CONFIG_FLAGS = flagsFromSchema(ValidatorConfig, {
+  wallet: { metavar: 'NAME' },
+  hotkey: { metavar: 'NAME' },
+  netuid: true,
+  externalIp: { metavar: 'IP' },
+  epochLength: true,
+  llmModel: { flag: 'llm-model', metavar: 'NAME' },
+  sampleSize: { flag: 'sample' },
+  burnEnabled: { flag: 'no-burn' },
+  setWeights: { flag: 'no-weights' },
+  intervalS: { flag: 'interval', metavar: 'S', note: 'start only' },
+})
 
 const USAGE = `taodesk validator start|stop|status|round --once [options]
 
@@ -19,25 +36,14 @@ const USAGE = `taodesk validator start|stop|status|round --once [options]
   status                the last rounds, weight attempts and the leaderboard (works while it runs)
 
   Options for start and round (saved as the validator settings):
-    --wallet NAME         wallet whose hotkey signs queries and weights (without one, a temporary
-                          key queries miners that accept unregistered callers, and no weights are set)
-    --hotkey NAME         hotkey name (default "default")
+${CONFIG_FLAGS.help()}
     --network NAME        switch the selected network: finney, test, local or devnet
     --url URL             switch to the node at this ws:// or wss:// address (e.g. \`taodesk devnet\`)
-    --netuid N            subnet (default 5)
-    --external-ip IP      this machine's public IPv4 (sent to miners; axons published with it are
-                          reached over loopback, as the Python dendrite does)
-    --epoch-length N      blocks between weight settings (default 100, as the reference validator)
     --targets FILE        query the axons listed in FILE (JSON [{hotkey, ip, port}]) instead of the chain metagraph
     --corpus PATH         evaluation data from a local JSONL file or folder of .txt/.md files
     --huggingface         evaluation data from the subnet's Hugging Face datasets (the default)
     --llm-url URL         OpenAI-compatible base URL for questions (e.g. https://api.openai.com/v1); env OPENAI_API_KEY is used as key
-    --llm-model NAME      chat model (default gpt-4o-mini)
     --offline-questions   make questions without an LLM
-    --sample N            miners per round (default 30)
-    --no-burn             do not apply the subnet's burn rule
-    --no-weights          never set weights
-    --interval S          pause between rounds (start only)
     --verbose             mirror the engine log to stderr
   --json                  machine-readable output (one JSON object per line)`
 
@@ -49,15 +55,6 @@ function pidFile(home: string): string {
   return path.join(home, 'validator.pid')
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 function readPid(home: string): number | undefined {
   try {
     const pid = Number(JSON.parse(fs.readFileSync(pidFile(home), 'utf8')).pid)
@@ -67,15 +64,8 @@ function readPid(home: string): number | undefined {
   }
 }
 
-function configPatch(values: Record<string, string | boolean | undefined>, io: CommandIo): ValidatorConfigPatch {
-  const raw: Record<string, unknown> = {}
-  const netuid = parseIntOption(values.netuid, 'netuid', 0, 65535)
-  if (netuid !== undefined) raw.netuid = netuid
-  if (typeof values.wallet === 'string') raw.wallet = values.wallet
-  if (typeof values.hotkey === 'string') raw.hotkey = values.hotkey
-  if (typeof values['external-ip'] === 'string') raw.externalIp = values['external-ip']
-  const epochLength = parseIntOption(values['epoch-length'], 'epoch-length', 1, 100_000)
-  if (epochLength !== undefined) raw.epochLength = epochLength
+function configPatch(values: ArgValues, io: CommandIo): ValidatorConfigPatch {
+  const raw = CONFIG_FLAGS.read(values)
   if (typeof values.targets === 'string') Object.assign(raw, { metagraph: 'file', targetsFile: path.resolve(values.targets) })
   if (typeof values.corpus === 'string') Object.assign(raw, { dataSource: 'local', corpusPath: path.resolve(values.corpus) })
   if (values.huggingface === true) raw.dataSource = 'huggingface'
@@ -83,23 +73,16 @@ function configPatch(values: Record<string, string | boolean | undefined>, io: C
     raw.llmBaseUrl = values['llm-url']
     if (io.env.OPENAI_API_KEY) raw.llmApiKey = io.env.OPENAI_API_KEY
   }
-  if (typeof values['llm-model'] === 'string') raw.llmModel = values['llm-model']
   if (values['offline-questions'] === true) raw.llmBaseUrl = ''
-  const sample = parseIntOption(values.sample, 'sample', 1, 256)
-  if (sample !== undefined) raw.sampleSize = sample
-  if (values['no-burn'] === true) raw.burnEnabled = false
-  if (values['no-weights'] === true) raw.setWeights = false
-  const interval = parseIntOption(values.interval, 'interval', 0, 86_400)
-  if (interval !== undefined) raw.intervalS = interval
   const parsed = PatchSchema.safeParse(raw)
-  if (!parsed.success) throw new UsageError(describeIssues(issuesOf(parsed.error)))
+  if (!parsed.success) throw CONFIG_FLAGS.usageError(parsed.error)
   return parsed.data
 }
 
 const NETWORKS = ['finney', 'test', 'local', 'devnet'] as const
 
 /** --url / --network: the network this engine (and its saved settings) switches to. */
-function networkChoice(values: Record<string, string | boolean | undefined>): { network: NetworkId; customUrl?: string } | undefined {
+function networkChoice(values: ArgValues): { network: NetworkId; customUrl?: string } | undefined {
   if (typeof values.url === 'string') {
     if (!/^wss?:\/\/\S+$/.test(values.url)) throw new UsageError('--url must be a ws:// or wss:// address, for example ws://127.0.0.1:9944')
     return { network: 'custom', customUrl: values.url }
@@ -111,7 +94,7 @@ function networkChoice(values: Record<string, string | boolean | undefined>): { 
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
 
-export function formatLeaderboard(rows: readonly LeaderboardEntry[]): string {
+function formatLeaderboard(rows: readonly LeaderboardEntry[]): string {
   if (rows.length === 0) return 'No miner has been queried yet.\n'
   const sorted = [...rows].sort((a, b) => b.movingAverage - a.movingAverage || b.avgScore - a.avgScore)
   const head = `${'uid'.padStart(4)}  ${'score'.padStart(7)}  ${'avg'.padStart(7)}  ${'top1'.padStart(5)}  ${'latency'.padStart(8)}  ${'avail'.padStart(5)}  ${'weight'.padStart(7)}  hotkey / last status`
@@ -122,7 +105,7 @@ export function formatLeaderboard(rows: readonly LeaderboardEntry[]): string {
   return `${head}\n${lines.join('\n')}\n`
 }
 
-export function formatRound(r: ValidatorRound): string {
+function formatRound(r: ValidatorRound): string {
   if (r.status === 'failed') return `Round ${r.id} failed: ${r.error ?? 'unknown error'}\n`
   const burn = r.burn as { reason?: string }
   return [
@@ -136,7 +119,7 @@ export function formatRound(r: ValidatorRound): string {
     .concat('\n')
 }
 
-async function withEngine<T>(values: Record<string, string | boolean | undefined>, io: CommandIo, deps: ValidatorCommandDeps, body: (client: ReturnType<ReturnType<typeof createEngine>['connectInproc']>) => Promise<T>): Promise<T> {
+async function withEngine<T>(values: ArgValues, io: CommandIo, deps: ValidatorCommandDeps, body: (client: ReturnType<ReturnType<typeof createEngine>['connectInproc']>) => Promise<T>): Promise<T> {
   const engine = deps.createEngine({
     home: resolveHome(io.env),
     version: packageVersion(),
@@ -155,7 +138,7 @@ async function withEngine<T>(values: Record<string, string | boolean | undefined
   }
 }
 
-async function roundOnce(values: Record<string, string | boolean | undefined>, io: CommandIo, deps: ValidatorCommandDeps): Promise<number> {
+async function roundOnce(values: ArgValues, io: CommandIo, deps: ValidatorCommandDeps): Promise<number> {
   if (readPid(resolveHome(io.env))) throw new Error('A validator is already running from this data folder; stop it first (`taodesk validator stop`).')
   return withEngine(values, io, deps, async (client) => {
     if (!values.json) client.on('validator.status', (s) => s.phase !== 'idle' && io.stderr.write(`  ${s.phase}: ${s.detail}\n`))
@@ -184,7 +167,7 @@ async function roundOnce(values: Record<string, string | boolean | undefined>, i
   })
 }
 
-async function start(values: Record<string, string | boolean | undefined>, io: CommandIo, deps: ValidatorCommandDeps): Promise<number> {
+async function start(values: ArgValues, io: CommandIo, deps: ValidatorCommandDeps): Promise<number> {
   const home = resolveHome(io.env)
   const other = readPid(home)
   if (other) throw new Error(`A validator is already running from this data folder (process ${other}).`)
@@ -266,28 +249,7 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
     name: 'validator',
     summary: 'Score subnet 5 miners, set weights, and watch the leaderboard.',
     usage: USAGE,
-    options: {
-      once: { type: 'boolean' },
-      wallet: { type: 'string' },
-      hotkey: { type: 'string' },
-      network: { type: 'string' },
-      url: { type: 'string' },
-      'external-ip': { type: 'string' },
-      'epoch-length': { type: 'string' },
-      netuid: { type: 'string' },
-      targets: { type: 'string' },
-      corpus: { type: 'string' },
-      huggingface: { type: 'boolean' },
-      'llm-url': { type: 'string' },
-      'llm-model': { type: 'string' },
-      'offline-questions': { type: 'boolean' },
-      sample: { type: 'string' },
-      'no-burn': { type: 'boolean' },
-      'no-weights': { type: 'boolean' },
-      interval: { type: 'string' },
-      verbose: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

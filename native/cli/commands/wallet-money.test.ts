@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { captureIo } from '../../../test/support/capture-io'
 import { makeTempHome } from '../../../test/support/temp-home'
 import { devSigner } from '../../bittensor/chain'
 import { DevnetNode, startDevnetServer } from '../../bittensor/devnet'
@@ -11,16 +11,6 @@ import { runCli } from '../main'
 
 const TAO = 1_000_000_000n
 
-function io(env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d) => (out += String(d)))
-  stderr.on('data', (d) => (err += String(d)))
-  return { io: { stdout, stderr, env, interrupted: new Promise<void>(() => undefined) }, out: () => out, err: () => err }
-}
-
 describe('taodesk wallet balance|transfer|stake|unstake against the practice devnet over ws', () => {
   let node: DevnetNode
   let server: DevnetServer
@@ -28,8 +18,8 @@ describe('taodesk wallet balance|transfer|stake|unstake against the practice dev
   let walletsDir: string
   let env: NodeJS.ProcessEnv
   const run = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const c = io({ ...env, ...extraEnv })
-    const code = await runCli([...args, '--url', server.url, '--wallets-dir', walletsDir, '--json'], c.io)
+    const c = captureIo({ ...env, ...extraEnv })
+    const code = await runCli([...args, '--url', server.url, '--wallets-dir', walletsDir, '--json'], c)
     const line = c.out().trim().split('\n').pop() ?? ''
     return { code, json: (line ? JSON.parse(line) : {}) as Record<string, unknown>, err: c.err() }
   }

@@ -11,7 +11,7 @@ import { Store } from '../../platform/store'
 import { WalletService, chainClientSource, detectFormat, envPasswordFor, keyFromMnemonic, toEngineError, walletPaths } from '../../services/wallet'
 import type { WalletChainSource } from '../../services/wallet'
 import type { Command, CommandIo } from '../command'
-import { UsageError, parseIntOption, writeJson } from '../command'
+import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 
 const NETWORKS: readonly NetworkId[] = ['finney', 'test', 'local', 'custom']
 const MONEY = ['balance', 'transfer', 'stake', 'unstake'] as const
@@ -88,23 +88,7 @@ export const walletCommand: Command = {
   Passwords are asked for without echo. Instead, the coldkey password may come from btcli's
   BT_PW_<PATH> variable (base64 of the password XOR the variable name) or TAODESK_PASSWORD;
   both are less safe: environments show up in process listings and shell history.`,
-  options: {
-    name: { type: 'string' },
-    hotkey: { type: 'string' },
-    coldkey: { type: 'boolean' },
-    words: { type: 'string' },
-    mnemonic: { type: 'string' },
-    encrypt: { type: 'boolean' },
-    overwrite: { type: 'boolean' },
-    'wallets-dir': { type: 'string' },
-    network: { type: 'string' },
-    url: { type: 'string' },
-    to: { type: 'string' },
-    amount: { type: 'string' },
-    netuid: { type: 'string' },
-    yes: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+  options: plainFlags({ string: ['name', 'hotkey', 'words', 'mnemonic', 'wallets-dir', 'network', 'url', 'to', 'amount', 'netuid'], boolean: ['coldkey', 'encrypt', 'overwrite', 'yes', 'json'] }),
   async run(values, positionals, io) {
     const [sub, ...rest] = positionals
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`Say what to do: ${SUBCOMMANDS.join(', ')}.`)

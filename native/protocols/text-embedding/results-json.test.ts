@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { NonFiniteValueError, resultsJson, resultsJsonBytes } from './results-json'
 import { ResultsSerializerPool } from './results-pool'
+import { mulberry32 as rng } from '../../../test/support/mulberry32'
 
 /**
  * The axon's former in-thread serializer, copied verbatim (minus its shape checks) from
@@ -23,18 +24,6 @@ function legacyResultsJson(rows: ArrayLike<number>[], count: number, dims: numbe
     out[i] = v
   }
   return JSON.stringify(out)
-}
-
-/** Deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Values that stress the printing: signed zeros, tiny values, exact halves at the 1e-9 step, ±1. */

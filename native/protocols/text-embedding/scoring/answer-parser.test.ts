@@ -3,17 +3,7 @@ import { parseSynapseAnswer } from './answer-parser'
 import type { ParsedAnswer } from './answer-parser'
 import { validateEmbeddings } from './infonce'
 import { numberScanner } from './number-scan-wasm'
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../../../../test/support/mulberry32'
 
 /** The in-thread reference: what the dendrite and validateEmbeddings did before the parser existed. */
 function reference(body: Uint8Array, rows: number, dim: number, rejectDegenerate = true): ParsedAnswer {

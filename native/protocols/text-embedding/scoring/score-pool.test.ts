@@ -2,17 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { scoreAnswer } from './infonce'
 import type { AnswerScore, ScoreTask } from './infonce'
 import { ScoringFailure, ScoringPool } from './score-pool'
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from '../../../../test/support/mulberry32'
 
 const PAIRS = 64
 const DIM = 1024

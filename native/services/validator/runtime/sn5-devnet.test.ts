@@ -17,11 +17,11 @@
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { PassThrough } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { mnemonicGenerate } from '@polkadot/util-crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../../scripts/make-test-models'
+import { captureIo } from '../../../../test/support/capture-io'
 import { makeTempHome } from '../../../../test/support/temp-home'
 import { ChainClient } from '../../../bittensor/chain/chain-client'
 import { devSigner } from '../../../bittensor/keys/dev-signer'
@@ -46,16 +46,6 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port
   await new Promise<void>((r) => srv.close(() => r()))
   return port
-}
-
-function io(env: NodeJS.ProcessEnv) {
-  const stdout = new PassThrough()
-  const stderr = new PassThrough()
-  let out = ''
-  let err = ''
-  stdout.on('data', (d) => (out += String(d)))
-  stderr.on('data', (d) => (err += String(d)))
-  return { io: { stdout, stderr, env, interrupted: new Promise<void>(() => undefined) }, out: () => out, err: () => err }
 }
 
 describe('subnet 5 on the devnet: miner, validator, weights and incentive', () => {
@@ -167,10 +157,10 @@ describe('subnet 5 on the devnet: miner, validator, weights and incentive', () =
         return e
       },
     })
-    const c = io({ TAODESK_HOME: validatorHome.dir })
+    const c = captureIo({ TAODESK_HOME: validatorHome.dir })
     const args = ['round', '--once', '--url', server.url, '--wallet', 'validator', '--hotkey', 'default', '--corpus', MANPAGES, '--offline-questions', '--no-burn', '--external-ip', PUBLIC_IP, '--epoch-length', '10', '--json']
     const { values, positionals } = parse(args)
-    const code = await command.run(values, positionals, c.io)
+    const code = await command.run(values, positionals, c)
     const lines = c.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(code, c.err() + c.out()).toBe(0)
     const round = lines.find((l) => l.type === 'round')!

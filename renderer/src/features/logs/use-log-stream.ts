@@ -3,7 +3,7 @@ import type { LogEntry, LogFilter } from '../../../../native/contract'
 import { useConnectionState, useEngine, useEngineEvent } from '../../engine/engine-context'
 import { appendEntries, matchesFilter } from './log-filter'
 
-export const LOG_VIEW_CAP = 5000
+const LOG_VIEW_CAP = 5000
 
 export interface LogStream {
   readonly entries: readonly LogEntry[]

@@ -4,13 +4,18 @@ import { Alert, Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Swit
 import { IconAlertTriangle, IconPlayerPlay, IconPlayerStop, IconWorldCheck } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import type { MinerMinute, MinerRequestEntry, MinerStatus } from '../../../../native/contract'
+import { MinerStartParams } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
+import { boundsOf, defaultOf } from '../../ui/schema-fields'
 import { RewardsSection } from './RewardsSection'
 import { SelfScoreCard } from './SelfScoreCard'
 
 const FEED_SIZE = 50
+const DEFAULT_HOTKEY = defaultOf(MinerStartParams.shape.hotkey)
+const DEFAULT_NETWORK = defaultOf(MinerStartParams.shape.network)
+const DEFAULT_PORT = defaultOf(MinerStartParams.shape.port)
 const WARNING_TITLES: Record<string, string> = {
   unreachable: 'Validators cannot reach your axon',
   deregistration: 'Deregistration risk',
@@ -26,9 +31,9 @@ function shortKey(k: string | null): string {
 
 function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: string; hotkey: string; network: string; port: number; externalIp?: string; serve: boolean }) => void }) {
   const [wallet, setWallet] = useState('')
-  const [hotkey, setHotkey] = useState('default')
-  const [network, setNetwork] = useState('finney')
-  const [port, setPort] = useState<number>(8091)
+  const [hotkey, setHotkey] = useState(DEFAULT_HOTKEY)
+  const [network, setNetwork] = useState(DEFAULT_NETWORK)
+  const [port, setPort] = useState<number>(DEFAULT_PORT)
   const [externalIp, setExternalIp] = useState('')
   const [serve, setServe] = useState(true)
   return (
@@ -39,7 +44,7 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: st
           <TextInput label="Wallet" value={wallet} onChange={(e) => setWallet(e.currentTarget.value)} required data-testid="miner-wallet" />
           <TextInput label="Hotkey" value={hotkey} onChange={(e) => setHotkey(e.currentTarget.value)} />
           <TextInput label="Network" value={network} onChange={(e) => setNetwork(e.currentTarget.value)} data-testid="miner-network" />
-          <NumberInput label="Axon port" value={port} min={1} max={65535} onChange={(v) => setPort(typeof v === 'number' ? v : 8091)} data-testid="miner-port" />
+          <NumberInput label="Axon port" value={port} {...boundsOf(MinerStartParams.shape.port)} onChange={(v) => setPort(typeof v === 'number' ? v : DEFAULT_PORT)} data-testid="miner-port" />
           <TextInput label="Public IP" placeholder="detected automatically" value={externalIp} onChange={(e) => setExternalIp(e.currentTarget.value)} data-testid="miner-external-ip" />
           <Switch label="Publish the axon on chain" checked={serve} onChange={(e) => setServe(e.currentTarget.checked)} mt="lg" />
         </SimpleGrid>
@@ -49,7 +54,7 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: st
             disabled={!wallet.trim()}
             loading={busy}
             data-testid="miner-start"
-            onClick={() => onStart({ wallet: wallet.trim(), hotkey: hotkey.trim() || 'default', network: network.trim() || 'finney', port, externalIp: externalIp.trim() || undefined, serve })}
+            onClick={() => onStart({ wallet: wallet.trim(), hotkey: hotkey.trim() || DEFAULT_HOTKEY, network: network.trim() || DEFAULT_NETWORK, port, externalIp: externalIp.trim() || undefined, serve })}
           >
             Start
           </Button>

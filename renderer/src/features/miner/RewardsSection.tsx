@@ -10,7 +10,7 @@ const RISK_LABEL: Record<MinerRewards['deregistration']['level'], string> = { im
 
 type HistoryPoint = { time: number; block: number; incentive: number; emissionAlpha: number; hotkey: string }
 
-export function pct(x: number, digits = 2): string {
+function pct(x: number, digits = 2): string {
   return `${(x * 100).toFixed(digits)} %`
 }
 

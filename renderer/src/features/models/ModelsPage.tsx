@@ -6,6 +6,7 @@ import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
 import { VERDICT_COLOR, describeCosine, formatBytes, progressPercent, rowStatus, timeoutShare } from './models-format'
+import { useBusyAction } from '../../ui/use-busy-action'
 
 const STATE_COLOR: Record<RuntimeStatus['state'], string> = { none: 'gray', loading: 'blue', ready: 'green', failed: 'red' }
 const PROVIDER_OPTIONS: { value: ProviderPreference; label: string }[] = [
@@ -90,19 +91,8 @@ function TryItCard({ ready }: { ready: boolean }) {
   const [a, setA] = useState('How do I create a new directory?')
   const [b, setB] = useState('mkdir creates a directory with the given name.')
   const [result, setResult] = useState<{ cosine: number; ms: number } | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const compare = async (): Promise<void> => {
-    setBusy(true)
-    setError(null)
-    try {
-      setResult(await engine.call('models.similarity', { a, b }))
-    } catch (e) {
-      setError(errorText(e))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, error, run: act } = useBusyAction()
+  const compare = (): Promise<void> => act(async () => setResult(await engine.call('models.similarity', { a, b })))
   return (
     <Card withBorder data-testid="models-tryit">
       <Stack gap="sm">
@@ -134,19 +124,8 @@ function TryItCard({ ready }: { ready: boolean }) {
 function BenchCard({ ready }: { ready: boolean }) {
   const engine = useEngine()
   const [report, setReport] = useState<BenchReport | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const run = async (): Promise<void> => {
-    setBusy(true)
-    setError(null)
-    try {
-      setReport(await engine.call('models.bench', { texts: 64 }))
-    } catch (e) {
-      setError(errorText(e))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, error, run: act } = useBusyAction()
+  const run = (): Promise<void> => act(async () => setReport(await engine.call('models.bench', { texts: 64 })))
   return (
     <Card withBorder data-testid="models-bench">
       <Stack gap="sm">

@@ -1,10 +1,14 @@
 import { Card, Group, NumberInput, SegmentedControl, Stack, Switch, Text } from '@mantine/core'
 import { useState } from 'react'
-import type { Settings, SettingsPatch, ThemePreference, UpdateChannel } from '../../../../native/contract'
+import type { SettingsPatch, ThemePreference, UpdateChannel } from '../../../../native/contract'
+import { Settings } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
+import { boundsOf } from '../../ui/schema-fields'
 import { UpdatesCard } from './UpdatesCard'
+
+const RETENTION_DAYS = boundsOf(Settings.shape.logRetentionDays)
 
 function Row({ label, hint, children }: { label: string; hint: string; children: React.ReactNode }) {
   return (
@@ -57,11 +61,10 @@ export function SettingsPage() {
           <Row label="Notifications" hint="Desktop notifications for important changes (deregistration risk, an unreachable axon).">
             <Switch checked={current.notifications} onChange={(e) => update({ notifications: e.currentTarget.checked })} aria-label="Notifications" />
           </Row>
-          <Row label="Keep logs for" hint="Older log entries are deleted automatically (1 to 365 days).">
+          <Row label="Keep logs for" hint={`Older log entries are deleted automatically (${RETENTION_DAYS.min} to ${RETENTION_DAYS.max} days).`}>
             <NumberInput
               value={current.logRetentionDays}
-              min={1}
-              max={365}
+              {...RETENTION_DAYS}
               suffix=" days"
               w={130}
               onBlur={(e) => {

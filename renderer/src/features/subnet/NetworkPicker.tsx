@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { NETWORK_CHOICES } from '../../../../native/contract'
 import type { ChainStatus, NetworkId } from '../../../../native/contract'
 import { useConnectionState, useEngine, useEngineEvent } from '../../engine/engine-context'
+import { useBusyAction } from '../../ui/use-busy-action'
 
 const STATE_COLOR: Record<ChainStatus['state'], string> = { idle: 'gray', connecting: 'yellow', reconnecting: 'orange', connected: 'teal', disconnected: 'red' }
 const STATE_LABEL: Record<ChainStatus['state'], string> = { idle: 'Not connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…', connected: 'Connected', disconnected: 'Unreachable' }
@@ -42,8 +43,7 @@ export function NetworkPicker() {
   const [opened, setOpened] = useState(false)
   const [choice, setChoice] = useState<NetworkId>('finney')
   const [url, setUrl] = useState('')
-  const [error, setError] = useState<string>()
-  const [busy, setBusy] = useState(false)
+  const { busy, error, setError, run } = useBusyAction()
 
   useEffect(() => {
     if (!opened || !status) return
@@ -54,18 +54,11 @@ export function NetworkPicker() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened])
 
-  const apply = async () => {
-    setBusy(true)
-    setError(undefined)
-    try {
+  const apply = () =>
+    run(async () => {
       await engine.call('chain.setNetwork', choice === 'custom' ? { network: choice, customUrl: url.trim() } : { network: choice })
       setOpened(false)
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
-    } finally {
-      setBusy(false)
-    }
-  }
+    })
 
   const state = status?.state ?? 'idle'
   const detail = status

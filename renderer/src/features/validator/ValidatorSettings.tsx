@@ -1,7 +1,11 @@
 import { Alert, Button, Divider, Drawer, Group, NumberInput, PasswordInput, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import type { ValidatorConfigPatch, ValidatorConfigView } from '../../../../native/contract'
+import { ValidatorConfig } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
+import { boundsOf } from '../../ui/schema-fields'
+
+const FIELDS = ValidatorConfig.shape
 
 type Draft = Omit<ValidatorConfigView, 'llmApiKeySet' | 'hfTokenSet' | 'credentialsStorage'>
 
@@ -88,7 +92,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
           <SimpleGrid cols={3}>
             <TextInput label="Wallet" description="Signs queries and weights" placeholder="none: temporary key" value={draft.wallet} onChange={(e) => set('wallet', e.currentTarget.value)} data-testid="vs-wallet" />
             <TextInput label="Hotkey" value={draft.hotkey} onChange={(e) => set('hotkey', e.currentTarget.value)} />
-            <NumberInput label="Subnet (netuid)" min={0} max={65535} value={draft.netuid} onChange={(v) => set('netuid', num(v, draft.netuid))} />
+            <NumberInput label="Subnet (netuid)" {...boundsOf(FIELDS.netuid)} value={draft.netuid} onChange={(v) => set('netuid', num(v, draft.netuid))} />
           </SimpleGrid>
           <Divider label="Miners to query" labelPosition="left" />
           <SegmentedControl
@@ -109,9 +113,9 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
             />
           )}
           <SimpleGrid cols={3}>
-            <NumberInput label="Miners per round" min={1} max={256} value={draft.sampleSize} onChange={(v) => set('sampleSize', num(v, draft.sampleSize))} data-testid="vs-sample" />
-            <NumberInput label="Timeout (s)" min={1} max={600} value={draft.timeoutS} onChange={(v) => set('timeoutS', num(v, draft.timeoutS))} />
-            <NumberInput label="Pause between rounds (s)" min={0} max={86400} value={draft.intervalS} onChange={(v) => set('intervalS', num(v, draft.intervalS))} />
+            <NumberInput label="Miners per round" {...boundsOf(FIELDS.sampleSize)} value={draft.sampleSize} onChange={(v) => set('sampleSize', num(v, draft.sampleSize))} data-testid="vs-sample" />
+            <NumberInput label="Timeout (s)" {...boundsOf(FIELDS.timeoutS)} value={draft.timeoutS} onChange={(v) => set('timeoutS', num(v, draft.timeoutS))} />
+            <NumberInput label="Pause between rounds (s)" {...boundsOf(FIELDS.intervalS)} value={draft.intervalS} onChange={(v) => set('intervalS', num(v, draft.intervalS))} />
           </SimpleGrid>
           <Divider label="Evaluation data" labelPosition="left" />
           <SegmentedControl
@@ -188,8 +192,8 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
           )}
           <SimpleGrid cols={3}>
             <NumberInput label="Moving-average α" min={0.01} max={1} step={0.05} decimalScale={3} value={draft.movingAverageAlpha} onChange={(v) => set('movingAverageAlpha', num(v, draft.movingAverageAlpha))} />
-            <NumberInput label="Blocks between weights" min={1} max={100000} value={draft.epochLength} onChange={(v) => set('epochLength', num(v, draft.epochLength))} />
-            <NumberInput label="Weights version key" min={0} value={draft.versionKey} onChange={(v) => set('versionKey', num(v, draft.versionKey))} />
+            <NumberInput label="Blocks between weights" {...boundsOf(FIELDS.epochLength)} value={draft.epochLength} onChange={(v) => set('epochLength', num(v, draft.epochLength))} />
+            <NumberInput label="Weights version key" {...boundsOf(FIELDS.versionKey)} value={draft.versionKey} onChange={(v) => set('versionKey', num(v, draft.versionKey))} />
           </SimpleGrid>
           <Switch label="Set weights on chain" checked={draft.setWeights} onChange={(e) => set('setWeights', e.currentTarget.checked)} />
           <TextInput label="External IP" description="Sent to miners as this validator's address; axons published with it are reached over loopback" value={draft.externalIp} onChange={(e) => set('externalIp', e.currentTarget.value)} />

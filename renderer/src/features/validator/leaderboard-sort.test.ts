@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { LeaderboardEntry } from '../../../../native/contract'
+import { leaderboardEntry } from '../../../../test/support/leaderboard-entry'
 import { nextSort, sortLeaderboard } from './leaderboard-sort'
 
-const row = (uid: number, over: Partial<LeaderboardEntry>): LeaderboardEntry => ({
-  uid,
-  hotkey: `hk${uid}`,
-  lastScore: 0,
-  avgScore: 0,
-  lastTop1: 0,
-  avgTop1: 0,
-  avgTop3: 0,
-  avgLatencyS: null,
-  availability: 0,
-  queries: 1,
-  lastSeen: null,
-  lastStatus: 200,
-  lastMessage: 'Success',
-  movingAverage: 0,
-  weight: 0,
-  consensus: null,
-  ...over,
-})
+const row = (uid: number, over: Partial<LeaderboardEntry>): LeaderboardEntry => leaderboardEntry(uid, over)
 
 describe('leaderboard sorting', () => {
   it('sorts by the chosen column, nulls last in both directions, ties by uid', () => {

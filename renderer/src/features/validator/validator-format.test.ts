@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../../native/contract'
 import { computeRoundRewards } from '../../../../native/protocols/text-embedding/scoring'
+import { leaderboardEntry } from '../../../../test/support/leaderboard-entry'
 import { configPatch } from './ValidatorSettings'
 import { ago, answerStatus, burnSummary, filterLeaderboard, roundData, shortHotkey, weightLabel } from './validator-format'
 
-const entry = (uid: number, hotkey: string): LeaderboardEntry => ({
-  uid,
-  hotkey,
-  lastScore: 0,
-  avgScore: 0,
-  lastTop1: 0,
-  avgTop1: 0,
-  avgTop3: 0,
-  avgLatencyS: null,
-  availability: 0,
-  queries: 1,
-  lastSeen: null,
-  lastStatus: 200,
-  lastMessage: 'Success',
-  movingAverage: 0,
-  weight: 0,
-  consensus: null,
-})
+const entry = (uid: number, hotkey: string): LeaderboardEntry => leaderboardEntry(uid, { hotkey })
 
 const round = (over: Partial<ValidatorRound>): ValidatorRound => ({
   id: 1,

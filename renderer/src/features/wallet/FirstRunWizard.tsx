@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { passwordStrength } from '../../../../native/contract'
 import type { RevealedMnemonic } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
+import { useBusyAction } from '../../ui/use-busy-action'
 
 /**
  * First run: create a wallet (password by btcli's rule, phrase shown once, then a check of a few
@@ -19,24 +20,12 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
   const [password, setPassword] = useState('')
   const [again, setAgain] = useState('')
   const [folder, setFolder] = useState(directory)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
+  const { busy, error, setError, run } = useBusyAction()
   const [token, setToken] = useState<string>()
   const [revealed, setRevealed] = useState<RevealedMnemonic>()
   const [answers, setAnswers] = useState<Record<string, string>>({})
   const strength = passwordStrength(password.trim())
 
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true)
-    setError(undefined)
-    try {
-      await fn()
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
-    } finally {
-      setBusy(false)
-    }
-  }
 
   const create = () =>
     run(async () => {

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { passwordStrength } from '../../../../native/contract'
 import type { RevealedMnemonic, WalletSummary } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
+import { useBusyAction } from '../../ui/use-busy-action'
 
 type Tool = 'new-hotkey' | 'regen'
 
@@ -21,26 +22,9 @@ export function KeyTools({ wallet }: { wallet: WalletSummary }) {
   )
 }
 
-function useRun() {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string>()
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true)
-    setError(undefined)
-    try {
-      await fn()
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
-    } finally {
-      setBusy(false)
-    }
-  }
-  return { busy, error, run }
-}
-
 function NewHotkey({ wallet, onClose }: { wallet: WalletSummary; onClose: () => void }) {
   const engine = useEngine()
-  const { busy, error, run } = useRun()
+  const { busy, error, run } = useBusyAction()
   const [name, setName] = useState('')
   const [words, setWords] = useState<'12' | '24'>('12')
   const [encrypt, setEncrypt] = useState(false)
@@ -92,7 +76,7 @@ function NewHotkey({ wallet, onClose }: { wallet: WalletSummary; onClose: () => 
 
 function Regen({ wallet, onClose }: { wallet: WalletSummary; onClose: () => void }) {
   const engine = useEngine()
-  const { busy, error, run } = useRun()
+  const { busy, error, run } = useBusyAction()
   const [role, setRole] = useState<'coldkey' | 'hotkey'>('hotkey')
   const [hotkey, setHotkey] = useState('default')
   const [mnemonic, setMnemonic] = useState('')
