@@ -11,8 +11,8 @@
  *   services/<name>           wallet, chain, embedding, miner, validator, updater
  *   host, server, cli         composition and entry points
  *
- * A file may import its own folder, and layers below it. A service uses another service only
- * through its index.ts; protocols never use each other. Inside bittensor the areas are ordered
+ * A file may import its own folder, and layers below it. A service is used (by another service,
+ * the host or the CLI) only through its index.ts; protocols never use each other. Inside bittensor the areas are ordered
  * too (keys below chain and wire, those below axon and devnet). Production code never imports
  * test doubles. Tests (*.test.ts, testing/, test-support/) may reach anything.
  */
@@ -63,7 +63,7 @@ export function layerViolation(from, to) {
     if (a.area === b.area) return undefined
     if (a.top === 'services' && b.area !== undefined) {
       const publicEntry = b.rel === `services/${b.area}` || b.rel === `services/${b.area}/index` || b.rel === `services/${b.area}/index.ts`
-      return publicEntry ? undefined : `services talk to each other through their index.ts: import "native/services/${b.area}", not ${b.rel}`
+      return publicEntry ? undefined : `a service is used through its index.ts: import "native/services/${b.area}", not ${b.rel}`
     }
     if (a.top === 'protocols') return `subnet protocols are independent of each other (${a.area} imports ${b.area})`
     if (a.top === 'bittensor') {
@@ -75,6 +75,10 @@ export function layerViolation(from, to) {
       if (rb === undefined || rb >= ra) return `inside bittensor/, ${a.area} may not import ${b.area} (order: ${Object.keys(rank).join(', ')})`
     }
     return undefined
+  }
+  if (b.top === 'services' && b.area !== undefined) {
+    const publicEntry = b.rel === `services/${b.area}` || b.rel === `services/${b.area}/index` || b.rel === `services/${b.area}/index.ts`
+    if (!publicEntry) return `a service is used through its index.ts: import "native/services/${b.area}", not ${b.rel}`
   }
   /** @type {Record<string, string[]>} */
   const allowed = ALLOWED

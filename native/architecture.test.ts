@@ -26,7 +26,11 @@ describe('engine layers', () => {
     expect(await layerErrors(eslint, 'native/protocols/text-embedding/x.ts', "import { HostPaths } from '../../host'\n")).toHaveLength(1)
     // Services use each other only through index.ts.
     expect(await layerErrors(eslint, 'native/services/validator/x.ts', "import { MinerService } from '../miner/miner-service'\n")).toEqual([
-      expect.stringContaining('through their index.ts'),
+      expect.stringContaining('through its index.ts'),
+    ])
+    // ... and so do the host and the CLI.
+    expect(await layerErrors(eslint, 'native/cli/commands/x.ts', "import { ValidatorTables } from '../../services/validator/validator-tables'\n")).toEqual([
+      expect.stringContaining('through its index.ts'),
     ])
     // Inside bittensor: keys sit below chain.
     expect(await layerErrors(eslint, 'native/bittensor/keys/x.ts', "import { ChainClient } from '../chain/chain-client'\n")).toEqual([

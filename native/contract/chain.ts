@@ -10,11 +10,18 @@ import { event, method } from './define'
 export const NetworkId = z.enum(['finney', 'test', 'local', 'custom', 'devnet'])
 export type NetworkId = z.infer<typeof NetworkId>
 
+/** The public endpoints of the networks that have one (the chain client connects to these). */
+export const NETWORK_ENDPOINTS = {
+  finney: 'wss://entrypoint-finney.opentensor.ai:443',
+  test: 'wss://test.finney.opentensor.ai:443',
+  local: 'ws://127.0.0.1:9944',
+} as const satisfies Readonly<Partial<Record<NetworkId, string>>>
+
 /** What the network picker offers, in order. */
 export const NETWORK_CHOICES: ReadonlyArray<{ id: NetworkId; label: string; description: string }> = [
-  { id: 'finney', label: 'Bittensor mainnet (finney)', description: 'wss://entrypoint-finney.opentensor.ai:443 — real TAO' },
-  { id: 'test', label: 'Bittensor testnet', description: 'wss://test.finney.opentensor.ai:443 — test TAO' },
-  { id: 'local', label: 'Local node', description: 'ws://127.0.0.1:9944 — a subtensor node on this machine' },
+  { id: 'finney', label: 'Bittensor mainnet (finney)', description: `${NETWORK_ENDPOINTS.finney} — real TAO` },
+  { id: 'test', label: 'Bittensor testnet', description: `${NETWORK_ENDPOINTS.test} — test TAO` },
+  { id: 'local', label: 'Local node', description: `${NETWORK_ENDPOINTS.local} — a subtensor node on this machine` },
   { id: 'custom', label: 'Custom endpoint', description: 'any ws:// or wss:// URL' },
   { id: 'devnet', label: 'Practice network (no real TAO)', description: 'a practice chain inside TaoDesk; resets when TaoDesk restarts' },
 ]

@@ -1,131 +1,109 @@
-import path from 'node:path'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RpcClient } from '../../native/rpc'
-import { startServeProcess } from '../support/serve-process'
-import type { ServeProcess } from '../support/serve-process'
-import { makeTempHome } from '../support/temp-home'
-import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
+import { UiSession } from '../support/ui-session'
 
 const PASSWORD = 'Tr1cky pass!'
 
 describe('Subnet page on the practice network in Chromium (taodesk serve)', () => {
-  let home: ReturnType<typeof makeTempHome>
-  let serve: ServeProcess
-  let client: RpcClient
-  let closeBrowser: () => Promise<void>
-  let page: Page
-
-  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, name) })
+  let ui: UiSession
 
   beforeAll(async () => {
-    requireBuild()
-    home = makeTempHome()
-    serve = await startServeProcess(home.dir)
-    client = await connectRpc(serve)
-    // Never touch the real ~/.bittensor.
-    await client.call('wallet.setDirectory', { path: path.join(home.dir, 'wallets') })
-    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1400, height: 1000 } }))
+    ui = await UiSession.start({ viewport: { width: 1400, height: 1000 } })
   })
 
-  afterAll(async () => {
-    await closeBrowser?.()
-    await serve?.stop()
-    home?.cleanup()
-  })
+  afterAll(() => ui?.close())
 
   it('switches to the practice network from the header and shows the subnet with its metagraph', async () => {
-    await page.goto(serve.url)
-    await page.getByTestId('network-picker').click()
-    await page.getByTestId('network-choice-devnet').click()
-    await page.getByTestId('network-apply').click()
-    const badge = page.getByTestId('network-state')
+    await ui.page.goto(ui.serve.url)
+    await ui.page.getByTestId('network-picker').click()
+    await ui.page.getByTestId('network-choice-devnet').click()
+    await ui.page.getByTestId('network-apply').click()
+    const badge = ui.page.getByTestId('network-state')
     await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected')
     expect(await badge.getAttribute('data-network')).toBe('devnet')
-    expect((await client.call('settings.get')).network).toBe('devnet')
+    expect((await ui.client.call('settings.get')).network).toBe('devnet')
 
-    await page.getByTestId('nav-subnet').click()
-    await expect.poll(() => page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
-    expect(await page.getByTestId('registration-price').innerText()).toMatch(/^\d+(\.\d+)? TAO$/)
-    expect(await page.getByTestId('epoch-countdown').innerText()).toMatch(/^\d+ blocks$/)
-    expect(await page.getByTestId('hyperparameters').innerText()).toMatch(/Tempo \(blocks per epoch\)\s+20/)
-    await expect.poll(async () => Number((await page.getByTestId('network-detail').innerText()).match(/block ([\d,]+)/)?.[1]?.replace(/,/g, '') ?? 0), { timeout: 15_000 }).toBeGreaterThan(0)
+    await ui.page.getByTestId('nav-subnet').click()
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
+    expect(await ui.page.getByTestId('registration-price').innerText()).toMatch(/^\d+(\.\d+)? TAO$/)
+    expect(await ui.page.getByTestId('epoch-countdown').innerText()).toMatch(/^\d+ blocks$/)
+    expect(await ui.page.getByTestId('hyperparameters').innerText()).toMatch(/Tempo \(blocks per epoch\)\s+20/)
+    await expect.poll(async () => Number((await ui.page.getByTestId('network-detail').innerText()).match(/block ([\d,]+)/)?.[1]?.replace(/,/g, '') ?? 0), { timeout: 15_000 }).toBeGreaterThan(0)
 
     // Sorted by stake: the staked validator first. Sort by incentive: the best miner first.
-    const firstUid = async () => page.getByTestId('metagraph-row').first().getAttribute('data-uid')
-    const mg = await client.call('chain.metagraph', { netuid: 5 })
+    const firstUid = async () => ui.page.getByTestId('metagraph-row').first().getAttribute('data-uid')
+    const mg = await ui.client.call('chain.metagraph', { netuid: 5 })
     const validator = mg.neurons.reduce((a, b) => (b.stake > a.stake ? b : a))
     const bestMiner = mg.neurons.reduce((a, b) => (b.incentive > a.incentive ? b : a))
     expect(await firstUid()).toBe(String(validator.uid))
-    await page.getByTestId('mg-sort-incentive').click()
+    await ui.page.getByTestId('mg-sort-incentive').click()
     expect(await firstUid()).toBe(String(bestMiner.uid))
     expect(bestMiner.incentive).toBeGreaterThan(0)
-    await page.getByTestId('metagraph-search').fill('203.0.113.')
-    await expect.poll(() => page.getByTestId('metagraph-row').count()).toBe(4)
-    await page.getByTestId('metagraph-search').fill('')
-    await shot('subnet-practice.png')
+    await ui.page.getByTestId('metagraph-search').fill('203.0.113.')
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').count()).toBe(4)
+    await ui.page.getByTestId('metagraph-search').fill('')
+    await ui.shot('subnet-practice.png')
   })
 
   it('registers a wallet hotkey: unlock, practice TAO, price cap, progress to finalized', async () => {
-    await client.call('wallet.create', { name: 'e2e', hotkey: 'default', words: 12, password: PASSWORD })
-    await page.reload()
-    await page.getByTestId('nav-subnet').click()
-    await page.getByTestId('register-card').waitFor()
+    await ui.client.call('wallet.create', { name: 'e2e', hotkey: 'default', words: 12, password: PASSWORD })
+    await ui.page.reload()
+    await ui.page.getByTestId('nav-subnet').click()
+    await ui.page.getByTestId('register-card').waitFor()
     // The practice runtime (finney 424 metadata) has register_limit: the chain enforces the cap.
-    await expect.poll(() => page.getByTestId('register-cap-note').innerText()).toMatch(/register_limit\): the chain refuses it if the price is higher/)
-    await page.getByTestId('register-password').fill(PASSWORD)
-    await page.getByTestId('register-unlock').click()
-    await page.getByTestId('register-submit').waitFor({ timeout: 90_000 })
-    await page.getByTestId('register-faucet').click()
-    await expect.poll(() => page.getByTestId('register-balance').innerText()).toBe('100 TAO')
+    await expect.poll(() => ui.page.getByTestId('register-cap-note').innerText()).toMatch(/register_limit\): the chain refuses it if the price is higher/)
+    await ui.page.getByTestId('register-password').fill(PASSWORD)
+    await ui.page.getByTestId('register-unlock').click()
+    await ui.page.getByTestId('register-submit').waitFor({ timeout: 90_000 })
+    await ui.page.getByTestId('register-faucet').click()
+    await expect.poll(() => ui.page.getByTestId('register-balance').innerText()).toBe('100 TAO')
 
     // A cap below the price is refused before anything is signed.
-    await page.getByTestId('register-max-price').fill('0.000001')
-    await page.getByTestId('register-submit').click()
-    await expect.poll(() => page.getByTestId('register-error').innerText()).toMatch(/above your maximum of 0.000001 TAO/)
+    await ui.page.getByTestId('register-max-price').fill('0.000001')
+    await ui.page.getByTestId('register-submit').click()
+    await expect.poll(() => ui.page.getByTestId('register-error').innerText()).toMatch(/above your maximum of 0.000001 TAO/)
 
-    await page.getByTestId('register-max-price').fill('5')
-    await page.getByTestId('register-submit').click()
-    await page.getByTestId('register-done').waitFor({ timeout: 60_000 })
-    expect(await page.getByTestId('register-done').innerText()).toMatch(/Registered as uid 5 for [\d.]+ TAO/)
-    expect(await page.getByTestId('register-progress').getAttribute('data-stage')).toBe('finalized')
-    await expect.poll(() => page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(6)
-    const hot = (await client.call('wallet.get', { name: 'e2e' })).hotkeys[0]!.address!
-    await page.getByTestId('metagraph-search').fill(hot.slice(0, 12))
-    await expect.poll(() => page.getByTestId('metagraph-row').first().getAttribute('data-uid')).toBe('5')
-    await shot('subnet-registered.png')
+    await ui.page.getByTestId('register-max-price').fill('5')
+    await ui.page.getByTestId('register-submit').click()
+    await ui.page.getByTestId('register-done').waitFor({ timeout: 60_000 })
+    expect(await ui.page.getByTestId('register-done').innerText()).toMatch(/Registered as uid 5 for [\d.]+ TAO/)
+    expect(await ui.page.getByTestId('register-progress').getAttribute('data-stage')).toBe('finalized')
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(6)
+    const hot = (await ui.client.call('wallet.get', { name: 'e2e' })).hotkeys[0]!.address!
+    await ui.page.getByTestId('metagraph-search').fill(hot.slice(0, 12))
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').first().getAttribute('data-uid')).toBe('5')
+    await ui.shot('subnet-registered.png')
   })
 
   it('lists the subnets to pick from, shows weight commits, and restarts the practice network with new block time and tempo', async () => {
-    await page.reload()
-    await page.getByTestId('nav-subnet').click()
-    const row5 = page.locator('[data-testid="subnet-row"][data-netuid="5"]')
+    await ui.page.reload()
+    await ui.page.getByTestId('nav-subnet').click()
+    const row5 = ui.page.locator('[data-testid="subnet-row"][data-netuid="5"]')
     await row5.waitFor({ timeout: 30_000 })
     expect(await row5.getAttribute('aria-selected')).toBe('true')
     expect(await row5.innerText()).toMatch(/SN5\s+6 \/ 64\s+20\s+[\d.]+ TAO/)
-    await page.getByTestId('commits-empty').waitFor()
-    expect((await page.getByTestId('commits-pending').innerText()).toLowerCase()).toBe('0 pending')
+    await ui.page.getByTestId('commits-empty').waitFor()
+    expect((await ui.page.getByTestId('commits-pending').innerText()).toLowerCase()).toBe('0 pending')
 
-    const card = page.getByTestId('practice-card')
-    await expect.poll(() => page.getByTestId('practice-running').innerText(), { timeout: 15_000 }).toMatch(/a block every 2 s, tempo 20/)
+    const card = ui.page.getByTestId('practice-card')
+    await expect.poll(() => ui.page.getByTestId('practice-running').innerText(), { timeout: 15_000 }).toMatch(/a block every 2 s, tempo 20/)
     expect(await card.innerText()).toMatch(/ws:\/\/127\.0\.0\.1:\d+/)
-    await page.getByTestId('practice-tempo').fill('12')
-    await page.getByTestId('practice-block-time').fill('1')
-    await page.getByTestId('practice-save').click()
-    await page.getByTestId('practice-restart-needed').waitFor()
+    await ui.page.getByTestId('practice-tempo').fill('12')
+    await ui.page.getByTestId('practice-block-time').fill('1')
+    await ui.page.getByTestId('practice-save').click()
+    await ui.page.getByTestId('practice-restart-needed').waitFor()
     // Only the practice settings changed: the practice network stays the selected one.
-    expect(await client.call('settings.get')).toMatchObject({ practiceTempo: 12, practiceBlockTimeMs: 1000, network: 'devnet' })
-    await shot('subnet-practice-controls.png')
+    expect(await ui.client.call('settings.get')).toMatchObject({ practiceTempo: 12, practiceBlockTimeMs: 1000, network: 'devnet' })
+    await ui.shot('subnet-practice-controls.png')
 
-    await page.getByTestId('practice-restart').click()
-    await page.getByTestId('practice-restart-confirm').click()
-    await expect.poll(() => page.getByTestId('practice-running').innerText(), { timeout: 60_000 }).toMatch(/a block every 1 s, tempo 12/)
-    expect(await page.getByTestId('practice-restart-needed').count()).toBe(0)
+    await ui.page.getByTestId('practice-restart').click()
+    await ui.page.getByTestId('practice-restart-confirm').click()
+    await expect.poll(() => ui.page.getByTestId('practice-running').innerText(), { timeout: 60_000 }).toMatch(/a block every 1 s, tempo 12/)
+    expect(await ui.page.getByTestId('practice-restart-needed').count()).toBe(0)
     // A fresh chain: the seeded five neurons only, and subnet 5 with the new tempo.
-    await expect.poll(() => page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
-    await expect.poll(() => page.getByTestId('hyperparameters').innerText(), { timeout: 30_000 }).toMatch(/Tempo \(blocks per epoch\)\s+12/)
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
+    await expect.poll(() => ui.page.getByTestId('hyperparameters').innerText(), { timeout: 30_000 }).toMatch(/Tempo \(blocks per epoch\)\s+12/)
     await expect.poll(() => row5.innerText(), { timeout: 30_000 }).toMatch(/SN5\s+5 \/ 64\s+12/)
-    expect((await client.call('chain.practiceInfo', {})).tempo).toBe(12)
-    await shot('subnet-practice-restarted.png')
+    expect((await ui.client.call('chain.practiceInfo', {})).tempo).toBe(12)
+    await ui.shot('subnet-practice-restarted.png')
   }, 120_000)
 })

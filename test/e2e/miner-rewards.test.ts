@@ -7,14 +7,9 @@
  */
 import net from 'node:net'
 import path from 'node:path'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RpcClient } from '../../native/rpc'
 import { ensureTestModel } from '../../scripts/make-test-models'
-import { startServeProcess } from '../support/serve-process'
-import type { ServeProcess } from '../support/serve-process'
-import { makeTempHome } from '../support/temp-home'
-import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
+import { UiSession, screenshots } from '../support/ui-session'
 
 const PASSWORD = 'Tr1cky pass!'
 
@@ -27,19 +22,12 @@ async function freePort(): Promise<number> {
 }
 
 describe('Miner page rewards on the practice network in Chromium (taodesk serve)', () => {
-  let home: ReturnType<typeof makeTempHome>
-  let serve: ServeProcess
-  let client: RpcClient
-  let closeBrowser: () => Promise<void>
-  let page: Page
+  let ui: UiSession
 
   beforeAll(async () => {
-    requireBuild()
     const tiny = ensureTestModel('tiny')
-    home = makeTempHome()
-    serve = await startServeProcess(home.dir)
-    client = await connectRpc(serve)
-    await client.call('wallet.setDirectory', { path: path.join(home.dir, 'wallets') })
+    ui = await UiSession.start({ viewport: { width: 1400, height: 1300 } })
+    const client = ui.client
     await client.call('chain.setNetwork', { network: 'devnet' })
     // A registered hotkey and a loaded model, as a user would have after the wallet and models pages.
     const created = await client.call('wallet.create', { name: 'miner', hotkey: 'default', words: 12, password: PASSWORD })
@@ -55,27 +43,24 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     }
     await client.call('models.import', { path: tiny.dir, name: 'tiny' })
     await client.call('models.use', { id: 'local/tiny' })
-    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1400, height: 1300 } }))
   }, 180_000)
 
   afterAll(async () => {
-    await client?.call('miner.stop').catch(() => undefined)
-    await closeBrowser?.()
-    await serve?.stop()
-    home?.cleanup()
+    await ui?.client.call('miner.stop').catch(() => undefined)
+    await ui?.close()
   })
 
   it('starts mining and shows rewards, risk, burn, the incentive chart, warnings and the self-score', async () => {
-    await page.goto(serve.url)
-    await page.getByTestId('nav-miner').click()
-    await page.getByTestId('miner-wallet').fill('miner')
-    await page.getByTestId('miner-network').fill('devnet')
-    await page.getByTestId('miner-port').fill(String(await freePort()))
-    await page.getByTestId('miner-external-ip').fill('203.0.113.77')
-    await page.getByTestId('miner-start').click()
-    await expect.poll(async () => (await page.getByTestId('miner-state').innerText()).toLowerCase(), { timeout: 60_000 }).toBe('running')
+    await ui.page.goto(ui.serve.url)
+    await ui.page.getByTestId('nav-miner').click()
+    await ui.page.getByTestId('miner-wallet').fill('miner')
+    await ui.page.getByTestId('miner-network').fill('devnet')
+    await ui.page.getByTestId('miner-port').fill(String(await freePort()))
+    await ui.page.getByTestId('miner-external-ip').fill('203.0.113.77')
+    await ui.page.getByTestId('miner-start').click()
+    await expect.poll(async () => (await ui.page.getByTestId('miner-state').innerText()).toLowerCase(), { timeout: 60_000 }).toBe('running')
 
-    const rewards = page.getByTestId('miner-rewards')
+    const rewards = ui.page.getByTestId('miner-rewards')
     await rewards.getByTestId('rewards-incentive').waitFor({ timeout: 30_000 })
     // A fresh miner: no weights yet, so 0 incentive and last place among the five miners; immune.
     expect(await rewards.getByTestId('rewards-incentive').innerText()).toBe('0.00 %')
@@ -84,25 +69,25 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     expect(await rewards.getByTestId('rewards-immunity').innerText()).toMatch(/^\d+ blocks$/)
     expect(await rewards.getByTestId('rewards-risk').innerText()).toMatch(/immune/i)
     expect(await rewards.getByTestId('rewards-burn').innerText()).toMatch(/burner hotkey is not registered/)
-    const r = (await client.call('miner.rewards'))!
+    const r = (await ui.client.call('miner.rewards'))!
     expect(r).toMatchObject({ registered: true, uid: 5, alphaPrice: { tao: 1, source: 'practice' }, deregistration: { level: 'immune' } })
 
     // Epochs pass: one incentive point each, and the chart appears.
-    await client.call('chain.practiceAdvance', { untilEpoch: 5 })
-    await client.call('chain.practiceAdvance', { untilEpoch: 5 })
+    await ui.client.call('chain.practiceAdvance', { untilEpoch: 5 })
+    await ui.client.call('chain.practiceAdvance', { untilEpoch: 5 })
     await rewards.getByTestId('rewards-chart').waitFor({ timeout: 30_000 })
-    expect((await client.call('miner.rewardsHistory', {})).length).toBeGreaterThanOrEqual(2)
+    expect((await ui.client.call('miner.rewardsHistory', {})).length).toBeGreaterThanOrEqual(2)
 
     // 203.0.113.77 is a documentation address: the reachability ping fails, and the page says so.
-    await page.getByTestId('miner-warning-unreachable').waitFor({ timeout: 30_000 })
-    expect(await page.getByTestId('miner-warning-unreachable').innerText()).toMatch(/not reachable at 203\.0\.113\.77/)
+    await ui.page.getByTestId('miner-warning-unreachable').waitFor({ timeout: 30_000 })
+    expect(await ui.page.getByTestId('miner-warning-unreachable').innerText()).toMatch(/not reachable at 203\.0\.113\.77/)
 
-    await page.getByTestId('selfscore-run').click()
-    await expect.poll(() => page.getByTestId('selfscore-table').innerText(), { timeout: 120_000 }).toMatch(/local\/tiny \(serving\)\s+0\.\d{3}/)
-    await page.screenshot({ path: path.join(screenshots, 'miner-rewards-practice.png'), fullPage: true })
+    await ui.page.getByTestId('selfscore-run').click()
+    await expect.poll(() => ui.page.getByTestId('selfscore-table').innerText(), { timeout: 120_000 }).toMatch(/local\/tiny \(serving\)\s+0\.\d{3}/)
+    await ui.page.screenshot({ path: path.join(screenshots, 'miner-rewards-practice.png'), fullPage: true })
 
-    await page.getByTestId('miner-stop').click()
-    await expect.poll(() => page.getByTestId('miner-state').count(), { timeout: 30_000 }).toBe(0)
-    expect(await page.getByTestId('miner-rewards').count()).toBe(0)
+    await ui.page.getByTestId('miner-stop').click()
+    await expect.poll(() => ui.page.getByTestId('miner-state').count(), { timeout: 30_000 }).toBe(0)
+    expect(await ui.page.getByTestId('miner-rewards').count()).toBe(0)
   }, 240_000)
 })

@@ -1,18 +1,12 @@
-import path from 'node:path'
 import { encodeAddress } from '@polkadot/util-crypto'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LeaderboardEntry } from '../../native/contract'
 import { databasePath } from '../../native/host/paths'
-import { RpcClient } from '../../native/rpc'
 import { Store } from '../../native/platform/store'
 import { ScoreBook, computeRoundRewards } from '../../native/protocols/text-embedding/scoring'
 import { ValidatorTables } from '../../native/services/validator/validator-tables'
-import { startServeProcess } from '../support/serve-process'
-import type { ServeProcess } from '../support/serve-process'
-import { makeTempHome } from '../support/temp-home'
 import { mulberry32 } from '../support/mulberry32'
-import { connectRpc, openPage, requireBuild, screenshots } from '../support/ui-session'
+import { UiSession } from '../support/ui-session'
 
 const MINERS = 256
 const ROUNDS = 24
@@ -156,56 +150,41 @@ interface ScrollStats {
 }
 
 describe('Validator page with a 256-miner leaderboard in Chromium (taodesk serve)', () => {
-  let home: ReturnType<typeof makeTempHome>
-  let serve: ServeProcess
-  let client: RpcClient
-  let closeBrowser: () => Promise<void>
-  let page: Page
-
-  const shot = (name: string) => page.screenshot({ path: path.join(screenshots, name) })
+  let ui: UiSession
 
   beforeAll(async () => {
-    requireBuild()
-    home = makeTempHome()
-    seed(home.dir)
-    serve = await startServeProcess(home.dir)
-    client = await connectRpc(serve)
-    ;({ page, close: closeBrowser } = await openPage({ viewport: { width: 1400, height: 1000 } }))
+    ui = await UiSession.start({ viewport: { width: 1400, height: 1000 }, prepare: seed })
   })
 
-  afterAll(async () => {
-    await closeBrowser?.()
-    await serve?.stop()
-    home?.cleanup()
-  })
+  afterAll(() => ui?.close())
 
   it('shows all 256 miners, sorts, and scrolls the virtualized list smoothly to the bottom', async () => {
-    const board: LeaderboardEntry[] = await client.call('validator.leaderboard', { window: 50 })
+    const board: LeaderboardEntry[] = await ui.client.call('validator.leaderboard', { window: 50 })
     expect(board).toHaveLength(MINERS)
-    await page.goto(serve.url)
-    await page.getByTestId('nav-validator').click()
-    const rows = page.getByTestId('leaderboard-row')
+    await ui.page.goto(ui.serve.url)
+    await ui.page.getByTestId('nav-validator').click()
+    const rows = ui.page.getByTestId('leaderboard-row')
     await rows.first().waitFor()
-    await expect.poll(() => page.getByTestId('leaderboard-count').innerText()).toMatch(/256 miners/)
+    await expect.poll(() => ui.page.getByTestId('leaderboard-count').innerText()).toMatch(/256 miners/)
     // Virtualized: only the visible rows (plus overscan) are in the DOM.
     expect(await rows.count()).toBeLessThan(60)
-    await shot('validator-leaderboard.png')
+    await ui.shot('validator-leaderboard.png')
 
     // Sort by average latency, fastest first (a second click); then by score, best first.
-    await page.getByTestId('sort-avgLatencyS').click()
+    await ui.page.getByTestId('sort-avgLatencyS').click()
     const fastest = [...board].filter((b) => b.avgLatencyS !== null).sort((a, b) => (a.avgLatencyS as number) - (b.avgLatencyS as number) || a.uid - b.uid)[0]
     const slowest = [...board].filter((b) => b.avgLatencyS !== null).sort((a, b) => (b.avgLatencyS as number) - (a.avgLatencyS as number) || a.uid - b.uid)[0]
     const firstUid = () => rows.first().getAttribute('data-uid')
     const headUid = await firstUid()
     expect([String(fastest.uid), String(slowest.uid)]).toContain(headUid)
-    if (headUid !== String(fastest.uid)) await page.getByTestId('sort-avgLatencyS').click()
+    if (headUid !== String(fastest.uid)) await ui.page.getByTestId('sort-avgLatencyS').click()
     expect(await firstUid()).toBe(String(fastest.uid))
-    await page.getByTestId('sort-lastScore').click()
+    await ui.page.getByTestId('sort-lastScore').click()
     const best = [...board].sort((a, b) => b.lastScore - a.lastScore || a.uid - b.uid)[0]
     expect(await firstUid()).toBe(String(best.uid))
 
     // Programmatic scroll to the bottom, one step per animation frame, timing every frame.
-    const stats = await page.evaluate<ScrollStats>(SCROLL_TO_BOTTOM)
+    const stats = await ui.page.evaluate<ScrollStats>(SCROLL_TO_BOTTOM)
     process.stdout.write(
       `validator leaderboard scroll (256 rows, ${stats.frames} frames in ${stats.ms.toFixed(0)} ms): frame time p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms, max ${stats.max.toFixed(1)} ms; at most ${stats.maxRows} rows in the DOM\n`,
     )
@@ -214,54 +193,54 @@ describe('Validator page with a 256-miner leaderboard in Chromium (taodesk serve
     expect(stats.p95).toBeLessThan(250) // generous: a shared 2-core machine, software rendering
     const worst = [...board].sort((a, b) => b.lastScore - a.lastScore || a.uid - b.uid)[MINERS - 1]
     await expect.poll(() => rows.last().getAttribute('data-uid')).toBe(String(worst.uid))
-    await page.mouse.move(5, 5)
-    await page.waitForTimeout(300) // the column-header tooltip fades out
-    await shot('validator-scrolled.png')
+    await ui.page.mouse.move(5, 5)
+    await ui.page.waitForTimeout(300) // the column-header tooltip fades out
+    await ui.shot('validator-scrolled.png')
   })
 
   it('finds a miner by uid or hotkey', async () => {
-    const search = page.getByTestId('leaderboard-search')
+    const search = ui.page.getByTestId('leaderboard-search')
     await search.fill('42')
-    await expect.poll(() => page.getByTestId('leaderboard-count').innerText()).toBe('1 of 256 miners')
-    expect(await page.getByTestId('leaderboard-row').first().getAttribute('data-uid')).toBe('42')
-    const board: LeaderboardEntry[] = await client.call('validator.leaderboard', { window: 50 })
+    await expect.poll(() => ui.page.getByTestId('leaderboard-count').innerText()).toBe('1 of 256 miners')
+    expect(await ui.page.getByTestId('leaderboard-row').first().getAttribute('data-uid')).toBe('42')
+    const board: LeaderboardEntry[] = await ui.client.call('validator.leaderboard', { window: 50 })
     const hk = board.find((b) => b.uid === 200)!.hotkey
     await search.fill(hk.slice(5, 17))
-    await expect.poll(() => page.getByTestId('leaderboard-row').first().getAttribute('data-uid')).toBe('200')
+    await expect.poll(() => ui.page.getByTestId('leaderboard-row').first().getAttribute('data-uid')).toBe('200')
     await search.fill('')
-    await expect.poll(() => page.getByTestId('leaderboard-count').innerText()).toBe('256 miners')
+    await expect.poll(() => ui.page.getByTestId('leaderboard-count').innerText()).toBe('256 miners')
   })
 
   it('opens a miner drill-down with its charts and last answers', async () => {
-    await page.getByTestId('leaderboard').evaluate((el) => (el.scrollTop = 0))
+    await ui.page.getByTestId('leaderboard').evaluate((el) => (el.scrollTop = 0))
     // uid 79 sends the wrong dimension: the drawer says so.
-    await page.getByTestId('leaderboard-search').fill('79')
-    await page.getByTestId('leaderboard-row').first().click()
-    let drawer = page.getByRole('dialog')
+    await ui.page.getByTestId('leaderboard-search').fill('79')
+    await ui.page.getByTestId('leaderboard-row').first().click()
+    let drawer = ui.page.getByRole('dialog')
     await drawer.waitFor()
     await expect.poll(() => drawer.getByTestId('miner-answers').innerText(), { timeout: 15_000 }).toMatch(/Invalid[\s\S]*row 0 has 768 values, expected 1024/)
-    await page.keyboard.press('Escape')
+    await ui.page.keyboard.press('Escape')
     await drawer.waitFor({ state: 'hidden' })
-    await page.getByTestId('leaderboard-search').fill('')
+    await ui.page.getByTestId('leaderboard-search').fill('')
 
-    const row = page.getByTestId('leaderboard-row').first()
+    const row = ui.page.getByTestId('leaderboard-row').first()
     const uid = Number(await row.getAttribute('data-uid'))
     await row.click()
-    drawer = page.getByRole('dialog')
+    drawer = ui.page.getByRole('dialog')
     await drawer.waitFor()
     await expect.poll(() => drawer.locator('.recharts-line').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(5)
     expect(await drawer.innerText()).toContain(`uid ${uid}`)
-    const board: LeaderboardEntry[] = await client.call('validator.leaderboard', { window: 50 })
+    const board: LeaderboardEntry[] = await ui.client.call('validator.leaderboard', { window: 50 })
     expect(await drawer.getByTestId('miner-hotkey').innerText()).toBe(board.find((b) => b.uid === uid)!.hotkey)
     expect(await drawer.getByTestId('miner-answers').locator('tr').count()).toBe(8)
-    await page.waitForTimeout(800) // let the charts' entry animation finish for the screenshot
-    await shot('validator-miner.png')
-    await page.keyboard.press('Escape')
+    await ui.page.waitForTimeout(800) // let the charts' entry animation finish for the screenshot
+    await ui.shot('validator-miner.png')
+    await ui.page.keyboard.press('Escape')
     await drawer.waitFor({ state: 'hidden' })
   })
 
   it('shows where each round came from and the weight-setting history', async () => {
-    const rounds = page.getByTestId('validator-rounds')
+    const rounds = ui.page.getByTestId('validator-rounds')
     await rounds.scrollIntoViewIfNeeded()
     const text = await rounds.innerText()
     expect(text).toMatch(/Hugging Face\s+HuggingFaceFW\/fineweb · sample-100BT · train · rows/i)
@@ -270,35 +249,35 @@ describe('Validator page with a 256-miner leaderboard in Chromium (taodesk serve
     expect(text).toMatch(/questions: offline \(no LLM\)/)
     expect(text).toMatch(/chain connection is down/)
     expect(text).toMatch(/burner not registered/)
-    expect(await page.getByTestId('round-row').first().getAttribute('data-round')).toBe('25')
-    const weights = page.getByTestId('validator-weights')
+    expect(await ui.page.getByTestId('round-row').first().getAttribute('data-round')).toBe('25')
+    const weights = ui.page.getByTestId('validator-weights')
     expect(await weights.innerText()).toMatch(/SettingWeightsTooFast/)
-    expect(await page.locator('[data-testid="weight-row"][data-kind="set"][data-status="failed"]').count()).toBe(1)
-    expect(await page.getByTestId('validator-last-weights').innerText()).toMatch(/^set$/i)
-    await page.mouse.move(5, 5)
-    await shot('validator-rounds.png')
+    expect(await ui.page.locator('[data-testid="weight-row"][data-kind="set"][data-status="failed"]').count()).toBe(1)
+    expect(await ui.page.getByTestId('validator-last-weights').innerText()).toMatch(/^set$/i)
+    await ui.page.mouse.move(5, 5)
+    await ui.shot('validator-rounds.png')
   })
 
   it('edits the validator settings: a bad endpoint is refused with a reason, a local corpus is saved', async () => {
-    await page.evaluate('window.scrollTo(0, 0)')
-    await page.getByTestId('validator-settings-open').click()
-    const settings = page.getByTestId('validator-settings')
+    await ui.page.evaluate('window.scrollTo(0, 0)')
+    await ui.page.getByTestId('validator-settings-open').click()
+    const settings = ui.page.getByTestId('validator-settings')
     await settings.waitFor()
     // Next to the API key: where it is kept (headless engine: the 0600 secrets file, not the database).
     expect(await settings.innerText()).toMatch(/Stored in \S+secrets\.json, readable only by your user/)
-    await page.getByTestId('vs-llm-url').fill('not a url')
-    await page.getByTestId('vs-save').click()
-    await expect.poll(() => page.getByTestId('vs-error').innerText()).toMatch(/not a valid URL/)
-    await page.getByTestId('vs-llm-url').fill('')
+    await ui.page.getByTestId('vs-llm-url').fill('not a url')
+    await ui.page.getByTestId('vs-save').click()
+    await expect.poll(() => ui.page.getByTestId('vs-error').innerText()).toMatch(/not a valid URL/)
+    await ui.page.getByTestId('vs-llm-url').fill('')
     await settings.getByText('Local corpus').click()
-    await page.getByTestId('vs-corpus').fill('/srv/corpus/manpages.jsonl')
-    await page.getByTestId('vs-sample').fill('64')
-    await shot('validator-settings.png')
-    await page.getByTestId('vs-save').click()
-    await page.getByTestId('vs-saved').waitFor()
-    const saved = await client.call('validator.config.get', {})
+    await ui.page.getByTestId('vs-corpus').fill('/srv/corpus/manpages.jsonl')
+    await ui.page.getByTestId('vs-sample').fill('64')
+    await ui.shot('validator-settings.png')
+    await ui.page.getByTestId('vs-save').click()
+    await ui.page.getByTestId('vs-saved').waitFor()
+    const saved = await ui.client.call('validator.config.get', {})
     expect(saved).toMatchObject({ dataSource: 'local', corpusPath: '/srv/corpus/manpages.jsonl', sampleSize: 64, llmBaseUrl: '' })
-    await page.keyboard.press('Escape')
-    await expect.poll(() => page.getByTestId('validator-setup').innerText()).toMatch(/local corpus · offline questions · 64 miners per round/)
+    await ui.page.keyboard.press('Escape')
+    await expect.poll(() => ui.page.getByTestId('validator-setup').innerText()).toMatch(/local corpus · offline questions · 64 miners per round/)
   })
 })

@@ -16,9 +16,9 @@ const repoRoot = path.resolve(import.meta.dirname, '../..')
  * Starts the installed entry point (`bin/taodesk.mjs serve`, the built bundle) as a real
  * process, the way a server operator runs it, and reads the URL it prints.
  */
-export async function startServeProcess(home: string, extraArgs: readonly string[] = []): Promise<ServeProcess> {
+export async function startServeProcess(home: string, extraArgs: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'taodesk.mjs'), 'serve', '--json', '--port', '0', ...extraArgs], {
-    env: { ...process.env, TAODESK_HOME: home },
+    env: { ...process.env, ...env, TAODESK_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''

@@ -1,10 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { blake2AsHex } from '@polkadot/util-crypto'
 
-/** SHA-256 of the shipped finney runtime metadata (V16, spec_version 424). */
-export const FINNEY_424_SHA256 = '66ee6af3ca885bb752f3e21ba1722e07d6aff7f242abd3e7abb8ac4f2774fb77'
 export const METADATA_FILE = 'finney-spec424.scale'
 
 /**
@@ -41,8 +38,4 @@ export function loadFinneyMetadata(): Uint8Array {
     }
   }
   throw new Error(`The chain metadata file ${METADATA_FILE} is missing from TaoDesk's resources. Reinstall TaoDesk.`)
-}
-
-export function metadataHash(bytes: Uint8Array): string {
-  return blake2AsHex(bytes, 256)
 }

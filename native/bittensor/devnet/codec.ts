@@ -3,15 +3,10 @@ import { expandMetadata } from '@polkadot/types/metadata/decorate'
 import type { DecoratedMeta } from '@polkadot/types/metadata/decorate/types'
 import type { StorageEntry } from '@polkadot/types/primitive/types'
 import type { Codec } from '@polkadot/types/types'
-import { compactAddLength, compactStripLength, compactToU8a, hexToU8a, stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util'
+import { compactAddLength, compactStripLength, hexToU8a, stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util'
 import { loadFinneyMetadata } from '../chain/metadata'
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../chain/signed-extensions'
 
-/** A storage location: pallet and item as the metadata spells them (PascalCase). */
-export interface StorageRef {
-  readonly pallet: string
-  readonly item: string
-}
 
 /**
  * Everything the devnet needs from the real runtime metadata: the type registry, storage key
@@ -127,9 +122,5 @@ export class ChainCodec {
   }
 }
 
-/** SCALE `Vec<T>` from already-encoded items. */
-export function encodeVec(items: readonly Uint8Array[]): Uint8Array {
-  return u8aConcat(compactToU8a(items.length), ...items)
-}
 
 export { compactAddLength }

@@ -30,7 +30,6 @@ describe('loadWalletHotkey (btcli layout)', () => {
     const hk = await loadWalletHotkey({ walletsDir: dir, wallet: 'w', hotkey: 'default' })
     expect(hk.address).toBe(ss58(key.publicKey))
     expect(hk.publicKey).toEqual(key.publicKey)
-    expect(hk.chainSigner).toBe(hk)
     const msg = new TextEncoder().encode('1.5F.5G.uuid.a7ff')
     expect(signatureVerify(msg, hk.sign(msg), hk.address).isValid).toBe(true)
     hk.dispose()

@@ -23,14 +23,6 @@ import { checkName, walletPaths } from './wallet-fs'
 export interface WalletHotkey extends Signer {
   readonly wallet: string
   readonly hotkey: string
-  /**
-   * `address` and the hotkey itself, under their former names. Kept only until the chain service
-   * and the validator's weight code (being rewritten elsewhere) use the Signer; not for new code.
-   * @deprecated use `address`
-   */
-  readonly ss58: string
-  /** @deprecated the hotkey is itself a Signer */
-  readonly chainSigner: Signer
   /** Wipes the secret key from memory. */
   dispose(): void
 }
@@ -136,12 +128,6 @@ export async function loadWalletHotkey(o: LoadHotkeyOptions): Promise<WalletHotk
     address,
     publicKey: Uint8Array.from(key.publicKey),
     sign,
-    get ss58() {
-      return address
-    },
-    get chainSigner() {
-      return walletHotkey
-    },
     dispose() {
       if (disposed) return
       disposed = true

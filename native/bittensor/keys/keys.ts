@@ -125,14 +125,6 @@ export function publicKeyFromAddress(address: string): Uint8Array {
   }
 }
 
-export function isValidAddress(address: string): boolean {
-  try {
-    return decodeAddress(address).length === 32
-  } catch {
-    return false
-  }
-}
-
 export const hex = (bytes: Uint8Array): string => u8aToHex(bytes)
 
 export function fromHex(value: unknown, field: string): Uint8Array {

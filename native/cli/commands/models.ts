@@ -1,7 +1,6 @@
 import { ProviderPreference } from '../../contract'
 import type { DownloadProgress, EventName, EventPayload } from '../../contract'
-import { EmbeddingService } from '../../services/embedding/service'
-import { formatBytes } from '../../services/embedding/models/model-manager'
+import { EmbeddingService, formatBytes } from '../../services/embedding'
 import { resolveHome } from '../../host'
 import { createLogger } from '../../platform/logging'
 import type { Command, CommandIo } from '../command'

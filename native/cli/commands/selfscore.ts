@@ -8,8 +8,7 @@ import type { EngineOptions } from '../../host'
 import { packageVersion, resolveHome } from '../../host'
 import type { CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
-import { loadJsonlEvalSet } from '../../services/miner/selfscore/eval-set'
-import { SelfScoreService, chanceScore, SELF_SCORE_BATCH } from '../../services/miner/selfscore/self-score'
+import { SELF_SCORE_BATCH, SelfScoreService, chanceScore, loadJsonlEvalSet } from '../../services/miner'
 
 export const SELFSCORE_USAGE = `  selfscore             score installed models the way validators do (InfoNCE, §2.4)
     --models A,B          model ids to score (default: every installed model)

@@ -1,3 +1,4 @@
+import { ValidatorTables } from '../../services/validator'
 import fs from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -7,7 +8,6 @@ import { createEngine, databasePath, packageVersion, resolveHome } from '../../h
 import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../platform/logging'
 import { Store } from '../../platform/store'
-import { ValidatorTables } from '../../services/validator/validator-tables'
 import type { Command, CommandIo } from '../command'
 import { UsageError, plainFlags, writeJson } from '../command'
 import type { ArgValues } from '../options-from-schema'

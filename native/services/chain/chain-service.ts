@@ -381,11 +381,11 @@ export class ChainService {
         for (const h of w.hotkeys) {
           if (h.address !== address || h.format !== 'plaintext') continue
           const hk = await loadWalletHotkey({ walletsDir: list.directory, wallet: w.name, hotkey: h.name, env: {} })
-          if (hk.ss58 !== address) {
+          if (hk.address !== address) {
             hk.dispose()
             continue
           }
-          return lend(hk.chainSigner, () => hk.dispose())
+          return lend(hk, () => hk.dispose())
         }
       }
     } catch (error) {

@@ -1,2 +1,3 @@
 export * from './service'
 export { Embedder } from './runtime/embedder'
+export { formatBytes } from './models/model-manager'

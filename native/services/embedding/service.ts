@@ -157,7 +157,7 @@ export class EmbeddingService {
     const m = await this.models.importFolder(folder, name)
     // Prove it runs before calling it imported.
     try {
-      const e = await Embedder.load({ ...this.embedderOptions(m, 'cpu'), intraOpThreads: 1 })
+      const e = await Embedder.load({ ...this.runtimeOptions(m, 'cpu'), intraOpThreads: 1 })
       await e.dispose()
     } catch (error) {
       this.models.remove(m.id)
@@ -181,7 +181,8 @@ export class EmbeddingService {
     return existed
   }
 
-  private embedderOptions(m: Manifest, provider: ProviderPreference): EmbedderOptions {
+  /** How to load an installed model: its files and the settings its manifest records. */
+  embedderOptions(m: Manifest, provider: ProviderPreference): EmbedderOptions {
     const dir = this.models.folder(m.id)
     return {
       onnxFile: path.join(dir, m.onnxPath),
@@ -191,8 +192,11 @@ export class EmbeddingService {
       matryoshkaDims: m.matryoshkaDims,
       textPrefix: m.textPrefix,
       provider,
-      ...this.options.embedder,
     }
+  }
+
+  private runtimeOptions(m: Manifest, provider: ProviderPreference): EmbedderOptions {
+    return { ...this.runtimeOptions(m, provider), ...this.options.embedder }
   }
 
   /** Verifies every file, then loads the model; the previous model keeps serving until the new one is ready. */
@@ -213,7 +217,7 @@ export class EmbeddingService {
     try {
       const check = await this.models.verify(id)
       if (!check.ok) throw new EngineError('MODEL_INVALID', `${id} failed verification: ${check.problems.join(' ')} Download it again (or re-import it).`)
-      const next = await Embedder.load(this.embedderOptions(manifest, preference))
+      const next = await Embedder.load(this.runtimeOptions(manifest, preference))
       const previous = this.embedder
       this.embedder = next
       await previous?.dispose()

@@ -149,15 +149,8 @@ export class SelfScoreService {
     if (!m) throw new EngineError('NOT_FOUND', `${id} is not installed.`)
     const check = await e.models.verify(id)
     if (!check.ok) throw new EngineError('MODEL_INVALID', `${id} failed verification: ${check.problems.join(' ')}`)
-    const dir = e.models.folder(id)
     const loaded = await Embedder.load({
-      onnxFile: path.join(dir, m.onnxPath),
-      tokenizerFile: path.join(dir, m.tokenizerPath),
-      pooling: m.pooling,
-      maxLength: m.maxLength,
-      matryoshkaDims: m.matryoshkaDims,
-      textPrefix: m.textPrefix,
-      provider: e.providerPreference(),
+      ...e.embedderOptions(m, e.providerPreference()),
       // One worker: the active model may be serving validators at the same time.
       workers: 1,
     })

@@ -117,8 +117,8 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     loaded?.unregister()
     loaded?.hotkey.dispose()
     // The chain service reveals this hotkey's commits with it.
-    loaded = { key, hotkey: hk, unregister: deps.chain.registerHotkeySigner(hk.chainSigner) }
-    log.info('Validator hotkey loaded', { wallet: id.wallet, hotkey: id.hotkey, address: hk.ss58 })
+    loaded = { key, hotkey: hk, unregister: deps.chain.registerHotkeySigner(hk) }
+    log.info('Validator hotkey loaded', { wallet: id.wallet, hotkey: id.hotkey, address: hk.address })
     return hk
   }
 
@@ -135,7 +135,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     try {
       const hk = loaded?.hotkey
       const client = hk ? await deps.chain.client() : undefined
-      pending = hk && client ? pendingCommitsOf(client, hk.ss58).length : 0
+      pending = hk && client ? pendingCommitsOf(client, hk.address).length : 0
     } catch {
       pending = commitLease ? 1 : 0 // offline: keep what we had
     }
@@ -166,7 +166,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
       try {
         const hk = await requireHotkey()
         const client = await deps.chain.client()
-        const r = await setWeights(client, hk.chainSigner, p.netuid, { uids: p.uids, weights: p.values, versionKey: BigInt(p.versionKey) })
+        const r = await setWeights(client, hk, p.netuid, { uids: p.uids, weights: p.values, versionKey: BigInt(p.versionKey) })
         return { ok: true, message: `Weights set for ${p.uids.length} uids in block ${r.blockNumber}.`, block: r.blockNumber }
       } catch (error) {
         if (error instanceof ChainError && error.code === 'SubtensorModule.CommitRevealEnabled') {
@@ -184,7 +184,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
         const hk = await requireHotkey()
         const client = await deps.chain.client()
         const weights = { uids: p.uids, weights: p.values, versionKey: BigInt(p.versionKey) }
-        const r = await commitWeights(client, hk.chainSigner, p.netuid, weights, { salt: p.salt, expectedHash: p.commitHash })
+        const r = await commitWeights(client, hk, p.netuid, weights, { salt: p.salt, expectedHash: p.commitHash })
         await checkCommits()
         return { ok: true, message: `Committed in block ${r.blockNumber}; TaoDesk reveals it in blocks ${r.revealFrom}–${r.revealUntil} (keep it running until then).`, block: r.blockNumber }
       } catch (error) {
@@ -195,7 +195,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     async revealOutcome(p) {
       const hk = await requireHotkey()
       const client = await deps.chain.client()
-      const c = findCommit(client, hk.ss58, p.netuid, { uids: p.uids, weights: p.values, salt: p.salt, versionKey: BigInt(p.versionKey) })
+      const c = findCommit(client, hk.address, p.netuid, { uids: p.uids, weights: p.values, salt: p.salt, versionKey: BigInt(p.versionKey) })
       if (!c) return { state: 'unknown', message: 'TaoDesk has no record of this commit.' }
       if (c.status === 'pending') return { state: 'pending', message: `Reveal due in blocks ${c.revealFrom}–${c.revealUntil}.` }
       if (c.status === 'revealed') return { state: 'revealed', message: `Revealed (committed in block ${c.commitBlock}).` }
@@ -206,7 +206,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
       try {
         const hk = await requireHotkey()
         const client = await deps.chain.client()
-        const r = await revealWeights(client, hk.chainSigner, p.netuid, { uids: p.uids, weights: p.values, salt: p.salt, versionKey: BigInt(p.versionKey) })
+        const r = await revealWeights(client, hk, p.netuid, { uids: p.uids, weights: p.values, salt: p.salt, versionKey: BigInt(p.versionKey) })
         return { ok: true, message: `Revealed in block ${r.blockNumber}.`, block: r.blockNumber }
       } catch (error) {
         return failure(error)

@@ -5,19 +5,7 @@ import { useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
 import { formatBytes, formatDuration } from '../../ui/format'
-
-function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <Card withBorder padding="md">
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="xl" fw={700} data-testid={testId}>
-        {value}
-      </Text>
-    </Card>
-  )
-}
+import { Stat } from '../../ui/Stat'
 
 export function DashboardPage() {
   const info = useEngineQuery('app.info', {})
@@ -33,10 +21,10 @@ export function DashboardPage() {
         description="Your neuron at a glance. Miner and validator status, rewards and alerts will appear here as those parts are set up."
       />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-        <Stat label="Engine uptime" value={health ? formatDuration(health.uptimeMs) : '…'} testId="engine-uptime" />
-        <Stat label="Engine memory" value={health ? formatBytes(health.rssBytes) : '…'} />
-        <Stat label="Event-loop lag" value={health ? `${health.eventLoopLagMs.toFixed(1)} ms` : '…'} />
-        <Stat label="Connected clients" value={health ? String(health.connectedClients) : '…'} />
+        <Stat framed size="xl" label="Engine uptime" value={health ? formatDuration(health.uptimeMs) : '…'} testId="engine-uptime" />
+        <Stat framed size="xl" label="Engine memory" value={health ? formatBytes(health.rssBytes) : '…'} />
+        <Stat framed size="xl" label="Event-loop lag" value={health ? `${health.eventLoopLagMs.toFixed(1)} ms` : '…'} />
+        <Stat framed size="xl" label="Connected clients" value={health ? String(health.connectedClients) : '…'} />
       </SimpleGrid>
       <Card withBorder padding="md">
         <Text fw={600} mb="xs">

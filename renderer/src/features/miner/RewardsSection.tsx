@@ -4,6 +4,7 @@ import { IconFlame, IconInfoCircle } from '@tabler/icons-react'
 import { useEffect, useRef, useState } from 'react'
 import type { MinerRewards } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
+import { Stat } from '../../ui/Stat'
 
 const RISK_COLOR: Record<MinerRewards['deregistration']['level'], string> = { immune: 'blue', low: 'green', medium: 'yellow', high: 'red', unknown: 'gray' }
 const RISK_LABEL: Record<MinerRewards['deregistration']['level'], string> = { immune: 'immune', low: 'low', medium: 'medium', high: 'high', unknown: 'unknown' }
@@ -24,24 +25,6 @@ function amount(x: number): string {
 function blocksToText(blocks: number): string {
   const s = blocks * 12
   return s < 3600 ? `~${Math.max(1, Math.round(s / 60))} min` : s < 172_800 ? `~${(s / 3600).toFixed(1)} h` : `~${(s / 86_400).toFixed(1)} days`
-}
-
-function Stat({ label, value, hint, testId }: { label: string; value: React.ReactNode; hint?: string; testId?: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text fw={600} size="lg" data-testid={testId}>
-        {value}
-      </Text>
-      {hint && (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      )}
-    </div>
-  )
 }
 
 /** Earnings as the chain sees them, refreshed every block while the miner runs. */

@@ -14,6 +14,7 @@ import { PracticeCard } from './PracticeCard'
 import { RegisterCard } from './RegisterCard'
 import { REAL_BLOCK_TIME_MS } from './subnet-format'
 import { SubnetList } from './SubnetList'
+import { Stat } from '../../ui/Stat'
 
 const ROW_HEIGHT = 34
 const REFRESH_BLOCKS = 5
@@ -174,24 +175,6 @@ function HyperparameterTable({ hp }: { hp: Hyperparameters }) {
   )
 }
 
-function Stat({ label, value, testId, hint }: { label: string; value: string; testId: string; hint?: string }) {
-  return (
-    <Card withBorder padding="sm">
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text fw={600} size="lg" data-testid={testId} style={{ fontVariantNumeric: 'tabular-nums' }}>
-        {value}
-      </Text>
-      {hint && (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      )}
-    </Card>
-  )
-}
-
 export function SubnetPage() {
   const engine = useEngine()
   const status = useChainStatus()
@@ -291,10 +274,10 @@ export function SubnetPage() {
       </SimpleGrid>
       {overview && (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Stat label="Registration price" value={`${raoToTao(overview.priceRao)} TAO`} testId="registration-price" hint="burned to register a hotkey" />
-          <Stat label="Next epoch in" value={untilEpoch === null ? '–' : `${untilEpoch} blocks`} testId="epoch-countdown" hint={`tempo ${overview.hyperparameters.tempo}`} />
-          <Stat label="Neurons" value={`${overview.neurons} / ${overview.hyperparameters.maxAllowedUids}`} testId="neuron-count" />
-          <Stat label="Block" value={block === null ? '–' : block.toLocaleString()} testId="subnet-block" hint={metagraph ? `metagraph via ${metagraph.source === 'runtime-api' ? 'runtime API' : 'storage'}` : undefined} />
+          <Stat framed label="Registration price" value={`${raoToTao(overview.priceRao)} TAO`} testId="registration-price" hint="burned to register a hotkey" />
+          <Stat framed label="Next epoch in" value={untilEpoch === null ? '–' : `${untilEpoch} blocks`} testId="epoch-countdown" hint={`tempo ${overview.hyperparameters.tempo}`} />
+          <Stat framed label="Neurons" value={`${overview.neurons} / ${overview.hyperparameters.maxAllowedUids}`} testId="neuron-count" />
+          <Stat framed label="Block" value={block === null ? '–' : block.toLocaleString()} testId="subnet-block" hint={metagraph ? `metagraph via ${metagraph.source === 'runtime-api' ? 'runtime API' : 'storage'}` : undefined} />
         </SimpleGrid>
       )}
       {metagraph && <MetagraphTable neurons={metagraph.neurons} />}

@@ -5,19 +5,7 @@ import { IconCheck, IconCopy } from '@tabler/icons-react'
 import type { LeaderboardEntry } from '../../../../native/contract'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { ago, answerStatus } from './validator-format'
-
-function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text fw={600} data-testid={testId}>
-        {value}
-      </Text>
-    </div>
-  )
-}
+import { Stat } from '../../ui/Stat'
 
 /** One miner over recent rounds: figures, charts, and its last answers with their messages. */
 export function MinerDrawer({ uid, entry, generation, onClose }: { uid: number | null; entry: LeaderboardEntry | undefined; generation: number; onClose: () => void }) {
@@ -54,10 +42,10 @@ export function MinerDrawer({ uid, entry, generation, onClose }: { uid: number |
       )}
       {entry && (
         <SimpleGrid cols={4} mb="md">
-          <Stat label="Moving avg" value={entry.movingAverage.toFixed(3)} testId="miner-moving-average" />
-          <Stat label="Avg score" value={entry.avgScore.toFixed(3)} />
-          <Stat label="Availability" value={`${Math.round(entry.availability * 100)}% of ${entry.queries}`} />
-          <Stat label="Avg latency" value={entry.avgLatencyS === null ? '–' : `${entry.avgLatencyS.toFixed(2)} s`} />
+          <Stat size="md" label="Moving avg" value={entry.movingAverage.toFixed(3)} testId="miner-moving-average" />
+          <Stat size="md" label="Avg score" value={entry.avgScore.toFixed(3)} />
+          <Stat size="md" label="Availability" value={`${Math.round(entry.availability * 100)}% of ${entry.queries}`} />
+          <Stat size="md" label="Avg latency" value={entry.avgLatencyS === null ? '–' : `${entry.avgLatencyS.toFixed(2)} s`} />
         </SimpleGrid>
       )}
       {data.length === 0 ? (
