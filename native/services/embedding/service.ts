@@ -196,7 +196,7 @@ export class EmbeddingService {
   }
 
   private runtimeOptions(m: Manifest, provider: ProviderPreference): EmbedderOptions {
-    return { ...this.runtimeOptions(m, provider), ...this.options.embedder }
+    return { ...this.embedderOptions(m, provider), ...this.options.embedder }
   }
 
   /** Verifies every file, then loads the model; the previous model keeps serving until the new one is ready. */
