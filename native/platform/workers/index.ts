@@ -1,6 +1,6 @@
 export { workerEntry } from './entry'
 export type { WorkerEntry } from './entry'
-export { ThreadPool } from './pool'
+export { ThreadPool, workersPerCore } from './pool'
 export type { Encoded, PoolMessages, ThreadPoolOptions } from './pool'
 export { WorkerThread } from './thread'
 export type { DistributiveOmit, Tagged, WorkerThreadOptions } from './thread'

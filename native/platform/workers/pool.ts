@@ -1,3 +1,4 @@
+import os from 'node:os'
 /**
  * A fixed number of worker threads (thread.ts) taking jobs from one queue, started on first use.
  * Each job is encoded for the worker only when a worker takes it, so what the job transfers
@@ -206,4 +207,9 @@ function settle<Job, Result>(queued: Queued<Job, Result>, result: () => Result):
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error))
+}
+
+/** One worker per core, at most `max` (and at least one). */
+export function workersPerCore(max: number): number {
+  return Math.max(1, Math.min(max, os.availableParallelism()))
 }

@@ -12,8 +12,7 @@
  * one per macrotask, and `onWarning` says so once. A worker that dies mid-job fails that job
  * (the axon answers 500) and is replaced for the next one.
  */
-import os from 'node:os'
-import { ThreadPool, workerEntry } from '../../platform/workers'
+import { ThreadPool, workerEntry, workersPerCore } from '../../platform/workers'
 import type { WorkerEntry } from '../../platform/workers'
 import { NonFiniteValueError, resultsJsonBytes } from './results-json'
 import type { ResultsReply, ResultsRequest } from './results-worker'
@@ -21,11 +20,6 @@ import type { ResultsReply, ResultsRequest } from './results-worker'
 /** Where the worker entry lives: the .ts source under tsx/vitest, out/main/axon-results-worker.js in the bundle. */
 export function resultsWorkerEntry(): WorkerEntry {
   return workerEntry('axon-results-worker', './results-worker.ts', import.meta.url)
-}
-
-/** Two workers where there are two cores: one request's JSON never waits behind another's. */
-export function defaultResultsWorkers(): number {
-  return Math.max(1, Math.min(2, os.availableParallelism()))
 }
 
 /** A worker died or the pool closed while a job was pending. */
@@ -55,7 +49,8 @@ export class ResultsSerializerPool {
 
   constructor(options: ResultsPoolOptions = {}) {
     this.pool = new ThreadPool({
-      workers: options.workers ?? defaultResultsWorkers(),
+      // Two workers where there are two cores: one request's JSON never waits behind another's.
+      workers: options.workers ?? workersPerCore(2),
       entry: options.entry ?? resultsWorkerEntry,
       encode: pack,
       decode: (reply) => {

@@ -8,8 +8,7 @@
  * and `onWarning` says so. A worker that dies in the middle of a job fails that job with a
  * ScoringFailure (and is replaced for the next one).
  */
-import os from 'node:os'
-import { ThreadPool, workerEntry } from '../../../platform/workers'
+import { ThreadPool, workerEntry, workersPerCore } from '../../../platform/workers'
 import type { WorkerEntry } from '../../../platform/workers'
 import type { BodyScore, ScoreTask } from './infonce'
 import { scoreBody } from './score-body'
@@ -22,7 +21,7 @@ export function scoreWorkerEntry(): WorkerEntry {
 
 /** One worker per core, at most 4 (scoring one round is a few hundred ms of CPU in total). */
 export function defaultScoringWorkers(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()))
+  return workersPerCore(4)
 }
 
 export class ScoringFailure extends Error {
