@@ -46,6 +46,6 @@ describe('wallet first-run wizard in Chromium (taodesk serve, real btcli KDF)', 
     const hot = JSON.parse(fs.readFileSync(path.join(ui.walletsDir, 'e2e', 'hotkeys', 'defaultpub.txt'), 'utf8')) as { ss58Address: string }
     expect(await ui.page.getByTestId('hotkey-address-default').innerText()).toBe(hot.ss58Address)
     expect(fs.readFileSync(path.join(ui.walletsDir, 'e2e', 'coldkey')).subarray(0, 5).toString()).toBe('$NACL')
-    await ui.page.screenshot({ path: path.join(screenshots, 'wallet-ui.page.png') })
+    await ui.page.screenshot({ path: path.join(screenshots, 'wallet-page.png') })
   })
 })
