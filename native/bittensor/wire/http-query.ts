@@ -141,6 +141,46 @@ export function postRaw(url: string, headers: Record<string, string>, body: stri
   })
 }
 
+export interface QueryClientOptions {
+  /** Our external IP: axons published with it are reached over loopback (see connectHost). */
+  readonly externalIp?: string
+  readonly timeoutS?: number
+  readonly maxResponseBytes?: number
+}
+
+/** The timeout and size cap of a client's options, defaults filled in. */
+export function postLimits(options: QueryClientOptions): PostLimits {
+  return { timeoutS: options.timeoutS ?? DEFAULT_TIMEOUT_S, maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES }
+}
+
+/**
+ * One query of one miner, whatever the wire: `sign` builds the request (a failure is a 500
+ * outcome), the POST goes to `path` on the axon, and `read` turns a whole response into the
+ * outcome. Never throws.
+ */
+export async function queryOne(
+  target: AxonTarget,
+  options: QueryClientOptions,
+  path: string,
+  sign: () => { headers: Record<string, string>; body: string | Buffer },
+  read: (response: Extract<RawResponse, { kind: 'ok' }>, latencyS: number) => QueryOutcome,
+): Promise<QueryOutcome> {
+  const started = performance.now()
+  const elapsed = () => (performance.now() - started) / 1000
+  const unserved = unservedOutcome(target)
+  if (unserved) return unserved
+  let request: { headers: Record<string, string>; body: string | Buffer }
+  try {
+    request = sign()
+  } catch (error) {
+    return { uid: target.uid, hotkey: target.hotkey, status: 500, message: `Could not sign the request: ${String(error)}`, latencyS: elapsed(), results: null, responseBytes: 0 }
+  }
+  const limits = postLimits(options)
+  const raw = await postRaw(`${axonOrigin(target, options.externalIp)}${path}`, request.headers, request.body, limits)
+  const latencyS = elapsed()
+  return raw.kind === 'ok' ? read(raw, latencyS) : transportFailure(target, raw, path, latencyS, limits)
+}
+
 /** Queries every target at once; outcomes come back in the targets' order, each also to `onDone` as it arrives. */
 export function queryEach(targets: readonly AxonTarget[], queryOne: (target: AxonTarget) => Promise<QueryOutcome>, onDone?: (o: QueryOutcome) => void): Promise<QueryOutcome[]> {
   return Promise.all(

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Signer } from '../../keys/signer'
-import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_S, axonOrigin, connectHost, postRaw, queryEach, transportFailure, unservedOutcome } from '../http-query'
-import type { AxonTarget, QueryOutcome } from '../http-query'
+import { connectHost, postLimits, queryEach, queryOne } from '../http-query'
+import type { AxonTarget, QueryClientOptions, QueryOutcome } from '../http-query'
 import { SDK_VERSION_AS_INT } from './format'
 import type { SynapseRequest } from './request'
 import { NonceClock, buildRequest, signRequest } from './request'
@@ -28,12 +28,8 @@ export interface SynapseQuery extends SynapseRequest {
   readAnswer(json: unknown): unknown
 }
 
-export interface DendriteOptions {
+export interface DendriteOptions extends QueryClientOptions {
   readonly signer: Signer
-  /** Our external IP as sent in `bt_header_dendrite_ip` (informational for the axon). */
-  readonly externalIp?: string
-  readonly timeoutS?: number
-  readonly maxResponseBytes?: number
   /** Return 200 bodies raw (`QueryOutcome.body`) instead of JSON-parsing them on this thread. */
   readonly deferParse?: boolean
 }
@@ -66,13 +62,8 @@ export class Dendrite {
   /** Stable for this dendrite's lifetime; axons track nonces per hotkey:uuid. */
   readonly uuid = randomUUID()
   private readonly nonces = new NonceClock()
-  private readonly timeoutS: number
-  private readonly maxBytes: number
 
-  constructor(private readonly options: DendriteOptions) {
-    this.timeoutS = options.timeoutS ?? DEFAULT_TIMEOUT_S
-    this.maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
-  }
+  constructor(private readonly options: DendriteOptions) {}
 
   get hotkey(): string {
     return this.options.signer.address
@@ -84,28 +75,18 @@ export class Dendrite {
   }
 
   /** Queries one axon. Never throws: every failure becomes a status and a message. */
-  async query(target: AxonTarget, query: SynapseQuery): Promise<QueryOutcome> {
-    const started = performance.now()
-    const base = { uid: target.uid, hotkey: target.hotkey }
-    const elapsed = () => (performance.now() - started) / 1000
-    const unserved = unservedOutcome(target)
-    if (unserved) return unserved
-    let request: { headers: Record<string, string>; body: string }
-    try {
+  query(target: AxonTarget, query: SynapseQuery): Promise<QueryOutcome> {
+    const sign = () => {
       const nonce = this.nextNonce()
       const dendrite = { ip: this.options.externalIp ?? '0.0.0.0', version: SDK_VERSION_AS_INT, uuid: this.uuid, hotkey: this.hotkey }
       const signature = signRequest(this.options.signer, nonce, this.uuid, target.hotkey)
-      request = buildRequest({ synapse: query, target, timeoutS: this.timeoutS, dendrite, nonce, signature })
-    } catch (error) {
-      return { ...base, status: 500, message: `Could not sign the request: ${String(error)}`, latencyS: elapsed(), results: null, responseBytes: 0 }
+      return buildRequest({ synapse: query, target, timeoutS: postLimits(this.options).timeoutS, dendrite, nonce, signature })
     }
-    const limits = { timeoutS: this.timeoutS, maxBytes: this.maxBytes }
-    const raw = await postRaw(`${axonOrigin(target, this.options.externalIp)}/${query.name}`, request.headers, request.body, limits)
-    const latencyS = elapsed()
-    if (raw.kind !== 'ok') return transportFailure(target, raw, `/${query.name}`, latencyS, limits)
-    const processTimeS = axonProcessTime(raw.headers)
-    if (this.options.deferParse && raw.status === 200) return { ...base, status: 200, message: 'Success', latencyS, processTimeS, results: null, body: raw.body, responseBytes: raw.bytes }
-    return { ...base, ...readResponse(raw.status, raw.body, query), latencyS, processTimeS, responseBytes: raw.bytes }
+    return queryOne(target, this.options, `/${query.name}`, sign, (raw, latencyS) => {
+      const base = { uid: target.uid, hotkey: target.hotkey, latencyS, processTimeS: axonProcessTime(raw.headers), responseBytes: raw.bytes }
+      if (this.options.deferParse && raw.status === 200) return { ...base, status: 200, message: 'Success', results: null, body: raw.body }
+      return { ...base, ...readResponse(raw.status, raw.body, query) }
+    })
   }
 
   /** Where to connect for an axon at `ip` (see http-query.ts); the headers keep the published IP. */
