@@ -2,6 +2,13 @@ import { z } from 'zod'
 import { event, method } from './define'
 import { KeyName } from './wallet'
 
+/**
+ * How a validator queries miners: v10 (a signed TextEmbeddingSynapse, bittensor SDK 9/10 axons)
+ * or btauth (btauth/1-signed `POST /v1/embeddings`, SDK 11 subnets).
+ */
+export const MinerWire = z.enum(['v10', 'btauth'])
+export type MinerWire = z.infer<typeof MinerWire>
+
 /** Validator configuration, stored by the validator domain (validator_state). */
 export const ValidatorConfig = z.object({
   netuid: z.number().int().min(0).max(65535).default(5).describe('subnet'),
@@ -33,6 +40,7 @@ export const ValidatorConfig = z.object({
   intervalS: z.number().min(0).max(86_400).default(0).describe('seconds to pause between rounds'),
   externalIp: z.string().max(64).default('0.0.0.0').describe("this machine's public IPv4 (sent to miners; axons published with it are reached over loopback, as the Python dendrite does)"),
   vpermitTaoLimit: z.number().min(0).default(4096),
+  wire: MinerWire.default('v10').describe('how miners are queried: v10 (TextEmbeddingSynapse) or btauth (btauth/1-signed POST /v1/embeddings, SDK 11)'),
 })
 export type ValidatorConfig = z.infer<typeof ValidatorConfig>
 

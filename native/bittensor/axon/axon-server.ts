@@ -6,13 +6,17 @@ import type { Signer } from '../keys/signer'
 import { ALLOWED_DELTA_NS, SynapseParsingError, V_7_2_0, parseRequestHeaders, signatureProblem, toHeaders } from '../wire/v10/headers'
 import type { RequestHeaders, TerminalInfo } from '../wire/v10/headers'
 import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, PING_ROUTE, SDK_VERSION_AS_INT, axonSignatureMessage, hexSignature } from '../wire/v10/format'
+import { BtauthError, confirmBtauth, readBtauthClaim } from '../wire/btauth/verify'
+import type { ReplayGuard } from '../wire/btauth/verify'
 import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
 
 /**
  * A bittensor axon (spec §4): a node:http server that parses and verifies signed synapse
  * requests, keeps nonces, applies the caller policy by stake, admits work highest stake first,
- * answers the `/Synapse` ping, and writes answers and errors as the Python axon does. What each
- * synapse means is not known here: routes are registered by a subnet protocol (`AxonRoute`).
+ * answers the `/Synapse` ping, and writes answers and errors as the Python axon does. Beside the
+ * synapses it serves btauth/1-signed HTTP routes (network-2026 §9, SDK 11) under the same caller
+ * policy and nonce store. What each route means is not known here: routes are registered by a
+ * subnet protocol (`AxonRoute` for synapses, `SignedRoute` for btauth/1).
  */
 
 /** One registered neuron as the caller policy sees it (cached metagraph, token units). */
@@ -65,6 +69,11 @@ export interface AxonLimits {
   readonly maxConnections: number
   /** Nonces of callers that are not registered live in memory only, at most this many. */
   readonly maxUnregisteredNonces: number
+  /**
+   * How long the nonce store keeps a nonce (its owner prunes older ones): btauth/1 refuses to
+   * run with less than its freshness window (12 s).
+   */
+  readonly nonceRetentionMs: number
 }
 
 export const DEFAULT_AXON_LIMITS: AxonLimits = {
@@ -79,6 +88,7 @@ export const DEFAULT_AXON_LIMITS: AxonLimits = {
   maxPingBodyBytes: 64 * 1024,
   maxConnections: 512,
   maxUnregisteredNonces: 10_000,
+  nonceRetentionMs: 10 * 60_000,
 }
 
 /** One handled request, for logs, metrics and the live feed; `W` is what the route measured. */
@@ -111,9 +121,10 @@ export class AxonHttpError extends Error {
   }
 }
 
-/** One verified, allowed call of a route. */
-export interface AxonCall<W extends object> {
-  readonly headers: RequestHeaders
+/** One verified, allowed call of a route, whatever the wire format. */
+export interface RouteCall<W extends object> {
+  /** The caller's hotkey (its signature verified). */
+  readonly caller: string
   /** The parsed request body. */
   readonly json: unknown
   /** Seconds the caller allows (its `timeout`, capped by `maxTimeoutS`). */
@@ -127,6 +138,11 @@ export interface AxonCall<W extends object> {
   /** Waits for a compute slot, highest stake first; the returned function gives it back. */
   acquireSlot(): Promise<() => void>
   warn(message: string, fields: Record<string, unknown>): void
+}
+
+/** A call of a synapse route: with the synapse's headers. */
+export interface AxonCall<W extends object> extends RouteCall<W> {
+  readonly headers: RequestHeaders
 }
 
 /** A route's answer: the synapse to echo and, optionally, its `results` printed as JSON. */
@@ -147,11 +163,28 @@ export interface AxonRoute<W extends object> {
   close?(): Promise<void>
 }
 
+/** A btauth/1 route's answer: a 200 JSON body, as one string or as buffers sent in order. */
+export interface SignedAnswer {
+  readonly body: string | readonly Buffer[]
+}
+
+/**
+ * A btauth/1-signed route at `POST <path>` (network-2026 §9). Throw AxonHttpError to answer with
+ * an error; it is sent as `{"error": {"message": ...}}`.
+ */
+export interface SignedRoute<W extends object> {
+  /** The decoded path, e.g. `/v1/embeddings`. */
+  readonly path: string
+  handle(call: RouteCall<W>): Promise<SignedAnswer>
+}
+
 export interface AxonServerOptions<W extends object> {
   readonly signer: Signer
   readonly metagraph: MetagraphView
   readonly nonces: NonceStore
   readonly routes: readonly AxonRoute<W>[]
+  /** btauth/1 routes, served beside the synapses. */
+  readonly signedRoutes?: readonly SignedRoute<W>[]
   /** The measurements of a request before its route runs (also those of pings and refusals). */
   readonly newWork: () => W
   readonly blacklist: BlacklistConfig
@@ -176,6 +209,15 @@ function peerIp(req: http.IncomingMessage): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip
 }
 
+/** The path as routes name it; a malformed escape matches no route. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
@@ -189,6 +231,8 @@ export class AxonServer<W extends object = object> {
   private readonly nowNs: () => bigint
   private readonly marker = `__bigint_${randomUUID().replaceAll('-', '')}_`
   private readonly routes = new Map<string, AxonRoute<W>>()
+  private readonly signedRoutes = new Map<string, SignedRoute<W>>()
+  private readonly btauthReplay: ReplayGuard
   private listening = false
 
   constructor(private readonly options: AxonServerOptions<W>) {
@@ -197,6 +241,8 @@ export class AxonServer<W extends object = object> {
     this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
     this.unregisteredNonces = new BoundedNonceMap(this.limits.maxUnregisteredNonces)
     for (const route of options.routes) this.routes.set(route.name, route)
+    for (const route of options.signedRoutes ?? []) this.signedRoutes.set(route.path, route)
+    this.btauthReplay = this.replayGuard()
     this.server = http.createServer(
       {
         requestTimeout: this.limits.requestTimeoutMs,
@@ -278,6 +324,8 @@ export class AxonServer<W extends object = object> {
     const started = performance.now()
     const ip = peerIp(req)
     const path = (req.url ?? '/').split('?')[0] ?? '/'
+    const signed = this.signedRoutes.get(decodedPath(path))
+    if (signed) return this.handleSigned(req, res, signed, started, ip)
     const routeName = path.split('/')[1] ?? ''
     const isPing = routeName === PING_ROUTE
     const route = this.routes.get(routeName)
@@ -317,7 +365,7 @@ export class AxonServer<W extends object = object> {
 
       let priority = 0
       if (route) {
-        const neuron = this.checkBlacklist(parsed)
+        const neuron = this.checkCaller(parsed.dendrite.hotkey)
         uid = neuron?.uid ?? null
         priority = neuron?.stake ?? 0
       } else {
@@ -338,23 +386,13 @@ export class AxonServer<W extends object = object> {
       }
       const answer = await route.handle({
         headers: parsed,
+        caller: parsed.dendrite.hotkey ?? '',
         json,
         timeoutS,
         deadline,
         abort,
         work,
-        acquireSlot: async () => {
-          const queuedAt = performance.now()
-          try {
-            const release = await this.gate.acquire(priority, deadline - queuedAt, abort.signal)
-            queueMs = performance.now() - queuedAt
-            return release
-          } catch (error) {
-            if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
-            if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
-            throw error
-          }
-        },
+        acquireSlot: this.slotAcquirer(priority, deadline, timeoutS, abort, (ms) => (queueMs = ms)),
         warn: (text, fields) => this.options.onWarning?.(text, fields),
       })
       bytesOut = this.respondOk(res, parsed, answer, started, requiredFields)
@@ -383,13 +421,128 @@ export class AxonServer<W extends object = object> {
     }
   }
 
+  /** Waits for a compute slot by `priority` until `deadline`; reports the wait through `queued`. */
+  private slotAcquirer(priority: number, deadline: number, timeoutS: number, abort: AbortController, queued: (ms: number) => void): () => Promise<() => void> {
+    return async () => {
+      const queuedAt = performance.now()
+      try {
+        const release = await this.gate.acquire(priority, deadline - queuedAt, abort.signal)
+        queued(performance.now() - queuedAt)
+        return release
+      } catch (error) {
+        if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
+        if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
+        throw error
+      }
+    }
+  }
+
+  /**
+   * Accepted btauth/1 `(hotkey, nonce)` pairs, in the same nonce store as the synapses' (persisted
+   * for registered callers, a bounded memory table for the others), under keys that cannot meet
+   * a synapse endpoint key (an SS58 address has no "/").
+   */
+  private replayGuard(): ReplayGuard {
+    return {
+      retentionMs: this.limits.nonceRetentionMs,
+      accept: (hotkey, nonce) => {
+        const key = `btauth/1:${hotkey}:${nonce}`
+        const nonces = this.options.metagraph.lookup(hotkey) ? this.options.nonces : this.unregisteredNonces
+        if (nonces.last(key) !== undefined) return false
+        nonces.record(key, nonce, Date.now())
+        return true
+      },
+    }
+  }
+
+  /**
+   * A btauth/1 request (network-2026 §9.3, §9.4): the headers are checked before the body is
+   * read, the signature over the raw body bytes after; every authentication failure is 401, a
+   * verified caller the policy turns away 403, and errors are `{"error": {"message": ...}}`.
+   */
+  private async handleSigned(req: http.IncomingMessage, res: http.ServerResponse, route: SignedRoute<W>, started: number, ip: string): Promise<void> {
+    const abort = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('The caller closed the connection'))
+    })
+    const work = this.options.newWork()
+    let hotkey: string | null = null
+    let uid: number | null = null
+    let queueMs = 0
+    let bytesIn = 0
+    let bytesOut = 0
+    let status = 200
+    let message = 'Success'
+    try {
+      if (req.method !== 'POST') throw new AxonHttpError(405, `Method ${req.method ?? '?'} is not allowed on ${route.path}; use POST.`, { allow: 'POST' })
+      const declared = Number(req.headers['content-length'] ?? NaN)
+      if (Number.isFinite(declared) && declared > this.limits.maxBodyBytes) throw new AxonHttpError(413, this.tooLargeMessage(declared), { connection: 'close' })
+      const sender = await this.verifySigned(req, (n) => (bytesIn = n))
+      hotkey = sender.hotkey
+      const neuron = this.checkCaller(hotkey)
+      uid = neuron?.uid ?? null
+      const timeoutS = this.limits.maxTimeoutS
+      const deadline = started + timeoutS * 1000
+      const answer = await route.handle({
+        caller: hotkey,
+        json: this.parseJson(sender.body),
+        timeoutS,
+        deadline,
+        abort,
+        work,
+        acquireSlot: this.slotAcquirer(neuron?.stake ?? 0, deadline, timeoutS, abort, (ms) => (queueMs = ms)),
+        warn: (text, fields) => this.options.onWarning?.(text, fields),
+      })
+      const chunks = typeof answer.body === 'string' ? [Buffer.from(answer.body, 'utf8')] : answer.body
+      bytesOut = chunks.reduce((n, c) => n + c.length, 0)
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytesOut) })
+      res.cork()
+      for (const chunk of chunks) res.write(chunk)
+      res.end()
+    } catch (error) {
+      const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
+      if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: route.path })
+      status = e.status
+      message = e.message
+      bytesOut = this.respondSignedError(res, req, e)
+    } finally {
+      this.options.onRequest?.({ time: Date.now(), route: route.path, method: req.method ?? '', hotkey, uid, ip, ...work, status, message, latencyMs: performance.now() - started, queueMs, bytesIn, bytesOut })
+    }
+  }
+
+  /** btauth/1 verification around the body read: headers first, then the body's bytes and the signature. */
+  private async verifySigned(req: http.IncomingMessage, read: (bytes: number) => void): Promise<{ hotkey: string; body: Buffer }> {
+    const options = { receiver: this.hotkey, nowNs: this.nowNs(), replay: this.btauthReplay }
+    try {
+      const claim = readBtauthClaim(req.headers, options)
+      const body = await this.readBody(req)
+      read(body.length)
+      const sender = confirmBtauth(claim, { method: req.method ?? '', target: req.url ?? '', body }, this.btauthReplay)
+      return { hotkey: sender.hotkey, body }
+    } catch (error) {
+      if (error instanceof BtauthError) throw new AxonHttpError(401, error.message)
+      throw error
+    }
+  }
+
+  private respondSignedError(res: http.ServerResponse, req: http.IncomingMessage, e: AxonHttpError): number {
+    if (res.headersSent || res.destroyed) {
+      res.destroy()
+      return 0
+    }
+    const payload = Buffer.from(JSON.stringify({ error: { message: e.message } }), 'utf8')
+    res.writeHead(e.status, { ...e.extraHeaders, 'content-type': 'application/json', 'content-length': String(payload.length) })
+    res.end(payload)
+    if (e.extraHeaders.connection === 'close') res.once('finish', () => req.socket.destroySoon?.())
+    return payload.length
+  }
+
   private tooLargeMessage(bytes: number, limit = this.limits.maxBodyBytes): string {
     return `Request body too large: ${bytes} bytes (this miner accepts at most ${limit}).`
   }
 
-  /** The caller policy (spec §3). Returns the caller's neuron when it is registered. */
-  private checkBlacklist(h: RequestHeaders): { uid: number; stake: number } | undefined {
-    const hotkey = h.dendrite.hotkey
+  /** The caller policy (spec §3), whatever the wire format: 403 unless the hotkey may call. Returns its neuron when it is registered. */
+  private checkCaller(hotkey: string | undefined): { uid: number; stake: number } | undefined {
     const config = this.options.blacklist
     const forbid = (reason: string): never => {
       throw new AxonHttpError(403, `Forbidden. Key is blacklisted: ${reason}.`)

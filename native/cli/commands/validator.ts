@@ -26,6 +26,7 @@ const CONFIG_FLAGS = flagsFromSchema(ValidatorConfig, {
   burnEnabled: { flag: 'no-burn' },
   setWeights: { flag: 'no-weights' },
   intervalS: { flag: 'interval', metavar: 'S', note: 'start only' },
+  wire: true,
 })
 
 const USAGE = `taodesk validator start|stop|status|round --once [options]

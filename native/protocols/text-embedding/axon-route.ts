@@ -1,12 +1,13 @@
 import { AxonHttpError } from '../../bittensor/axon/axon-server'
-import type { AxonAnswer, AxonCall, AxonRoute, BlacklistConfig } from '../../bittensor/axon/axon-server'
+import type { AxonAnswer, AxonCall, AxonRoute, BlacklistConfig, RouteCall } from '../../bittensor/axon/axon-server'
 import { NonFiniteValueError, resultsJson } from './results-json'
 import { ResultsSerializerPool } from './results-pool'
 import { TEXT_EMBEDDING_REQUIRED_FIELDS, TEXT_EMBEDDING_SYNAPSE, TextEmbeddingBody, isNewerVersion } from './synapse'
 
 /**
  * `POST /TextEmbeddingSynapse` on a miner's axon (spec §1.2, §4): validates the synapse, waits
- * for a compute slot, embeds the texts within the caller's deadline and prints `results`.
+ * for a compute slot, embeds the texts within the caller's deadline and prints `results`. The
+ * same embedding steps serve the OpenAI-shaped btauth/1 route (openai-route.ts) through `embed`.
  */
 
 /** Computes embeddings. Must honour `signal` (stop work when the request is abandoned). */
@@ -88,13 +89,26 @@ export class TextEmbeddingRoute implements AxonRoute<TextEmbeddingWork> {
       throw new AxonHttpError(400, `Invalid ${TEXT_EMBEDDING_SYNAPSE} body: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'not a synapse'}`)
     }
     const { texts, dimensions, normalized, version } = body.data
+    if (isNewerVersion(version)) {
+      call.warn('A validator runs a newer OpenKaito version than this miner implements', { version, hotkey: call.caller })
+    }
+    return { echo: body.data, results: await this.embed(call, texts, dimensions, normalized) }
+  }
+
+  /** The model's name, for answers that carry one. */
+  get modelName(): string {
+    return this.options.embedder.name
+  }
+
+  /**
+   * The work of one call, whatever the wire: checks the limits, waits for a compute slot, embeds
+   * within the caller's deadline and prints the rows as a JSON array of arrays.
+   */
+  async embed(call: RouteCall<TextEmbeddingWork>, texts: readonly string[], dimensions: number, normalized: boolean): Promise<Buffer | string> {
     call.work.texts = texts.length
     call.work.dimensions = dimensions
     if (texts.length > this.limits.maxTexts) throw new AxonHttpError(413, `Too many texts: ${texts.length} (this miner accepts at most ${this.limits.maxTexts} per request).`)
     if (dimensions > this.limits.maxDimensions) throw new AxonHttpError(400, `dimensions ${dimensions} is too large (at most ${this.limits.maxDimensions}).`)
-    if (isNewerVersion(version)) {
-      call.warn('A validator runs a newer OpenKaito version than this miner implements', { version, hotkey: call.headers.dendrite.hotkey })
-    }
     const release = await call.acquireSlot()
     let rows: ArrayLike<number>[]
     const inferStart = performance.now()
@@ -107,10 +121,10 @@ export class TextEmbeddingRoute implements AxonRoute<TextEmbeddingWork> {
     const serializeStart = performance.now()
     const results = await this.serializeResults(rows, texts.length, dimensions, normalized)
     call.work.serializeMs = performance.now() - serializeStart
-    return { echo: body.data, results }
+    return results
   }
 
-  private async embedWithDeadline(texts: readonly string[], dims: number, call: AxonCall<TextEmbeddingWork>): Promise<ArrayLike<number>[]> {
+  private async embedWithDeadline(texts: readonly string[], dims: number, call: RouteCall<TextEmbeddingWork>): Promise<ArrayLike<number>[]> {
     if (texts.length === 0) return []
     const { abort, timeoutS } = call
     const remaining = call.deadline - performance.now()

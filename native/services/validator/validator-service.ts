@@ -15,14 +15,14 @@ import { ValidatorConfig as ValidatorConfigSchema } from '../../contract/validat
 import type { Logger } from '../../platform/logging'
 import { ChatQuestionMaker, HfDatasetsSource, LocalCorpusSource, OfflineQuestionMaker, Rng, buildRoundData } from '../../protocols/text-embedding/data'
 import type { ArticleSource, QuestionMaker } from '../../protocols/text-embedding/data'
-import { Dendrite } from '../../bittensor/wire/v10'
 import type { AxonTarget, QueryOutcome } from '../../bittensor/wire/v10'
+import { minerQuery } from '../../protocols/text-embedding/miner-query'
 import type { Signer } from '../../bittensor/keys/signer'
 import { weightsForChain } from '../../bittensor/chain/weights'
 import { ScoreBook, ScoringPool, computeRoundRewards } from '../../protocols/text-embedding/scoring'
 import { spearman } from './consensus'
 import type { AnswerScore, ScoreTask } from '../../protocols/text-embedding/scoring'
-import { TEXT_EMBEDDING_SYNAPSE, textEmbeddingQuery } from '../../protocols/text-embedding/synapse'
+import { TEXT_EMBEDDING_SYNAPSE } from '../../protocols/text-embedding/synapse'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
 import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
@@ -444,12 +444,12 @@ export class ValidatorService {
       this.setPhase('querying', 0, `Querying ${targets.length} miners with ${data.texts.length} texts`)
       // Bodies stay raw here: each answer goes to a scoring worker as soon as it arrives, so
       // scoring overlaps with waiting for slower miners and never blocks the engine.
-      const dendrite = new Dendrite({ signer, timeoutS: config.timeoutS, externalIp: config.externalIp, deferParse: true })
+      const queryMiners = minerQuery(config.wire, { signer, timeoutS: config.timeoutS, externalIp: config.externalIp })
       const task: ScoreTask = { textCount: data.texts.length, dimensions: SN5_DIMENSIONS, normalized: true, qIdx: data.qIdx, aIdx: data.aIdx }
       const scoring = new Map<number, Promise<ScoredOutcome>>()
       let answered = 0
       let scored = 0
-      const queried = await dendrite.queryAll(targets, textEmbeddingQuery({ texts: data.texts, dimensions: SN5_DIMENSIONS, normalized: true }), (o) => {
+      const queried = await queryMiners(targets, { texts: data.texts, dimensions: SN5_DIMENSIONS, normalized: true }, (o) => {
         answered++
         scoring.set(
           o.uid,

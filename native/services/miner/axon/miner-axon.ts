@@ -2,6 +2,7 @@ import { AxonServer } from '../../../bittensor/axon/axon-server'
 import type { AxonLimits, AxonRequestRecord as CoreRecord, BlacklistConfig } from '../../../bittensor/axon/axon-server'
 import { OPENKAITO_BLACKLIST, TextEmbeddingRoute, newTextEmbeddingWork } from '../../../protocols/text-embedding/axon-route'
 import type { TextEmbeddingLimits, TextEmbeddingRouteOptions, TextEmbeddingWork } from '../../../protocols/text-embedding/axon-route'
+import { OpenAiEmbeddingsRoute } from '../../../protocols/text-embedding/openai-route'
 import type { Signer } from '../../../bittensor/keys/signer'
 import type { Embedder, MetagraphView, NonceStore } from '../ports'
 
@@ -26,7 +27,10 @@ export interface MinerAxonOptions {
   readonly resultsWorkers?: number
 }
 
-/** The miner's axon: the bittensor axon serving `/TextEmbeddingSynapse` and the `/Synapse` ping. */
+/**
+ * The miner's axon: the bittensor axon serving `/TextEmbeddingSynapse` and the `/Synapse` ping
+ * (v10 dendrites), and btauth/1-signed `POST /v1/embeddings` (SDK 11 callers), one caller policy.
+ */
 export class MinerAxon extends AxonServer<TextEmbeddingWork> {
   private readonly route: TextEmbeddingRoute
 
@@ -38,7 +42,7 @@ export class MinerAxon extends AxonServer<TextEmbeddingWork> {
       resultsWorkers: options.resultsWorkers,
       onWarning: (message) => options.onWarning?.(message, {}),
     })
-    super({ ...options, routes: [route], newWork: newTextEmbeddingWork, blacklist: { ...OPENKAITO_BLACKLIST, ...options.blacklist } })
+    super({ ...options, routes: [route], signedRoutes: [new OpenAiEmbeddingsRoute(route)], newWork: newTextEmbeddingWork, blacklist: { ...OPENKAITO_BLACKLIST, ...options.blacklist } })
     this.route = route
   }
 

@@ -1,10 +1,14 @@
 /**
- * A minimal TextEmbeddingSynapse axon for validator tests: checks the sr25519 signature like the
- * Python axon and answers with whatever `embed` returns (good, random, or malformed embeddings).
+ * Minimal miners for validator tests, each answering with whatever `embed` returns (good, random,
+ * or malformed embeddings): a TextEmbeddingSynapse axon that checks the sr25519 signature like
+ * the Python axon, and a btauth/1 miner written from the spec (network-2026 §9.3) with none of
+ * TaoDesk's verifying code, answering OpenAI embeddings.
  */
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { signatureVerify } from '@polkadot/util-crypto'
+import { hexToU8a } from '@polkadot/util'
+import { decodeAddress, signatureVerify, sr25519Verify } from '@polkadot/util-crypto'
 
 export type Embed = (texts: string[], dimensions: number) => unknown
 
@@ -14,24 +18,19 @@ export interface TestAxon {
   close(): Promise<void>
 }
 
-export async function startTestAxon(hotkey: string, embed: Embed): Promise<TestAxon> {
+type Send = (status: number, body: unknown, headers?: Record<string, string>) => void
+
+async function serve(answer: (req: http.IncomingMessage, body: Buffer, send: Send) => void): Promise<TestAxon> {
   let requests = 0
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       requests++
-      const h = req.headers
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json', bt_header_axon_status_code: String(status) })
+      answer(req, Buffer.concat(chunks), (status, body, headers = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers })
         res.end(JSON.stringify(body))
-      }
-      const message = `${h['bt_header_dendrite_nonce']}.${h['bt_header_dendrite_hotkey']}.${hotkey}.${h['bt_header_dendrite_uuid']}.${h['computed_body_hash']}`
-      if (!signatureVerify(message, String(h['bt_header_dendrite_signature']), String(h['bt_header_dendrite_hotkey'])).isValid) {
-        return send(401, { message: 'Not Verified with error: Signature mismatch' })
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { texts: string[]; dimensions: number }
-      send(200, { ...body, results: embed(body.texts, body.dimensions) })
+      })
     })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -42,6 +41,54 @@ export async function startTestAxon(hotkey: string, embed: Embed): Promise<TestA
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   }
+}
+
+export function startTestAxon(hotkey: string, embed: Embed): Promise<TestAxon> {
+  return serve((req, raw, send) => {
+    const h = req.headers
+    const sendV10: Send = (status, body) => send(status, body, { bt_header_axon_status_code: String(status) })
+    const message = `${h['bt_header_dendrite_nonce']}.${h['bt_header_dendrite_hotkey']}.${hotkey}.${h['bt_header_dendrite_uuid']}.${h['computed_body_hash']}`
+    let valid = false
+    try {
+      valid = signatureVerify(message, String(h['bt_header_dendrite_signature']), String(h['bt_header_dendrite_hotkey'])).isValid
+    } catch {
+      // no signature or hotkey at all (not a v10 request)
+    }
+    if (!valid) {
+      return sendV10(401, { message: 'Not Verified with error: Signature mismatch' })
+    }
+    const body = JSON.parse(raw.toString('utf8')) as { texts: string[]; dimensions: number }
+    sendV10(200, { ...body, results: embed(body.texts, body.dimensions) })
+  })
+}
+
+/**
+ * A btauth/1 miner serving `POST /v1/embeddings`: every check of §9.3 in order (receiver bound
+ * to `hotkey`, 10 s / 2 s window, sr25519 over the eight lines, replay), 401 otherwise.
+ */
+export function startBtauthTestAxon(hotkey: string, embed: Embed): Promise<TestAxon> {
+  const accepted = new Set<string>()
+  return serve((req, raw, send) => {
+    const h = (name: string) => req.headers[name.toLowerCase()] as string | undefined
+    const refuse = (message: string) => send(401, { error: { message } })
+    const sender = h('X-Bittensor-Hotkey') ?? ''
+    const nonce = h('X-Bittensor-Nonce') ?? ''
+    if (h('X-Bittensor-Version') !== '1' || !sender || !/^[1-9][0-9]*$/.test(nonce) || h('X-Bittensor-Crypto') !== undefined) return refuse('malformed')
+    if (h('X-Bittensor-Receiver') !== hotkey) return refuse('wrong receiver')
+    const age = BigInt(Date.now()) * 1_000_000n - BigInt(nonce)
+    if (age > 10_000_000_000n || -age > 2_000_000_000n) return refuse('stale')
+    const payload = ['btauth/1', 'sr25519', req.method, req.url, createHash('sha256').update(raw).digest('hex'), nonce, sender, hotkey].join('\n')
+    if (!sr25519Verify(new TextEncoder().encode(payload), hexToU8a(h('X-Bittensor-Signature')), decodeAddress(sender))) return refuse('bad signature')
+    if (accepted.has(`${sender} ${nonce}`)) return refuse('replay')
+    accepted.add(`${sender} ${nonce}`)
+    if (req.url !== '/v1/embeddings') return send(404, { error: { message: 'not found' } })
+    const body = JSON.parse(raw.toString('utf8')) as { input: string[]; dimensions: number; model: string }
+    const rows = embed(body.input, body.dimensions)
+    const data = Array.isArray(rows) ? rows.map((embedding, index) => ({ object: 'embedding', index, embedding })) : rows
+    // Listed last first: the index, not the order, says which text a row embeds.
+    if (Array.isArray(data)) data.reverse()
+    send(200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 0, total_tokens: 0 } })
+  })
 }
 
 /** A meaningful lexical model: hashed bag of lower-cased word stems, L2-normalized. */

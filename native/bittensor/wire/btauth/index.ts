@@ -1,0 +1,4 @@
+export * from './payload'
+export * from './sign'
+export * from './verify'
+export * from './client'
