@@ -1,6 +1,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AxonRequestRecord } from './axon/miner-axon'
+import { PING_ROUTE } from '../../bittensor/wire/v10/format'
+import { EMBEDDING_ROUTES, isEmbeddingRoute } from '../../protocols/text-embedding/routes'
 
 const LATENCY_BUCKETS_S = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60]
 
@@ -36,7 +38,7 @@ export interface MinuteRollup {
 
 /** Counters and histograms since start (Prometheus), plus per-minute rollups for charts. */
 
-const KNOWN_ROUTES: ReadonlySet<string> = new Set(['TextEmbeddingSynapse', 'Synapse'])
+const KNOWN_ROUTES: ReadonlySet<string> = new Set([...EMBEDDING_ROUTES, PING_ROUTE])
 
 export class MinerMetrics {
   private readonly byStatus = new Map<string, number>()
@@ -56,7 +58,7 @@ export class MinerMetrics {
     const route = KNOWN_ROUTES.has(r.route) ? r.route : 'unknown'
     const key = `${route}|${Number.isInteger(r.status) ? r.status : 0}`
     this.byStatus.set(key, (this.byStatus.get(key) ?? 0) + 1)
-    if (r.route !== 'TextEmbeddingSynapse') return
+    if (!isEmbeddingRoute(r.route)) return
     const m = Math.floor(r.time / 60_000)
     if (m !== this.minute) this.flush(onRollup, m)
     this.minuteLatencies.push(r.latencyMs)

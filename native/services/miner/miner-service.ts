@@ -16,6 +16,7 @@ import type { Signer } from '../../bittensor/keys/signer'
 import { ipv4Problem } from './public-ip'
 import { pingAxon } from './self-test'
 import { ensureServed } from './serving'
+import { isEmbeddingRoute } from '../../protocols/text-embedding/routes'
 
 /** What the miner runs on, built from the start parameters by the composition root. */
 export interface MinerRuntime {
@@ -489,7 +490,7 @@ export class MinerService {
 
   /** Per-minute requests, errors and latency percentiles from the request log. */
   minutes(since = Date.now() - 60 * MINUTE): MinerMinute[] {
-    const rows = this.requests.between(since, Date.now() + 1).filter((r) => r.route === 'TextEmbeddingSynapse')
+    const rows = this.requests.between(since, Date.now() + 1).filter((r) => isEmbeddingRoute(r.route))
     const byMinute = new Map<number, { lat: number[]; errors: number }>()
     for (const r of rows) {
       const m = Math.floor(r.time / MINUTE) * MINUTE
