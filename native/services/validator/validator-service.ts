@@ -58,6 +58,11 @@ export interface MetagraphView {
 export interface MetagraphSource {
   readonly label: string
   load(netuid: number): Promise<MetagraphView>
+  /**
+   * The chain's block now. A round takes minutes (questions, a 60 s query window), so weight
+   * timing reads this instead of the block the metagraph was loaded at.
+   */
+  currentBlock?(): Promise<number>
 }
 
 export interface WeightTxResult {
@@ -495,7 +500,7 @@ export class ValidatorService {
       this.o.tables.recordResults(rows)
 
       this.setPhase('weights', 0, 'Weights')
-      await this.maybeSetWeights(mg, signer)
+      await this.maybeSetWeights({ ...mg, block: await this.blockNow(source, mg) }, signer)
 
       const answeredOk = outcomes.filter((o) => o.status === 200).length
       this.o.tables.finishRound(roundId, {
@@ -581,6 +586,17 @@ export class ValidatorService {
     if (this.o.questionMaker) return this.o.questionMaker(config)
     if (!config.llmBaseUrl) return new OfflineQuestionMaker()
     return new ChatQuestionMaker({ baseUrl: config.llmBaseUrl, model: config.llmModel, apiKey: this.secrets.llmApiKey })
+  }
+
+  /** The current block for weight timing; the metagraph's own block if the source cannot say. */
+  private async blockNow(source: MetagraphSource, mg: MetagraphView): Promise<number> {
+    if (!source.currentBlock) return mg.block
+    try {
+      return Math.max(mg.block, await source.currentBlock())
+    } catch (error) {
+      this.o.log.warn('Could not read the current block; weight timing uses the block of the round start', { block: mg.block, error: error instanceof Error ? error.message : String(error) })
+      return mg.block
+    }
   }
 
   private currentWeights(mg: MetagraphView) {
