@@ -13,7 +13,7 @@ import { EngineError } from '../../contract/errors'
 import type { LeaderboardEntry, RoundPhase, ValidatorConfig, ValidatorConfigPatch, ValidatorConfigView, ValidatorRound, ValidatorStatus, WeightRecord } from '../../contract/validator'
 import { ValidatorConfig as ValidatorConfigSchema } from '../../contract/validator'
 import type { Logger } from '../../platform/logging'
-import { ChatQuestionMaker, HfDatasetsSource, LocalCorpusSource, OfflineQuestionMaker, Rng, buildRoundData } from '../../protocols/text-embedding/data'
+import { HfDatasetsSource, LocalCorpusSource, Rng, buildRoundData } from '../../protocols/text-embedding/data'
 import type { ArticleSource, QuestionMaker } from '../../protocols/text-embedding/data'
 import { Dendrite } from '../../bittensor/wire/v10'
 import type { AxonTarget, QueryOutcome } from '../../bittensor/wire/v10'
@@ -25,6 +25,7 @@ import type { AnswerScore, ScoreTask } from '../../protocols/text-embedding/scor
 import { TEXT_EMBEDDING_SYNAPSE, textEmbeddingQuery } from '../../protocols/text-embedding/synapse'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
+import { questionMakerFor } from './question-source'
 import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
 
 export const SN5_DIMENSIONS = 1024
@@ -583,9 +584,7 @@ export class ValidatorService {
   }
 
   private questionMaker(config: ValidatorConfig): QuestionMaker {
-    if (this.o.questionMaker) return this.o.questionMaker(config)
-    if (!config.llmBaseUrl) return new OfflineQuestionMaker()
-    return new ChatQuestionMaker({ baseUrl: config.llmBaseUrl, model: config.llmModel, apiKey: this.secrets.llmApiKey })
+    return this.o.questionMaker ? this.o.questionMaker(config) : questionMakerFor(config, this.secrets.llmApiKey)
   }
 
   /** The current block for weight timing; the metagraph's own block if the source cannot say. */

@@ -46,11 +46,13 @@ describe('offline question makers', () => {
     expect(await maker.question('One sentence only.', new Rng(1))).toBeInstanceOf(Error)
   })
 
-  it('the summary line is the query of an article\'s first chunk; other chunks get inverse cloze, short ones the summary', async () => {
+  it('the summary line is the query of an article\'s first chunk only; other chunks get inverse cloze', async () => {
     const maker = new OfflineQuestionMaker()
     expect(await maker.question(CHUNK, new Rng(1), { index: 0, summary: 'create an interprocess channel' })).toBe('create an interprocess channel')
     expect(await maker.question(CHUNK, new Rng(1), { index: 1, summary: 'create an interprocess channel' })).toMatchObject({ chunk: expect.any(String) })
-    expect(await maker.question('One sentence only.', new Rng(1), { index: 2, summary: 'create an interprocess channel' })).toBe('create an interprocess channel')
+    expect(await maker.question('One sentence only.', new Rng(1), { index: 2, summary: 'create an interprocess channel' })).toBeInstanceOf(Error)
+    // A chunk that contains the summary word for word gets inverse cloze instead.
+    expect(await maker.question(`${CHUNK} It makes an interprocess channel.`, new Rng(1), { index: 0, summary: 'an interprocess channel' })).toMatchObject({ chunk: expect.any(String) })
     expect(await maker.question(CHUNK, new Rng(1))).toMatchObject({ question: expect.any(String), chunk: expect.any(String) })
     expect(await new SummaryQuestionMaker().question(CHUNK, new Rng(1), { index: 0 })).toBeInstanceOf(Error)
   })

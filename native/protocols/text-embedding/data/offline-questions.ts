@@ -93,9 +93,8 @@ export class SummaryQuestionMaker implements QuestionMaker {
 
 /**
  * The default offline maker: the summary line for an article's first chunk when the corpus has
- * summaries (so no two queries of a batch are the same line) and the chunk does not contain it,
- * inverse cloze otherwise, and the summary again for a later chunk too short for inverse cloze
- * rather than dropping it.
+ * summaries and the chunk does not contain it, inverse cloze otherwise. The summary is never used
+ * twice for one article: two identical queries in a batch would each have two right passages.
  */
 export class OfflineQuestionMaker implements QuestionMaker {
   readonly label = 'offline-cloze+summary'
@@ -107,10 +106,7 @@ export class OfflineQuestionMaker implements QuestionMaker {
       const summary = await this.summary.question(chunk, rng, context)
       if (!(summary instanceof Error)) return summary
     }
-    const cloze = await this.cloze.question(chunk, rng)
-    if (!(cloze instanceof Error) || context?.index === 0) return cloze
-    const summary = await this.summary.question(chunk, rng, context)
-    return summary instanceof Error ? cloze : summary
+    return this.cloze.question(chunk, rng)
   }
 }
 

@@ -92,3 +92,13 @@ export async function buildRoundData(source: ArticleSource, questions: QuestionM
     },
   }
 }
+
+/**
+ * The first `count` question/passage pairs of consecutive rounds built from `source` (what a
+ * validator with this source and question maker would send), for inspecting evaluation data.
+ */
+export async function samplePairs(source: ArticleSource, questions: QuestionMaker, rng: Rng, count: number, options: BuildOptions = {}): Promise<RoundPair[]> {
+  const pairs: RoundPair[] = []
+  while (pairs.length < count) pairs.push(...(await buildRoundData(source, questions, rng, options)).pairs)
+  return pairs.slice(0, count)
+}
