@@ -131,7 +131,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
           {draft.dataSource === 'local' ? (
             <TextInput
               label="Corpus"
-              description="A JSONL file ({text} or {title, text} per line) or a folder of .txt/.md files, on the engine's machine"
+              description="A JSONL file ({text} per line, optionally with title and a one-line summary the offline questions use) or a folder of .txt/.md files, on the engine's machine"
               placeholder="/home/me/corpus.jsonl"
               value={draft.corpusPath}
               onChange={(e) => set('corpusPath', e.currentTarget.value)}
