@@ -154,6 +154,16 @@ export const SelfScoreModel = z.object({
   textsPerSecond: z.number().nullable(),
   dimension: z.number().int().nullable(),
   error: z.string().nullable(),
+  /**
+   * Chance levels on these batches (a model that ranks passages at random): score 1/ln P, top-1
+   * 1/P and top-3 3/P for P pairs per batch, averaged over batches. Absent in reports saved by
+   * older versions.
+   */
+  chanceScore: z.number().nullable().optional(),
+  chanceTop1: z.number().nullable().optional(),
+  chanceTop3: z.number().nullable().optional(),
+  /** Retrieval is near chance (top-1 under 3 × its chance level): validators will score this model near zero. */
+  nearChance: z.boolean().nullable().optional(),
 })
 export type SelfScoreModel = z.infer<typeof SelfScoreModel>
 

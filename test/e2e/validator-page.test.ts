@@ -265,6 +265,10 @@ describe('Validator page with a 256-miner leaderboard in Chromium (taodesk serve
     await settings.waitFor()
     // Next to the API key: where it is kept (headless engine: the 0600 secrets file, not the database).
     expect(await settings.innerText()).toMatch(/Stored in \S+secrets\.json, readable only by your user/)
+    // The question source in use, and what it trades, follows the endpoint field.
+    expect(await ui.page.getByTestId('vs-question-source').innerText()).toMatch(/In use: offline questions \(no LLM\)[\s\S]*inverse cloze/)
+    await ui.page.getByTestId('vs-llm-url').fill('http://localhost:11434/v1')
+    expect(await ui.page.getByTestId('vs-question-source').innerText()).toMatch(/In use: gpt-4o-mini at localhost:11434[\s\S]*costs money/)
     await ui.page.getByTestId('vs-llm-url').fill('not a url')
     await ui.page.getByTestId('vs-save').click()
     await expect.poll(() => ui.page.getByTestId('vs-error').innerText()).toMatch(/not a valid URL/)

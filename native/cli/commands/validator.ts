@@ -1,4 +1,6 @@
-import { ValidatorTables } from '../../services/validator'
+import { ValidatorTables, questionMakerFor } from '../../services/validator'
+import { LocalCorpusSource, Rng, samplePairs } from '../../protocols/text-embedding/data'
+import type { RoundPair } from '../../protocols/text-embedding/data'
 import fs from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -9,7 +11,7 @@ import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../platform/logging'
 import { Store } from '../../platform/store'
 import type { Command, CommandIo } from '../command'
-import { UsageError, plainFlags, writeJson } from '../command'
+import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 import type { ArgValues } from '../options-from-schema'
 import { flagsFromSchema } from '../options-from-schema'
 import { alive } from '../process-alive'
@@ -29,12 +31,16 @@ const CONFIG_FLAGS = flagsFromSchema(ValidatorConfig, {
   wire: true,
 })
 
-const USAGE = `taodesk validator start|stop|status|round --once [options]
+const USAGE = `taodesk validator start|stop|status|round --once|questions [options]
 
   start                 run validator rounds in the foreground until Ctrl+C
   round --once          run exactly one round, print the results, and exit
   stop                  stop the validator started from this data folder (TAODESK_HOME)
   status                the last rounds, weight attempts and the leaderboard (works while it runs)
+  questions --corpus FILE [--count N] [--seed S] [--json]
+                        print the query/passage pairs a validator would send from this corpus
+                        (offline questions, or --llm-url URL [--llm-model NAME] with env OPENAI_API_KEY);
+                        --json prints one {"query","passage"} object per line
 
   Options for start and round (saved as the validator settings):
 ${CONFIG_FLAGS.help()}
@@ -118,6 +124,28 @@ function formatRound(r: ValidatorRound): string {
     .filter(Boolean)
     .join('\n')
     .concat('\n')
+}
+
+function formatPair(p: RoundPair, n: number): string {
+  return `#${n} ${p.articleRef}\n  query    ${p.question}\n  passage  ${p.chunk.replace(/\s+/g, ' ')}\n\n`
+}
+
+/** `validator questions`: the evaluation pairs, built exactly as a round builds them (no engine needed). */
+async function questions(values: ArgValues, io: CommandIo): Promise<number> {
+  if (typeof values.corpus !== 'string') throw new UsageError('`taodesk validator questions` needs --corpus FILE: a JSONL file (one {"text"} per line) or a folder of .txt/.md files.')
+  const count = parseIntOption(values.count, 'count', 1, 100_000) ?? 10
+  const seed = parseIntOption(values.seed, 'seed', 0, 2 ** 32 - 1)
+  const llmBaseUrl = typeof values['llm-url'] === 'string' ? values['llm-url'] : ''
+  const llmModel = typeof values['llm-model'] === 'string' ? values['llm-model'] : ValidatorConfig.parse({}).llmModel
+  const maker = questionMakerFor({ llmBaseUrl, llmModel }, io.env.OPENAI_API_KEY)
+  const pairs = await samplePairs(new LocalCorpusSource(path.resolve(values.corpus)), maker, new Rng(seed), count)
+  if (values.json) {
+    for (const p of pairs) writeJson(io, { query: p.question, passage: p.chunk })
+    return 0
+  }
+  io.stderr.write(`${pairs.length} pairs from ${values.corpus}, questions by ${maker.label}${seed === undefined ? '' : `, seed ${seed}`}\n\n`)
+  pairs.forEach((p, i) => io.stdout.write(formatPair(p, i + 1)))
+  return 0
 }
 
 async function withEngine<T>(values: ArgValues, io: CommandIo, deps: ValidatorCommandDeps, body: (client: ReturnType<ReturnType<typeof createEngine>['connectInproc']>) => Promise<T>): Promise<T> {
@@ -250,7 +278,7 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
     name: 'validator',
     summary: 'Score subnet 5 miners, set weights, and watch the leaderboard.',
     usage: USAGE,
-    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json'] }) },
+    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)
@@ -265,8 +293,10 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
           return stop(io, json)
         case 'status':
           return status(io, json)
+        case 'questions':
+          return questions(values, io)
         default:
-          throw new UsageError(sub === undefined ? 'Say what to do: start, stop, status or round --once.' : `Unknown subcommand "${sub}"; use start, stop, status or round --once.`)
+          throw new UsageError(sub === undefined ? 'Say what to do: start, stop, status, round --once or questions.' : `Unknown subcommand "${sub}"; use start, stop, status, round --once or questions.`)
       }
     },
   }

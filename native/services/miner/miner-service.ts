@@ -69,7 +69,7 @@ export interface MinerServiceOptions {
   /** Builds the rewards feed for a started miner (the composition root passes the chain-backed one). */
   readonly rewards?: RewardsFeedFactory
   /** Scores the model about to serve with the validator's InfoNCE (self-score); undefined when it cannot. */
-  readonly scoreActiveModel?: () => Promise<{ modelId: string; score: number; chance: number } | undefined>
+  readonly scoreActiveModel?: () => Promise<{ modelId: string; score: number; chance: number; top1: number; chanceTop1: number; nearChance: boolean } | undefined>
   /** Important changes (new warnings, first earnings, deregistration) for desktop notifications. */
   readonly notify?: (n: MinerNotice) => void
   readonly ipRecheckMs?: number
@@ -321,9 +321,9 @@ export class MinerService {
     try {
       const result = await this.o.scoreActiveModel()
       if (!result || this.running !== r) return
-      this.log.info('Self-score of the serving model', { model: result.modelId, score: Number(result.score.toFixed(4)), chance: Number(result.chance.toFixed(4)) })
-      if (result.score < 2 * result.chance) {
-        this.warn('model_quality', `The serving model ${result.modelId} scores ${result.score.toFixed(3)} on the self-score set, close to chance (${result.chance.toFixed(3)}): validators will rate its answers near zero. Pick a better model on the Models page and compare them with "Score models".`)
+      this.log.info('Self-score of the serving model', { model: result.modelId, score: Number(result.score.toFixed(4)), chance: Number(result.chance.toFixed(4)), top1: Number(result.top1.toFixed(4)), chanceTop1: Number(result.chanceTop1.toFixed(4)) })
+      if (result.nearChance) {
+        this.warn('model_quality', `The serving model ${result.modelId} finds the right passage first ${(result.top1 * 100).toFixed(0)} % of the time on the self-score set, close to chance (${(result.chanceTop1 * 100).toFixed(0)} %); its score is ${result.score.toFixed(3)} (chance ${result.chance.toFixed(3)}). Validators will rate its answers near zero. Pick a better model on the Models page and compare them with "Score models".`)
       } else this.warnings.delete('model_quality')
       this.emit()
     } catch (error) {

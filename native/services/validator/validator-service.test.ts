@@ -9,7 +9,7 @@ import type { ValidatorRound, ValidatorStatus } from '../../contract/validator'
 import { createLogger } from '../../platform/logging'
 import { migrate } from '../../platform/store/migrate'
 import { MIGRATIONS } from '../../platform/store/migrations'
-import { LocalCorpusSource, OfflineQuestionMaker } from '../../protocols/text-embedding/data'
+import { KeywordQuestionMaker, LocalCorpusSource } from '../../protocols/text-embedding/data'
 import type { Signer } from '../../bittensor/keys/signer'
 import { REFERENCE_BURNER_HOTKEY } from '../../protocols/text-embedding/scoring'
 import { lexicalEmbed, randomEmbed, startTestAxon, wrongDimensionEmbed } from './testing/test-axon'
@@ -71,7 +71,7 @@ class RecordingChain implements WeightSetter {
   }
 }
 
-function setup(mg: () => MetagraphView, chain?: WeightSetter) {
+function setup(mg: () => MetagraphView, chain?: WeightSetter, currentBlock?: () => Promise<number>) {
   const db = new Database(':memory:')
   db.pragma('foreign_keys = ON')
   migrate(db, MIGRATIONS)
@@ -88,11 +88,12 @@ function setup(mg: () => MetagraphView, chain?: WeightSetter) {
     tables,
     log,
     fire: { status: (s) => statuses.push(s), round: (r) => rounds.push(r) },
-    chainMetagraph: { label: 'test', load: async () => mg() },
+    chainMetagraph: { label: 'test', load: async () => mg(), ...(currentBlock ? { currentBlock } : {}) },
     weightSetter: chain,
     signer: async () => signer,
     articleSource: () => corpus,
-    questionMaker: () => new OfflineQuestionMaker(),
+    // Template questions that copy their words: the lexical miner's clear lead makes the order of the three certain.
+    questionMaker: () => new KeywordQuestionMaker(),
     seed: 42,
   })
   return { service, tables, logs, statuses, rounds, db }
@@ -155,6 +156,30 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     expect(chain.sets[0].uids).toContain(4)
     const burnerIdx = chain.sets[0].uids.indexOf(4)
     expect(chain.sets[0].values[burnerIdx]).toBe(65535)
+  })
+
+  it('decides "too soon" from the block after the round, not the block at its start', async () => {
+    // The metagraph is read at block 10 000, 50 blocks after our last update; the round itself
+    // takes long enough that the chain is at 10 200 when weights are decided (a 60 s query window
+    // alone is ~5 blocks; LLM question generation can take minutes).
+    const chain = new RecordingChain()
+    let now = 10_200
+    const { service, tables } = setup(() => metagraph({}, { block: 10_000, lastUpdate: [0, 0, 0, 9950, 0] }), chain, async () => now)
+    await service.runOnce()
+    expect(chain.sets).toHaveLength(1)
+    expect(tables.weights(1)[0]).toMatchObject({ kind: 'set', status: 'ok', block: 10_200 })
+    // The same round with the chain still at 10 030 is too soon: 80 blocks, not 50.
+    const again = setup(() => metagraph({}, { block: 10_000, lastUpdate: [0, 0, 0, 9950, 0] }), new RecordingChain(), async () => {
+      now = 10_030
+      return now
+    })
+    await again.service.runOnce()
+    expect(again.service.status().lastWeights?.message).toMatch(/Too soon: 80 blocks/)
+    // A failing block read falls back to the round's start block.
+    const failing = setup(() => metagraph({}, { block: 10_000, lastUpdate: [0, 0, 0, 9950, 0] }), new RecordingChain(), () => Promise.reject(new Error('socket closed')))
+    await failing.service.runOnce()
+    expect(failing.service.status().lastWeights?.message).toMatch(/Too soon: 50 blocks/)
+    expect(failing.logs.some((l) => /Could not read the current block/.test(l))).toBe(true)
   })
 
   it('commits (CR v2) and reveals in the right epoch; explains timelocked commit-reveal and version keys', async () => {

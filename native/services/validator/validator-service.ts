@@ -13,7 +13,7 @@ import { EngineError } from '../../contract/errors'
 import type { LeaderboardEntry, RoundPhase, ValidatorConfig, ValidatorConfigPatch, ValidatorConfigView, ValidatorRound, ValidatorStatus, WeightRecord } from '../../contract/validator'
 import { ValidatorConfig as ValidatorConfigSchema } from '../../contract/validator'
 import type { Logger } from '../../platform/logging'
-import { ChatQuestionMaker, HfDatasetsSource, LocalCorpusSource, OfflineQuestionMaker, Rng, buildRoundData } from '../../protocols/text-embedding/data'
+import { HfDatasetsSource, LocalCorpusSource, Rng, buildRoundData } from '../../protocols/text-embedding/data'
 import type { ArticleSource, QuestionMaker } from '../../protocols/text-embedding/data'
 import type { AxonTarget, QueryOutcome } from '../../bittensor/wire/v10'
 import { minerQuery } from '../../protocols/text-embedding/miner-query'
@@ -25,6 +25,7 @@ import type { AnswerScore, ScoreTask } from '../../protocols/text-embedding/scor
 import { TEXT_EMBEDDING_SYNAPSE } from '../../protocols/text-embedding/synapse'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
+import { questionMakerFor } from './question-source'
 import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
 
 export const SN5_DIMENSIONS = 1024
@@ -58,6 +59,11 @@ export interface MetagraphView {
 export interface MetagraphSource {
   readonly label: string
   load(netuid: number): Promise<MetagraphView>
+  /**
+   * The chain's block now. A round takes minutes (questions, a 60 s query window), so weight
+   * timing reads this instead of the block the metagraph was loaded at.
+   */
+  currentBlock?(): Promise<number>
 }
 
 export interface WeightTxResult {
@@ -495,7 +501,7 @@ export class ValidatorService {
       this.o.tables.recordResults(rows)
 
       this.setPhase('weights', 0, 'Weights')
-      await this.maybeSetWeights(mg, signer)
+      await this.maybeSetWeights({ ...mg, block: await this.blockNow(source, mg) }, signer)
 
       const answeredOk = outcomes.filter((o) => o.status === 200).length
       this.o.tables.finishRound(roundId, {
@@ -578,9 +584,18 @@ export class ValidatorService {
   }
 
   private questionMaker(config: ValidatorConfig): QuestionMaker {
-    if (this.o.questionMaker) return this.o.questionMaker(config)
-    if (!config.llmBaseUrl) return new OfflineQuestionMaker()
-    return new ChatQuestionMaker({ baseUrl: config.llmBaseUrl, model: config.llmModel, apiKey: this.secrets.llmApiKey })
+    return this.o.questionMaker ? this.o.questionMaker(config) : questionMakerFor(config, this.secrets.llmApiKey)
+  }
+
+  /** The current block for weight timing; the metagraph's own block if the source cannot say. */
+  private async blockNow(source: MetagraphSource, mg: MetagraphView): Promise<number> {
+    if (!source.currentBlock) return mg.block
+    try {
+      return Math.max(mg.block, await source.currentBlock())
+    } catch (error) {
+      this.o.log.warn('Could not read the current block; weight timing uses the block of the round start', { block: mg.block, error: error instanceof Error ? error.message : String(error) })
+      return mg.block
+    }
   }
 
   private currentWeights(mg: MetagraphView) {

@@ -5,7 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chunkOf, chunksOfArticle, splitSentences } from './chunking'
-import { ChatQuestionMaker, JSON_INSTRUCTION, OfflineQuestionMaker } from './questions'
+import { ChatQuestionMaker, JSON_INSTRUCTION } from './questions'
+import { OfflineQuestionMaker } from './offline-questions'
 import { Rng } from './random'
 import { buildRoundData } from './round-data'
 import { HfDatasetsSource, LocalCorpusSource, SUBNET_DATASETS } from './sources'
@@ -194,7 +195,7 @@ describe('local corpora with the offline question maker', () => {
     const source = new LocalCorpusSource(MANPAGES)
     expect(source.load().articles.length).toBe(1571)
     const round = await buildRoundData(source, new OfflineQuestionMaker(), new Rng(9))
-    expect(round.provenance.questionMaker).toBe('offline-keywords')
+    expect(round.provenance.questionMaker).toBe('offline-cloze+summary')
     expect(round.provenance.description).toMatch(/manpages-corpus\.jsonl \(\d+ of 1571 documents\)/)
     expect(round.pairs.length).toBeGreaterThanOrEqual(8)
     for (const p of round.pairs) {

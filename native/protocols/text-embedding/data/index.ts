@@ -1,4 +1,6 @@
 export * from './chunking'
+export * from './offline-questions'
+export * from './question-quality'
 export * from './questions'
 export * from './random'
 export * from './round-data'

@@ -1,6 +1,7 @@
 /**
  * Turning a chunk into a question (spec §2.3 step 5): an OpenAI-compatible chat endpoint as the
- * reference validator uses, or an offline keyword-based fallback when no LLM is configured.
+ * reference validator uses, or one of the offline makers in offline-questions.ts when no LLM is
+ * configured.
  */
 import { cleanPairText } from './chunking'
 import type { Rng } from './random'
@@ -15,11 +16,28 @@ export class FatalQuestionError extends Error {
   readonly fatal = true
 }
 
+/** What a question maker may know about the chunk's article besides the chunk itself. */
+export interface ChunkContext {
+  /** The article's one-line summary, when the corpus has one (a man page's NAME line). */
+  readonly summary?: string
+  /** Which of the article's chunks this is (0 for the first). */
+  readonly index: number
+}
+
+/** A question together with the passage it belongs to, for makers that change the passage (inverse cloze). */
+export interface QuestionPair {
+  readonly question: string
+  readonly chunk: string
+}
+
 export interface QuestionMaker {
-  /** e.g. "llm:gpt-4o-mini@api.openai.com" or "offline-keywords". */
+  /** e.g. "llm:gpt-4o-mini@api.openai.com" or "offline-cloze". */
   readonly label: string
-  /** The question, or an Error explaining why none could be made (the pair is then dropped). */
-  question(chunk: string, rng: Rng): Promise<string | Error>
+  /**
+   * The question (the chunk stays the passage), a question with its own passage, or an Error
+   * explaining why none could be made (the pair is then dropped).
+   */
+  question(chunk: string, rng: Rng, context?: ChunkContext): Promise<string | QuestionPair | Error>
 }
 
 export interface ChatEndpointConfig {
@@ -117,35 +135,4 @@ function parseQuestion(content: string): string | undefined {
     // unparsable: retried by the caller
   }
   return undefined
-}
-
-const STOPWORDS = new Set(
-  `a about above after again against all also am an and any are as at be because been before being below between both but by can cannot could did do does doing down during each either else etc few for from further had has have having he her here hers him his how however i if in into is it its itself just may me might more most must my no nor not now of off on once only or other otherwise our out over own same shall she should since so some such than that the their them then there these they this those through thus to too under until up upon us use used uses using very via was we were what when where whether which while who whom why will with within without would yet you your one two three first second also see note value values returns return function functions call calls file files set`.split(/\s+/),
-)
-
-/**
- * Offline fallback: a question built from the chunk's most distinctive words, so that finding the
- * chunk takes real retrieval (the question is never a verbatim sentence of it).
- */
-export class OfflineQuestionMaker implements QuestionMaker {
-  readonly label = 'offline-keywords'
-
-  async question(chunk: string, rng: Rng): Promise<string | Error> {
-    const words = chunk.match(/[A-Za-z_][A-Za-z0-9_]*(?:\(\d\))?/g) ?? []
-    const counts = new Map<string, { word: string; n: number; first: number }>()
-    words.forEach((w, i) => {
-      const key = w.toLowerCase()
-      if (key.length < 3 || STOPWORDS.has(key)) return
-      const e = counts.get(key)
-      if (e) e.n++
-      else counts.set(key, { word: w, n: 1, first: i })
-    })
-    const ranked = [...counts.values()].sort((a, b) => b.n * Math.log(2 + b.word.length) - a.n * Math.log(2 + a.word.length) || a.first - b.first)
-    const top = ranked.slice(0, 6)
-    if (top.length === 0) return new Error('The chunk has no content words to ask about')
-    const chosen = rng.sample(top, Math.min(3, top.length)).map((e) => e.word)
-    const subject = chosen.length === 1 ? chosen[0] : `${chosen.slice(0, -1).join(', ')} and ${chosen[chosen.length - 1]}`
-    const templates = [`What does it say about ${subject}`, `How do ${subject} relate`, `Explain ${subject}`, `What is described about ${subject}`]
-    return cleanPairText(rng.pick(templates))
-  }
 }

@@ -5,7 +5,7 @@
  */
 import { chunksOfArticle, cleanPairText } from './chunking'
 import { FatalQuestionError } from './questions'
-import type { QuestionMaker } from './questions'
+import type { ChunkContext, QuestionMaker } from './questions'
 import type { Rng } from './random'
 import type { ArticleSource } from './sources'
 
@@ -45,16 +45,18 @@ export interface BuildOptions {
 export async function buildRoundData(source: ArticleSource, questions: QuestionMaker, rng: Rng, options: BuildOptions = {}): Promise<RoundData> {
   const numArticles = rng.int(options.minArticles ?? MIN_ARTICLES, options.maxArticles ?? MAX_ARTICLES)
   const batch = await source.articles(numArticles, rng)
-  const chunks: Array<{ chunk: string; ref: string }> = []
-  for (const a of batch.articles) for (const c of chunksOfArticle(a.text, rng)) chunks.push({ chunk: c, ref: a.ref })
+  const chunks: Array<{ chunk: string; ref: string; context: ChunkContext }> = []
+  for (const a of batch.articles) chunksOfArticle(a.text, rng).forEach((c, index) => chunks.push({ chunk: c, ref: a.ref, context: { index, summary: a.summary } }))
   const pairs: RoundPair[] = []
   let dropped = 0
   let dropReason: string | undefined
   for (let i = 0; i < chunks.length; i++) {
     if (options.signal?.aborted) throw new Error('Round cancelled')
-    const q = await questions.question(chunks[i].chunk, rng)
-    if (q instanceof FatalQuestionError) throw q
-    const chunk = cleanPairText(chunks[i].chunk)
+    const made = await questions.question(chunks[i].chunk, rng, chunks[i].context)
+    if (made instanceof FatalQuestionError) throw made
+    // A maker may hand back its own passage (inverse cloze takes the query sentence out of it).
+    const q = made instanceof Error || typeof made === 'string' ? made : made.question
+    const chunk = cleanPairText(made instanceof Error || typeof made === 'string' ? chunks[i].chunk : made.chunk)
     if (q instanceof Error || !q || !chunk) {
       dropped++
       dropReason ??= q instanceof Error ? q.message : 'empty question or chunk'
@@ -89,4 +91,14 @@ export async function buildRoundData(source: ArticleSource, questions: QuestionM
       dropReason,
     },
   }
+}
+
+/**
+ * The first `count` question/passage pairs of consecutive rounds built from `source` (what a
+ * validator with this source and question maker would send), for inspecting evaluation data.
+ */
+export async function samplePairs(source: ArticleSource, questions: QuestionMaker, rng: Rng, count: number, options: BuildOptions = {}): Promise<RoundPair[]> {
+  const pairs: RoundPair[] = []
+  while (pairs.length < count) pairs.push(...(await buildRoundData(source, questions, rng, options)).pairs)
+  return pairs.slice(0, count)
 }

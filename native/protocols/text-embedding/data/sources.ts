@@ -11,6 +11,8 @@ export interface Article {
   /** Where it came from: "HuggingFaceFW/fineweb/sample-100BT/train#12345" or "corpus.jsonl:17". */
   readonly ref: string
   readonly title?: string
+  /** A one-line summary of the article (a man page's NAME line), when the corpus has one. */
+  readonly summary?: string
 }
 
 export interface ArticleBatch {
@@ -115,7 +117,7 @@ const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.rst', '.text'])
 
 /**
  * A local corpus: a JSONL file whose lines are objects with a "text" field (optionally "title",
- * "id"), or a folder of text files (read recursively). Loaded once, lazily.
+ * "id", and "summary": a one-line summary the offline question maker can ask with), or a folder of text files (read recursively). Loaded once, lazily.
  */
 export class LocalCorpusSource implements ArticleSource {
   readonly label: string
@@ -158,9 +160,14 @@ export class LocalCorpusSource implements ArticleSource {
       lines.forEach((line, i) => {
         if (!line.trim()) return
         try {
-          const obj = JSON.parse(line) as { text?: unknown; title?: unknown; id?: unknown }
+          const obj = JSON.parse(line) as { text?: unknown; title?: unknown; id?: unknown; summary?: unknown }
           if (typeof obj.text === 'string' && obj.text.trim()) {
-            articles.push({ text: obj.text, ref: `${name}:${i + 1}${typeof obj.id === 'string' ? ` (${obj.id})` : ''}`, title: typeof obj.title === 'string' ? obj.title : undefined })
+            articles.push({
+              text: obj.text,
+              ref: `${name}:${i + 1}${typeof obj.id === 'string' ? ` (${obj.id})` : ''}`,
+              title: typeof obj.title === 'string' ? obj.title : undefined,
+              summary: typeof obj.summary === 'string' && obj.summary.trim() ? obj.summary : undefined,
+            })
           } else skipped++
         } catch {
           skipped++

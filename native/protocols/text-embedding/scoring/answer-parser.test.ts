@@ -127,6 +127,7 @@ describe('parseSynapseAnswer matches JSON.parse + validateEmbeddings', () => {
     ['beyond double range', synapse('[[1,2,3],[4,1e400,6]]')],
     ['all-equal rows', synapse('[[1,2,3],[1,2,3]]')],
     ['an all-zero row', synapse('[[1,2,3],[0,-0,0.0]]')],
+    ['every row all zeros', synapse('[[0,0,0],[0,-0,0.0]]')],
     ['empty rows', synapse('[[],[]]')],
   ]
   for (const [name, body] of cases) it(name, () => void expectSame(body, 2, 3))

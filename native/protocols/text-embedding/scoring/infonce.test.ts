@@ -94,6 +94,39 @@ describe('InfoNCE scoring (spec §2.4)', () => {
     expect(good.top1).toBeGreaterThan(poor.top1)
   })
 
+  describe('one all-zero row among informative rows is scored as the reference scores it', () => {
+    // The reference normalizes x / max(‖x‖, 1e-12) (torch.nn.functional.normalize), so a zero row
+    // stays zero and every cosine it takes part in is 0. By hand (numpy gives the same in float64):
+    // three pairs on the axes e0, e1, e2 of R^3 with one row zeroed.
+    //  - the two intact pairs: logits (10, 0, 0) → log(e^10 + 2) − 10 = log(1 + 2e^−10) = 9.0799e−5
+    //  - the pair with the zero row: logits (0, 0, 0) → log 3 = 1.0986123
+    // loss = (2 · 9.0799e−5 + 1.0986123) / 3 = 0.3662646, score = 1 / loss = 2.730266.
+    const intact = Math.log1p(2 * Math.exp(-10))
+    const expectedLoss = (2 * intact + Math.log(3)) / 3
+    const e = (i: number) => [0, 1, 2].map((c) => (c === i ? 1 : 0))
+    const task = pairedTask(3, 3)
+
+    it('a zero question: its row of logits is flat (loss term log P); top-1 misses on the tie, top-3 hits', () => {
+      const rows = [e(0), e(0), e(1), e(1), [0, 0, 0], e(2)]
+      const s = scoreAnswer(rows, task)
+      expect(s.valid).toBe(true)
+      expect(expectedLoss).toBeCloseTo(0.3662646, 6)
+      expect(Math.abs(s.loss - expectedLoss)).toBeLessThan(1e-4)
+      expect(Math.abs(s.score - 2.730266)).toBeLessThan(1e-4)
+      expect(s.top1).toBeCloseTo(2 / 3, 12) // argmax of a flat row is index 0, not 2
+      expect(s.top3).toBe(1)
+    })
+
+    it('a zero chunk: a logit of 0 in every question\'s row', () => {
+      // Question 1's row is (q1·a0, q1·0, q1·a2) = (0, 0, 0): log 3 again; the others are unchanged.
+      const rows = [e(0), e(0), e(1), [0, 0, 0], e(2), e(2)]
+      const s = scoreAnswer(rows, task)
+      expect(s.valid).toBe(true)
+      expect(Math.abs(s.loss - expectedLoss)).toBeLessThan(1e-4)
+      expect(Math.abs(s.score - 1 / expectedLoss)).toBeLessThan(1e-4)
+    })
+  })
+
   describe('adversarial answers score 0 without throwing', () => {
     const task = pairedTask(4, 8)
     const good = () => Array.from({ length: 8 }, (_, r) => Array.from({ length: 8 }, (_, c) => (c === Math.floor(r / 2) ? 1 : 0.01 * c)))
@@ -115,7 +148,7 @@ describe('InfoNCE scoring (spec §2.4)', () => {
       ['too few rows', () => good().slice(1), 'wrong-row-count'],
       ['too many rows', () => [...good(), good()[0]], 'wrong-row-count'],
       ['all-equal vectors', () => good().map(() => [1, 2, 3, 4, 5, 6, 7, 8]), 'degenerate'],
-      ['an all-zero row', () => { const g = good(); g[4] = new Array(8).fill(0); return g }, 'degenerate'],
+      ['every row all zeros', () => good().map(() => new Array(8).fill(0)), 'degenerate'],
     ]
     for (const [name, make, reason] of cases) {
       it(name, () => {

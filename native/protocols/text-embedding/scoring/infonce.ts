@@ -5,13 +5,16 @@
  * plus top-1 / top-3 recall (reported only, not rewarded).
  *
  * Deliberate deviations from the reference code, both in the miner's disfavour only where the
- * reference rewards garbage:
+ * reference rewards garbage (listed with their reasons in the README, "How answers are scored"):
  *  - any non-finite value (NaN, ±Infinity, or a number outside float32 range) makes the answer
  *    invalid (score 0). The reference gives NaN answers the maximum score (Python's
  *    `min(100.0, nan) == 100.0`).
- *  - with `rejectDegenerate` (default on) an answer whose rows are all identical, or which has an
- *    all-zero row, is invalid (score 0). Such an answer carries no information; the reference
+ *  - with `rejectDegenerate` (default on) an answer whose rows are all the same vector (all zero
+ *    included) is invalid (score 0). Such an answer carries no information; the reference
  *    scores it at chance level, 1/log(P).
+ * A single all-zero row among informative rows is scored as the reference scores it: normalizing
+ * x / max(‖x‖, 1e-12) keeps it zero, so all its cosines are 0 (a zero question's loss term is
+ * log P; a zero chunk is a logit of 0 in every question's row).
  * A loss of exactly 0 scores 0 as in the reference (there it is a ZeroDivisionError).
  */
 
@@ -39,7 +42,7 @@ export const INVALID_REASON_TEXT: Record<InvalidReason, string> = {
   'wrong-dimension': 'a row does not have the requested number of dimensions',
   'non-numeric': 'a value is not a number',
   'non-finite': 'a value is NaN, Infinity or outside float32 range',
-  degenerate: 'every row is the same vector, or a row is all zeros',
+  degenerate: 'every row is the same vector (or every row is all zeros)',
   'zero-loss': 'the loss is exactly 0 (the reference validator scores this 0)',
 }
 
@@ -91,25 +94,18 @@ export function validateEmbeddings(results: unknown, expectedRows: number, dim: 
   return { ok: true, matrix }
 }
 
-/** Why an answer carries no information (an all-zero row, or every row the same), if it does not. */
+/**
+ * Why an answer carries no information (every row the same vector, all-zero rows included), if
+ * it does not. One all-zero row among others is not degenerate: the reference scores it normally.
+ */
 export function degenerateReason(m: EmbeddingMatrix): string | undefined {
   const { rows, dim, data } = m
-  for (let r = 0; r < rows; r++) {
-    let any = false
-    for (let c = r * dim, end = c + dim; c < end; c++) {
-      if (data[c] !== 0) {
-        any = true
-        break
-      }
-    }
-    if (!any) return `row ${r} is all zeros`
-  }
-  if (rows < 2) return undefined
   for (let r = 1; r < rows; r++) {
     const a = r * dim
     for (let c = 0; c < dim; c++) if (data[a + c] !== data[c]) return undefined
   }
-  return 'every row is the same vector'
+  for (let c = 0; c < dim; c++) if (data[c] !== 0) return rows < 2 ? undefined : 'every row is the same vector'
+  return rows < 2 ? 'the only row is all zeros' : 'every row is all zeros'
 }
 
 /** Row-wise L2 normalization x / max(||x||, 1e-12), in place. */

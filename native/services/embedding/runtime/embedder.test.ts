@@ -120,6 +120,21 @@ describe('provider fallback through onnxruntime itself', () => {
 })
 
 describe('lexical man-pages model (quality)', () => {
+  it('returns the same unit vector for empty and whitespace-only texts (never a zero row)', async () => {
+    const e = await Embedder.load({ onnxFile: lexical.onnxFile, tokenizerFile: lexical.tokenizerFile, pooling: 'mean', maxLength: 512, intraOpThreads: 1 })
+    try {
+      const [empty, blank, word] = (await e.embed(['', ' \n\t ', 'socket'], { dimensions: 1024 })).vectors
+      const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0))
+      expect(norm(empty!)).toBeCloseTo(1, 5)
+      expect(Array.from(blank!)).toEqual(Array.from(empty!))
+      expect(norm(word!)).toBeCloseTo(1, 5)
+      expect(cosine(empty!, word!)).toBeLessThan(0.99)
+    } finally {
+      await e.dispose()
+    }
+  })
+
+
   // Exact TF-IDF cosine (no projection) ranks the own summary first for 46% of pages on this corpus
   // (summaries are short and many pages share words); chance is 1/1571. The 384-dimension random
   // projection measured 41.3% top-1 and 64.5% top-5.

@@ -4,7 +4,7 @@ import { WordPieceTokenizer } from '../tokenizer/wordpiece'
 import type { BatcherOptions, BatcherStats } from './batcher'
 import { Batcher } from './batcher'
 import type { Pooling } from './pooling'
-import { DimensionError, adaptDimension } from './pooling'
+import { DimensionError, adaptDimension, nonZeroUnit } from './pooling'
 import type { ProbeEnvironment, Provider, ProviderAttempt, ProviderPreference } from './providers'
 import { detectEnvironment, providerCandidates } from './providers'
 import { WorkerFailure, WorkerPool } from './worker-pool'
@@ -126,7 +126,7 @@ export class Embedder {
       if (error instanceof WorkerFailure && error.kind === 'nonfinite') throw new EngineError('MODEL_INVALID', error.message)
       throw new EngineError('INTERNAL', `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
     }
-    const vectors = raw.map((v) => adaptDimension(v, dimension, this.options.matryoshkaDims ?? null))
+    const vectors = raw.map((v) => adaptDimension(nonZeroUnit(v), dimension, this.options.matryoshkaDims ?? null))
     return { vectors, dimension, tokens, truncated }
   }
 

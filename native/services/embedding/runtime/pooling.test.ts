@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DimensionError, adaptDimension, cosine, firstNonFinite, l2NormalizeRows, pool } from './pooling'
+import { DimensionError, adaptDimension, cosine, firstNonFinite, l2NormalizeRows, nonZeroUnit, pool } from './pooling'
 
 const f = (xs: number[]): Float32Array => Float32Array.from(xs)
 const close = (a: Float32Array, b: number[]): void => {
@@ -25,6 +25,11 @@ describe('normalisation and checks', () => {
   it('L2-normalises each row; a zero row stays zero', () => {
     close(l2NormalizeRows(f([3, 4, 0, 0, 1, 0]), 2), [0.6, 0.8, 0, 0, 1, 0])
     close(l2NormalizeRows(f([0, 0, 1, 1]), 2), [0, 0, Math.SQRT1_2, Math.SQRT1_2])
+  })
+  it('gives an all-zero row the unit vector 1/√dim and leaves other rows alone', () => {
+    close(nonZeroUnit(f([0, 0, 0, 0])), [0.5, 0.5, 0.5, 0.5])
+    close(nonZeroUnit(f([0, -0, 0])), [1 / Math.sqrt(3), 1 / Math.sqrt(3), 1 / Math.sqrt(3)])
+    close(nonZeroUnit(f([0, 1, 0])), [0, 1, 0])
   })
   it('finds non-finite values', () => {
     expect(firstNonFinite(f([1, 2, 3]))).toBe(-1)

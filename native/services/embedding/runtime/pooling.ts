@@ -39,6 +39,17 @@ export function l2NormalizeRows(vectors: Float32Array, dim: number): Float32Arra
   return vectors
 }
 
+/**
+ * A unit vector for every input: a row that pooled to all zeros (an empty or whitespace-only text
+ * in a static-embedding model, whose [CLS]/[SEP] vectors are zero) becomes 1/√dim in every
+ * component, the same well-defined vector each time, instead of a zero row that carries no
+ * direction. Other rows are returned as they are.
+ */
+export function nonZeroUnit(vector: Float32Array): Float32Array {
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return vector
+  return vector.fill(1 / Math.sqrt(Math.max(1, vector.length)))
+}
+
 /** Index of the first non-finite value, or -1. */
 export function firstNonFinite(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i

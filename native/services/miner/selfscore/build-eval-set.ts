@@ -1,13 +1,17 @@
 /**
  * Builds the self-score evaluation set shipped in resources/selfscore/ from TaoDesk's own
  * documentation (README.md and the project's specification notes, written for this project),
- * so it can be redistributed with the app. Three kinds of query/passage pairs:
+ * so it can be redistributed with the app. Four kinds of query/passage pairs:
  *  - a section heading and the start of its section,
  *  - a bold bullet term ("**Active.**") and its explanation,
- *  - the first sentence of a paragraph and the rest of it (the inverse-cloze task used to
- *    pre-train retrievers), which reads like the validator's question/chunk pairs.
+ *  - a bullet's lead ("`epoch_length` — …", "Scoring rigidity: …") and the rest of the bullet,
+ *  - the first sentence of a paragraph or bullet and the rest of it (the inverse-cloze task used
+ *    to pre-train retrievers), which reads like the validator's question/chunk pairs.
+ * A paragraph of 8 or more sentences gives two pairs from its two halves; otherwise one pair per
+ * paragraph at most: two pairs cut from the same sentences would have near-identical passages,
+ * one of them containing the other's query.
  *
- *   npx tsx native/services/miner/selfscore/build-eval-set.ts README.md ../shared/spec/*.md
+ *   npx tsx native/services/miner/selfscore/build-eval-set.ts README.md bench/RESULTS.md ../shared/spec/*.md
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -16,6 +20,8 @@ import { splitSentences } from '../../../protocols/text-embedding/data/chunking'
 import type { EvalPair, EvalSetFile } from './eval-set'
 
 const MAX_PASSAGE = 1200
+/** Shortest paragraph that makes a first-sentence/rest pair. */
+const MIN_PARAGRAPH = 110
 
 function clean(md: string): string {
   return md
@@ -39,6 +45,13 @@ function headingQuery(h: string): string {
   return clean(h.replace(/^#+\s*/, '').replace(/^[\d.]+\s+/, '').replace(/\(`[^`]*`\)/g, ''))
 }
 
+/** A long paragraph (8+ sentences) as two halves that share no sentence; a shorter one whole. */
+function halves(sentences: readonly string[]): string[][] {
+  if (sentences.length < 8) return [[...sentences]]
+  const mid = Math.ceil(sentences.length / 2)
+  return [sentences.slice(0, mid), sentences.slice(mid)]
+}
+
 export function pairsFromMarkdown(md: string, source: string): EvalPair[] {
   const noCode = md.replace(/```[\s\S]*?```/g, '\n').replace(/^\|.*\|\s*$/gm, '').replace(/^-{3,}\s*$/gm, '')
   const out: EvalPair[] = []
@@ -60,14 +73,19 @@ export function pairsFromMarkdown(md: string, source: string): EvalPair[] {
         if (expl.length >= 60) out.push({ q: heading ? `${term} (${heading})` : term, p: cut(expl), src: `${source}#${heading}` })
         continue
       }
+      const lead = /^\s*(?:[-*]|\d+\.)\s+([^.:—]{3,80}?)\s*(?:—|:| - )\s+([\s\S]+)$/.exec(block)
+      if (lead && clean(lead[2]!).length >= 60 && !/[([/]/.test(lead[1]!)) {
+        out.push({ q: clean(lead[1]!), p: cut(clean(lead[2]!)), src: `${source}#${heading}` })
+        continue
+      }
       const text = clean(block)
-      if (text.length < 140) continue
-      const sentences = splitSentences(text)
-      if (sentences.length < 2) continue
-      const q = sentences[0]!
-      if (q.length < 30 || q.length > 300) continue
-      const passage = cut(sentences.slice(1).join(' '))
-      if (passage.length >= 60) out.push({ q, p: passage, src: `${source}#${heading}` })
+      if (text.length < MIN_PARAGRAPH) continue
+      for (const part of halves(splitSentences(text))) {
+        const q = part[0]!
+        if (part.length < 2 || q.length < 25 || q.length > 300) continue
+        const passage = cut(part.slice(1).join(' '))
+        if (passage.length >= 50) out.push({ q, p: passage, src: `${source}#${heading}` })
+      }
     }
   }
   return out
@@ -89,7 +107,7 @@ export function buildEvalSet(files: readonly string[]): EvalSetFile {
   }
   return {
     name: 'taodesk-docs',
-    description: `${pairs.length} query/passage pairs from TaoDesk's own documentation (README and specification notes): headings and their sections, terms and their explanations, first sentences and the rest of their paragraphs.`,
+    description: `${pairs.length} query/passage pairs from TaoDesk's own documentation (README, benchmark notes and specification notes): headings and their sections, terms and their explanations, first sentences and the rest of their paragraphs.`,
     license: "TaoDesk's own documentation, distributed with the app under the app's licence.",
     pairs,
   }

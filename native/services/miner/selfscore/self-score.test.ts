@@ -8,7 +8,7 @@ import { createEngine } from '../../../host'
 import type { Engine } from '../../../host'
 import type { RpcClient } from '../../../rpc'
 import { loadBundledEvalSet, loadJsonlEvalSet } from './eval-set'
-import { SelfScoreService, chanceScore, makeBatches } from './self-score'
+import { SelfScoreService, chanceLevels, chanceScore, makeBatches, nearChance } from './self-score'
 
 const MANPAGES = path.join(SHARED_DIR, 'data', 'manpages-corpus.jsonl')
 
@@ -25,7 +25,7 @@ describe('evaluation sets and batches', () => {
   it('ships a bundled set of a few hundred pairs from the app documentation', () => {
     const set = loadBundledEvalSet()
     expect(set.name).toBe('taodesk-docs')
-    expect(set.pairs.length).toBeGreaterThanOrEqual(200)
+    expect(set.pairs.length).toBeGreaterThanOrEqual(350)
     expect(new Set(set.pairs.map((p) => p.q)).size).toBe(set.pairs.length)
     expect(set.pairs.every((p) => p.q.length > 0 && p.p.length >= 40)).toBe(true)
     expect(set.license).toMatch(/TaoDesk's own documentation/)
@@ -74,6 +74,19 @@ describe('evaluation sets and batches', () => {
     expect(makeBatches(pairs, 32)).toEqual(batches)
     expect(makeBatches(pairs.slice(0, 10), 32).map((b) => b.qIdx.length)).toEqual([10])
   })
+
+  it('chance levels are averaged over the batches like the scores; near chance is judged on top-1 retrieval', () => {
+    const batches = [{ qIdx: new Array<number>(32).fill(0) }, { qIdx: new Array<number>(16).fill(0) }]
+    const c = chanceLevels(batches)
+    expect(c.chanceScore).toBeCloseTo((1 / Math.log(32) + 1 / Math.log(16)) / 2, 12)
+    expect(c.chanceTop1).toBeCloseTo((1 / 32 + 1 / 16) / 2, 12)
+    expect(c.chanceTop3).toBeCloseTo((3 / 32 + 3 / 16) / 2, 12)
+    expect(chanceLevels([])).toEqual({ chanceScore: null, chanceTop1: null, chanceTop3: null })
+    // The issue's case: 91 % top-1 with a score (0.345) under 2 × the chance score is not near chance.
+    expect(nearChance(0.91, 1 / 32)).toBe(false)
+    expect(nearChance(0.05, 1 / 32)).toBe(true)
+    expect(nearChance(0.1, 1 / 32)).toBe(false)
+  })
 })
 
 describe('self-score with real models (tiny random BERT vs the lexical model) on the man-pages corpus', () => {
@@ -110,6 +123,8 @@ describe('self-score with real models (tiny random BERT vs the lexical model) on
     expect(rnd).toMatchObject({ ok: true, active: false, batches: 4, pairs: 128, dimension: 32 })
     // 32 pairs per batch: chance is 1/ln 32 ≈ 0.29. Random weights stay near it; the lexical model retrieves.
     expect(rnd.score!).toBeLessThan(2 * chanceScore(32))
+    for (const m of [lex, rnd]) expect(m).toMatchObject({ chanceScore: chanceScore(32), chanceTop1: 1 / 32, chanceTop3: 3 / 32 })
+    expect(lex.nearChance).toBe(false)
     expect(lex.score!).toBeGreaterThan(2.5 * rnd.score!)
     expect(lex.top1!).toBeGreaterThan(0.6)
     expect(lex.loss!).toBeCloseTo(1 / lex.score!, 1)

@@ -119,7 +119,7 @@ export class SelfScoreService {
     const report: SelfScoreReport = {
       time: Date.now(),
       dataset: { name: set.name, description: set.description, pairs: batches.reduce((a, b) => a + b.qIdx.length, 0), license: set.license },
-      method: `${batches.length} batches of about ${this.o.batchPairs ?? SELF_SCORE_BATCH} query/passage pairs, texts shuffled as in a validator round, ${SELF_SCORE_DIMENSIONS} dimensions, L2-normalized, InfoNCE with temperature 0.1, score = min(100, 1/loss) averaged over batches (the validator's scoring code).`,
+      method: `${batches.length} batches of about ${this.o.batchPairs ?? SELF_SCORE_BATCH} query/passage pairs, texts shuffled as in a validator round, ${SELF_SCORE_DIMENSIONS} dimensions, L2-normalized, InfoNCE with temperature 0.1, score = min(100, 1/loss) averaged over batches (the validator's scoring code). Top-1/top-3: how often the right passage is the most similar one / among the 3 most similar; near chance = top-1 under ${NEAR_CHANCE_FACTOR} × its chance level.`,
       models,
     }
     if (p.save !== false) {
@@ -163,7 +163,7 @@ export class SelfScoreService {
 
   private async scoreModel(id: string, active: boolean, batches: readonly Batch[]): Promise<SelfScoreModel> {
     const t0 = performance.now()
-    const empty = { modelId: id, active, batches: 0, pairs: 0, score: null, loss: null, top1: null, top3: null, textsPerSecond: null }
+    const empty = { modelId: id, active, batches: 0, pairs: 0, score: null, loss: null, top1: null, top3: null, textsPerSecond: null, ...chanceLevels(batches), nearChance: null }
     let handle: Awaited<ReturnType<SelfScoreService['embedderFor']>>
     try {
       handle = await this.embedderFor(id, active)
@@ -200,7 +200,10 @@ export class SelfScoreService {
     }
     await handle.dispose().catch(() => undefined)
     const n = batches.length
+    const chance = chanceLevels(batches)
     return {
+      ...chance,
+      nearChance: nearChance(top1 / n, chance.chanceTop1),
       modelId: id,
       active,
       ok: true,
@@ -223,6 +226,25 @@ export function chanceScore(pairsPerBatch: number): number {
   return 1 / Math.log(Math.max(2, pairsPerBatch))
 }
 
+/** Chance levels of score, top-1 and top-3 on these batches, averaged like the model's own numbers. */
+export function chanceLevels(batches: ReadonlyArray<{ readonly qIdx: readonly number[] }>): { chanceScore: number | null; chanceTop1: number | null; chanceTop3: number | null } {
+  if (batches.length === 0) return { chanceScore: null, chanceTop1: null, chanceTop3: null }
+  const mean = (f: (p: number) => number): number => batches.reduce((a, b) => a + f(b.qIdx.length), 0) / batches.length
+  return { chanceScore: mean(chanceScore), chanceTop1: mean((p) => 1 / p), chanceTop3: mean((p) => Math.min(1, 3 / p)) }
+}
+
+/**
+ * How far above chance retrieval must be to say something: the score alone does not tell (at
+ * temperature 0.1 it depends on how spread the similarities are, so a model that finds the right
+ * passage 9 times in 10 can score under twice the chance score). Top-1 under 3 × its chance level
+ * (under 9 % with 32 pairs per batch) means the model barely tells passages apart.
+ */
+export const NEAR_CHANCE_FACTOR = 3
+
+export function nearChance(top1: number, chanceTop1: number | null): boolean {
+  return chanceTop1 !== null && top1 < NEAR_CHANCE_FACTOR * chanceTop1
+}
+
 export function selfScoreHandlers(service: SelfScoreService): Pick<Handlers, 'miner.selfScore' | 'miner.lastSelfScore'> {
   return {
     'miner.selfScore': ({ models, maxPairs }) => service.run({ models, maxPairs }),
@@ -230,14 +252,25 @@ export function selfScoreHandlers(service: SelfScoreService): Pick<Handlers, 'mi
   }
 }
 
-/** The quick check the miner runs when it starts: the active model on 64 pairs (2 batches). */
-export function activeModelCheck(service: SelfScoreService, embedding: EmbeddingService): () => Promise<{ modelId: string; score: number; chance: number } | undefined> {
+/** What the miner's start-up check learns about the serving model. */
+export interface ActiveModelCheck {
+  readonly modelId: string
+  readonly score: number
+  readonly chance: number
+  readonly top1: number
+  readonly chanceTop1: number
+  readonly nearChance: boolean
+}
+
+/** The quick check the miner runs when it starts: the active model on 128 pairs (4 batches). */
+export function activeModelCheck(service: SelfScoreService, embedding: EmbeddingService): () => Promise<ActiveModelCheck | undefined> {
   return async () => {
     const id = embedding.models.active()
     if (!id || service.busy) return undefined
-    const report = await service.run({ models: [id], maxPairs: 2 * SELF_SCORE_BATCH, save: false })
+    const report = await service.run({ models: [id], maxPairs: 4 * SELF_SCORE_BATCH, save: false })
     const m = report.models[0]
-    if (!m?.ok || m.score === null) return undefined
-    return { modelId: id, score: m.score, chance: chanceScore(SELF_SCORE_BATCH) }
+    if (!m?.ok || m.score === null || m.top1 === null) return undefined
+    const chanceTop1 = m.chanceTop1 ?? 1 / SELF_SCORE_BATCH
+    return { modelId: id, score: m.score, chance: m.chanceScore ?? chanceScore(SELF_SCORE_BATCH), top1: m.top1, chanceTop1, nearChance: nearChance(m.top1, chanceTop1) }
   }
 }

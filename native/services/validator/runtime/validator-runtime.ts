@@ -159,6 +159,9 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
       const client = await deps.chain.client()
       return loadChainMetagraph(client, netuid)
     },
+    async currentBlock() {
+      return (await deps.chain.client()).blockNumber()
+    },
   }
 
   const weightSetter: WeightSetter = {

@@ -1,4 +1,4 @@
-import { Button, Card, Group, Progress, Table, Text, Title } from '@mantine/core'
+import { Alert, Button, Card, Group, Progress, Table, Text, Title } from '@mantine/core'
 import { IconTargetArrow } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { SelfScoreReport } from '../../../../native/contract'
@@ -30,6 +30,8 @@ export function SelfScoreCard() {
       })
   }
   const best = shown?.models.reduce<number>((m, x) => Math.max(m, x.score ?? 0), 0) ?? 0
+  const chance = shown?.models.find((m) => m.chanceTop1 !== null && m.chanceTop1 !== undefined)
+  const weak = shown?.models.filter((m) => m.ok && m.nearChance) ?? []
 
   return (
     <Card withBorder data-testid="miner-selfscore">
@@ -37,7 +39,8 @@ export function SelfScoreCard() {
         <div>
           <Title order={4}>Self-score</Title>
           <Text size="sm" c="dimmed">
-            How validators would rate each installed model: their InfoNCE scoring on {shown ? `${shown.dataset.pairs} query/passage pairs (${shown.dataset.name})` : 'a bundled evaluation set'}. Higher is better.
+            How validators would rate each installed model: their InfoNCE scoring on {shown ? `${shown.dataset.pairs} query/passage pairs (${shown.dataset.name})` : 'a bundled evaluation set'}. Higher is better. Top-1 and top-3: how often the right passage is the most
+            similar one, or among the three most similar; they say more than the score, which also depends on how spread the similarities are.
           </Text>
         </div>
         <Button leftSection={<IconTargetArrow size={16} />} onClick={run} loading={busy} data-testid="selfscore-run">
@@ -49,6 +52,11 @@ export function SelfScoreCard() {
         <Text c="red" size="sm" data-testid="selfscore-error">
           {error}
         </Text>
+      )}
+      {weak.length > 0 && (
+        <Alert color="yellow" mb="xs" data-testid="selfscore-near-chance">
+          {weak.map((m) => m.modelId).join(', ')} {weak.length === 1 ? 'finds' : 'find'} the right passage first barely more often than chance ({percent(weak[0]!.chanceTop1)}): validators will score {weak.length === 1 ? 'it' : 'them'} near zero.
+        </Alert>
       )}
       {shown ? (
         <Table data-testid="selfscore-table">
@@ -75,8 +83,8 @@ export function SelfScoreCard() {
                   <>
                     <Table.Td>{m.score!.toFixed(3)}</Table.Td>
                     <Table.Td>{m.loss!.toFixed(3)}</Table.Td>
-                    <Table.Td>{(m.top1! * 100).toFixed(0)} %</Table.Td>
-                    <Table.Td>{(m.top3! * 100).toFixed(0)} %</Table.Td>
+                    <Table.Td c={m.nearChance ? 'red' : undefined}>{percent(m.top1)}</Table.Td>
+                    <Table.Td>{percent(m.top3)}</Table.Td>
                     <Table.Td>{m.textsPerSecond === null ? '—' : m.textsPerSecond.toFixed(0)}</Table.Td>
                   </>
                 ) : (
@@ -88,13 +96,31 @@ export function SelfScoreCard() {
                 )}
               </Table.Tr>
             ))}
+            {chance && (
+              <Table.Tr data-testid="selfscore-chance">
+                <Table.Td>
+                  <Text size="sm" c="dimmed">
+                    Chance level
+                  </Text>
+                </Table.Td>
+                <Table.Td c="dimmed">{chance.chanceScore?.toFixed(3)}</Table.Td>
+                <Table.Td />
+                <Table.Td c="dimmed">{percent(chance.chanceTop1)}</Table.Td>
+                <Table.Td c="dimmed">{percent(chance.chanceTop3)}</Table.Td>
+                <Table.Td />
+              </Table.Tr>
+            )}
           </Table.Tbody>
         </Table>
       ) : (
         <Text size="sm" c="dimmed">
-          Not scored yet. Score your models before going live: the one you serve should clearly beat the others and chance (about 0.29).
+          Not scored yet. Score your models before going live: the one you serve should clearly beat the others, and find the right passage far more often than chance (about 3 % with 32 pairs per batch).
         </Text>
       )}
     </Card>
   )
+}
+
+function percent(x: number | null | undefined): string {
+  return x === null || x === undefined ? '—' : `${(x * 100).toFixed(0)} %`
 }

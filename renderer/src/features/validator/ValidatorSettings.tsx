@@ -4,6 +4,7 @@ import type { ValidatorConfigPatch, ValidatorConfigView } from '../../../../nati
 import { ValidatorConfig } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
 import { boundsOf } from '../../ui/schema-fields'
+import { questionSourceNote } from './validator-format'
 
 const FIELDS = ValidatorConfig.shape
 
@@ -130,7 +131,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
           {draft.dataSource === 'local' ? (
             <TextInput
               label="Corpus"
-              description="A JSONL file ({text} or {title, text} per line) or a folder of .txt/.md files, on the engine's machine"
+              description="A JSONL file ({text} per line, optionally with title and a one-line summary the offline questions use) or a folder of .txt/.md files, on the engine's machine"
               placeholder="/home/me/corpus.jsonl"
               value={draft.corpusPath}
               onChange={(e) => set('corpusPath', e.currentTarget.value)}
@@ -153,7 +154,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
           <SimpleGrid cols={2}>
             <TextInput
               label="OpenAI-compatible endpoint"
-              description="Empty: offline questions from the text itself (no LLM)"
+              description="Empty: offline questions from the text itself (no LLM); see below"
               placeholder="https://api.openai.com/v1 or http://localhost:11434/v1"
               value={draft.llmBaseUrl}
               onChange={(e) => set('llmBaseUrl', e.currentTarget.value)}
@@ -176,6 +177,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
               </Button>
             )}
           </Group>
+          <QuestionSource llmBaseUrl={draft.llmBaseUrl} llmModel={draft.llmModel} />
           <Divider label="Rewards and weights" labelPosition="left" />
           <Switch
             label="Apply the subnet's burn rule"
@@ -218,5 +220,15 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
         </Stack>
       )}
     </Drawer>
+  )
+}
+
+/** Which question source is in use and its trade-off, so the choice is never silent. */
+function QuestionSource({ llmBaseUrl, llmModel }: { llmBaseUrl: string; llmModel: string }) {
+  const note = questionSourceNote(llmBaseUrl, llmModel)
+  return (
+    <Alert variant="light" color={llmBaseUrl.trim() ? 'blue' : 'gray'} title={note.inUse} data-testid="vs-question-source">
+      <Text size="sm">{note.tradeOff}</Text>
+    </Alert>
   )
 }

@@ -3,7 +3,7 @@ import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../..
 import { computeRoundRewards } from '../../../../native/protocols/text-embedding/scoring'
 import { leaderboardEntry } from '../../../../test/support/leaderboard-entry'
 import { configPatch } from './ValidatorSettings'
-import { ago, answerStatus, burnSummary, filterLeaderboard, roundData, shortHotkey, weightLabel } from './validator-format'
+import { ago, answerStatus, burnSummary, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel } from './validator-format'
 
 const entry = (uid: number, hotkey: string): LeaderboardEntry => leaderboardEntry(uid, { hotkey })
 
@@ -67,9 +67,20 @@ describe('validator page formatting', () => {
     expect(roundData(round({ source: 'local:corpus.jsonl', description: 'local:/data/corpus.jsonl (9 of 1571 documents)', questionMaker: 'offline-keywords' }))).toEqual({
       label: 'Local corpus',
       detail: '/data/corpus.jsonl (9 of 1571 documents)',
-      questions: 'offline (no LLM)',
+      questions: 'offline (no LLM): keyword templates',
     })
+    expect(roundData(round({ source: 'local:corpus.jsonl', description: 'local:/data/corpus.jsonl', questionMaker: 'offline-cloze+summary' })).questions).toBe('offline (no LLM): inverse cloze and summary lines')
     expect(roundData(round({ source: 'custom', description: 'something else', questionMaker: 'x' })).label).toBe('custom')
+  })
+
+  it('says which question source the settings select and what it trades', () => {
+    const offline = questionSourceNote('', 'gpt-4o-mini')
+    expect(offline.inUse).toBe('In use: offline questions (no LLM).')
+    expect(offline.tradeOff).toMatch(/inverse cloze.*differ somewhat/)
+    const llm = questionSourceNote('http://localhost:11434/v1', 'llama3.2')
+    expect(llm.inUse).toBe('In use: llama3.2 at localhost:11434.')
+    expect(llm.tradeOff).toMatch(/closest match.*costs money/)
+    expect(questionSourceNote('not a url', 'm').inUse).toBe('In use: m at not a url.')
   })
 
   it('summarizes the burn rule from what the reward computation reports', () => {

@@ -57,8 +57,38 @@ export function roundData(r: ValidatorRound): { label: string; detail: string; q
   let questions = r.questionMaker
   const llm = /^llm:(.+)@(.+)$/.exec(r.questionMaker)
   if (llm) questions = `${llm[1]} at ${llm[2]}`
-  else if (r.questionMaker === 'offline-keywords') questions = 'offline (no LLM)'
+  else if (r.questionMaker in OFFLINE_MAKERS) questions = `offline (no LLM): ${OFFLINE_MAKERS[r.questionMaker]}`
   return { label, detail, questions }
+}
+
+/** The offline question makers' labels (native/protocols/text-embedding/data/offline-questions.ts), in words. */
+const OFFLINE_MAKERS: Record<string, string> = {
+  'offline-cloze+summary': 'inverse cloze and summary lines',
+  'offline-cloze': 'inverse cloze',
+  'offline-summary': 'summary lines',
+  'offline-keywords': 'keyword templates',
+}
+
+/** Which question source the settings select, and what that choice trades (shown under the Questions settings). */
+export function questionSourceNote(llmBaseUrl: string, llmModel: string): { inUse: string; tradeOff: string } {
+  if (!llmBaseUrl.trim()) {
+    return {
+      inUse: 'In use: offline questions (no LLM).',
+      tradeOff:
+        "Each question is a sentence taken out of its passage (inverse cloze) or, for corpora with summary lines such as man pages, the article's summary. Free, private and repeatable, and it does not copy the passage (about 40 % of its words are in the passage, against about 70 % for LLM questions). But the questions are statements rather than the LLM-written questions the subnet's validators send, so your scores will differ somewhat from theirs. Set an endpoint to ask as they do.",
+    }
+  }
+  let host = llmBaseUrl
+  try {
+    host = new URL(llmBaseUrl).host
+  } catch {
+    // shown as typed; saving explains an invalid URL
+  }
+  return {
+    inUse: `In use: ${llmModel || 'the model'} at ${host}.`,
+    tradeOff:
+      'The reference validator\'s way (it uses gpt-4o-mini): the closest match to the scores of the subnet\'s validators. One chat call per question, up to about 128 per round: a paid API costs money per round, a local server (Ollama) needs a capable machine, and rounds take longer. If the endpoint fails, the round fails and says why.',
+  }
 }
 
 /** The burn rule's effect on a round, short, with the full reason. */
