@@ -32,6 +32,7 @@ const START_FLAGS = flagsFromSchema(MinerStartParams, {
   'blacklist.minStake': true,
   'blacklist.forceValidatorPermit': true,
   'blacklist.allowNonRegistered': true,
+  force: true,
 })
 
 const USAGE = `taodesk miner start|stop|status|selftest|selfscore [options]

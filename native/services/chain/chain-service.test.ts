@@ -74,7 +74,7 @@ function rejectsToSign(signer: Signer): boolean {
 describe('ChainService on the practice network', () => {
   it('starts the seeded practice chain, reports status, and reads the subnet and metagraph', async () => {
     const { service, events, settings } = setup()
-    expect(service.status()).toMatchObject({ network: 'finney', state: 'idle' })
+    expect(service.status()).toMatchObject({ network: 'devnet', state: 'idle' })
     const st = await service.setNetwork('devnet')
     expect(settings.get().network).toBe('devnet')
     expect(st.network).toBe('devnet')

@@ -22,6 +22,9 @@ export function networkName(network: string): string {
   return network === 'devnet' ? 'the practice network' : network === 'test' ? 'testnet' : network
 }
 
+/** The engine's guard as other services receive it ({@link ChainService.checkSubnet}): rejects with the explanation. */
+export type SubnetCheck = (p: { action: GuardedAction; network?: string; netuid: number; force?: boolean }) => Promise<unknown>
+
 export interface GuardedSubnet {
   readonly network: string
   readonly netuid: number
