@@ -248,7 +248,7 @@ function status(io: CommandIo, json: boolean): number {
 export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngine }): Command {
   return {
     name: 'validator',
-    summary: 'Score subnet 5 miners, set weights, and watch the leaderboard.',
+    summary: 'Score text-embedding miners, set weights, and watch the leaderboard.',
     usage: USAGE,
     options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json', 'force'] }) },
     async run(values, positionals, io) {
