@@ -18,7 +18,7 @@ const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, 
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
-  return `TaoDesk ${packageVersion()}: mine and validate on Bittensor subnet 5.
+  return `TaoDesk ${packageVersion()}: mine and validate Bittensor text-embedding subnets (OpenKaito protocol).
 
 Usage: taodesk <command> [options]
 

@@ -116,8 +116,40 @@ export const Hyperparameters = z.object({
 })
 export type Hyperparameters = z.infer<typeof Hyperparameters>
 
+/** `SubnetIdentitiesV3` as the owner wrote it (UTF-8 text); never the runtime's fallback name table. */
+export const SubnetIdentity = z.object({
+  name: z.string(),
+  githubRepo: z.string(),
+  contact: z.string(),
+  url: z.string(),
+  discord: z.string(),
+  description: z.string(),
+  logoUrl: z.string(),
+  /** Free text; `protocol=openkaito-text-embedding/1; wire=v10,btauth` declares the embedding protocol. */
+  additional: z.string(),
+})
+export type SubnetIdentity = z.infer<typeof SubnetIdentity>
+
+/** Whether the subnet speaks OpenKaito's text-embedding protocol, decided from its identity. */
+export const SubnetProtocol = z.object({
+  verdict: z.enum(['speaks', 'does-not', 'unknown']),
+  reason: z.string(),
+  /** Wire formats the identity declares (empty when none). */
+  wires: z.array(z.string()),
+})
+export type SubnetProtocol = z.infer<typeof SubnetProtocol>
+
+const Identified = { identity: SubnetIdentity.nullable(), protocol: SubnetProtocol }
+
+/**
+ * `force` on chain.register, miner.start and validator.start: go on although the subnet's identity
+ * does not declare the embedding protocol (the CLI's --force; the UI sets it after a typed confirmation).
+ */
+export const ForceParam = z.boolean().optional().describe('go on although the subnet does not declare the text-embedding protocol')
+
 export const SubnetOverview = z.object({
   netuid: Netuid,
+  ...Identified,
   hyperparameters: Hyperparameters,
   /** Registration price now, rao. */
   priceRao: Rao,
@@ -133,7 +165,8 @@ export const SubnetOverview = z.object({
 })
 export type SubnetOverview = z.infer<typeof SubnetOverview>
 
-export const SubnetSummary = z.object({ netuid: Netuid, neurons: z.number().int(), maxNeurons: z.number().int(), tempo: z.number().int(), burn: Rao, owner: z.string().nullable() })
+export const SubnetSummary = z.object({ netuid: Netuid, neurons: z.number().int(), maxNeurons: z.number().int(), tempo: z.number().int(), burn: Rao, owner: z.string().nullable(), ...Identified })
+export type SubnetSummary = z.infer<typeof SubnetSummary>
 
 export const TxStage = z.enum(['checking', 'signing', 'submitted', 'ready', 'future', 'inBlock', 'finalized', 'failed'])
 export type TxStage = z.infer<typeof TxStage>
@@ -197,7 +230,7 @@ export const chainMethods = {
   'chain.metagraph': method(z.object({ netuid: Netuid }).strict(), MetagraphResult, 'Every neuron of a subnet (runtime API, storage fallback).'),
   'chain.balance': method(z.object({ address: z.string().min(40).max(60) }).strict(), z.object({ address: z.string(), freeRao: Rao, ...Freshness }), 'Free balance of an address, rao.'),
   'chain.register': method(
-    z.object({ wallet: z.string().min(1).max(64), hotkey: z.string().min(1).max(64), netuid: Netuid, maxPriceTao: TaoAmount }).strict(),
+    z.object({ wallet: z.string().min(1).max(64), hotkey: z.string().min(1).max(64), netuid: Netuid, maxPriceTao: TaoAmount, force: ForceParam }).strict(),
     z.object({
       operationId: z.string(),
       priceRao: Rao,
@@ -205,7 +238,7 @@ export const chainMethods = {
       /** true: register_limit, the chain enforces maxPriceTao; false: checked just before sending only. */
       capEnforcedByChain: z.boolean(),
     }),
-    'Registers a wallet hotkey on a subnet (register_limit, or burned_register with the price re-checked just before signing on runtimes without it; paid by the unlocked coldkey) unless the price is above maxPriceTao. Progress comes as chain.tx events.',
+    'Registers a wallet hotkey on a subnet (refused, unless `force`, when its identity does not declare the text-embedding protocol; register_limit, or burned_register with the price re-checked just before signing on runtimes without it; paid by the unlocked coldkey) unless the price is above maxPriceTao. Progress comes as chain.tx events.',
   ),
   'chain.operations': method(z.object({}).strict(), z.array(TxProgress), 'The latest state of recent chain operations started in this engine.'),
   'chain.commits': method(z.object({}).strict(), z.array(PendingCommit), 'Weight commits (commit-reveal v2) on this network and whether they were revealed.'),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import { ForceParam } from './chain'
 import { KeyName } from './wallet'
 
 const Port = z.number().int().min(1).max(65535)
@@ -26,6 +27,7 @@ export const MinerStartParams = z
     localApiPort: Port.nullable().default(null).describe('OpenAI-compatible /v1/embeddings on 127.0.0.1 (off by default)'),
     serve: z.boolean().default(true).describe('publish the axon on chain (serve_axon)'),
     blacklist: MinerBlacklist.default({ minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false }),
+    force: ForceParam,
   })
   .strict()
 export type MinerStartParams = z.infer<typeof MinerStartParams>

@@ -19,13 +19,18 @@ export const Settings = z.object({
   updateAutoDownload: z.boolean().default(true),
   /** Desktop app: open TaoDesk when the user logs in. */
   startAtLogin: z.boolean().default(false),
-  /** The subtensor network TaoDesk talks to (chain.setNetwork checks and applies it). */
-  network: NetworkId.default('finney'),
+  /**
+   * The subtensor network TaoDesk talks to (chain.setNetwork checks and applies it). The practice
+   * network on first start: nothing real is spent until the user picks mainnet or testnet.
+   */
+  network: NetworkId.default('devnet'),
+  /** The subnet the app shows, mines and validates by default (the Subnet page's choice; the practice subnet is 5). */
+  netuid: z.number().int().min(0).max(65535).default(5),
   /** The ws:// or wss:// URL used when `network` is "custom". */
   networkCustomUrl: z.string().max(500).default(''),
   /** Practice network: milliseconds between blocks (applied when the practice network restarts). */
   practiceBlockTimeMs: z.number().int().min(250).max(60_000).default(2000),
-  /** Practice network: tempo (blocks per epoch) of subnet 5 (applied when the practice network restarts). */
+  /** Practice network: tempo (blocks per epoch) of the practice subnet (applied when the practice network restarts). */
   practiceTempo: z.number().int().min(5).max(1000).default(20),
 })
 export type Settings = z.infer<typeof Settings>

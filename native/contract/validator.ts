@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, method } from './define'
+import { ForceParam } from './chain'
 import { KeyName } from './wallet'
 
 /**
@@ -173,7 +174,7 @@ const Empty = z.object({}).strict()
 
 export const validatorMethods = {
   'validator.status': method(Empty, ValidatorStatus, 'Whether the validator loop runs, the current round phase and progress, the last weights.'),
-  'validator.start': method(Empty, ValidatorStatus, 'Start the validator loop (rounds until stopped).'),
+  'validator.start': method(z.object({ force: ForceParam }).strict(), ValidatorStatus, 'Start the validator loop (rounds until stopped); refused, unless `force`, on a subnet whose identity does not declare the text-embedding protocol.'),
   'validator.stop': method(Empty, ValidatorStatus, 'Stop the validator loop after cancelling the current round.'),
   'validator.runRound': method(Empty, ValidatorRound, 'Run exactly one round now (the loop must be stopped); resolves when it is done.'),
   'validator.config.get': method(Empty, ValidatorConfigView, 'The validator configuration (secrets shown only as set/not set).'),

@@ -161,6 +161,8 @@ export function createEngine(options: EngineOptions): Engine {
     home: options.home,
     store,
     log: log.child('miner'),
+    // An injected runtime (tests) is on no chain subnet, so there is nothing to check.
+    checkSubnet: options.minerRuntime ? undefined : (p) => chain.checkSubnet(p),
     factory: options.minerRuntime ?? createMinerRuntimeFactory({ chain, wallet, embedding, safetyGate: updater.gate, log: log.child('miner') }),
     onStatus: (s) => {
       bus.fire('miner.status', s)
@@ -184,6 +186,7 @@ export function createEngine(options: EngineOptions): Engine {
     log: log.child('validator'),
     bus,
     secrets: new FileSecretsStore(path.join(options.home, 'secrets.json'), options.headless ? undefined : options.secretVault, log.child('validator')),
+    checkSubnet: options.validatorRuntime ? undefined : (p) => chain.checkSubnet(p),
     runtime: options.validatorRuntime ?? ((identity) => createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity })),
   })
   registry.register('validator', validator)

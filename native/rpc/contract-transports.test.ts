@@ -39,7 +39,7 @@ describe.each(transports)('contract over %s', (kind, make) => {
     // Every key has a value (its default) on a fresh engine; the full list lives in native/contract/settings.ts.
     const { Settings } = await import('../contract')
     expect(Object.keys(settings).sort()).toEqual(Object.keys(Settings.shape).sort())
-    expect(settings).toMatchObject({ theme: 'system', notifications: true, logRetentionDays: 30, startAtLogin: false, network: 'finney' })
+    expect(settings).toMatchObject({ theme: 'system', notifications: true, logRetentionDays: 30, startAtLogin: false, network: 'devnet', netuid: 5 })
   })
 
   it('changes only the settings a patch names', async () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ChainClient } from '../../native/bittensor/chain'
+import { devSigner } from '../../native/bittensor/keys/dev-signer'
 import { UiSession } from '../support/ui-session'
 
 const PASSWORD = 'Tr1cky pass!'
@@ -80,7 +82,7 @@ describe('Subnet page on the practice network in Chromium (taodesk serve)', () =
     const row5 = ui.page.locator('[data-testid="subnet-row"][data-netuid="5"]')
     await row5.waitFor({ timeout: 30_000 })
     expect(await row5.getAttribute('aria-selected')).toBe('true')
-    expect(await row5.innerText()).toMatch(/SN5\s+6 \/ 64\s+20\s+[\d.]+ TAO/)
+    expect(await row5.innerText()).toMatch(/SN5\s+TaoDesk practice embeddings\s+speaks the embedding protocol\s+6 \/ 64\s+20\s+[\d.]+ TAO/i)
     await ui.page.getByTestId('commits-empty').waitFor()
     expect((await ui.page.getByTestId('commits-pending').innerText()).toLowerCase()).toBe('0 pending')
 
@@ -102,8 +104,56 @@ describe('Subnet page on the practice network in Chromium (taodesk serve)', () =
     // A fresh chain: the seeded five neurons only, and subnet 5 with the new tempo.
     await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBe(5)
     await expect.poll(() => ui.page.getByTestId('hyperparameters').innerText(), { timeout: 30_000 }).toMatch(/Tempo \(blocks per epoch\)\s+12/)
-    await expect.poll(() => row5.innerText(), { timeout: 30_000 }).toMatch(/SN5\s+5 \/ 64\s+12/)
+    await expect.poll(() => row5.innerText(), { timeout: 30_000 }).toMatch(/SN5\s+TaoDesk practice embeddings\s+speaks the embedding protocol\s+5 \/ 64\s+12/i)
     expect((await ui.client.call('chain.practiceInfo', {})).tempo).toBe(12)
     await ui.shot('subnet-practice-restarted.png')
+  }, 120_000)
+
+  it('issue 13: a Hone identity on the practice subnet is marked incompatible, and registering needs the typed confirmation', async () => {
+    await ui.page.reload()
+    await ui.page.getByTestId('nav-subnet').click()
+    const card = ui.page.getByTestId('subnet-identity-card')
+    await expect.poll(() => card.getByTestId('protocol-badge').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('speaks')
+    expect(await card.getByTestId('subnet-identity-name').innerText()).toBe('TaoDesk practice embeddings')
+    await expect.poll(() => ui.page.getByTestId('header-subnet').innerText()).toMatch(/Subnet 5 · TaoDesk practice embeddings/)
+
+    // The subnet owner (//Alice) sets Hone's identity, as subtensor's set_subnet_identity does.
+    const url = (await ui.client.call('chain.status', {})).practiceUrl!
+    const client = await ChainClient.connect({ network: 'custom', customUrl: url, timeoutMs: 15_000 })
+    try {
+      await client.submit(client.api.tx.subtensorModule.setSubnetIdentity!(5, 'Hone', 'https://github.com/manifold-inc/hone', '', '', '', 'ARC-AGI-2 solvers', '', ''), await devSigner('//Alice'))
+    } finally {
+      await client.release()
+    }
+    const rpc = await ui.client.call('chain.subnets', {})
+    expect(rpc.subnets.find((s) => s.netuid === 5)).toMatchObject({ identity: { name: 'Hone' }, protocol: { verdict: 'does-not' } })
+
+    await ui.client.call('wallet.unlock', { name: 'e2e', password: PASSWORD, minutes: 15 })
+    await ui.page.reload()
+    await ui.page.getByTestId('nav-subnet').click()
+    await expect.poll(() => card.getByTestId('protocol-badge').getAttribute('data-verdict'), { timeout: 30_000 }).toBe('does-not')
+    expect(await card.getByTestId('subnet-identity-name').innerText()).toBe('Hone')
+    const row5 = ui.page.locator('[data-testid="subnet-row"][data-netuid="5"]')
+    expect(await row5.getByTestId('protocol-badge').getAttribute('data-verdict')).toBe('does-not')
+
+    // The fresh chain (restarted above) knows nothing of the hotkey: fund it, then try to register.
+    const register = ui.page.getByTestId('register-card')
+    await register.getByTestId('protocol-confirmation').waitFor()
+    expect(await register.getByTestId('protocol-confirmation').innerText()).toMatch(/does not speak the embedding protocol[\s\S]*It runs Hone/i)
+    await ui.page.getByTestId('register-faucet').click()
+    await expect.poll(() => ui.page.getByTestId('register-balance').innerText()).toBe('100 TAO')
+    await ui.page.getByTestId('register-max-price').fill('5')
+    const submit = ui.page.getByTestId('register-submit')
+    expect(await submit.isDisabled()).toBe(true)
+    // The engine refuses it too, with the identity and a plain explanation.
+    await expect(ui.client.call('chain.register', { wallet: 'e2e', hotkey: 'default', netuid: 5, maxPriceTao: '5' })).rejects.toThrow(/runs Hone, a reasoning-benchmark subnet: its validators never ask for embeddings/)
+    await ui.page.getByTestId('protocol-confirm-input').fill('Hon')
+    expect(await submit.isDisabled()).toBe(true)
+    await ui.page.getByTestId('protocol-confirm-input').fill('hone')
+    expect(await submit.isDisabled()).toBe(false)
+    await ui.shot('subnet-hone-confirmation.png')
+    await submit.click()
+    await ui.page.getByTestId('register-done').waitFor({ timeout: 60_000 })
+    expect(await ui.page.getByTestId('register-done').innerText()).toMatch(/Registered as uid 5 for [\d.]+ TAO/)
   }, 120_000)
 })

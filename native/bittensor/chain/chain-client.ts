@@ -22,11 +22,12 @@ import { register, registrationCapOnChain, registrationFee, registrationPrice } 
 import type { AxonToServe } from './ops/serve-axon'
 import { serveAxon } from './ops/serve-axon'
 import { addStake, removeStake } from './ops/stake'
+import { subnetIdentity } from './ops/subnet-identity'
 import { epochTiming, hyperparameters, subnets } from './ops/subnets'
 import { transfer } from './ops/transfer'
 import type { RevealOutcome } from './ops/weights'
 import { revealDue, setWeightsFromScores } from './ops/weights'
-import type { ChainInfo, EpochTiming, Hyperparameters, Metagraph, SubnetSummary, TxResult, TxStatus } from './types'
+import type { ChainInfo, EpochTiming, Hyperparameters, Metagraph, SubnetIdentity, SubnetSummary, TxResult, TxStatus } from './types'
 
 // Kept importable from here, where callers found them before the split.
 export { ChainError } from './core/errors'
@@ -34,6 +35,7 @@ export type { ConnectionState, ConnectionStatus, InProcessChain } from './core/c
 export { ERA_PERIOD } from './core/submit'
 export { decodeIp, encodeIp } from './core/ip'
 export { decodeNeuronsLite } from './ops/neurons'
+export { decodeSubnetIdentity } from './ops/subnet-identity'
 export { DEFINITIVE_REVEAL_ERRORS } from './ops/weights'
 export type { RevealOutcome } from './ops/weights'
 
@@ -122,6 +124,11 @@ export class ChainClient implements ChainContext {
 
   subnets(): Promise<SubnetSummary[]> {
     return subnets(this)
+  }
+
+  /** `SubnetIdentitiesV3` of a subnet; null when none is set. */
+  subnetIdentity(netuid: number): Promise<SubnetIdentity | null> {
+    return subnetIdentity(this, netuid)
   }
 
   hyperparameters(netuid: number): Promise<Hyperparameters> {

@@ -60,6 +60,20 @@ export interface SubnetSummary {
   /** Registration price in rao. */
   readonly burn: string
   readonly owner: string | null
+  /** `SubnetIdentitiesV3`, null when the owner set none (never the runtime's fallback name). */
+  readonly identity: SubnetIdentity | null
+}
+
+/** A subnet's on-chain identity (`SubnetIdentityV3`), each field decoded as UTF-8 text. */
+export interface SubnetIdentity {
+  readonly name: string
+  readonly githubRepo: string
+  readonly contact: string
+  readonly url: string
+  readonly discord: string
+  readonly description: string
+  readonly logoUrl: string
+  readonly additional: string
 }
 
 export interface ChainInfo {

@@ -37,6 +37,8 @@ export const CALL_WEIGHTS: Readonly<Record<string, CallWeight>> = {
   'subtensorModule.serveAxon': { refTime: 33_010_000n, reads: 4, writes: 1, paysFee: false },
   'subtensorModule.burnedRegister': { refTime: 354_200_000n, reads: 47, writes: 40, paysFee: true },
   'subtensorModule.registerLimit': { refTime: 354_200_000n, reads: 47, writes: 40, paysFee: true },
+  // weights.rs:1682-1690 (SubtensorWeight::set_subnet_identity, subtensor 14bc6f9f).
+  'subtensorModule.setSubnetIdentity': { refTime: 17_513_000n, reads: 1, writes: 1, paysFee: true },
   'subtensorModule.addStake': { refTime: 340_800_000n, reads: 25, writes: 16, paysFee: true },
   'subtensorModule.removeStake': { refTime: 196_800_000n, reads: 19, writes: 10, paysFee: true },
   'balances.transferKeepAlive': { refTime: 49_000_000n, reads: 1, writes: 1, paysFee: true },

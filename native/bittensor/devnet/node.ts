@@ -8,6 +8,7 @@ import { ChainCodec } from './codec'
 import { FeeSchedule } from './fees'
 import type { FeeQuote } from './fees'
 import { DispatchFail, SUPPORTED_CALLS, SubtensorRuntime, UnsupportedCall } from './runtime'
+import type { SubnetIdentityFields } from './runtime'
 import { StateStore } from './state'
 import { RpcError } from './rpc-error'
 import { DevnetProvider } from './provider'
@@ -19,6 +20,22 @@ export const DEV_ACCOUNTS = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
 /** Each dev account starts with one million TAO. */
 export const DEV_ENDOWMENT = 1_000_000n * 1_000_000_000n
 export const PRACTICE_NETUID = 5
+
+/**
+ * The practice subnet's identity from genesis: it runs OpenKaito's text-embedding protocol, and
+ * says so the way TaoDesk asks any subnet to (README, "Which subnets TaoDesk can mine"). The
+ * declaration is EMBEDDING_DECLARATION of protocols/text-embedding/identity.ts (a test keeps them equal).
+ */
+export const PRACTICE_IDENTITY: SubnetIdentityFields = {
+  subnet_name: 'TaoDesk practice embeddings',
+  github_repo: 'https://github.com/OpenKaito/openkaito',
+  subnet_contact: '',
+  subnet_url: '',
+  discord: '',
+  description: "A practice chain inside TaoDesk running OpenKaito's text-embedding protocol (no real TAO).",
+  logo_url: '',
+  additional: 'protocol=openkaito-text-embedding/1; wire=v10,btauth',
+}
 
 export interface DevnetOptions {
   /** Milliseconds between blocks; 0 = only on demand (`devnet_produceBlocks`). */
@@ -164,6 +181,7 @@ export class DevnetNode {
     this.state.set('Sudo', 'Key', [], alice)
     const o = this.options
     this.runtime.addSubnet({ netuid: PRACTICE_NETUID, owner: alice, tempo: o.tempo, commitReveal: o.commitReveal, weightsRateLimit: o.weightsRateLimit })
+    this.runtime.writeSubnetIdentity(PRACTICE_NETUID, PRACTICE_IDENTITY)
     for (const x of o.extraSubnets ?? []) {
       this.runtime.addSubnet({ netuid: x.netuid, owner: alice, tempo: x.tempo ?? o.tempo, commitReveal: x.commitReveal ?? false, weightsRateLimit: x.weightsRateLimit ?? o.weightsRateLimit })
     }

@@ -1,3 +1,4 @@
+import { u8aToHex } from '@polkadot/util'
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 import { commitHash } from '../chain/commit-hash'
 import { runEpoch } from '../yuma'
@@ -29,8 +30,33 @@ export interface DecodedCall {
   readonly section: string
   readonly method: string
   /** Arguments as codecs, in metadata order. */
-  readonly args: ReadonlyArray<{ toString(): string; toJSON(): unknown; toU8a(): Uint8Array }>
+  readonly args: ReadonlyArray<{ toString(): string; toJSON(): unknown; toU8a(isBare?: boolean): Uint8Array }>
 }
+
+/** `SubnetIdentityV3` in SCALE field order, as text (subtensor `lib.rs:305`). */
+export interface SubnetIdentityFields {
+  readonly subnet_name: string
+  readonly github_repo: string
+  readonly subnet_contact: string
+  readonly subnet_url: string
+  readonly discord: string
+  readonly description: string
+  readonly logo_url: string
+  readonly additional: string
+}
+
+/** Byte limits of each field (`utils/identity.rs:204-229`, `is_valid_subnet_identity`). */
+const IDENTITY_LIMITS: Readonly<Record<keyof SubnetIdentityFields, number>> = {
+  subnet_name: 256,
+  github_repo: 1024,
+  subnet_contact: 1024,
+  subnet_url: 1024,
+  discord: 256,
+  description: 1024,
+  logo_url: 1024,
+  additional: 1024,
+}
+const IDENTITY_FIELDS = Object.keys(IDENTITY_LIMITS) as Array<keyof SubnetIdentityFields>
 
 export interface SubnetGenesis {
   readonly netuid: number
@@ -227,6 +253,8 @@ export class SubtensorRuntime {
         return this.commitWeights(signer, num(0), a[1]!.toString())
       case 'subtensorModule.revealWeights':
         return this.revealWeights(signer, num(0), nums(1), nums(2), nums(3), big(4))
+      case 'subtensorModule.setSubnetIdentity':
+        return this.setSubnetIdentity(signer, num(0), a.slice(1).map((x) => x.toU8a(true)))
       case 'subtensorModule.addStake':
         return this.addStake(signer, a[0]!.toString(), num(1), big(2))
       case 'subtensorModule.removeStake':
@@ -426,6 +454,29 @@ export class SubtensorRuntime {
     this.emit(SUB, 'WeightsRevealed', [hotkey, netuid, hash])
   }
 
+  /**
+   * `set_subnet_identity` [call 78] (`macros/dispatches.rs:1378-1404` -> `utils/identity.rs:98-147`):
+   * the signing coldkey must own the subnet (NotSubnetOwner; a missing subnet has no owner, so the
+   * same error), the fields must fit `is_valid_subnet_identity` (InvalidIdentity), and the whole
+   * record is overwritten.
+   */
+  setSubnetIdentity(coldkey: string, netuid: number, fields: readonly Uint8Array[]): void {
+    const owner = this.state.get(SUB, 'SubnetOwner', netuid).toString()
+    if (owner !== coldkey) fail('NotSubnetOwner')
+    const total = fields.slice(0, 3).reduce((n, f) => n + f.length, 0)
+    const valid = total <= 256 + 1024 + 1024 + 1024 + 256 + 1024 + 1024 + 1024 && IDENTITY_FIELDS.every((name, i) => (fields[i]?.length ?? 0) <= IDENTITY_LIMITS[name])
+    if (!valid) fail('InvalidIdentity')
+    // Hex, not Uint8Array: polkadot reads a Uint8Array given for Bytes as already length-prefixed.
+    this.state.set(SUB, 'SubnetIdentitiesV3', [netuid], Object.fromEntries(IDENTITY_FIELDS.map((name, i) => [name, u8aToHex(fields[i] ?? new Uint8Array())])))
+    this.emit(SUB, 'SubnetIdentitySet', [netuid])
+  }
+
+  /** Writes an identity as text (genesis); the same record `set_subnet_identity` stores. */
+  writeSubnetIdentity(netuid: number, identity: SubnetIdentityFields): void {
+    const utf8 = new TextEncoder()
+    this.setSubnetIdentity(this.state.get(SUB, 'SubnetOwner', netuid).toString(), netuid, IDENTITY_FIELDS.map((name) => utf8.encode(identity[name])))
+  }
+
   // ---------- stake (dTAO shares; TAO <-> alpha at 1:1 on the practice chain) ----------
   totalHotkeyAlpha(hotkey: string, netuid: number): bigint {
     return this.state.u64(SUB, 'TotalHotkeyAlpha', hotkey, netuid)
@@ -608,6 +659,7 @@ export const SUPPORTED_CALLS: ReadonlySet<string> = new Set([
   'subtensorModule.setWeights',
   'subtensorModule.commitWeights',
   'subtensorModule.revealWeights',
+  'subtensorModule.setSubnetIdentity',
   'subtensorModule.addStake',
   'subtensorModule.removeStake',
   'balances.transferKeepAlive',

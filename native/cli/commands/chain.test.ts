@@ -82,3 +82,54 @@ describe('done-when: the practice devnet from the CLI', () => {
     expect(m.axon).toMatchObject({ ip: '203.0.113.7', port: 8091, serving: true })
   }, 60_000)
 })
+
+describe('done-when (issue 13): the CLI refuses to register on a subnet that does not speak the embedding protocol', () => {
+  let node: DevnetNode
+  let server: DevnetServer
+  let base: string[]
+  beforeAll(async () => {
+    node = await DevnetNode.create({ tempo: 50 })
+    server = await startDevnetServer(node, { port: 0 })
+    base = ['--url', server.url, '--netuid', '5']
+  })
+  afterAll(async () => {
+    node.dispose()
+    await server.close()
+  })
+
+  const subnet5 = async (): Promise<{ identity: { name: string; githubRepo: string } | null; protocol: { verdict: string; reason: string } }> => {
+    const r = await cli(['chain', 'subnets', ...base])
+    expect(r.code, r.err).toBe(0)
+    return (r.json as unknown as Array<{ netuid: number; identity: { name: string; githubRepo: string } | null; protocol: { verdict: string; reason: string } }>).find((s) => s.netuid === 5)!
+  }
+
+  it('Hone identity: marked incompatible, register refused without --force and done with it; OpenKaito identity: no --force needed', async () => {
+    expect((await subnet5()).protocol.verdict).toBe('speaks')
+
+    // Only the owner (//Alice) may set it: subtensor utils/identity.rs:113-117.
+    const notOwner = await cli(['chain', 'set-identity', ...base, '--uri', '//Bob', '--name', 'Hone', '--repo', 'manifold-inc/hone'])
+    expect((notOwner.json.error as { code: string }).code).toBe('SubtensorModule.NotSubnetOwner')
+    const hone = await cli(['chain', 'set-identity', ...base, '--uri', '//Alice', '--name', 'Hone', '--repo', 'https://github.com/manifold-inc/hone', '--description', 'ARC-AGI-2'])
+    expect(hone.code, hone.err).toBe(0)
+    const row = await subnet5()
+    expect(row.identity).toMatchObject({ name: 'Hone', githubRepo: 'https://github.com/manifold-inc/hone' })
+    expect(row.protocol.verdict).toBe('does-not')
+
+    const refused = await cli(['chain', 'register', ...base, '--uri', '//Bob', '--hotkey-uri', '//Bob//m1', '--max-price', '1'])
+    expect(refused.code).toBe(1)
+    const error = refused.json.error as { code: string; message: string }
+    expect(error.code).toBe('Client.SubnetProtocolMismatch')
+    expect(error.message).toMatch(/runs Hone, a reasoning-benchmark subnet: its validators never ask for embeddings/)
+    expect(error.message).toMatch(/--force/)
+    const forced = await cli(['chain', 'register', ...base, '--uri', '//Bob', '--hotkey-uri', '//Bob//m1', '--max-price', '1', '--force'])
+    expect(forced.code, forced.err + JSON.stringify(forced.json)).toBe(0)
+    expect(forced.json.uid).toBe(0)
+
+    const kaito = await cli(['chain', 'set-identity', ...base, '--uri', '//Alice', '--name', 'Embeddings', '--repo', 'https://github.com/OpenKaito/openkaito'])
+    expect(kaito.code, kaito.err).toBe(0)
+    expect((await subnet5()).protocol.verdict).toBe('speaks')
+    const plain = await cli(['chain', 'register', ...base, '--uri', '//Charlie', '--hotkey-uri', '//Charlie//m2', '--max-price', '1'])
+    expect(plain.code, plain.err + JSON.stringify(plain.json)).toBe(0)
+    expect(plain.json.uid).toBe(1)
+  }, 60_000)
+})

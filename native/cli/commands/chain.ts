@@ -1,11 +1,12 @@
 import { ChainClient, ChainError, devSigner } from '../../bittensor/chain'
 import type { NetworkId, TxStatus } from '../../bittensor/chain'
 import { formatTao } from '../../contract'
+import { subnetRefusal, withProtocol } from '../../services/chain'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 
 const NETWORKS: readonly NetworkId[] = ['finney', 'test', 'local', 'custom']
-const SUBCOMMANDS = ['info', 'subnets', 'metagraph', 'hyperparameters', 'balance', 'register', 'serve-axon', 'set-weights', 'stake', 'advance'] as const
+const SUBCOMMANDS = ['info', 'subnets', 'metagraph', 'hyperparameters', 'balance', 'register', 'serve-axon', 'set-weights', 'stake', 'advance', 'set-identity'] as const
 
 function parseTao(value: string | boolean | undefined, name: string): bigint | undefined {
   if (value === undefined) return undefined
@@ -36,13 +37,17 @@ export const chainCommand: Command = {
   --hotkey-uri //Name dev hotkey URI
   --max-price TAO     register: refuse above this price (required; enforced by the chain with
                       register_limit, else checked just before sending)
+  --force             register: go on although the subnet's identity does not declare the
+                      text-embedding protocol (see \`taodesk chain subnets\`)
+  --name --repo --description --additional   set-identity (subnet owner, --uri): the subnet's
+                      SubnetIdentitiesV3 record (fields left out are written empty)
   --ip IP --port N    serve-axon: the axon's public address
   --weights LIST      set-weights: uid:score pairs, e.g. 0:1,2:0.5
   --version-key N     set-weights: version key (default 0)
   --amount TAO        stake: amount
   --blocks N          advance: produce N blocks (practice network); --epoch: until the next epoch ran
   --json              machine-readable output`,
-  options: plainFlags({ string: ['network', 'url', 'netuid', 'uri', 'hotkey', 'hotkey-uri', 'max-price', 'ip', 'port', 'weights', 'version-key', 'amount', 'blocks', 'address'], boolean: ['epoch', 'json'] }),
+  options: plainFlags({ string: ['network', 'url', 'netuid', 'uri', 'hotkey', 'hotkey-uri', 'max-price', 'ip', 'port', 'weights', 'version-key', 'amount', 'blocks', 'address', 'name', 'repo', 'description', 'additional'], boolean: ['epoch', 'json', 'force'] }),
   async run(values, positionals, io) {
     const sub = positionals[0]
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`say what to do: ${SUBCOMMANDS.join(', ')}`)
@@ -103,8 +108,8 @@ async function runSub(sub: string, client: ChainClient, ctx: Ctx): Promise<numbe
       return out(info, `${info.chain} (spec ${info.specVersion}) at ${info.endpoint}: block #${info.block}, finalized #${info.finalized}`)
     }
     case 'subnets': {
-      const subnets = await client.subnets()
-      return out(subnets, subnets.map((s) => `netuid ${s.netuid}: ${s.neurons}/${s.maxNeurons} neurons, tempo ${s.tempo}, registration ${formatTao(BigInt(s.burn))} TAO`).join('\n'))
+      const subnets = (await client.subnets()).map(withProtocol)
+      return out(subnets, subnets.map((s) => `netuid ${s.netuid}: ${s.identity?.name || '(no identity)'}${s.identity?.githubRepo ? ` [${s.identity.githubRepo}]` : ''}, ${PROTOCOL_LABEL[s.protocol.verdict]}; ${s.neurons}/${s.maxNeurons} neurons, tempo ${s.tempo}, registration ${formatTao(BigInt(s.burn))} TAO`).join('\n'))
     }
     case 'hyperparameters': {
       const hp = await client.hyperparameters(netuid)
@@ -124,6 +129,8 @@ async function runSub(sub: string, client: ChainClient, ctx: Ctx): Promise<numbe
       const maxPrice = parseTaoRequired(values['max-price'], 'max-price')
       const signer = await signerFrom(values)
       const hotkey = await hotkeyAddress(values)
+      const refusal = subnetRefusal({ network: client.network === 'custom' ? client.endpoint : client.network, netuid, identity: await client.subnetIdentity(netuid) }, 'register', values.force === true)
+      if (refusal) throw new ChainError('Client.SubnetProtocolMismatch', `${refusal} Pass --force to register anyway.`)
       const r = await client.register(signer, netuid, hotkey, maxPrice, ctx.progress)
       const cap = r.capEnforcedByChain ? '' : ' This chain has no register_limit: the maximum price was checked just before sending, not enforced by the chain.'
       return out({ ok: true, ...r }, `Registered ${hotkey} on subnet ${netuid} as uid ${r.uid} for ${formatTao(BigInt(r.priceRao))} TAO (block #${r.blockNumber}).${cap}`)
@@ -150,6 +157,13 @@ async function runSub(sub: string, client: ChainClient, ctx: Ctx): Promise<numbe
       const r = await client.addStake(signer, hotkey, netuid, amount, ctx.progress)
       return out({ ok: true, ...r }, `Staked ${formatTao(amount)} TAO to ${hotkey} on subnet ${netuid} (block #${r.blockNumber}).`)
     }
+    case 'set-identity': {
+      const signer = await signerFrom(values)
+      const text = (name: string): string => (typeof values[name] === 'string' ? values[name] : '')
+      const fields = [text('name'), text('repo'), '', '', '', text('description'), '', text('additional')]
+      const r = await client.submit(client.api.tx.subtensorModule.setSubnetIdentity!(netuid, ...fields), signer, ctx.progress)
+      return out({ ok: true, block: r.blockNumber }, `Identity of subnet ${netuid} set (block #${r.blockNumber}).`)
+    }
     case 'advance': {
       const before = await client.blockNumber()
       let blocks = parseIntOption(values.blocks, 'blocks', 1, 10_000)
@@ -167,6 +181,8 @@ async function runSub(sub: string, client: ChainClient, ctx: Ctx): Promise<numbe
       throw new UsageError(`unknown subcommand ${sub}`)
   }
 }
+
+const PROTOCOL_LABEL = { speaks: 'speaks the embedding protocol', 'does-not': 'does NOT speak the embedding protocol', unknown: 'embedding protocol unknown' } as const
 
 function parseTaoRequired(value: string | boolean | undefined, name: string): bigint {
   const v = parseTao(value, name)

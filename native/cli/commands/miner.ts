@@ -32,6 +32,7 @@ const START_FLAGS = flagsFromSchema(MinerStartParams, {
   'blacklist.minStake': true,
   'blacklist.forceValidatorPermit': true,
   'blacklist.allowNonRegistered': true,
+  force: true,
 })
 
 const USAGE = `taodesk miner start|stop|status|selftest|selfscore [options]
@@ -174,7 +175,7 @@ async function selftest(io: CommandIo, json: boolean): Promise<number> {
 export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): Command {
   return {
     name: 'miner',
-    summary: 'Run, stop, inspect and test the subnet 5 miner.',
+    summary: 'Run, stop, inspect and test the text-embedding miner.',
     usage: USAGE,
     options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'models', 'pairs', 'data'], boolean: ['verbose', 'json'] }) },
     async run(values, positionals, io) {

@@ -51,6 +51,7 @@ ${CONFIG_FLAGS.help()}
     --huggingface         evaluation data from the subnet's Hugging Face datasets (the default)
     --llm-url URL         OpenAI-compatible base URL for questions (e.g. https://api.openai.com/v1); env OPENAI_API_KEY is used as key
     --offline-questions   make questions without an LLM
+    --force               start although the subnet's identity does not declare the text-embedding protocol
     --verbose             mirror the engine log to stderr
   --json                  machine-readable output (one JSON object per line)`
 
@@ -205,7 +206,7 @@ async function start(values: ArgValues, io: CommandIo, deps: ValidatorCommandDep
   try {
     return await withEngine(values, io, deps, async (client) => {
       client.on('validator.round', (r) => (values.json ? writeJson(io, { type: 'round', ...r }) : io.stdout.write(formatRound(r))))
-      await client.call('validator.start', {})
+      await client.call('validator.start', { force: values.force === true })
       if (!values.json) io.stdout.write('Validator running. Press Ctrl+C to stop.\n')
       await io.interrupted
       const s = await client.call('validator.stop', {})
@@ -276,9 +277,9 @@ function status(io: CommandIo, json: boolean): number {
 export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngine }): Command {
   return {
     name: 'validator',
-    summary: 'Score subnet 5 miners, set weights, and watch the leaderboard.',
+    summary: 'Score text-embedding miners, set weights, and watch the leaderboard.',
     usage: USAGE,
-    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json'] }) },
+    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json', 'force'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

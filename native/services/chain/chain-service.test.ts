@@ -21,13 +21,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-function setup(o: { connectTimeoutMs?: number; harness?: ReturnType<typeof serviceHarness>; practice?: ConstructorParameters<typeof ChainService>[0]['practice'] } = {}) {
+function setup(o: { connectTimeoutMs?: number; harness?: ReturnType<typeof serviceHarness>; practice?: ConstructorParameters<typeof ChainService>[0]['practice']; network?: Settings['network'] } = {}) {
   const h = o.harness ?? serviceHarness(LOW_KDF)
   if (!o.harness) cleanups.push(() => h.close())
   const events: Array<{ name: EventName; payload: unknown }> = []
   const log = createLogger(() => undefined, 'chain')
   const ref: { service?: ChainService } = {}
   const settings = new SettingsService(h.store, log, (s: Settings) => ref.service?.settingsChanged(s))
+  if (o.network) settings.update({ network: o.network })
   const service = new ChainService({
     store: h.store,
     log,
@@ -74,7 +75,7 @@ function rejectsToSign(signer: Signer): boolean {
 describe('ChainService on the practice network', () => {
   it('starts the seeded practice chain, reports status, and reads the subnet and metagraph', async () => {
     const { service, events, settings } = setup()
-    expect(service.status()).toMatchObject({ network: 'finney', state: 'idle' })
+    expect(service.status()).toMatchObject({ network: 'devnet', state: 'idle' })
     const st = await service.setNetwork('devnet')
     expect(settings.get().network).toBe('devnet')
     expect(st.network).toBe('devnet')
@@ -179,6 +180,34 @@ async function closedPort(): Promise<number> {
 }
 
 describe('ChainService on a remote node', () => {
+  it('guard (issue 13): chain.subnets and chain.subnet carry identity and verdict; chain.register refuses a Hone subnet unless force', async () => {
+    const { h, service } = setup()
+    await service.setNetwork('devnet')
+    const client = await service.client()
+    const ctx = { transport: 'inproc' as const, peer: 't' }
+    const handlers = service.handlers()
+    const listed = await handlers['chain.subnets']({}, ctx)
+    expect(listed.subnets.find((s) => s.netuid === 5)).toMatchObject({ identity: { name: 'TaoDesk practice embeddings' }, protocol: { verdict: 'speaks' } })
+
+    // The owner (//Alice) gives the practice subnet Hone's identity (subtensor utils/identity.rs:98-147).
+    await client.submit(client.api.tx.subtensorModule.setSubnetIdentity!(5, 'Hone', 'https://github.com/manifold-inc/hone', '', '', '', 'ARC-AGI-2', '', ''), await devSigner('//Alice'))
+    const overview = await handlers['chain.subnet']({ netuid: 5 }, ctx)
+    expect(overview).toMatchObject({ identity: { name: 'Hone', githubRepo: 'https://github.com/manifold-inc/hone' }, protocol: { verdict: 'does-not' } })
+
+    const created = await h.service.create({ name: 'miner', hotkey: 'default', words: 12, password: PASSWORD })
+    await h.service.unlock({ name: 'miner', password: PASSWORD, minutes: 5 })
+    await handlers['chain.practiceFaucet']({ address: created.wallet.coldkey.address!, amountTao: '100' }, ctx)
+    const params = { wallet: 'miner', hotkey: 'default', netuid: 5, maxPriceTao: '5' }
+    const refused = await rejection(handlers['chain.register'](params, ctx))
+    expect(refused.code).toBe('BAD_REQUEST')
+    expect(refused.message).toMatch(/^netuid 5 on the practice network runs Hone, a reasoning-benchmark subnet: its validators never ask for embeddings/)
+    expect(await handlers['chain.register']({ ...params, force: true }, ctx)).toMatchObject({ hotkeyAddress: created.wallet.hotkeys[0]!.address })
+
+    // Miners and validators get the same guard.
+    await expect(rejection(service.checkSubnet({ action: 'validator', netuid: 5 }))).resolves.toMatchObject({ message: expect.stringMatching(/so this validator would score a task the subnet does not run/) })
+    await expect(service.checkSubnet({ action: 'miner', netuid: 5, force: true })).resolves.toMatchObject({ verdict: 'does-not' })
+  }, 60_000)
+
   it('refuses a bad custom URL, reports an unreachable node, and serves the last known metagraph offline', async () => {
     const { service, h } = setup({ connectTimeoutMs: 1500 })
     await expect(rejection(service.setNetwork('custom', 'http://example'))).resolves.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/ws:\/\/ or wss:\/\//) })
@@ -261,7 +290,8 @@ describe('ChainService on a remote node', () => {
 
   it('practice block time and tempo come from settings and apply when the practice network restarts (a fresh chain)', async () => {
     // Nothing pinned by the host: the settings decide. A 60 s block time keeps the timer out of the test.
-    const { service, settings } = setup({ practice: { port: null } })
+    // It starts on mainnet (not the first-start default), where a practice restart is refused.
+    const { service, settings } = setup({ practice: { port: null }, network: 'finney' })
     settings.update({ practiceBlockTimeMs: 60_000, practiceTempo: 7 })
     const handlers = service.handlers()
     expect(await rejection(handlers['chain.practiceRestart']({}, undefined as never))).toMatchObject({ code: 'BAD_REQUEST' })

@@ -3,7 +3,7 @@ import type { Signer } from '../../bittensor/keys/signer'
 import crypto from 'node:crypto'
 import type { Disposable } from '../../base/emitter'
 import { EngineError, NETWORK_CHOICES, formatTao, parseTao } from '../../contract'
-import type { ChainStatus, EventName, EventPayload, Handlers, MetagraphResult, NetworkId, PracticeInfo, Settings, SettingsPatch, SubnetOverview, TxProgress } from '../../contract'
+import type { ChainStatus, EventName, EventPayload, Handlers, MetagraphResult, NetworkId, PracticeInfo, Settings, SettingsPatch, SubnetOverview, SubnetProtocol, SubnetSummary, TxProgress } from '../../contract'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
 import type { WalletService } from '../wallet'
@@ -12,10 +12,12 @@ import type { ConnectionStatus } from '../../bittensor/chain/chain-client'
 import { ChainStore } from '../../bittensor/chain/chain-store'
 import { storeKeyOf } from '../../bittensor/chain/core/context'
 import { endpointFor } from '../../bittensor/chain/networks'
-import type { TxStatus } from '../../bittensor/chain/types'
+import type { SubnetIdentity, TxStatus } from '../../bittensor/chain/types'
 import { loadWalletHotkey } from '../../bittensor/keys/hotkey'
 import { startPracticeNetwork } from './practice'
 import type { PracticeNetwork, PracticeOptions } from './practice'
+import type { GuardedAction } from './subnet-guard'
+import { assertSubnetSpeaks, withProtocol } from './subnet-guard'
 
 export interface ChainServiceOptions {
   readonly store: Store
@@ -500,9 +502,10 @@ export class ChainService {
 
   async subnetOverview(netuid: number): Promise<SubnetOverview> {
     const r = await this.read(`overview:${netuid}`, async (c) => {
-      const [hp, epoch, subnets] = await Promise.all([c.hyperparameters(netuid), c.epochTiming(netuid), c.subnets()])
+      const [hp, epoch, subnets, identity] = await Promise.all([c.hyperparameters(netuid), c.epochTiming(netuid), c.subnets(), c.subnetIdentity(netuid)])
       const value = {
         netuid,
+        ...withProtocol({ identity }),
         hyperparameters: hp,
         priceRao: hp.burn,
         registrationCapOnChain: c.registrationCapOnChain,
@@ -513,7 +516,40 @@ export class ChainService {
       this.chainStore.cachePut(c.storeKey, `overview:${netuid}`, value)
       return value
     })
-    return { ...r.value, updatedAt: r.updatedAt, stale: r.stale }
+    // A row cached before identities were read has none: unknown, not an error.
+    return { ...withProtocol({ ...r.value, identity: r.value.identity ?? null }), updatedAt: r.updatedAt, stale: r.stale }
+  }
+
+  async subnets(): Promise<{ subnets: SubnetSummary[]; updatedAt: number; stale: boolean }> {
+    const r = await this.read('subnets', (c) => c.subnets())
+    return { subnets: r.value.map((row) => withProtocol({ ...row, identity: row.identity ?? null })), updatedAt: r.updatedAt, stale: r.stale }
+  }
+
+  /**
+   * The guard for `action` on a subnet of `network` (undefined: the selected one): refuses with the
+   * identity and a plain explanation unless the subnet declares the text-embedding protocol or
+   * `force` is set. Resolves to the verdict.
+   */
+  async checkSubnet(p: { action: GuardedAction; network?: string; netuid: number; force?: boolean }): Promise<SubnetProtocol> {
+    const selected = this.session
+    const wanted = p.network?.trim() || undefined
+    const isSelected = wanted === undefined || wanted === selected.network || (selected.network === 'custom' && wanted === selected.customUrl)
+    let identity: SubnetIdentity | null
+    try {
+      if (isSelected) identity = await (await this.client()).subnetIdentity(p.netuid)
+      else {
+        const url = /^wss?:\/\//.test(wanted!) ? wanted : undefined
+        const other = await ChainClient.connect({ network: url ? 'custom' : (wanted as NetworkId), customUrl: url, store: this.chainStore, timeoutMs: this.o.connectTimeoutMs ?? 15_000 })
+        identity = await other.subnetIdentity(p.netuid).finally(() => other.release())
+      }
+    } catch (error) {
+      throw chainEngineError(error)
+    }
+    const network = wanted ?? (selected.network === 'custom' ? selected.customUrl : selected.network)
+    assertSubnetSpeaks({ network, netuid: p.netuid, identity }, p.action, p.force === true)
+    const { protocol } = withProtocol({ identity })
+    if (protocol.verdict !== 'speaks') this.o.log.warn('Going on although the subnet does not declare the text-embedding protocol (confirmed by the user)', { action: p.action, network, netuid: p.netuid, verdict: protocol.verdict, name: identity?.name ?? null })
+    return protocol
   }
 
   async metagraph(netuid: number): Promise<MetagraphResult> {
@@ -534,13 +570,14 @@ export class ChainService {
    * the cap, balance, not yet registered), then submits in the background; progress and the
    * outcome arrive as `chain.tx` events.
    */
-  async register(p: { wallet: string; hotkey: string; netuid: number; maxPriceTao: string }): Promise<{ operationId: string; priceRao: string; hotkeyAddress: string; capEnforcedByChain: boolean }> {
+  async register(p: { wallet: string; hotkey: string; netuid: number; maxPriceTao: string; force?: boolean }): Promise<{ operationId: string; priceRao: string; hotkeyAddress: string; capEnforcedByChain: boolean }> {
     const wallet = this.o.wallet
     if (!wallet) throw new EngineError('BAD_REQUEST', 'This engine has no wallet service.')
     const summary = wallet.get(p.wallet)
     const hk = summary.hotkeys.find((h) => h.name === p.hotkey)
     if (!hk) throw new EngineError('NOT_FOUND', `Wallet "${p.wallet}" has no hotkey "${p.hotkey}". Create one on the Wallet page.`)
     if (!hk.address) throw new EngineError('BAD_REQUEST', `The address of hotkey "${p.hotkey}" is unknown (${hk.problem ?? 'no public file'}).`)
+    await this.checkSubnet({ action: 'register', netuid: p.netuid, force: p.force })
     const signer = wallet.coldkeySigner(p.wallet)
     const maxPrice = parseTao(p.maxPriceTao)
     const client = await this.client()
@@ -621,10 +658,7 @@ export class ChainService {
         return this.status()
       },
       'chain.setNetwork': guard(({ network, customUrl }) => this.setNetwork(network, customUrl)),
-      'chain.subnets': guard(async () => {
-        const r = await this.read('subnets', (c) => c.subnets())
-        return { subnets: r.value, updatedAt: r.updatedAt, stale: r.stale }
-      }),
+      'chain.subnets': guard(() => this.subnets()),
       'chain.subnet': guard(({ netuid }) => this.subnetOverview(netuid)),
       'chain.metagraph': guard(({ netuid }) => this.metagraph(netuid)),
       'chain.balance': guard(async ({ address }) => {

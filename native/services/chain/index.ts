@@ -1,2 +1,3 @@
 export * from './chain-service'
 export * from './practice'
+export * from './subnet-guard'

@@ -173,6 +173,31 @@ describe('MinerService through the engine contract', () => {
     expect(chain.served).toHaveLength(2)
   })
 
+  it('guard (issue 13): refuses a subnet that does not declare the embedding protocol unless forced, before the axon listens', async () => {
+    const factory = testRuntimeFactory({ minerPair: miner, metagraph: metagraph() })
+    const home = makeTempHome()
+    cleanups.push(() => home.cleanup())
+    const { MinerService } = await import('./miner-service')
+    const { EngineError } = await import('../../contract')
+    const engine = createEngine({ home: home.dir, version: 't', headless: true })
+    cleanups.push(() => engine.dispose())
+    const checks: Array<{ action: string; network?: string; netuid: number; force?: boolean }> = []
+    const checkSubnet = async (p: { action: string; network?: string; netuid: number; force?: boolean }) => {
+      checks.push(p)
+      if (!p.force) throw new EngineError('BAD_REQUEST', 'netuid 5 on finney runs Hone, a reasoning-benchmark subnet: its validators never ask for embeddings, so this miner would earn nothing.')
+      return { verdict: 'does-not' }
+    }
+    const service = new MinerService({ home: home.dir, store: engine.store, log: engine.log.child('miner'), factory, checkSubnet })
+    cleanups.push(() => service.dispose())
+    const params = { network: 'finney', wallet: 'w', hotkey: 'default', port: 18097, host: '127.0.0.1', metricsPort: null, localApiPort: null, serve: false, blacklist: { minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false } }
+    await expect(service.start(params)).rejects.toThrow(/runs Hone/)
+    expect(service.status()).toMatchObject({ state: 'failed', listen: null })
+    expect(checks[0]).toMatchObject({ action: 'miner', network: 'finney', netuid: 5 })
+    const started = await service.start({ ...params, force: true })
+    expect(started.state).toBe('running')
+    await service.stop()
+  })
+
   it('refuses a hotkey that another live process is mining, and takes over a stale lock', async () => {
     const home = makeTempHome()
     cleanups.push(() => home.cleanup())

@@ -17,6 +17,7 @@ import { ipv4Problem } from './public-ip'
 import { pingAxon } from './self-test'
 import { ensureServed } from './serving'
 import { isEmbeddingRoute } from '../../protocols/text-embedding/routes'
+import type { SubnetCheck } from '../chain'
 
 /** What the miner runs on, built from the start parameters by the composition root. */
 export interface MinerRuntime {
@@ -63,6 +64,8 @@ export interface MinerServiceOptions {
   readonly store: Store
   readonly log: Logger
   readonly factory: MinerRuntimeFactory
+  /** Refuses a subnet that does not declare the text-embedding protocol (unless params.force); absent in tests without a chain. */
+  readonly checkSubnet?: SubnetCheck
   readonly onStatus?: (s: MinerStatus) => void
   readonly onRequest?: (r: MinerRequestEntry) => void
   readonly onRewards?: (r: MinerRewards) => void
@@ -111,6 +114,9 @@ export class MinerService {
   private startedAt: number | null = null
   private lastError: string | null = null
   private warnings = new Map<string, string>()
+  /** First chain block seen since start, and whether a validator's query was served since (the two-epoch warning). */
+  private watchSince: number | null = null
+  private validatorServed = false
   private rewards: MinerRewards | null = null
   private lastRecordedEpoch: string | null = null
   private readonly log: Logger
@@ -186,11 +192,14 @@ export class MinerService {
     this.externalIp = null
     this.rewards = null
     this.lastRecordedEpoch = null
+    this.watchSince = null
+    this.validatorServed = false
     this.emit()
     const cleanup: Array<() => Promise<void> | void> = []
     try {
       const runtime = await this.o.factory(params)
       cleanup.push(() => runtime.dispose())
+      await this.o.checkSubnet?.({ action: 'miner', network: params.network, netuid: runtime.netuid, force: params.force })
       const lock = new HotkeyLock(this.o.home, runtime.signer.address)
       try {
         lock.acquire()
@@ -336,6 +345,14 @@ export class MinerService {
     this.rewards = view
     this.o.onRewards?.(view)
     const warningsBefore = [...this.warnings].join('|')
+    this.watchSince ??= view.block
+    const twoEpochs = 2 * (view.tempo + 1)
+    if (!this.validatorServed && view.block - this.watchSince >= twoEpochs) {
+      this.warn(
+        'no_queries',
+        `No validator has queried this miner in the ${twoEpochs} blocks (two epochs) since it started. Likely causes: the hotkey is not registered, or was registered so recently that validators have not re-read the metagraph; the axon cannot be reached from the internet (see the reachability test); the blacklist refuses them (minimum stake); or the subnet's validators do not speak the text-embedding protocol (check its identity on the Subnet page).`,
+      )
+    }
     if (view.registered) {
       this.warnings.delete('not_registered')
       this.warnings.delete('deregistered')
@@ -433,6 +450,10 @@ export class MinerService {
       id = this.requests.append(record)
     } catch (error) {
       this.log.warn('Could not record a miner request', { error: String(error) })
+    }
+    if (record.status === 200 && record.hotkey && !this.validatorServed) {
+      this.validatorServed = true
+      if (this.warnings.delete('no_queries')) this.emit()
     }
     const fields = { hotkey: record.hotkey, uid: record.uid, ip: record.ip, texts: record.texts, latencyMs: Math.round(record.latencyMs), status: record.status }
     const line = `${record.status} ${record.route} ${record.hotkey ? `from ${record.hotkey}` : `from ${record.ip}`}: ${record.texts} texts in ${Math.round(record.latencyMs)} ms`

@@ -6,6 +6,7 @@ import type { RealValidatorRuntime, ValidatorIdentity } from './runtime/validato
 import { ValidatorService } from './validator-service'
 import type { ValidatorServiceOptions } from './validator-service'
 import type { SecretsStore } from './validator-secrets'
+import type { SubnetCheck } from '../chain'
 import { ValidatorTables } from './validator-tables'
 
 /** What the chain client and the wallet provide to the validator (all optional). */
@@ -35,6 +36,8 @@ export interface ValidatorDomainOptions {
    * settings (the runtime signs as that hotkey; the service runs rounds on the runtime).
    */
   readonly runtime?: ValidatorRuntime | ((identity: () => ValidatorIdentity) => RealValidatorRuntime)
+  /** Refuses a subnet that does not declare the text-embedding protocol (unless `force`); absent in tests without a chain. */
+  readonly checkSubnet?: SubnetCheck
 }
 
 export interface ValidatorDomain {
@@ -65,7 +68,12 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
   })
   const handlers: ValidatorHandlers = {
     'validator.status': () => service.status(),
-    'validator.start': () => service.start(),
+    'validator.start': async ({ force }) => {
+      const config = service.getConfig()
+      // A file metagraph watches the user's own miners: no subnet to check.
+      if (config.metagraph === 'chain') await o.checkSubnet?.({ action: 'validator', netuid: config.netuid, force })
+      return service.start()
+    },
     'validator.stop': () => service.stop(),
     'validator.runRound': () => service.runOnce(),
     'validator.config.get': async () => {

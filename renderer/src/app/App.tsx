@@ -6,6 +6,8 @@ import type { ComponentType } from 'react'
 import { Center, Loader } from '@mantine/core'
 import { DashboardPage } from '../features/dashboard/DashboardPage'
 import { NetworkPicker } from '../features/subnet/NetworkPicker'
+import { ProtocolBadge } from '../features/subnet/SubnetIdentity'
+import { useChosenSubnet } from '../features/subnet/use-chosen-subnet'
 import { useConnectionState } from '../engine/engine-context'
 import { ConnectionBadge } from './ConnectionBadge'
 import type { RouteId } from './routes'
@@ -28,6 +30,21 @@ const PAGES: Record<RouteId, ComponentType> = {
   settings: page(() => import('../features/settings/SettingsPage'), 'SettingsPage'),
 }
 
+/** The chosen subnet (the `netuid` setting), what its identity says it runs, and whether it speaks the embedding protocol. */
+function SubnetHeading() {
+  const subnet = useChosenSubnet()
+  if (subnet.netuid === null) return null
+  return (
+    <Group gap={6} visibleFrom="sm" wrap="nowrap" data-testid="header-subnet">
+      <Text size="sm" c="dimmed">
+        Subnet {subnet.netuid}
+        {subnet.identity?.name ? ` · ${subnet.identity.name}` : ''}
+      </Text>
+      {subnet.protocol && <ProtocolBadge protocol={subnet.protocol} size="xs" />}
+    </Group>
+  )
+}
+
 export function App() {
   const [route, navigate] = useHashRoute()
   const [opened, { toggle, close }] = useDisclosure()
@@ -43,9 +60,7 @@ export function App() {
             <Title order={3} fw={700}>
               TaoDesk
             </Title>
-            <Text size="sm" c="dimmed" visibleFrom="sm">
-              Subnet 5 · text embeddings
-            </Text>
+            <SubnetHeading />
           </Group>
           <Group gap="sm" wrap="nowrap">
             <NetworkPicker />

@@ -5,6 +5,7 @@ import { ChainError } from '../core/errors'
 import { readBigint, readBool, readNumber, subtensorItem } from '../core/storage'
 import type { EpochTiming, Hyperparameters, SubnetSummary } from '../types'
 import { blockNumber } from './chain-state'
+import { subnetIdentities } from './subnet-identity'
 
 export async function assertSubnet(ctx: ChainContext, netuid: number): Promise<void> {
   const exists = await readBool(ctx.api, 'networksAdded', netuid)
@@ -20,6 +21,7 @@ export async function subnets(ctx: ChainContext): Promise<SubnetSummary[]> {
     .filter(([, v]) => (v as { isTrue: boolean }).isTrue)
     .map(([k]) => Number(String(k.args[0])))
     .sort((a, b) => a - b)
+  const identities = await subnetIdentities(ctx)
   const out: SubnetSummary[] = []
   for (const netuid of netuids) {
     const [n, max, tempo, burn] = await Promise.all([readNumber(api, 'subnetworkN', netuid), readNumber(api, 'maxAllowedUids', netuid), readNumber(api, 'tempo', netuid), readBigint(api, 'burn', netuid)])
@@ -31,6 +33,7 @@ export async function subnets(ctx: ChainContext): Promise<SubnetSummary[]> {
       tempo: tempo ?? 0,
       burn: String(burn ?? 0n),
       owner: ownerF ? String(await ownerF(netuid)) : null,
+      identity: identities.get(netuid) ?? null,
     })
   }
   return cached(ctx, 'subnets', out)

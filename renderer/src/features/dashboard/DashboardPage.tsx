@@ -59,7 +59,7 @@ export function DashboardPage() {
           Getting started
         </Text>
         <Text size="sm" c="dimmed">
-          1. Create or import a wallet. 2. Download an embedding model. 3. Register a hotkey on subnet 5 and start the miner,
+          1. Create or import a wallet. 2. Download an embedding model. 3. Register a hotkey on an embedding subnet (the Subnet page says which speak the protocol) and start the miner,
           or, with enough stake, the validator. Each step gets its own page.
         </Text>
       </Card>

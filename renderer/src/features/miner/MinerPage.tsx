@@ -11,6 +11,9 @@ import { PageHeader } from '../../ui/PageHeader'
 import { boundsOf, defaultOf } from '../../ui/schema-fields'
 import { RewardsSection } from './RewardsSection'
 import { SelfScoreCard } from './SelfScoreCard'
+import { useChainStatus } from '../subnet/NetworkPicker'
+import { ProtocolConfirmation, SubnetIdentityView, confirmationMatches } from '../subnet/SubnetIdentity'
+import { useChosenSubnet } from '../subnet/use-chosen-subnet'
 
 const FEED_SIZE = 50
 const DEFAULT_HOTKEY = defaultOf(MinerStartParams.shape.hotkey)
@@ -22,6 +25,7 @@ const WARNING_TITLES: Record<string, string> = {
   deregistered: 'Deregistered',
   model_quality: 'Weak model',
   not_registered: 'Not registered',
+  no_queries: 'No validator queries yet',
 }
 const STATE_COLOR: Record<MinerStatus['state'], string> = { stopped: 'gray', starting: 'blue', running: 'green', stopping: 'yellow', failed: 'red' }
 
@@ -29,17 +33,33 @@ function shortKey(k: string | null): string {
   return k ? `${k.slice(0, 6)}…${k.slice(-4)}` : '—'
 }
 
-function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: string; hotkey: string; network: string; port: number; externalIp?: string; serve: boolean }) => void }) {
+function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: string; hotkey: string; network: string; netuid?: number; port: number; externalIp?: string; serve: boolean; force?: boolean }) => void }) {
   const [wallet, setWallet] = useState('')
   const [hotkey, setHotkey] = useState(DEFAULT_HOTKEY)
-  const [network, setNetwork] = useState(DEFAULT_NETWORK)
+  // The network and subnet the app is on (header, Subnet page), unless the user types another network.
+  const selected = useChainStatus()?.network
+  const subnet = useChosenSubnet()
+  const [network, setNetwork] = useState('')
+  useEffect(() => {
+    if (!network && selected) setNetwork(selected)
+  }, [network, selected])
+  const onSelected = network.trim() === selected
+  const [typed, setTyped] = useState('')
+  const verdict = onSelected ? subnet.protocol : null
+  const confirmed = !verdict || verdict.verdict === 'speaks' || (subnet.netuid !== null && confirmationMatches(typed, subnet.netuid, subnet.identity))
   const [port, setPort] = useState<number>(DEFAULT_PORT)
   const [externalIp, setExternalIp] = useState('')
   const [serve, setServe] = useState(true)
   return (
     <Card withBorder>
       <Stack gap="sm">
-        <Title order={4}>Start mining</Title>
+        <Title order={4}>Start mining{onSelected && subnet.netuid !== null ? ` on subnet ${subnet.netuid}` : ''}</Title>
+        {onSelected && subnet.netuid !== null && verdict && (
+          <>
+            <SubnetIdentityView netuid={subnet.netuid} identity={subnet.identity} protocol={verdict} />
+            <ProtocolConfirmation netuid={subnet.netuid} identity={subnet.identity} protocol={verdict} action="mining" typed={typed} onTyped={setTyped} />
+          </>
+        )}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="Wallet" value={wallet} onChange={(e) => setWallet(e.currentTarget.value)} required data-testid="miner-wallet" />
           <TextInput label="Hotkey" value={hotkey} onChange={(e) => setHotkey(e.currentTarget.value)} />
@@ -51,10 +71,21 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: st
         <Group>
           <Button
             leftSection={<IconPlayerPlay size={16} />}
-            disabled={!wallet.trim()}
+            disabled={!wallet.trim() || !confirmed}
             loading={busy}
             data-testid="miner-start"
-            onClick={() => onStart({ wallet: wallet.trim(), hotkey: hotkey.trim() || DEFAULT_HOTKEY, network: network.trim() || DEFAULT_NETWORK, port, externalIp: externalIp.trim() || undefined, serve })}
+            onClick={() =>
+              onStart({
+                wallet: wallet.trim(),
+                hotkey: hotkey.trim() || DEFAULT_HOTKEY,
+                network: network.trim() || DEFAULT_NETWORK,
+                netuid: onSelected ? (subnet.netuid ?? undefined) : undefined,
+                port,
+                externalIp: externalIp.trim() || undefined,
+                serve,
+                force: verdict !== null && verdict.verdict !== 'speaks' && confirmed ? true : undefined,
+              })
+            }
           >
             Start
           </Button>
@@ -155,7 +186,7 @@ export function MinerPage() {
 
   return (
     <Stack>
-      <PageHeader title="Miner" description="Answer subnet 5 validators with text embeddings from your machine." />
+      <PageHeader title="Miner" description="Answer validators of an embedding subnet with text embeddings from your machine." />
       {error && (
         <Alert color="red" icon={<IconAlertTriangle size={18} />} withCloseButton onClose={() => setError(undefined)} data-testid="miner-error">
           {error}

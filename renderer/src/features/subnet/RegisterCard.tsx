@@ -1,11 +1,12 @@
 import { Alert, Anchor, Button, Card, Group, PasswordInput, Select, Stack, Stepper, Text, TextInput, Title } from '@mantine/core'
 import { IconAlertTriangle, IconCoin, IconLock } from '@tabler/icons-react'
 import { useEffect, useMemo, useState } from 'react'
-import type { NetworkId, TxProgress, WalletSummary } from '../../../../native/contract'
+import type { NetworkId, SubnetIdentity, SubnetProtocol, TxProgress, WalletSummary } from '../../../../native/contract'
 import { TaoAmount } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { raoToTao, suggestedMaxPrice } from './metagraph-table'
+import { ProtocolConfirmation, SubnetIdentityView, confirmationMatches } from './SubnetIdentity'
 
 /** The progress steps a registration goes through (failed can happen at any of them). */
 const STEPS: ReadonlyArray<{ stage: TxProgress['stage']; label: string; description: string }> = [
@@ -26,8 +27,12 @@ export function RegisterCard({
   network,
   registrationOpen,
   capOnChain,
+  identity,
+  protocol,
 }: {
   netuid: number
+  identity: SubnetIdentity | null
+  protocol: SubnetProtocol
   priceRao: string
   network: NetworkId
   registrationOpen: boolean
@@ -46,6 +51,9 @@ export function RegisterCard({
   const [balance, setBalance] = useState<string>()
   const [op, setOp] = useState<TxProgress>()
   const [lastStep, setLastStep] = useState(0)
+  const [typed, setTyped] = useState('')
+  const confirmed = protocol.verdict === 'speaks' || confirmationMatches(typed, netuid, identity)
+  useEffect(() => setTyped(''), [netuid])
 
   useEngineEvent('wallet.changed', () => wallets.reload())
   useEngineEvent('wallet.lockChanged', () => wallets.reload())
@@ -116,7 +124,7 @@ export function RegisterCard({
     setOp(undefined)
     setLastStep(0)
     try {
-      const r = await engine.call('chain.register', { wallet: wallet.name, hotkey, netuid, maxPriceTao: maxPrice.trim() })
+      const r = await engine.call('chain.register', { wallet: wallet.name, hotkey, netuid, maxPriceTao: maxPrice.trim(), force: protocol.verdict !== 'speaks' && confirmed })
       const now = Date.now()
       setOp((cur) => cur ?? { operationId: r.operationId, kind: 'register', netuid, hotkey: r.hotkeyAddress, stage: 'checking', blockHash: null, uid: null, priceRao: r.priceRao, error: null, time: now })
     } catch (e) {
@@ -134,6 +142,8 @@ export function RegisterCard({
         Register a hotkey on subnet {netuid}
       </Title>
       <Stack gap="sm">
+        <SubnetIdentityView netuid={netuid} identity={identity} protocol={protocol} />
+        <ProtocolConfirmation netuid={netuid} identity={identity} protocol={protocol} action="registering" typed={typed} onTyped={setTyped} />
         <Text size="sm" c="dimmed" data-testid="register-cap-note">
           Registration burns the price in TAO from the coldkey.{' '}
           {capOnChain === undefined
@@ -207,7 +217,7 @@ export function RegisterCard({
               </Group>
             ) : (
               <Group justify="flex-end">
-                <Button onClick={() => void register()} loading={busy || running} disabled={!hotkey || !capValid || !registrationOpen} data-testid="register-submit">
+                <Button onClick={() => void register()} loading={busy || running} disabled={!hotkey || !capValid || !registrationOpen || !confirmed} data-testid="register-submit">
                   Register for at most {capValid ? maxPrice.trim() : '?'} TAO
                 </Button>
               </Group>

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react'
 import { useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { raoToTao } from './metagraph-table'
+import { ProtocolBadge } from './SubnetIdentity'
 
 /** Every subnet of the network with its size, tempo and price; a click picks it. */
 export function SubnetList({ netuid, onPick, networkKey }: { netuid: number; onPick: (netuid: number) => void; networkKey: string }) {
@@ -14,7 +15,7 @@ export function SubnetList({ netuid, onPick, networkKey }: { netuid: number; onP
   const rows = useMemo(() => {
     const q = query.trim()
     const list = subnets.data?.subnets ?? []
-    return q ? list.filter((s) => String(s.netuid).startsWith(q.replace(/^sn/i, ''))) : list
+    return q ? list.filter((s) => String(s.netuid).startsWith(q.replace(/^sn/i, '')) || (s.identity?.name.toLowerCase().includes(q.toLowerCase()) ?? false)) : list
   }, [subnets.data, query])
   return (
     <Card withBorder padding={0} data-testid="subnet-list">
@@ -27,7 +28,7 @@ export function SubnetList({ netuid, onPick, networkKey }: { netuid: number; onP
             </Badge>
           )}
         </Group>
-        <TextInput size="xs" w={120} leftSection={<IconSearch size={14} />} placeholder="netuid" value={query} onChange={(e) => setQuery(e.currentTarget.value)} aria-label="Find a subnet" data-testid="subnet-list-search" />
+        <TextInput size="xs" w={120} leftSection={<IconSearch size={14} />} placeholder="netuid or name" value={query} onChange={(e) => setQuery(e.currentTarget.value)} aria-label="Find a subnet" data-testid="subnet-list-search" />
       </Group>
       {subnets.error && (
         <Text size="sm" c="red" px="sm" pb="sm" data-testid="subnet-list-error">
@@ -50,6 +51,7 @@ export function SubnetList({ netuid, onPick, networkKey }: { netuid: number; onP
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Subnet</Table.Th>
+                <Table.Th>Runs</Table.Th>
                 <Table.Th>Neurons</Table.Th>
                 <Table.Th>Tempo</Table.Th>
                 <Table.Th>Price</Table.Th>
@@ -70,6 +72,14 @@ export function SubnetList({ netuid, onPick, networkKey }: { netuid: number; onP
                   title={s.owner ? `owner ${s.owner}` : undefined}
                 >
                   <Table.Td fw={s.netuid === netuid ? 700 : undefined}>SN{s.netuid}</Table.Td>
+                  <Table.Td title={s.identity?.githubRepo || undefined}>
+                    <Group gap={6} wrap="nowrap">
+                      <Text size="sm" data-testid="subnet-row-name">
+                        {s.identity?.name || '—'}
+                      </Text>
+                      <ProtocolBadge protocol={s.protocol} size="xs" />
+                    </Group>
+                  </Table.Td>
                   <Table.Td>
                     {s.neurons} / {s.maxNeurons}
                   </Table.Td>

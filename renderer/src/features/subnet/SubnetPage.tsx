@@ -14,6 +14,8 @@ import { PracticeCard } from './PracticeCard'
 import { RegisterCard } from './RegisterCard'
 import { REAL_BLOCK_TIME_MS } from './subnet-format'
 import { SubnetList } from './SubnetList'
+import { SubnetIdentityView } from './SubnetIdentity'
+import { useChosenSubnet } from './use-chosen-subnet'
 import { Stat } from '../../ui/Stat'
 
 const ROW_HEIGHT = 34
@@ -178,7 +180,9 @@ function HyperparameterTable({ hp }: { hp: Hyperparameters }) {
 export function SubnetPage() {
   const engine = useEngine()
   const status = useChainStatus()
-  const [netuid, setNetuid] = useState(5)
+  const chosen = useChosenSubnet()
+  const netuid = chosen.netuid ?? 5
+  const setNetuid = chosen.choose
   const [overview, setOverview] = useState<SubnetOverview>()
   const [metagraph, setMetagraph] = useState<MetagraphResult>()
   const [error, setError] = useState<string>()
@@ -265,6 +269,11 @@ export function SubnetPage() {
           The network cannot be reached. Showing the last known state from {new Date(overview.updatedAt).toLocaleString()}.
         </Alert>
       )}
+      {overview && (
+        <Card withBorder data-testid="subnet-identity-card">
+          <SubnetIdentityView netuid={netuid} identity={overview.identity} protocol={overview.protocol} />
+        </Card>
+      )}
       <SimpleGrid cols={{ base: 1, lg: 2 }} style={{ alignItems: 'start' }}>
         <SubnetList netuid={netuid} onPick={setNetuid} networkKey={networkKey} />
         <Stack gap="md">
@@ -283,7 +292,7 @@ export function SubnetPage() {
       {metagraph && <MetagraphTable neurons={metagraph.neurons} />}
       {overview && (
         <SimpleGrid cols={{ base: 1, lg: 2 }}>
-          <RegisterCard netuid={netuid} priceRao={overview.priceRao} network={status?.network ?? 'finney'} registrationOpen={overview.hyperparameters.registrationAllowed} capOnChain={overview.registrationCapOnChain} />
+          <RegisterCard netuid={netuid} priceRao={overview.priceRao} network={status?.network ?? 'devnet'} registrationOpen={overview.hyperparameters.registrationAllowed} capOnChain={overview.registrationCapOnChain} identity={overview.identity} protocol={overview.protocol} />
           <HyperparameterTable hp={overview.hyperparameters} />
         </SimpleGrid>
       )}

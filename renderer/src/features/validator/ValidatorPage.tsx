@@ -9,6 +9,8 @@ import { Leaderboard } from './Leaderboard'
 import { MinerDrawer } from './MinerDrawer'
 import { RoundsCard, WeightsCard } from './RoundHistory'
 import { ValidatorSettings } from './ValidatorSettings'
+import { useChainStatus } from '../subnet/NetworkPicker'
+import { ProtocolConfirmation, SubnetIdentityView, confirmationMatches } from '../subnet/SubnetIdentity'
 import { ago, roundData, weightLabel } from './validator-format'
 
 const PHASE_LABEL: Record<ValidatorStatus['phase'], string> = {
@@ -37,6 +39,7 @@ export function ValidatorPage() {
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<string>()
   const [selected, setSelected] = useState<number | null>(null)
+  const [typed, setTyped] = useState('')
   useEngineEvent('validator.status', setLive)
   useEngineEvent('validator.round', (_r: ValidatorRound) => setGeneration((g) => g + 1))
   const status = live ?? initial.data
@@ -48,7 +51,7 @@ export function ValidatorPage() {
     setBusy(true)
     setActionError(undefined)
     try {
-      if (what === 'start') setLive(await engine.call('validator.start', {}))
+      if (what === 'start') setLive(await engine.call('validator.start', { force: needsConfirmation && confirmed ? true : undefined }))
       else if (what === 'stop') setLive(await engine.call('validator.stop', {}))
       else await engine.call('validator.runRound', {})
     } catch (e) {
@@ -63,6 +66,14 @@ export function ValidatorPage() {
   const lastRound = rounds.data?.[0]
   const lastWeights = status?.lastWeights ?? null
   const config = useEngineQuery('validator.config.get', {}, String(generation))
+  // The subnet it validates, as its identity says (a targets file has none to check).
+  const chain = useChainStatus()
+  const onChain = config.data?.metagraph === 'chain'
+  const subnetKey = `${chain?.network ?? ''}|${chain?.state === 'connected' ? 'up' : 'down'}|${config.data?.netuid ?? ''}`
+  const subnet = useEngineQuery('chain.subnet', { netuid: config.data?.netuid ?? 0 }, subnetKey)
+  const identified = onChain && subnet.data && subnet.data.netuid === config.data?.netuid ? subnet.data : undefined
+  const needsConfirmation = !!identified && identified.protocol.verdict !== 'speaks'
+  const confirmed = !needsConfirmation || confirmationMatches(typed, identified.netuid, identified.identity)
   const [settingsOpen, setSettingsOpen] = useState(false)
   const entry = selected === null ? undefined : board.data?.find((b) => b.uid === selected)
   const source = config.data
@@ -87,7 +98,7 @@ export function ValidatorPage() {
                 <Button variant="default" leftSection={<IconRefresh size={16} />} loading={busy} onClick={() => void act('round')} data-testid="validator-round">
                   Run one round
                 </Button>
-                <Button leftSection={<IconPlayerPlay size={16} />} loading={busy} onClick={() => void act('start')} data-testid="validator-start">
+                <Button leftSection={<IconPlayerPlay size={16} />} loading={busy} disabled={!confirmed} onClick={() => void act('start')} data-testid="validator-start">
                   Start
                 </Button>
               </>
@@ -99,6 +110,14 @@ export function ValidatorPage() {
         <Text size="sm" c="dimmed" mt={-8} data-testid="validator-setup">
           {source}
         </Text>
+      )}
+      {identified && (
+        <Card withBorder data-testid="validator-subnet">
+          <Stack gap="xs">
+            <SubnetIdentityView netuid={identified.netuid} identity={identified.identity} protocol={identified.protocol} />
+            {!status?.running && <ProtocolConfirmation netuid={identified.netuid} identity={identified.identity} protocol={identified.protocol} action="validating" typed={typed} onTyped={setTyped} />}
+          </Stack>
+        </Card>
       )}
       {/* A failed round is shown once, below, as "The last round failed". */}
       {actionError && !(status?.lastError && actionError.includes(status.lastError)) && (

@@ -55,6 +55,7 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
   if (mode === 'import') {
     return (
       <Stack data-testid="wallet-wizard">
+        <NetworksNote />
         <SegmentedControl value={mode} onChange={(v) => setMode(v as 'create')} data={[{ value: 'create', label: 'Create a wallet' }, { value: 'import', label: 'Use btcli wallets' }]} />
         <Text size="sm">TaoDesk reads btcli's files directly. Point it at your wallets folder (btcli's default is ~/.bittensor/wallets).</Text>
         <TextInput label="Wallets folder" value={folder} onChange={(e) => setFolder(e.currentTarget.value)} data-testid="wallet-folder" />
@@ -70,6 +71,7 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
 
   return (
     <Stack data-testid="wallet-wizard">
+      <NetworksNote />
       <SegmentedControl value={mode} onChange={(v) => setMode(v as 'import')} data={[{ value: 'create', label: 'Create a wallet' }, { value: 'import', label: 'Use btcli wallets' }]} disabled={step > 0} />
       <Stepper active={step} size="sm">
         <Stepper.Step label="Keys and password">
@@ -140,5 +142,24 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
         </Stepper.Step>
       </Stepper>
     </Stack>
+  )
+}
+
+/** The three networks in a sentence each: TaoDesk starts on the practice network. */
+function NetworksNote() {
+  return (
+    <Alert color="blue" title="Where TaoDesk runs" data-testid="wizard-networks">
+      <Stack gap={4}>
+        <Text size="sm">
+          <b>Practice network</b> (where TaoDesk starts): a chain inside TaoDesk with free practice TAO, so you can register, mine and validate without spending anything.
+        </Text>
+        <Text size="sm">
+          <b>Testnet</b>: Bittensor's public test chain; its TAO comes from a faucet and is worth nothing, but the subnets and validators on it are real.
+        </Text>
+        <Text size="sm">
+          <b>Mainnet (finney)</b>: the real Bittensor network; registering burns real TAO, and a subnet pays only if its validators ask for what you serve.
+        </Text>
+      </Stack>
+    </Alert>
   )
 }
