@@ -113,6 +113,23 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
               onChange={(e) => set('targetsFile', e.currentTarget.value)}
             />
           )}
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              Wire format
+            </Text>
+            <SegmentedControl
+              value={draft.wire}
+              onChange={(v) => set('wire', v as Draft['wire'])}
+              data={[
+                { value: 'v10', label: 'v10 synapse (bittensor 9/10)' },
+                { value: 'btauth', label: 'btauth/1 (SDK 11)' },
+              ]}
+              data-testid="vs-wire"
+            />
+            <Text size="xs" c="dimmed">
+              Ask miners the way the subnet's miners answer: v10 posts TextEmbeddingSynapse, as OpenKaito's validators do; btauth/1 posts a hotkey-signed /v1/embeddings request, as subnets built on SDK 11 do. A subnet's identity may declare which it uses.
+            </Text>
+          </Stack>
           <SimpleGrid cols={3}>
             <NumberInput label="Miners per round" {...boundsOf(FIELDS.sampleSize)} value={draft.sampleSize} onChange={(v) => set('sampleSize', num(v, draft.sampleSize))} data-testid="vs-sample" />
             <NumberInput label="Timeout (s)" {...boundsOf(FIELDS.timeoutS)} value={draft.timeoutS} onChange={(v) => set('timeoutS', num(v, draft.timeoutS))} />
