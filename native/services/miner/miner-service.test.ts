@@ -5,7 +5,7 @@ import type { KeyringPair } from '@polkadot/keyring/types'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { makeTempHome } from '../../../test/support/temp-home'
-import type { MinerRequestEntry, MinerStatus } from '../../contract'
+import type { MinerRequestEntry, MinerRewards, MinerStatus } from '../../contract'
 import { createEngine } from '../../host'
 import type { Engine } from '../../host'
 import { HotkeyLock, HotkeyLockedError } from './hotkey-lock'
@@ -195,6 +195,54 @@ describe('MinerService through the engine contract', () => {
     expect(checks[0]).toMatchObject({ action: 'miner', network: 'finney', netuid: 5 })
     const started = await service.start({ ...params, force: true })
     expect(started.state).toBe('running')
+    await service.stop()
+  })
+
+  it('says when no validator has queried the miner for two epochs, and clears it once one does (issue 13)', async () => {
+    const factory = testRuntimeFactory({ minerPair: miner, metagraph: metagraph(), chain: new RecordingChain('') })
+    const home = makeTempHome()
+    cleanups.push(() => home.cleanup())
+    const { MinerService } = await import('./miner-service')
+    const engine = createEngine({ home: home.dir, version: 't', headless: true })
+    cleanups.push(() => engine.dispose())
+    const view = (block: number): MinerRewards => ({
+      network: 'devnet', netuid: 5, hotkey: miner.address, block, updatedAt: Date.now(), registered: true, uid: 12, incentive: 0,
+      emissionAlpha: 0, emissionAlphaPerDay: 0, emissionTao: null, emissionTaoPerDay: null, alphaPrice: { tao: null, source: 'unknown', note: '' },
+      tempo: 10, epochsPerDay: 100, nextEpochInBlocks: 5, neurons: 2, maxNeurons: 64, rank: null, immunity: null,
+      deregistration: { level: 'low', position: null, of: 2, subnetFull: false, message: '' },
+      burn: { applies: false, burnerUid: null, burnerHotkey: '', percentage: 0, burnerIncentive: null, incentiveWithoutBurn: null, message: '' },
+    })
+    let push: (r: MinerRewards) => void = () => undefined
+    let feedStarted = false
+    const rewards = async (p: { onUpdate: (r: MinerRewards) => void }) => {
+      push = p.onUpdate
+      return {
+        start: async () => {
+          feedStarted = true
+          return view(100)
+        },
+        dispose: () => undefined,
+      }
+    }
+    const service = new MinerService({ home: home.dir, store: engine.store, log: engine.log.child('miner'), factory, rewards })
+    cleanups.push(() => service.dispose())
+    const port = 18000 + Math.floor(Math.random() * 1000)
+    await service.start({ network: 'devnet', wallet: 'w', hotkey: 'default', port, host: '127.0.0.1', metricsPort: null, localApiPort: null, serve: false, blacklist: { minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false } })
+    const codes = () => service.status().warnings.map((w) => w.code)
+    await waitFor(() => (feedStarted ? true : undefined))
+    push(view(100))
+    push(view(110))
+    expect(codes()).not.toContain('no_queries')
+    // Two epochs of tempo 10 (22 blocks) without a query.
+    push(view(122))
+    expect(codes()).toContain('no_queries')
+    expect(service.status().warnings.find((w) => w.code === 'no_queries')?.message).toMatch(/two epochs[\s\S]*not registered[\s\S]*reached[\s\S]*identity/)
+    // A validator's served request clears it.
+    const d = new SpecDendrite({ pair: validator })
+    cleanups.push(() => d.close())
+    const answer = await d.embed({ ip: '127.0.0.1', port, hotkey: miner.address }, ['hello'])
+    expect(answer.status).toBe(200)
+    await waitFor(() => (codes().includes('no_queries') ? undefined : true))
     await service.stop()
   })
 
