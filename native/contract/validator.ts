@@ -38,7 +38,12 @@ export const ValidatorConfig = z.object({
   epochLength: z.number().int().min(1).max(100_000).default(100).describe('blocks between weight settings (reference --neuron.epoch_length)'),
   versionKey: z.number().int().min(0).default(803),
   timeoutS: z.number().min(1).max(600).default(60),
-  intervalS: z.number().min(0).max(86_400).default(0).describe('seconds to pause between rounds'),
+  intervalS: z
+    .number()
+    .min(0)
+    .max(86_400)
+    .default(0)
+    .describe("seconds to pause between rounds; 0 = follow the subnet: the next round starts one epoch (tempo + 1 blocks) after the last one began"),
   externalIp: z.string().max(64).default('0.0.0.0').describe("this machine's public IPv4 (sent to miners; axons published with it are reached over loopback, as the Python dendrite does)"),
   vpermitTaoLimit: z.number().min(0).default(4096),
   wire: MinerWire.default('v10').describe('how miners are queried: v10 (TextEmbeddingSynapse) or btauth (btauth/1-signed POST /v1/embeddings, SDK 11)'),
@@ -74,6 +79,15 @@ export const ValidatorConfigView = ValidatorConfig.extend({
   credentialsStorage: z.string(),
 })
 export type ValidatorConfigView = z.infer<typeof ValidatorConfigView>
+
+/**
+ * What makes two round or weight outcomes "the same" when repeats are summarised (in the log and
+ * the rounds tables): their message with the numbers left out, so "Too soon: 9 blocks…" and
+ * "Too soon: 12 blocks…" count as one reason.
+ */
+export function outcomeKey(message: string): string {
+  return message.replace(/\d+(\.\d+)?/g, '#')
+}
 
 export const RoundPhase = z.enum(['idle', 'metagraph', 'data', 'querying', 'scoring', 'weights', 'waiting'])
 export type RoundPhase = z.infer<typeof RoundPhase>

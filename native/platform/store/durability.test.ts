@@ -6,6 +6,8 @@ import { makeTempHome } from '../../../test/support/temp-home'
 import { Store } from './store'
 
 const child = path.resolve(import.meta.dirname, '../../../test/support/log-burst-child.ts')
+/** Long enough for the child to fill a 64 KiB pipe with acks (about 7 000 of them). */
+const SLOW_READER_MS = 5000
 
 describe('durability', () => {
   it('SIGKILL during a burst of log writes keeps every acknowledged write and a sound database', async () => {
@@ -16,6 +18,9 @@ describe('durability', () => {
       proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
       let acked = 0
       let buffered = ''
+      // After "ready" the parent stops reading for a while, as a loaded CI machine may: the child's
+      // pipe fills up, and its acks must wait for room instead of failing with EAGAIN.
+      let slowReader: NodeJS.Timeout | undefined
       await new Promise<void>((resolve, reject) => {
         proc.on('error', reject)
         proc.on('exit', (code) => reject(new Error(`child exited early with ${code}: ${stderr}`)))
@@ -24,8 +29,13 @@ describe('durability', () => {
           const lines = buffered.split('\n')
           buffered = lines.pop() ?? ''
           for (const line of lines) if (line.startsWith('ack ')) acked = Number(line.slice(4))
+          if (!slowReader && lines.includes('ready')) {
+            proc.stdout.pause()
+            slowReader = setTimeout(() => proc.stdout.resume(), SLOW_READER_MS)
+          }
           // Kill mid-burst, at an arbitrary point after a few thousand commits.
           if (acked >= 3000) {
+            clearTimeout(slowReader)
             proc.removeAllListeners('exit')
             proc.kill('SIGKILL')
             proc.on('exit', () => resolve())

@@ -71,7 +71,7 @@ class RecordingChain implements WeightSetter {
   }
 }
 
-function setup(mg: () => MetagraphView, chain?: WeightSetter, currentBlock?: () => Promise<number>) {
+function setup(mg: () => MetagraphView, chain?: WeightSetter, currentBlock?: () => Promise<number>, options: { blockPollMs?: number } = {}) {
   const db = new Database(':memory:')
   db.pragma('foreign_keys = ON')
   migrate(db, MIGRATIONS)
@@ -95,6 +95,7 @@ function setup(mg: () => MetagraphView, chain?: WeightSetter, currentBlock?: () 
     // Template questions that copy their words: the lexical miner's clear lead makes the order of the three certain.
     questionMaker: () => new KeywordQuestionMaker(),
     seed: 42,
+    ...options,
   })
   return { service, tables, logs, statuses, rounds, db }
 }
@@ -268,6 +269,80 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     expect(stopped.running).toBe(false)
     expect(stopped.phase).toBe('idle')
     expect(rounds.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a refused set_weights is retried at the next round, not mistaken for weights waiting to be recorded', async () => {
+    // The chain refuses (no validator permit), then accepts once the permit is there.
+    const sent: number[] = []
+    let refuse = true
+    const chain: WeightSetter = {
+      async setWeights() {
+        sent.push(block)
+        return refuse ? { ok: false, message: 'SubtensorModule.NeuronNoValidatorPermit' } : { ok: true, message: 'in block', block }
+      },
+    }
+    let block = 265
+    const { service, tables } = setup(() => metagraph({ weightsRateLimit: 0 }, { block, lastUpdate: [0, 0, 0, 0, 0] }), chain)
+    await service.updateConfig({ burnEnabled: false, epochLength: 10 })
+    await service.runOnce()
+    expect(tables.weights(1)[0]).toMatchObject({ kind: 'set', status: 'failed' })
+    block += 5
+    refuse = false
+    await service.runOnce()
+    expect(sent).toEqual([265, 270])
+    expect(tables.weights(1)[0]).toMatchObject({ kind: 'set', status: 'ok', block: 270 })
+    // Accepted: the next round waits for the chain to record it (lastUpdate still says 0).
+    block += 5
+    await service.runOnce()
+    expect(sent).toHaveLength(2)
+    expect(tables.weights(1)[0].message).toMatch(/already sent at block 270/)
+  })
+
+  it('a chain that restarted (its block below our last weights) gets weights again', async () => {
+    const chain = new RecordingChain()
+    let block = 5000
+    const { service, tables } = setup(() => metagraph({ weightsRateLimit: 0 }, { block, lastUpdate: [0, 0, 0, 0, 0] }), chain)
+    await service.updateConfig({ burnEnabled: false, epochLength: 10 })
+    await service.runOnce()
+    expect(chain.sets).toHaveLength(1)
+    block = 40 // a fresh practice chain
+    await service.runOnce()
+    expect(chain.sets).toHaveLength(2)
+    expect(tables.weights(1)[0]).toMatchObject({ kind: 'set', status: 'ok', block: 40 })
+  })
+
+  it('by default the loop follows the subnet: the next round starts one epoch after the last began', async () => {
+    let now = 10_000
+    const { service, rounds, statuses } = setup(() => metagraph({ tempo: 20 }, { block: now }), undefined, async () => now, { blockPollMs: 10 })
+    await service.updateConfig({ setWeights: false })
+    service.start()
+    const until = async (ok: () => boolean) => {
+      const t0 = Date.now()
+      while (!ok() && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20))
+    }
+    await until(() => rounds.length >= 1 && service.status().phase === 'waiting')
+    expect(service.status().detail).toMatch(/Next round at block 10021/)
+    now = 10_020 // one block short of an epoch (tempo + 1 blocks)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(rounds).toHaveLength(1)
+    now = 10_021
+    await until(() => rounds.length >= 2)
+    expect(rounds).toHaveLength(2)
+    await service.stop()
+    expect(statuses.at(-1)?.phase).toBe('idle')
+  })
+
+  it('an outcome repeated round after round is logged once, then summarised with its count', async () => {
+    const { service, logs } = setup(() => metagraph())
+    await service.updateConfig({ setWeights: false })
+    for (let i = 0; i < 4; i++) await service.runOnce()
+    await service.updateConfig({ setWeights: true })
+    await service.runOnce() // a different reason: no chain client
+    const weightLines = logs.filter((l) => l.startsWith('Weights not set'))
+    expect(weightLines).toHaveLength(3)
+    expect(weightLines[0]).toMatch(/turned off/)
+    expect(weightLines[1]).toMatch(/^Weights not set 3 more times in a row: Weight setting is turned off/)
+    expect(weightLines[2]).toMatch(/chain client is not connected/)
   })
 
   it('settings keep secrets write-only and validate URLs', async () => {

@@ -26,6 +26,9 @@ import { TEXT_EMBEDDING_SYNAPSE } from '../../protocols/text-embedding/synapse'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
 import { questionMakerFor } from './question-source'
+import { RepeatedOutcomeLog } from './repeat-log'
+import { nextRound } from './round-rhythm'
+import type { NextRound } from './round-rhythm'
 import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
 
 export const SN5_DIMENSIONS = 1024
@@ -106,6 +109,8 @@ export interface ValidatorServiceOptions {
   readonly scoringWorkers?: number
   /** Where the LLM API key and the Hugging Face token live (default: this process's memory only). */
   readonly secrets?: SecretsStore
+  /** How often the loop reads the chain's block while it waits for the next round (default 3 s). */
+  readonly blockPollMs?: number
 }
 
 /** SCALE helpers for the CR v2 commit hash (spec §6.5). */
@@ -201,8 +206,13 @@ export class ValidatorService {
   private hotkey: string | null = null
   private hotkeyNote = 'No round has run yet.'
   private consensusCorrelation: number | null = null
+  /** The block of our last weight extrinsic the chain accepted (not of a refused one). */
   private lastWeightsBlock = -Infinity
   private lastMetagraph: MetagraphView | undefined
+  /** The block and tempo the current round started with (null: no metagraph was read). */
+  private roundStart: { block: number; tempo: number } | null = null
+  private readonly skippedWeightsLog: RepeatedOutcomeLog
+  private readonly failedRoundsLog: RepeatedOutcomeLog
   private readonly rng: Rng
   private tempSigner: Signer | undefined
   private scoringPool: ScoringPool | undefined
@@ -214,6 +224,8 @@ export class ValidatorService {
     const saved = o.tables.getState<{ hotkeys: string[]; scores: number[] }>('scores')
     this.book = new ScoreBook(saved?.hotkeys ?? [], saved?.scores, this.config.movingAverageAlpha)
     this.rng = new Rng(o.seed)
+    this.skippedWeightsLog = new RepeatedOutcomeLog('Weights not set', (m, f) => o.log.info(m, f))
+    this.failedRoundsLog = new RepeatedOutcomeLog('Validator round failed', (m, f) => o.log.error(m, f))
     const interrupted = o.tables.failInterrupted(Date.now())
     if (interrupted > 0) o.log.warn('Rounds interrupted by the last shutdown were marked failed', { rounds: interrupted })
   }
@@ -315,6 +327,8 @@ export class ValidatorService {
     await this.loop
     this.loop = undefined
     this.setPhase('idle', 0, 'Stopped')
+    this.skippedWeightsLog.flush()
+    this.failedRoundsLog.flush()
     this.o.log.info('Validator stopped')
     return this.status()
   }
@@ -377,19 +391,27 @@ export class ValidatorService {
         // round() records and reports its own failure
       }
       if (!this.running) break
-      const pause = this.lastError ? Math.max(this.config.intervalS, 30) : this.config.intervalS
-      if (pause > 0) {
-        this.setPhase('waiting', 0, `Next round in ${pause} s`)
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, pause * 1000)
-          const ac = new AbortController()
-          this.abort = ac
-          ac.signal.addEventListener('abort', () => {
-            clearTimeout(t)
-            resolve()
-          })
-        })
-      }
+      const next = nextRound({ intervalS: this.config.intervalS, failed: this.lastError !== null, startBlock: this.roundStart?.block ?? null, tempo: this.roundStart?.tempo ?? null })
+      await this.waitFor(next)
+    }
+  }
+
+  /** Waits until the chain reaches the next round's block, or its time is up, or the loop stops. */
+  private async waitFor(next: NextRound): Promise<void> {
+    const ac = new AbortController()
+    this.abort = ac
+    const deadline = Date.now() + next.seconds * 1000
+    const source = this.config.metagraph === 'chain' ? this.o.chainMetagraph : undefined
+    const pollMs = this.o.blockPollMs ?? 3000
+    const startBlock = this.roundStart?.block ?? 0
+    this.setPhase('waiting', 0, next.atBlock !== null ? `Next round at block ${next.atBlock} (one epoch after the last)` : `Next round in ${Math.round(next.seconds)} s`)
+    while (!ac.signal.aborted && Date.now() < deadline) {
+      const step = next.atBlock !== null && source?.currentBlock ? Math.min(pollMs, deadline - Date.now()) : deadline - Date.now()
+      await sleep(step, ac.signal)
+      if (ac.signal.aborted || next.atBlock === null || !source?.currentBlock) continue
+      const block = await source.currentBlock().catch(() => undefined)
+      // A block below the round's start means the chain restarted: start over on the new one.
+      if (block !== undefined && (block >= next.atBlock || block < startBlock)) return
     }
   }
 
@@ -424,12 +446,14 @@ export class ValidatorService {
     const startedAt = Date.now()
     this.lastError = null
     this.setPhase('metagraph', 0, 'Reading the metagraph')
+    this.roundStart = null
     let roundId: number | undefined
     try {
       const source = config.metagraph === 'file' ? new FileMetagraph(config.targetsFile) : this.o.chainMetagraph
       if (!source) throw new EngineError('NOT_FOUND', 'The chain client is not available, so the metagraph cannot be read. Use metagraph "file" to query known axons, or connect to a network first.')
       const mg = await source.load(config.netuid)
       this.lastMetagraph = mg
+      this.roundStart = { block: mg.block, tempo: mg.hyperparameters.tempo }
       roundId = this.o.tables.startRound({ startedAt, netuid: config.netuid, block: mg.block || null })
       this.currentRoundId = roundId
       const reset = this.book.resync(mg.hotkeys)
@@ -518,6 +542,7 @@ export class ValidatorService {
         error: null,
       })
       this.roundsCompleted++
+      this.failedRoundsLog.flush()
       this.o.log.info('Validator round done', { round: roundId, pairs: data.pairs.length, queried: targets.length, answered: answeredOk, data: data.provenance.description, burn: rewards.burn.reason })
       const summary = toRound(this.o.tables.rounds(1)[0])
       this.o.fire.round(summary)
@@ -528,7 +553,7 @@ export class ValidatorService {
       const message = error instanceof Error ? error.message : String(error)
       this.lastError = message
       this.currentRoundId = null
-      this.o.log.error('Validator round failed', { round: roundId, error: message })
+      this.failedRoundsLog.note(message, { round: roundId, error: message })
       if (roundId === undefined) roundId = this.o.tables.startRound({ startedAt, netuid: config.netuid, block: null })
       this.o.tables.finishRound(roundId, { status: 'failed', finishedAt: Date.now(), error: message })
       const summary = toRound(this.o.tables.rounds(1)[0])
@@ -611,7 +636,7 @@ export class ValidatorService {
     const base = { time: Date.now(), netuid: config.netuid, block: mg.block || null, uids: w.uids, values: w.values, salt: null, versionKey: config.versionKey, commitEpoch: null, spearman: this.consensusCorrelation }
     const skip = (message: string) => {
       this.o.tables.recordWeights({ ...base, kind: 'skipped', status: 'skipped', message })
-      this.o.log.info('Weights not set', { reason: message })
+      this.skippedWeightsLog.note(message, { reason: message })
     }
     if (!config.setWeights) return skip('Weight setting is turned off in the validator settings.')
     if (config.metagraph === 'file') return skip('Metagraph from a file: there is no chain to set weights on.')
@@ -626,6 +651,8 @@ export class ValidatorService {
     const since = mg.block - (mg.lastUpdate[myUid] ?? 0)
     const wait = Math.max(config.epochLength, hp.weightsRateLimit)
     if (since <= wait) return skip(`Too soon: ${since} blocks since the last weight update; waiting for more than ${wait} blocks (epoch length ${config.epochLength}, chain rate limit ${hp.weightsRateLimit}).`)
+    // A chain that restarted counts its blocks from 0 again: what was sent to the old one is gone.
+    if (mg.block < this.lastWeightsBlock) this.lastWeightsBlock = -Infinity
     if (mg.block - this.lastWeightsBlock <= wait) return skip(`Weights were already sent at block ${this.lastWeightsBlock}; waiting for the chain to record them.`)
     if (w.uids.length === 0) return skip('All weights are zero; nothing to send.')
     if (hp.commitReveal === 'timelocked') {
@@ -635,7 +662,6 @@ export class ValidatorService {
           'This subnet requires timelocked commit-reveal (CR v4, drand). TaoDesk does not support it yet, so weights were not set. Scores and the leaderboard keep updating.',
       })
     }
-    this.lastWeightsBlock = mg.block
     if (hp.commitReveal === 'hash') {
       if (!this.o.weightSetter.commitWeights) return skip('The subnet uses commit-reveal, and the connected chain client cannot commit weights.')
       // The salt hides the weights until the reveal: OS randomness, never the seeded sampling PRNG
@@ -643,16 +669,22 @@ export class ValidatorService {
       const salt = Array.from(getRandomValues(new Uint16Array(8)))
       const hash = commitHashV2(signer.address, config.netuid, w.uids, w.values, salt, config.versionKey)
       const r = await this.o.weightSetter.commitWeights({ netuid: config.netuid, commitHash: hash, uids: w.uids, values: w.values, salt, versionKey: config.versionKey }).catch((e: unknown) => ({ ok: false, message: String(e) }))
+      if (r.ok) this.lastWeightsBlock = mg.block
+      this.skippedWeightsLog.flush()
       const commitEpoch = epochOf(mg.block, config.netuid, hp.tempo)
       this.o.tables.recordWeights({ ...base, salt, commitEpoch, kind: 'commit', status: r.ok ? 'ok' : 'failed', message: r.ok ? `Committed weights (reveal in epoch ${commitEpoch + hp.revealPeriodEpochs}). ${r.message}` : r.message })
       this.o.log.info(r.ok ? 'Weights committed' : 'Weight commit failed', { message: r.message, uids: w.uids.length })
       return
     }
     const r = await this.o.weightSetter.setWeights({ netuid: config.netuid, uids: w.uids, values: w.values, versionKey: config.versionKey }).catch((e: unknown) => ({ ok: false, message: String(e) }))
+    // Only an accepted extrinsic starts the wait for the chain to record it; a refused one
+    // (no validator permit, rate limit) is retried at the next round.
+    if (r.ok) this.lastWeightsBlock = mg.block
     this.recordAttempt(base, 'set', r)
   }
 
   private recordAttempt(base: Omit<WeightRow, 'id' | 'revealed' | 'kind' | 'status' | 'message'>, kind: 'set' | 'skipped', r: WeightTxResult): void {
+    this.skippedWeightsLog.flush()
     this.o.tables.recordWeights({ ...base, kind, status: kind === 'skipped' ? 'skipped' : r.ok ? 'ok' : 'failed', message: r.message })
     this.o.log[r.ok ? 'info' : 'warn'](r.ok ? 'Weights set' : 'Weights not set', { message: r.message, uids: base.uids.length })
   }
@@ -698,4 +730,18 @@ function toRound(r: RoundRow): ValidatorRound {
 
 function toWeightRecord(w: WeightRow): WeightRecord {
   return { id: w.id, time: w.time, netuid: w.netuid, block: w.block, kind: w.kind, status: w.status, message: w.message, uids: w.uids, values: w.values, versionKey: w.versionKey, commitEpoch: w.commitEpoch, revealed: w.revealed, spearman: w.spearman }
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve()
+    const t = setTimeout(done, Math.max(0, ms))
+    function done() {
+      clearTimeout(t)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done)
+  })
 }

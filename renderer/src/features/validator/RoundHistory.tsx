@@ -1,9 +1,20 @@
 import { Badge, Card, Group, ScrollArea, Table, Text, Tooltip } from '@mantine/core'
 import type { ValidatorRound, WeightRecord } from '../../../../native/contract'
 import { ago, burnSummary, roundData, weightLabel } from './validator-format'
+import { collapseRepeats, roundRepeatKey, weightRepeatKey } from './repeat-groups'
 
 const nowrap = { whiteSpace: 'nowrap' } as const
 const badgeCell = { minWidth: 84 } as const
+
+/** "×N" next to a row that stands for N identical outcomes in a row (the newest is shown). */
+function RepeatCount({ count }: { count: number }) {
+  if (count < 2) return null
+  return (
+    <Text size="xs" c="dimmed" data-testid="repeat-count" title={`${count} times in a row; the latest is shown`}>
+      ×{count}
+    </Text>
+  )
+}
 
 /** Recent rounds: status, where the evaluation data came from, questions, answers and the burn rule. */
 export function RoundsCard({ rounds }: { rounds: readonly ValidatorRound[] }) {
@@ -29,7 +40,7 @@ export function RoundsCard({ rounds }: { rounds: readonly ValidatorRound[] }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {rounds.map((r) => {
+              {collapseRepeats(rounds, roundRepeatKey).map(({ item: r, count }) => {
                 const d = roundData(r)
                 const burn = burnSummary(r.burn)
                 return (
@@ -46,6 +57,7 @@ export function RoundsCard({ rounds }: { rounds: readonly ValidatorRound[] }) {
                       <Badge size="sm" variant="light" color={r.status === 'done' ? 'green' : r.status === 'failed' ? 'red' : 'blue'} style={{ overflow: 'visible' }}>
                         {r.status}
                       </Badge>
+                      <RepeatCount count={count} />
                     </Table.Td>
                     {r.status === 'failed' ? (
                       <Table.Td colSpan={3}>
@@ -114,7 +126,7 @@ export function WeightsCard({ weights }: { weights: readonly WeightRecord[] }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {weights.map((w) => {
+              {collapseRepeats(weights, weightRepeatKey).map(({ item: w, count }) => {
                 const l = weightLabel(w)
                 return (
                   <Table.Tr key={w.id} data-testid="weight-row" data-kind={w.kind} data-status={w.status}>
@@ -132,6 +144,7 @@ export function WeightsCard({ weights }: { weights: readonly WeightRecord[] }) {
                       <Badge size="sm" variant="light" color={l.color} style={{ overflow: 'visible' }}>
                         {l.kind}
                       </Badge>
+                      <RepeatCount count={count} />
                     </Table.Td>
                     <Table.Td style={nowrap}>{w.kind === 'skipped' ? '–' : w.uids.length}</Table.Td>
                     <Table.Td>
