@@ -168,25 +168,9 @@ function sleeper(): ChildProcess {
 function publishMiner(home: string, pid: number, hotkey: string, port: number): void {
   fs.mkdirSync(path.join(home, 'locks'), { recursive: true })
   fs.writeFileSync(path.join(home, 'locks', `miner-${hotkey}.lock`), `${pid}\n`)
-  const status: MinerStatus = {
-    state: 'running',
-    network: 'devnet',
-    netuid: 1,
-    hotkey,
-    uid: null,
-    listen: { host: '127.0.0.1', port },
-    externalIp: null,
-    served: null,
-    provider: null,
-    startedAt: Date.now(),
-    reachability: null,
-    metricsUrl: null,
-    localApiUrl: null,
-    totals: { requests: 0, errors: 0, texts: 0 },
-    load: { inFlight: 0, queued: 0 },
-    warnings: [],
-    lastError: null,
-  }
+  const unset = { uid: null, externalIp: null, served: null, provider: null, reachability: null, metricsUrl: null, localApiUrl: null, lastError: null }
+  const counts = { totals: { requests: 0, errors: 0, texts: 0 }, load: { inFlight: 0, queued: 0 }, warnings: [] }
+  const status: MinerStatus = { ...unset, ...counts, state: 'running', network: 'devnet', netuid: 1, hotkey, listen: { host: '127.0.0.1', port }, startedAt: Date.now() }
   const file = statusFilePath(home, pid)
   fs.mkdirSync(path.dirname(file), { recursive: true })
   fs.writeFileSync(file, JSON.stringify({ pid, updatedAt: Date.now(), status }))
