@@ -36,6 +36,22 @@ describe('taodesk CLI', () => {
     expect(io2.out()).toContain('--follow')
   })
 
+  it('a bare `taodesk` is a usage error: usage on stderr, exit 2', async () => {
+    const io = captureIo({ TAODESK_HOME: home() })
+    expect(await runCli([], io)).toBe(2)
+    expect(io.out()).toBe('')
+    expect(io.err()).toMatch(/Usage: taodesk <command>/)
+  })
+
+  it('a usage error prints one line and where to read more, not the whole usage', async () => {
+    const io = captureIo({ TAODESK_HOME: home() })
+    expect(await runCli(['logs', '--bogus'], io)).toBe(2)
+    expect(io.err().trim().split('\n')).toEqual([expect.stringMatching(/^taodesk logs: Unknown option '--bogus'/), 'See `taodesk logs --help` for its options.'])
+    const unknown = captureIo({ TAODESK_HOME: home() })
+    expect(await runCli(['mine-bitcoin'], unknown)).toBe(2)
+    expect(unknown.err().trim().split('\n')).toHaveLength(2)
+  })
+
   it('exits 2 with usage for unknown commands and bad options', async () => {
     const io = captureIo({ TAODESK_HOME: home() })
     expect(await runCli(['mine-bitcoin'], io)).toBe(2)

@@ -17,7 +17,7 @@ export interface Command {
   run(values: Record<string, string | boolean | undefined>, positionals: readonly string[], io: CommandIo): Promise<number>
 }
 
-/** Thrown for bad invocations: printed with the command's usage, exit code 2. */
+/** Thrown for bad invocations: printed on one line with a pointer to the command's --help, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message)

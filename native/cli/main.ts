@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util'
-import { errorMessage } from '../base'
 import { packageVersion } from '../host'
 import type { Command, CommandIo } from './command'
 import { UsageError } from './command'
@@ -12,6 +11,7 @@ import { serveCommand } from './commands/serve'
 import { updateCommand } from './commands/update'
 import { validatorCommand } from './commands/validator'
 import { walletCommand } from './commands/wallet'
+import { describeThrown } from './error-text'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
 const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
@@ -30,11 +30,21 @@ Data folder: TAODESK_HOME, or the platform's application-data folder.
 `
 }
 
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
+}
+
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // A bare `taodesk` is a usage error: scripts must not take it for success.
+    io.stderr.write(usage())
+    return 2
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage())
-    return name === undefined ? 2 : 0
+    return 0
   }
   if (name === '--version' || name === '-v') {
     io.stdout.write(`${packageVersion()}\n`)
@@ -42,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   }
   const command = COMMANDS.find((c) => c.name === name)
   if (!command) {
-    io.stderr.write(`taodesk: unknown command "${name}".\n\n${usage()}`)
+    io.stderr.write(`taodesk: unknown command "${name}".\nSee \`taodesk --help\` for the commands.\n`)
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -53,11 +63,11 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     const parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true })
     return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io)
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`taodesk ${command.name}: ${errorMessage(error)}\n\nUsage: ${command.usage}\n`)
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr.write(`taodesk ${command.name}: ${describeThrown(error)}\nSee \`taodesk ${command.name} --help\` for its options.\n`)
       return 2
     }
-    io.stderr.write(`taodesk ${command.name}: ${errorMessage(error)}\n`)
+    io.stderr.write(`taodesk ${command.name}: ${describeThrown(error)}\n`)
     return 1
   }
 }

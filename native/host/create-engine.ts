@@ -42,6 +42,8 @@ export interface EngineOptions {
   readonly practice?: PracticeOptions
   /** Desktop app: the OS keychain (Electron safeStorage in the main process) for "remember password". Never headless. */
   readonly secretVault?: SecretVault
+  /** A btcli wallets folder for this run only (CLI --wallets-dir); the stored setting is left as it is. */
+  readonly walletsDir?: string
 }
 
 export interface Engine {
@@ -136,6 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
     fire,
     chain: walletChain,
     vault: options.headless ? undefined : options.secretVault,
+    directory: options.walletsDir,
   })
   registry.register('wallet', { handlers: wallet.handlers(), dispose: () => wallet.dispose() })
 

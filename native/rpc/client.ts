@@ -13,7 +13,37 @@ interface Pending {
 }
 
 export interface RpcClientOptions {
+  /** One limit for every call (tests); without it each method gets callTimeoutMs(method). */
   readonly timeoutMs?: number
+}
+
+const LONG_CALL_TIMEOUT_MS = 6 * 60 * 60_000
+
+/**
+ * Methods that legitimately run for minutes or hours (a validator round, a model download or
+ * import, waiting for a transaction to be included): the engine reports their progress by events,
+ * so the client only guards against an engine that never answers.
+ */
+const LONG_RUNNING_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'validator.runRound',
+  'models.download',
+  'models.import',
+  'models.verify',
+  'models.bench',
+  'miner.start',
+  'miner.stop',
+  'miner.selfScore',
+  'chain.register',
+  'chain.practiceRestart',
+  'wallet.submit',
+  'updates.download',
+  'logs.export',
+  'logs.report',
+])
+
+/** How long the client waits for a method's answer before reporting TIMEOUT. */
+export function callTimeoutMs(method: MethodName): number {
+  return LONG_RUNNING_METHODS.has(method) ? LONG_CALL_TIMEOUT_MS : LIMITS.callTimeoutMs
 }
 
 /**
@@ -25,14 +55,14 @@ export class RpcClient implements EngineApi, Disposable {
   private readonly pending = new Map<number, Pending>()
   private readonly listeners = new Map<EventName, Emitter<unknown>>()
   private readonly subscriptions: Disposable[] = []
-  private readonly timeoutMs: number
+  private readonly timeoutMs: number | undefined
   private closed = false
 
   constructor(
     private readonly transport: Transport,
     options: RpcClientOptions = {},
   ) {
-    this.timeoutMs = options.timeoutMs ?? LIMITS.callTimeoutMs
+    this.timeoutMs = options.timeoutMs
     this.subscriptions.push(transport.onMessage((m) => this.receive(m)))
     this.subscriptions.push(transport.onClose(() => this.failAll('The connection to the engine closed.')))
   }
@@ -51,11 +81,12 @@ export class RpcClient implements EngineApi, Disposable {
     }
     if (this.closed) return Promise.reject(new EngineError('DISCONNECTED', 'Not connected to the engine.'))
     const id = this.nextId++
+    const timeoutMs = this.timeoutMs ?? callTimeoutMs(method)
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id)
-        reject(new EngineError('TIMEOUT', `The engine did not answer ${method} within ${Math.round(this.timeoutMs / 1000)} s.`))
-      }, this.timeoutMs)
+        reject(new EngineError('TIMEOUT', `The engine did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`))
+      }, timeoutMs)
       this.pending.set(id, {
         resolve: (value) => {
           const parsed = (spec.result as z.ZodType).safeParse(value)

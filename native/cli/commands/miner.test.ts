@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { Keyring } from '@polkadot/keyring'
@@ -6,9 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { captureIo } from '../../../test/support/capture-io'
 import type { CapturedIo } from '../../../test/support/capture-io'
 import { makeTempHome } from '../../../test/support/temp-home'
+import type { MinerStatus } from '../../contract'
 import { createEngine } from '../../host'
+import { statusFilePath } from '../../services/miner'
 import { SpecDendrite } from '../../bittensor/wire/v10/testing/spec-dendrite'
 import { MapMetagraph, testRuntimeFactory } from '../../services/miner/testing/test-runtime'
+import { claimForegroundMiner, isForegroundMiner } from '../foreground-miner'
 import { runCli } from '../main'
 import { createMinerCommand } from './miner'
 
@@ -48,7 +53,7 @@ describe('taodesk miner', () => {
       expect(s.out()).toMatch(/Miner: stopped/)
       const j = io(home.dir)
       expect(await runCli(['miner', 'status', '--json'], j)).toBe(0)
-      expect(JSON.parse(j.out())).toEqual({ state: 'stopped' })
+      expect(JSON.parse(j.out())).toEqual({ miners: [] })
       // A lock left by a dead process is not a running miner.
       fs.mkdirSync(path.join(home.dir, 'locks'))
       fs.writeFileSync(path.join(home.dir, 'locks', `miner-${keyring.addFromUri('//X').address}.lock`), '999999\n')
@@ -61,6 +66,18 @@ describe('taodesk miner', () => {
       const start = io(home.dir)
       expect(await runCli(['miner', 'start', '--wallet', 'w', '--port', '18191', '--metrics-port', '0'], start)).toBe(1)
       expect(start.err()).toMatch(/Wallet "w" has no hotkey "default"/)
+    } finally {
+      home.cleanup()
+    }
+  })
+
+  it('start --wallets-dir reads the wallet from that folder', async () => {
+    const home = makeTempHome()
+    try {
+      const walletsDir = path.join(home.dir, 'my-wallets')
+      const start = io(home.dir)
+      expect(await runCli(['miner', 'start', '--wallets-dir', walletsDir, '--wallet', 'w', '--port', '18193', '--metrics-port', '0'], start)).toBe(1)
+      expect(start.err()).toContain(path.join(walletsDir, 'w', 'hotkeys', 'default'))
     } finally {
       home.cleanup()
     }
@@ -89,7 +106,7 @@ describe('taodesk miner', () => {
 
       const status = io(home.dir)
       expect(await runCli(['miner', 'status', '--json'], status)).toBe(0)
-      expect(JSON.parse(status.out())).toMatchObject({ state: 'running', pid: process.pid, hotkey: miner.address })
+      expect(JSON.parse(status.out())).toEqual({ miners: [expect.objectContaining({ state: 'running', pid: process.pid, hotkey: miner.address, runsIn: 'foreground' })] })
       const test = io(home.dir)
       expect(await runCli(['miner', 'selftest'], test)).toBe(0)
       expect(test.out()).toMatch(/^Reachable: The axon answered a signed ping/)
@@ -100,8 +117,61 @@ describe('taodesk miner', () => {
       const after = io(home.dir)
       await runCli(['miner', 'status'], after)
       expect(after.out()).toMatch(/^Miner: stopped/)
+      expect(isForegroundMiner(home.dir, process.pid)).toBe(false)
     } finally {
       home.cleanup()
     }
   })
+
+  it('status lists every running miner; stop signals a `miner start` process but never the app or `taodesk serve` engine', async () => {
+    const home = makeTempHome()
+    const engineMiner = keyring.addFromUri('//InServe').address
+    const cliMiner = keyring.addFromUri('//InTerminal').address
+    // Two live processes standing in for `taodesk serve` (miner started from the UI) and `taodesk miner start`.
+    const engineProcess = sleeper()
+    const cliProcess = sleeper()
+    try {
+      publishMiner(home.dir, engineProcess.pid!, engineMiner, 18301)
+      publishMiner(home.dir, cliProcess.pid!, cliMiner, 18302)
+      claimForegroundMiner(home.dir, cliProcess.pid!)
+
+      const listed = io(home.dir)
+      expect(await runCli(['miner', 'status', '--json'], listed)).toBe(0)
+      const miners = (JSON.parse(listed.out()) as { miners: Array<{ hotkey: string; runsIn: string }> }).miners
+      expect(miners.map((m) => [m.hotkey, m.runsIn]).sort()).toEqual([[engineMiner, 'app'], [cliMiner, 'foreground']].sort())
+      const text = io(home.dir)
+      await runCli(['miner', 'status'], text)
+      expect(text.out()).toContain(engineMiner)
+      expect(text.out()).toContain(cliMiner)
+
+      const exited = new Promise((resolve) => cliProcess.once('exit', resolve))
+      const stop = io(home.dir)
+      expect(await runCli(['miner', 'stop'], stop)).toBe(1)
+      await exited
+      expect(stop.out()).toContain(`Stopped miner ${cliMiner} (process ${cliProcess.pid})`)
+      expect(stop.err()).toMatch(new RegExp(`Miner ${engineMiner} runs inside TaoDesk .*left running.*Miner page`))
+      expect(engineProcess.exitCode).toBeNull()
+      expect(engineProcess.signalCode).toBeNull()
+    } finally {
+      engineProcess.kill()
+      cliProcess.kill()
+      home.cleanup()
+    }
+  })
 })
+
+function sleeper(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
+}
+
+/** What a process running a miner leaves in the data folder: its hotkey lock and its status file. */
+function publishMiner(home: string, pid: number, hotkey: string, port: number): void {
+  fs.mkdirSync(path.join(home, 'locks'), { recursive: true })
+  fs.writeFileSync(path.join(home, 'locks', `miner-${hotkey}.lock`), `${pid}\n`)
+  const unset = { uid: null, externalIp: null, served: null, provider: null, reachability: null, metricsUrl: null, localApiUrl: null, lastError: null }
+  const counts = { totals: { requests: 0, errors: 0, texts: 0 }, load: { inFlight: 0, queued: 0 }, warnings: [] }
+  const status: MinerStatus = { ...unset, ...counts, state: 'running', network: 'devnet', netuid: 1, hotkey, listen: { host: '127.0.0.1', port }, startedAt: Date.now() }
+  const file = statusFilePath(home, pid)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, JSON.stringify({ pid, updatedAt: Date.now(), status }))
+}

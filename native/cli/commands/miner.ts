@@ -8,12 +8,14 @@ import { MinerStartParams } from '../../contract'
 import { createEngine, packageVersion, resolveHome } from '../../host'
 import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../platform/logging'
-import { pingAxon, readStatusFile } from '../../services/miner'
+import { pingAxon, readStatusFiles } from '../../services/miner'
+import type { MinerStatusFile } from '../../services/miner'
 import { SELFSCORE_USAGE, runSelfScoreCommand } from './selfscore'
 import type { Command, CommandIo } from '../command'
 import { UsageError, plainFlags, writeJson } from '../command'
 import type { ArgValues } from '../options-from-schema'
 import { flagsFromSchema } from '../options-from-schema'
+import { claimForegroundMiner, isForegroundMiner } from '../foreground-miner'
 import { alive } from '../process-alive'
 
 /** `miner start` flags, typed, ranged, defaulted and described by the contract's MinerStartParams. */
@@ -41,10 +43,12 @@ const USAGE = `taodesk miner start|stop|status|selftest|selfscore [options]
 ${START_FLAGS.help()}
     --url URL             a node's ws:// or wss:// address (same as --network URL); the app's
                           practice network is reached with --url (run \`taodesk devnet\`)
+    --wallets-dir DIR     btcli wallets folder for this run (default: the one set in TaoDesk, else ~/.bittensor/wallets)
     --verbose             mirror the engine log to stderr
-  stop                  stop the miners running from this data folder (TAODESK_HOME)
-  status                show the running miner's status
-  selftest              ping the running miner's public address with a signed request
+  stop                  stop the \`miner start\` processes running from this data folder (TAODESK_HOME);
+                        a miner inside the app or \`taodesk serve\` is stopped on its Miner page
+  status                show every running miner's status
+  selftest              ping each running miner's public address with a signed request
 ${SELFSCORE_USAGE}
   --json                machine-readable output`
 
@@ -104,8 +108,10 @@ async function start(values: ArgValues, io: CommandIo, deps: MinerCommandDeps): 
     home,
     version: packageVersion(),
     headless: true,
+    walletsDir: typeof values['wallets-dir'] === 'string' ? values['wallets-dir'] : undefined,
     mirror: values.verbose ? (entry) => io.stderr.write(`${formatLogLine(entry)}\n`) : undefined,
   })
+  const releaseClaim = claimForegroundMiner(home)
   try {
     const client = engine.connectInproc('cli')
     client.on('miner.request', (r) => io.stdout.write(values.json ? `${JSON.stringify({ type: 'request', ...r })}\n` : formatRequest(r)))
@@ -122,54 +128,82 @@ async function start(values: ArgValues, io: CommandIo, deps: MinerCommandDeps): 
     return 0
   } finally {
     await engine.dispose()
+    releaseClaim()
   }
 }
 
+type RunningMiner = ReturnType<typeof runningMiners>[number]
+
+/**
+ * Signals only foreground `miner start` processes. A miner inside the app or `taodesk serve`
+ * shares its process with the UI, the validator and the practice chain: signalling it would stop
+ * all of them, so it is left running with a pointer to the page that stops it.
+ */
 async function stop(io: CommandIo, json: boolean): Promise<number> {
   const home = resolveHome(io.env)
   const miners = runningMiners(home)
   if (miners.length === 0) {
-    if (json) writeJson(io, { stopped: [] })
+    if (json) writeJson(io, { stopped: [], stillRunning: [], refused: [] })
     else io.stdout.write('No miner is running from this data folder.\n')
     return 0
   }
-  for (const m of miners) process.kill(m.pid, 'SIGTERM')
+  const own = miners.filter((m) => isForegroundMiner(home, m.pid))
+  const refused = miners.filter((m) => !own.includes(m))
+  for (const m of own) process.kill(m.pid, 'SIGTERM')
   const deadline = Date.now() + 15_000
-  while (Date.now() < deadline && miners.some((m) => fs.existsSync(m.file) && alive(m.pid))) await sleep(100)
-  const left = miners.filter((m) => fs.existsSync(m.file) && alive(m.pid))
-  if (json) writeJson(io, { stopped: miners.filter((m) => !left.includes(m)).map((m) => ({ hotkey: m.hotkey, pid: m.pid })), stillRunning: left.map((m) => m.pid) })
-  else for (const m of miners) io.stdout.write(left.includes(m) ? `Miner ${m.hotkey} (process ${m.pid}) did not stop within 15 s.\n` : `Stopped miner ${m.hotkey} (process ${m.pid}).\n`)
-  return left.length === 0 ? 0 : 1
+  const stillUp = (m: RunningMiner): boolean => fs.existsSync(m.file) && alive(m.pid)
+  while (Date.now() < deadline && own.some(stillUp)) await sleep(100)
+  const left = own.filter(stillUp)
+  if (json) {
+    const ids = (list: RunningMiner[]): Array<{ hotkey: string; pid: number }> => list.map((m) => ({ hotkey: m.hotkey, pid: m.pid }))
+    writeJson(io, { stopped: ids(own.filter((m) => !left.includes(m))), stillRunning: left.map((m) => m.pid), refused: ids(refused) })
+  } else {
+    for (const m of own) io.stdout.write(left.includes(m) ? `Miner ${m.hotkey} (process ${m.pid}) did not stop within 15 s.\n` : `Stopped miner ${m.hotkey} (process ${m.pid}).\n`)
+    for (const m of refused) io.stderr.write(`${engineMinerNote(m.hotkey, m.pid)}\n`)
+  }
+  return left.length === 0 && refused.length === 0 ? 0 : 1
+}
+
+function engineMinerNote(hotkey: string, pid: number): string {
+  return `Miner ${hotkey} runs inside TaoDesk (the desktop app or \`taodesk serve\`, process ${pid}), so it was left running: stopping that process would also stop the UI, the validator and the practice network. Stop the miner on the app's Miner page.`
+}
+
+/** The miners whose process is alive and holds its hotkey lock, newest status first. */
+function liveStatusFiles(home: string): MinerStatusFile[] {
+  const lockPids = new Set(runningMiners(home).map((m) => m.pid))
+  return readStatusFiles(home).filter((f) => f.status.state !== 'stopped' && alive(f.pid) && lockPids.has(f.pid))
 }
 
 function status(io: CommandIo, json: boolean): number {
   const home = resolveHome(io.env)
-  const file = readStatusFile(home)
-  const live = file !== undefined && alive(file.pid) && runningMiners(home).some((m) => m.pid === file.pid)
-  const s: MinerStatus | undefined = file ? (live ? file.status : { ...file.status, state: 'stopped' }) : undefined
-  if (json) {
-    writeJson(io, s ? { pid: live ? file!.pid : null, updatedAt: file!.updatedAt, ...s } : { state: 'stopped' })
+  const live = liveStatusFiles(home)
+  const runsIn = (pid: number): 'foreground' | 'app' => (isForegroundMiner(home, pid) ? 'foreground' : 'app')
+  if (live.length > 0) {
+    if (json) writeJson(io, { miners: live.map((f) => ({ pid: f.pid, runsIn: runsIn(f.pid), updatedAt: f.updatedAt, ...f.status })) })
+    else io.stdout.write(live.map((f) => `${formatStatus(f.status, f.pid)}  runs in     ${runsIn(f.pid) === 'foreground' ? '`taodesk miner start`' : 'the TaoDesk app or `taodesk serve` (stop it on its Miner page)'}\n`).join('\n'))
     return 0
   }
-  io.stdout.write(s ? formatStatus(s, live ? file!.pid : undefined) : 'Miner: stopped (never started from this data folder).\n')
+  const last = readStatusFiles(home)[0]
+  const stopped: MinerStatus | undefined = last ? { ...last.status, state: 'stopped' } : undefined
+  if (json) writeJson(io, { miners: [], ...(stopped ? { last: { updatedAt: last!.updatedAt, ...stopped } } : {}) })
+  else io.stdout.write(stopped ? formatStatus(stopped) : 'Miner: stopped (never started from this data folder).\n')
   return 0
 }
 
 async function selftest(io: CommandIo, json: boolean): Promise<number> {
-  const home = resolveHome(io.env)
-  const file = readStatusFile(home)
-  const s = file?.status
-  if (!file || !alive(file.pid) || s?.state !== 'running' || !s.listen || !s.hotkey) {
-    throw new Error('No miner is running from this data folder. Start one with `taodesk miner start`, then test it.')
-  }
+  const live = liveStatusFiles(resolveHome(io.env)).filter((f) => f.status.state === 'running' && f.status.listen && f.status.hotkey)
+  if (live.length === 0) throw new Error('No miner is running from this data folder. Start one with `taodesk miner start`, then test it.')
   await cryptoWaitReady()
   // The ping route has no blacklist (spec §4.6): any key may sign it, so a throwaway key is used.
   const probe = new Keyring({ type: 'sr25519' }).addFromUri(`//taodesk-selftest-${process.pid}-${Date.now()}`)
-  const ip = s.externalIp ?? '127.0.0.1'
-  const result = await pingAxon(probe, ip, s.listen.port, 5000, s.hotkey)
-  if (json) writeJson(io, result)
-  else io.stdout.write(result.reachable ? `Reachable: ${result.detail} at ${result.address}.\n` : `NOT reachable at ${result.address}: ${result.detail}\n${result.advice.map((a) => `  - ${a}`).join('\n')}\n`)
-  return result.reachable ? 0 : 1
+  let allReachable = true
+  for (const { status: s } of live) {
+    const result = await pingAxon(probe, s.externalIp ?? '127.0.0.1', s.listen!.port, 5000, s.hotkey!)
+    allReachable &&= result.reachable
+    if (json) writeJson(io, result)
+    else io.stdout.write(result.reachable ? `Reachable: ${result.detail} at ${result.address}.\n` : `NOT reachable at ${result.address}: ${result.detail}\n${result.advice.map((a) => `  - ${a}`).join('\n')}\n`)
+  }
+  return allReachable ? 0 : 1
 }
 
 export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): Command {
@@ -177,7 +211,7 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
     name: 'miner',
     summary: 'Run, stop, inspect and test the text-embedding miner.',
     usage: USAGE,
-    options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'models', 'pairs', 'data'], boolean: ['verbose', 'json'] }) },
+    options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'wallets-dir', 'models', 'pairs', 'data'], boolean: ['verbose', 'json'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

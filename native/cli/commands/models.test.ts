@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../scripts/make-test-models'
@@ -56,6 +57,18 @@ describe('taodesk models (CLI, against a hub double)', () => {
     const b = JSON.parse(bench.out) as { textsPerSecond: number; estimate512Seconds: number }
     expect(b.textsPerSecond).toBeGreaterThan(0)
     expect(b.estimate512Seconds).toBeGreaterThan(0)
+  })
+
+  it('import expands ~ in the folder it is given', async () => {
+    const realHome = process.env.HOME
+    process.env.HOME = path.dirname(lexical.dir)
+    try {
+      const imported = await run('import', `~/${path.basename(lexical.dir)}`, '--name', 'from-tilde')
+      expect(imported.code).toBe(0)
+      expect(imported.out).toContain('local/from-tilde')
+    } finally {
+      process.env.HOME = realHome
+    }
   })
 
   it('explains bad usage', async () => {

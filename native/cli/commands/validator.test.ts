@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { captureIo } from '../../../test/support/capture-io'
 import { makeTempHome } from '../../../test/support/temp-home'
 import { contentOverlap } from '../../protocols/text-embedding/data'
+import { createEngine } from '../../host'
+import type { EngineOptions } from '../../host'
 import { runCli } from '../main'
+import { createValidatorCommand } from './validator'
 
 const MANPAGES = path.resolve(import.meta.dirname, '../../../../shared/data/manpages-corpus.jsonl')
 
@@ -50,6 +53,23 @@ describe('taodesk validator questions', () => {
       const c = captureIo({ TAODESK_HOME: home.dir })
       expect(await runCli(['validator', 'questions', '--corpus', path.join(home.dir, 'missing.jsonl')], c)).toBe(1)
       expect(c.err()).toMatch(/does not exist/)
+    } finally {
+      home.cleanup()
+    }
+  })
+})
+
+describe('taodesk validator --wallets-dir', () => {
+  it('runs the engine with that wallets folder for this run', async () => {
+    const home = makeTempHome()
+    const seen: EngineOptions[] = []
+    const command = createValidatorCommand({ createEngine: (o) => (seen.push(o), createEngine(o)) })
+    try {
+      const walletsDir = path.join(home.dir, 'my-wallets')
+      const io = captureIo({ TAODESK_HOME: home.dir })
+      // A bad --sample stops the run right after the engine is made, before any round.
+      await expect(command.run({ once: true, 'wallets-dir': walletsDir, sample: 'many' }, ['round'], io)).rejects.toThrow(/--sample/)
+      expect(seen.map((o) => o.walletsDir)).toEqual([walletsDir])
     } finally {
       home.cleanup()
     }

@@ -14,6 +14,7 @@ import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 import type { ArgValues } from '../options-from-schema'
 import { flagsFromSchema } from '../options-from-schema'
+import { describeThrown } from '../error-text'
 import { alive } from '../process-alive'
 
 /** Validator settings flags, typed, ranged and described by the contract's ValidatorConfig (its defaults shown in help). */
@@ -52,6 +53,7 @@ ${CONFIG_FLAGS.help()}
     --llm-url URL         OpenAI-compatible base URL for questions (e.g. https://api.openai.com/v1); env OPENAI_API_KEY is used as key
     --offline-questions   make questions without an LLM
     --force               start although the subnet's identity does not declare the text-embedding protocol
+    --wallets-dir DIR     btcli wallets folder for this run (default: the one set in TaoDesk, else ~/.bittensor/wallets)
     --verbose             mirror the engine log to stderr
   --json                  machine-readable output (one JSON object per line)`
 
@@ -154,6 +156,7 @@ async function withEngine<T>(values: ArgValues, io: CommandIo, deps: ValidatorCo
     home: resolveHome(io.env),
     version: packageVersion(),
     headless: true,
+    walletsDir: typeof values['wallets-dir'] === 'string' ? values['wallets-dir'] : undefined,
     mirror: values.verbose ? (entry) => io.stderr.write(`${formatLogLine(entry)}\n`) : undefined,
   })
   try {
@@ -177,8 +180,8 @@ async function roundOnce(values: ArgValues, io: CommandIo, deps: ValidatorComman
       round = await client.call('validator.runRound', {})
     } catch (error) {
       const last = (await client.call('validator.rounds', { limit: 1 }))[0]
-      if (values.json) writeJson(io, { type: 'round', ...(last ?? {}), error: error instanceof Error ? error.message : String(error) })
-      else io.stderr.write(`taodesk: ${error instanceof Error ? error.message : String(error)}\n`)
+      if (values.json) writeJson(io, { type: 'round', ...(last ?? {}), error: describeThrown(error) })
+      else io.stderr.write(`taodesk: ${describeThrown(error)}\n`)
       return 1
     }
     const board = await client.call('validator.leaderboard', {})
@@ -279,7 +282,7 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
     name: 'validator',
     summary: 'Score text-embedding miners, set weights, and watch the leaderboard.',
     usage: USAGE,
-    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json', 'force'] }) },
+    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'wallets-dir', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json', 'force'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

@@ -1,4 +1,5 @@
-export { MinerService, readStatusFile } from './miner-service'
+export { MinerService, readStatusFiles, statusFilePath } from './miner-service'
+export type { MinerStatusFile } from './miner-service'
 export type { MinerRuntimeFactory, MinerServiceOptions } from './miner-service'
 export { DesktopPresenter } from './desktop'
 export { createChainRewardsFeedFactory } from './rewards'

@@ -9,7 +9,7 @@ import type { MinerRequestEntry, MinerRewards, MinerStatus } from '../../contrac
 import { createEngine } from '../../host'
 import type { Engine } from '../../host'
 import { HotkeyLock, HotkeyLockedError } from './hotkey-lock'
-import { readStatusFile } from './miner-service'
+import { readStatusFiles } from './miner-service'
 import { HttpPublicIpDetector, ipv4Problem } from './public-ip'
 import { pingAxon } from './self-test'
 import { rawRequest, SpecDendrite } from '../../bittensor/wire/v10/testing/spec-dendrite'
@@ -112,9 +112,10 @@ describe('MinerService through the engine contract', () => {
     expect(prom.body).toMatch(/taodesk_miner_request_duration_seconds_count 1\n/)
     expect(prom.body).toContain('taodesk_miner_request_duration_seconds_bucket{le="+Inf"} 1')
 
-    const file = readStatusFile(home)
-    expect(file?.pid).toBe(process.pid)
-    expect(file?.status.state).toBe('running')
+    const files = readStatusFiles(home)
+    expect(files).toHaveLength(1)
+    expect(files[0]?.pid).toBe(process.pid)
+    expect(files[0]?.status.state).toBe('running')
 
     // Starting twice is refused while running.
     await expect(client.call('miner.start', { wallet: 'w', port: 18092, host: '127.0.0.1', serve: false, metricsPort: null })).rejects.toThrow(/already running/)
@@ -124,7 +125,7 @@ describe('MinerService through the engine contract', () => {
     expect(factory.disposed).toBe(1)
     expect(fs.existsSync(path.join(home, 'locks', `miner-${miner.address}.lock`))).toBe(false)
     await expect(rawRequest({ host: '127.0.0.1', port: 18091, method: 'POST', path: '/Synapse', headers: {} })).rejects.toThrow()
-    expect(readStatusFile(home)?.status.state).toBe('stopped')
+    expect(readStatusFiles(home).map((f) => f.status.state)).toEqual(['stopped'])
     // Rollups reached the time_series table for charts.
     expect(await client.call('metrics.query', { series: 'miner.requests_per_min' })).toEqual([expect.objectContaining({ value: 2 })])
   })

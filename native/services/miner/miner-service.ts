@@ -559,9 +559,17 @@ export const unavailableMinerRuntime: MinerRuntimeFactory = () =>
     ),
   )
 
-/** Where a running miner publishes its status for `taodesk miner status` in other processes. */
-export function statusFilePath(home: string): string {
-  return path.join(home, 'miner-status.json')
+/**
+ * Where each process's miner publishes its status for `taodesk miner status` and `miner stop` in
+ * other processes: one file per process, so that a miner in `taodesk serve` and one run by
+ * `taodesk miner start` do not overwrite each other's.
+ */
+export function statusFileDir(home: string): string {
+  return path.join(home, 'miner-status')
+}
+
+export function statusFilePath(home: string, pid = process.pid): string {
+  return path.join(statusFileDir(home), `${pid}.json`)
 }
 
 export interface MinerStatusFile {
@@ -573,8 +581,8 @@ export interface MinerStatusFile {
 function writeStatusFile(home: string, status: MinerStatus): void {
   const file = statusFilePath(home)
   try {
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 })
-    const tmp = `${file}.${process.pid}.tmp`
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+    const tmp = `${file}.tmp`
     fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, updatedAt: Date.now(), status } satisfies MinerStatusFile), { mode: 0o600 })
     fs.renameSync(tmp, file)
   } catch {
@@ -582,12 +590,23 @@ function writeStatusFile(home: string, status: MinerStatus): void {
   }
 }
 
-export function readStatusFile(home: string): MinerStatusFile | undefined {
+/** Every process's last published miner status, newest first (files of ended processes included). */
+export function readStatusFiles(home: string): MinerStatusFile[] {
+  let names: string[]
   try {
-    return JSON.parse(fs.readFileSync(statusFilePath(home), 'utf8')) as MinerStatusFile
+    names = fs.readdirSync(statusFileDir(home)).filter((n) => /^\d+\.json$/.test(n))
   } catch {
-    return undefined
+    return []
   }
+  const files: MinerStatusFile[] = []
+  for (const name of names) {
+    try {
+      files.push(JSON.parse(fs.readFileSync(path.join(statusFileDir(home), name), 'utf8')) as MinerStatusFile)
+    } catch {
+      // Removed or being replaced meanwhile.
+    }
+  }
+  return files.sort((a, b) => b.updatedAt - a.updatedAt)
 }
 
 const REJECTS_PER_IP_PER_MINUTE = 20

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { expandHome } from '../../../bittensor/keys/wallet-fs'
 import { EngineError } from '../../../contract/errors'
 import type { Pooling } from '../runtime/pooling'
 import type { CatalogEntry } from './catalog'
@@ -206,7 +207,8 @@ export class ModelManager {
 
   /** Copies a local model folder (ONNX + tokenizer.json or vocab.txt) into the model store. */
   async importFolder(source: string, name?: string): Promise<Manifest> {
-    const src = path.resolve(source)
+    // Paths typed in a terminal or the UI's field may start with ~ (no shell expands them there).
+    const src = path.resolve(expandHome(source))
     if (!fs.existsSync(src) || !fs.statSync(src).isDirectory()) throw new EngineError('NOT_FOUND', `${src} is not a folder. Point to the folder that holds the model's .onnx file and tokenizer.`)
     const onnx = ['onnx/model.onnx', 'model.onnx'].find((p) => fs.existsSync(path.join(src, p))) ?? findFirst(src, '.onnx')
     if (!onnx) throw new EngineError('BAD_REQUEST', `No .onnx file in ${src}. Export the model to ONNX first (for example with optimum-cli export onnx).`)
