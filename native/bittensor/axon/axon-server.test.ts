@@ -1,11 +1,12 @@
 import http from 'node:http'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { readResponse } from '../wire/v10/dendrite'
 import { AXON_URI, DENDRITE_HOTKEY, EXAMPLE_QUERY, SIGNED_REQUEST } from '../wire/v10/testing/vectors'
 import { AxonHttpError, AxonServer } from './axon-server'
-import type { AxonRequestRecord, AxonRoute, NonceStore } from './axon-server'
+import type { AxonLimits, AxonRequestRecord, AxonRoute, NonceStore } from './axon-server'
+import { SlowSockets, loopbackAddresses } from './testing/slow-sockets'
 
 /** The generic axon with one made-up route: what the wire vectors' request reaches. */
 interface ExampleWork {
@@ -41,7 +42,11 @@ afterEach(async () => {
   while (running.length) await running.pop()!.close()
 })
 
-async function start(records: AxonRequestRecord<ExampleWork>[]): Promise<number> {
+async function start(records: AxonRequestRecord<ExampleWork>[], limits?: Partial<AxonLimits>): Promise<number> {
+  return (await startAxon(records, limits)).listen()
+}
+
+function startAxon(records: AxonRequestRecord<ExampleWork>[], limits?: Partial<AxonLimits>): AxonServer<ExampleWork> {
   const axon = new AxonServer<ExampleWork>({
     signer: axonPair,
     metagraph: { lookup: (hotkey) => (hotkey === DENDRITE_HOTKEY ? { uid: 4, stake: 10, validatorPermit: true } : undefined) },
@@ -54,9 +59,10 @@ async function start(records: AxonRequestRecord<ExampleWork>[]): Promise<number>
     // The vector's nonce is "now" for this axon.
     nowNs: () => SIGNED_REQUEST.parts.nonce + 1_000_000_000n,
     onRequest: (r) => records.push(r),
+    limits,
   })
   running.push(axon)
-  return axon.listen()
+  return axon
 }
 
 function post(port: number, path: string, headers: Readonly<Record<string, string>>, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
@@ -97,5 +103,39 @@ describe('AxonServer core (routes registered by a protocol)', () => {
     const unknown = await post(port, '/Nope', headers, body)
     expect(unknown.status).toBe(404)
     expect(JSON.parse(unknown.body.toString())).toEqual({ message: "Synapse name 'Nope' not found. Available synapses ['Synapse', 'ExampleSynapse']" })
+  })
+})
+
+describe('AxonServer sockets (slow callers)', () => {
+  const attacks: SlowSockets[] = []
+  afterEach(() => {
+    while (attacks.length) attacks.pop()!.close()
+  })
+  const attack = (port: number, count: number, sourceAddresses: readonly string[]): SlowSockets => {
+    const sockets = new SlowSockets({ port, count, sourceAddresses, trickleMs: 100 })
+    attacks.push(sockets)
+    return sockets
+  }
+
+  it('destroys a socket whose headers do not finish in time, though its caller never reads or closes', async () => {
+    const axon = startAxon([], { headersTimeoutMs: 500 })
+    const port = await axon.listen()
+    const slow = attack(port, 3, ['127.0.0.1'])
+    await slow.open()
+    await vi.waitFor(() => expect(axon.connectionCounts.open).toBe(3))
+    // Node's own check ran every 30 s and only half-closed the socket, leaving the slot taken.
+    await vi.waitFor(() => expect(axon.connectionCounts.open).toBe(0), { timeout: 5000, interval: 50 })
+  })
+
+  it('bounds the sockets of one address and keeps serving the others', async () => {
+    const axon = startAxon([], { maxConnectionsPerIp: 4 })
+    const port = await axon.listen()
+    const crowd = attack(port, 10, ['127.0.0.2'])
+    await crowd.open()
+    await attack(port, 3, loopbackAddresses(3, 3)).open()
+    await vi.waitFor(() => expect(axon.connectionCounts).toMatchObject({ open: 7, refused: 6 }))
+    await vi.waitFor(() => expect(crowd.closedByServer).toBe(6))
+    const { headers, body } = SIGNED_REQUEST
+    expect((await post(port, `/${EXAMPLE_QUERY.name}`, headers, body)).status).toBe(200)
   })
 })

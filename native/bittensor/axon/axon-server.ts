@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import type { Signer } from '../keys/signer'
 import { ALLOWED_DELTA_NS, SynapseParsingError, V_7_2_0, parseRequestHeaders, signatureProblem, toHeaders } from '../wire/v10/headers'
@@ -8,6 +8,8 @@ import type { RequestHeaders, TerminalInfo } from '../wire/v10/headers'
 import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, PING_ROUTE, SDK_VERSION_AS_INT, axonSignatureMessage, hexSignature } from '../wire/v10/format'
 import { BtauthError, confirmBtauth, readBtauthClaim } from '../wire/btauth/verify'
 import type { ReplayGuard } from '../wire/btauth/verify'
+import { ConnectionGuard } from './connection-guard'
+import type { ConnectionCounts } from './connection-guard'
 import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
 
 /**
@@ -59,14 +61,19 @@ export interface AxonLimits {
   readonly maxQueued: number
   /** Caps the caller-chosen `timeout` header: for the nonce window and the compute deadline. */
   readonly maxTimeoutS: number
-  /** Time allowed to receive a whole request (headers and body). */
+  /** Time allowed to receive a whole request (headers and body); then the socket is destroyed. */
   readonly requestTimeoutMs: number
+  /** Time allowed to receive a request's headers; then the socket is destroyed. */
   readonly headersTimeoutMs: number
   readonly keepAliveTimeoutMs: number
   /** Largest body of a `/Synapse` ping (pings carry no data; anyone with any key may send one). */
   readonly maxPingBodyBytes: number
-  /** Open sockets at once; beyond that new connections are refused by the OS backlog. */
+  /** Open sockets at once; beyond that the oldest socket of an unknown caller is cut (./connection-guard). */
   readonly maxConnections: number
+  /** Of `maxConnections`, how many only callers verified as staked can hold. */
+  readonly reservedStakedConnections: number
+  /** Sockets of unknown callers from one address at once. */
+  readonly maxConnectionsPerIp: number
   /** Nonces of callers that are not registered live in memory only, at most this many. */
   readonly maxUnregisteredNonces: number
   /**
@@ -81,12 +88,16 @@ export const DEFAULT_AXON_LIMITS: AxonLimits = {
   maxConcurrent: 2,
   maxQueued: 64,
   maxTimeoutS: 120,
-  requestTimeoutMs: 60_000,
-  headersTimeoutMs: 20_000,
+  // Short: a dendrite sends its headers and body at once; a socket that dawdles holds a slot.
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
   // Longer than aiohttp's 15 s client keep-alive: the client closes idle sockets first (no reuse race).
   keepAliveTimeoutMs: 65_000,
   maxPingBodyBytes: 64 * 1024,
   maxConnections: 512,
+  reservedStakedConnections: 64,
+  // A validator's dendrite keeps a few sockets per axon; far fewer than this.
+  maxConnectionsPerIp: 64,
   maxUnregisteredNonces: 10_000,
   nonceRetentionMs: 10 * 60_000,
 }
@@ -227,6 +238,7 @@ export class AxonServer<W extends object = object> {
   private readonly unregisteredNonces: BoundedNonceMap
   private readonly server: http.Server
   private readonly gate: PriorityGate
+  private readonly connections: ConnectionGuard
   private readonly limits: AxonLimits
   private readonly nowNs: () => bigint
   private readonly marker = `__bigint_${randomUUID().replaceAll('-', '')}_`
@@ -240,6 +252,7 @@ export class AxonServer<W extends object = object> {
     this.nowNs = options.nowNs ?? defaultNowNs
     this.gate = new PriorityGate(this.limits.maxConcurrent, this.limits.maxQueued)
     this.unregisteredNonces = new BoundedNonceMap(this.limits.maxUnregisteredNonces)
+    this.connections = new ConnectionGuard(this.limits)
     for (const route of options.routes) this.routes.set(route.name, route)
     for (const route of options.signedRoutes ?? []) this.signedRoutes.set(route.path, route)
     this.btauthReplay = this.replayGuard()
@@ -248,6 +261,8 @@ export class AxonServer<W extends object = object> {
         requestTimeout: this.limits.requestTimeoutMs,
         headersTimeout: this.limits.headersTimeoutMs,
         keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+        // Node checks the two timeouts above only this often (30 s by default).
+        connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
         maxHeaderSize: 32 * 1024,
       },
       (req, res) => {
@@ -259,13 +274,16 @@ export class AxonServer<W extends object = object> {
         })
       },
     )
-    this.server.maxConnections = this.limits.maxConnections
+    // Not server.maxConnections: Node would drop the newcomer before the guard can make room for it.
+    this.server.on('connection', (socket: Socket) => this.connections.admit(socket))
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-      // ECONNRESET/EPIPE: the caller went away; nothing to answer.
-      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return socket.destroy()
-      this.options.onWarning?.('Malformed or timed-out HTTP request on the axon', { code: error.code ?? 'unknown', error: error.message })
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}')
-      else socket.destroy(error)
+      // ECONNRESET/EPIPE: the caller went away. A timeout: a caller that dawdles is not answered,
+      // since one that never reads would keep the half-closed socket (and its slot) forever.
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return socket.destroy()
+      this.options.onWarning?.('Malformed HTTP request on the axon', { code: error.code ?? 'unknown', error: error.message })
+      if (!socket.writable) return socket.destroy(error)
+      // Destroyed once written: the half-closed socket would otherwise wait for the caller to close it.
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"message":"Malformed HTTP request"}', () => socket.destroy())
     })
   }
 
@@ -275,6 +293,11 @@ export class AxonServer<W extends object = object> {
 
   get load(): { inFlight: number; queued: number } {
     return { inFlight: this.gate.inFlight, queued: this.gate.queued }
+  }
+
+  /** Open sockets, how many belong to staked callers, and how many were cut or refused. */
+  get connectionCounts(): ConnectionCounts {
+    return this.connections.counts
   }
 
   /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
@@ -372,6 +395,8 @@ export class AxonServer<W extends object = object> {
         uid = parsed.dendrite.hotkey ? (this.options.metagraph.lookup(parsed.dendrite.hotkey)?.uid ?? null) : null
       }
       this.verify(parsed)
+      // A route caller with a uid passed the stake policy: its socket keeps its slot.
+      if (route && uid !== null) this.connections.markStaked(req.socket)
 
       const raw = await this.readBody(req, bodyLimit)
       bytesIn = raw.length
@@ -481,6 +506,7 @@ export class AxonServer<W extends object = object> {
       hotkey = sender.hotkey
       const neuron = this.checkCaller(hotkey)
       uid = neuron?.uid ?? null
+      if (neuron) this.connections.markStaked(req.socket)
       const timeoutS = this.limits.maxTimeoutS
       const deadline = started + timeoutS * 1000
       const answer = await route.handle({
