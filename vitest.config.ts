@@ -21,6 +21,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One browser at a time on a 2-core machine.
           fileParallelism: false,
+          // A page's first visit loads its chunk while the engine may be starting the practice chain: on a busy
+          // 2-core CI machine that takes more than expect.poll's 1 s default. Explicit timeouts still win.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
