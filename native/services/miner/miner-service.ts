@@ -18,6 +18,7 @@ import { pingAxon } from './self-test'
 import { ensureServed } from './serving'
 import { isEmbeddingRoute } from '../../protocols/text-embedding/routes'
 import type { SubnetCheck } from '../chain'
+import { DEFAULT_AXON_LIMITS } from '../../bittensor/axon/axon-server'
 
 /** What the miner runs on, built from the start parameters by the composition root. */
 export interface MinerRuntime {
@@ -83,7 +84,6 @@ export interface MinerServiceOptions {
 }
 
 const MINUTE = 60_000
-const NONCE_RETENTION_MS = 10 * MINUTE
 const REQUEST_RETENTION_MS = 30 * 24 * 60 * MINUTE
 
 interface Running {
@@ -417,7 +417,8 @@ export class MinerService {
     try {
       r.metrics.flush((m) => this.recordRollup(m))
       writeStatusFile(this.o.home, this.status())
-      this.nonces.prune(Date.now() - NONCE_RETENTION_MS)
+      // The axon refuses anything older than this window, so older nonces can go.
+      this.nonces.prune(Date.now() - DEFAULT_AXON_LIMITS.nonceRetentionMs)
       this.requests.deleteOlderThan(Date.now() - REQUEST_RETENTION_MS)
     } catch (error) {
       this.log.warn('Miner housekeeping failed', { error: String(error) })
