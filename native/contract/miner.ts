@@ -63,7 +63,13 @@ export const MinerStatus = z.object({
   reachability: Reachability.nullable(),
   metricsUrl: z.string().nullable(),
   localApiUrl: z.string().nullable(),
-  totals: z.object({ requests: z.number(), errors: z.number(), texts: z.number() }),
+  totals: z.object({
+    requests: z.number(),
+    errors: z.number(),
+    texts: z.number(),
+    /** Refusals over the per-address log budget: counted, summarised in the log once a minute, not logged one by one. */
+    unloggedRefusals: z.number().int().optional(),
+  }),
   load: z.object({ inFlight: z.number(), queued: z.number() }),
   warnings: z.array(MinerWarning),
   lastError: z.string().nullable(),

@@ -102,6 +102,9 @@ export const DEFAULT_AXON_LIMITS: AxonLimits = {
   nonceRetentionMs: 10 * 60_000,
 }
 
+/** Seconds a caller refused for overload (503) is asked to wait before trying again. */
+export const BUSY_RETRY_AFTER_S = 2
+
 /** One handled request, for logs, metrics and the live feed; `W` is what the route measured. */
 export type AxonRequestRecord<W extends object = object> = {
   readonly time: number
@@ -209,6 +212,8 @@ export interface AxonServerOptions<W extends object> {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
+/** Deepest nesting of objects and arrays a request body may have (a synapse has 3). */
+export const MAX_JSON_DEPTH = 64
 const CLOSE_BRACE = Buffer.from('}')
 
 function defaultNowNs(): bigint {
@@ -455,7 +460,9 @@ export class AxonServer<W extends object = object> {
         queued(performance.now() - queuedAt)
         return release
       } catch (error) {
-        if (error instanceof GateFullError) throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`)
+        if (error instanceof GateFullError) {
+          throw new AxonHttpError(503, `Service unavailable: the miner is busy (${error.queued} requests waiting). Try again shortly.`, { 'retry-after': String(BUSY_RETRY_AFTER_S) })
+        }
         if (error instanceof GateTimeoutError) throw new AxonHttpError(408, `Response timeout after: ${timeoutS}s (waited for a free worker)`)
         throw error
       }
@@ -686,11 +693,18 @@ export class AxonServer<W extends object = object> {
     } catch {
       throw new AxonHttpError(400, 'The request body is not valid UTF-8 text; expected the synapse as JSON.')
     }
+    let json: unknown
     try {
-      return JSON.parse(text)
+      json = JSON.parse(text)
     } catch (error) {
       throw new AxonHttpError(400, `The request body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`)
     }
+    // JSON.parse takes any depth, but echoing the body (JSON.stringify) would overflow the stack
+    // after the inference was done: refuse it now, for free.
+    if (nestedDeeperThan(json, MAX_JSON_DEPTH)) {
+      throw new AxonHttpError(400, `The request body nests JSON objects or arrays more than ${MAX_JSON_DEPTH} levels deep; a synapse needs a few.`)
+    }
+    return json
   }
 
   /**
@@ -830,4 +844,18 @@ class BoundedNonceMap {
     this.map.set(endpointKey, nonce)
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string)
   }
+}
+
+/** Whether `value` nests objects/arrays deeper than `max`: iterative, so any depth is safe to check. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }]
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth + 1 > max) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 })
+    }
+  }
+  return false
 }

@@ -12,6 +12,7 @@ import { FERNET_ADVICE, KeyfileEncryptionError, ansibleVaultDecrypt, detectForma
 import { envPasswordFor, envPasswordVariable } from './env-password'
 import { naclDecrypt } from './kdf-client'
 import { parseKeyfileJson } from './keyfile'
+import { readKeyfileBytes } from './read-keyfile'
 import { ss58, wipe } from './keys'
 import type { KeyMaterial } from './keys'
 import { checkName, walletPaths } from './wallet-fs'
@@ -49,19 +50,11 @@ export async function loadWalletHotkey(o: LoadHotkeyOptions): Promise<WalletHotk
   }
   const paths = walletPaths(o.walletsDir, o.wallet)
   const file = paths.hotkey(o.hotkey)
-  let data: Buffer
-  try {
-    data = fs.readFileSync(file)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') {
-      throw new EngineError(
-        'NOT_FOUND',
-        `Wallet "${o.wallet}" has no hotkey "${o.hotkey}" (${file}). Create or restore it on the Wallet page (or \`taodesk wallet new-hotkey\`), or pick another with --wallet/--hotkey.`,
-      )
-    }
-    throw new EngineError('BAD_REQUEST', `Cannot read the hotkey file ${file}: ${error instanceof Error ? error.message : String(error)}`)
-  }
+  const data = readKeyfileBytes(
+    file,
+    `Hotkey "${o.hotkey}" of wallet "${o.wallet}"`,
+    `Wallet "${o.wallet}" has no hotkey "${o.hotkey}" (${file}). Create or restore it on the Wallet page (or \`taodesk wallet new-hotkey\`), or pick another with --wallet/--hotkey.`,
+  )
   if (data.length === 0) throw new EngineError('BAD_REQUEST', `The hotkey file ${file} is empty. Restore the hotkey from its recovery phrase.`)
   const format = detectFormat(data)
   let plaintext: Uint8Array

@@ -1,5 +1,6 @@
 import { AxonHttpError } from '../../bittensor/axon/axon-server'
 import type { AxonAnswer, AxonCall, AxonRoute, BlacklistConfig, RouteCall } from '../../bittensor/axon/axon-server'
+import { embeddingFailure } from './embedding-failure'
 import { NonFiniteValueError, resultsJson } from './results-json'
 import { ResultsSerializerPool } from './results-pool'
 import { TEXT_EMBEDDING_REQUIRED_FIELDS, TEXT_EMBEDDING_SYNAPSE, TextEmbeddingBody, isNewerVersion } from './synapse'
@@ -141,8 +142,9 @@ export class TextEmbeddingRoute implements AxonRoute<TextEmbeddingWork> {
     } catch (error) {
       if (error instanceof AxonHttpError) throw error
       if (abort.signal.aborted) throw new AxonHttpError(408, `Request abandoned: ${String((abort.signal.reason as Error | undefined)?.message ?? 'aborted')}`)
-      call.warn('The embedding model failed on a request', { error: error instanceof Error ? error.message : String(error), texts: texts.length })
-      throw new AxonHttpError(500, `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
+      const failure = embeddingFailure(error)
+      if (failure.status === 500) call.warn('The embedding model failed on a request', { error: error instanceof Error ? error.message : String(error), texts: texts.length })
+      throw new AxonHttpError(failure.status, failure.message, failure.headers)
     } finally {
       clearTimeout(timer)
     }

@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { z } from 'zod'
+import { embeddingFailure } from '../../protocols/text-embedding/embedding-failure'
 import type { Embedder } from './ports'
 
 const Request = z.object({
@@ -10,9 +11,19 @@ const Request = z.object({
   encoding_format: z.enum(['float']).optional(),
 })
 
+/** Host names a local program uses to reach 127.0.0.1 (with or without a port). */
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i
+
 /**
  * An OpenAI-compatible `POST /v1/embeddings` on 127.0.0.1 so the user's own programs can use
- * the model the miner serves. Off unless asked for; never bound to other interfaces.
+ * the model the miner serves. Off unless asked for; never bound to other interfaces, so it is
+ * never exposed: a request naming any other Host is a web page using DNS rebinding to reach it
+ * (403).
+ *
+ * `dimensions` follows OpenAI's rule for text-embedding-3 where the model allows it: a model
+ * trained for Matryoshka truncation is cut and re-normalised; an ordinary model's vectors are not
+ * cut (that silently hurts quality), and asking for fewer dimensions than it has is a 400 that
+ * says which widths work. More dimensions than the model has are zero-padded.
  */
 export class LocalEmbeddingsApi {
   private readonly server: http.Server
@@ -47,17 +58,20 @@ export class LocalEmbeddingsApi {
     })
   }
 
-  private send(res: http.ServerResponse, status: number, body: unknown): void {
-    res.writeHead(status, { 'content-type': 'application/json' })
+  private send(res: http.ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+    res.writeHead(status, { ...headers, 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
   }
 
-  private error(res: http.ServerResponse, status: number, message: string): void {
-    this.send(res, status, { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error' } })
+  private error(res: http.ServerResponse, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
+    this.send(res, status, { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error' } }, headers)
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if ((req.url ?? '').split('?')[0] !== '/v1/embeddings') return this.error(res, 404, 'Only POST /v1/embeddings is served here.')
+    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      return this.error(res, 403, 'This API answers only requests addressed to localhost, 127.0.0.1 or [::1] (Host header).')
+    }
     if (req.method !== 'POST') return this.error(res, 405, 'Use POST.')
     // Browsers may not call this from web pages (no CORS headers, and a JSON content type is required).
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return this.error(res, 415, 'Send Content-Type: application/json.')
@@ -88,7 +102,8 @@ export class LocalEmbeddingsApi {
         usage: { prompt_tokens: 0, total_tokens: 0 },
       })
     } catch (error) {
-      this.error(res, 500, `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
+      const failure = embeddingFailure(error)
+      this.error(res, failure.status, failure.message, failure.headers)
     }
   }
 }

@@ -145,7 +145,7 @@ export class MinerService {
       reachability: this.reachability,
       metricsUrl: this.metricsUrl,
       localApiUrl: this.localApiUrl,
-      totals: r ? r.metrics.totals() : { requests: 0, errors: 0, texts: 0 },
+      totals: { ...(r ? r.metrics.totals() : { requests: 0, errors: 0, texts: 0 }), unloggedRefusals: this.rejectBudget.deniedTotal },
       load: r ? r.axon.load : { inFlight: 0, queued: 0 },
       warnings: [...this.warnings].map(([code, message]): MinerWarning => ({ code, message })),
       lastError: this.lastError,
@@ -209,7 +209,7 @@ export class MinerService {
       }
       cleanup.push(() => lock.release())
 
-      const metrics = new MinerMetrics(() => ({ in_flight: axon.load.inFlight, queued: axon.load.queued, up: 1 }))
+      const metrics = new MinerMetrics(() => ({ in_flight: axon.load.inFlight, queued: axon.load.queued, up: 1, refusals_unlogged: this.rejectBudget.deniedTotal }))
       const axon: MinerAxon = new MinerAxon({
         signer: runtime.signer,
         metagraph: runtime.metagraph,
@@ -420,6 +420,13 @@ export class MinerService {
       // The axon refuses anything older than this window, so older nonces can go.
       this.nonces.prune(Date.now() - DEFAULT_AXON_LIMITS.nonceRetentionMs)
       this.requests.deleteOlderThan(Date.now() - REQUEST_RETENTION_MS)
+      const unlogged = this.rejectBudget.drain()
+      if (unlogged.denied > 0) {
+        this.log.warn(`${unlogged.denied} refused requests from ${unlogged.keys} addresses were counted but not logged one by one (over ${REJECTS_PER_IP_PER_MINUTE} a minute per address)`, {
+          ...unlogged,
+          total: this.rejectBudget.deniedTotal,
+        })
+      }
     } catch (error) {
       this.log.warn('Miner housekeeping failed', { error: String(error) })
     }
@@ -612,9 +619,17 @@ export function readStatusFiles(home: string): MinerStatusFile[] {
 
 const REJECTS_PER_IP_PER_MINUTE = 20
 
-/** At most `perWindow` events per key in each window; remembers a bounded number of keys. */
+/**
+ * At most `perWindow` events per key in each window; remembers a bounded number of keys. What it
+ * turns away is counted (in total, and per summary period with the keys involved, bounded), so
+ * events over the budget still leave a trace.
+ */
 export class PerKeyBudget {
   private readonly used = new Map<string, { window: number; count: number }>()
+  /** Events turned away since this budget was made. */
+  deniedTotal = 0
+  private denied = 0
+  private readonly deniedKeys = new Set<string>()
 
   constructor(
     private readonly perWindow: number,
@@ -632,6 +647,18 @@ export class PerKeyBudget {
       return true
     }
     entry.count++
-    return entry.count <= this.perWindow
+    if (entry.count <= this.perWindow) return true
+    this.deniedTotal++
+    this.denied++
+    if (this.deniedKeys.size < this.maxKeys) this.deniedKeys.add(key)
+    return false
+  }
+
+  /** Events turned away since the last call, and from how many keys (at most maxKeys); then starts over. */
+  drain(): { denied: number; keys: number } {
+    const out = { denied: this.denied, keys: this.deniedKeys.size }
+    this.denied = 0
+    this.deniedKeys.clear()
+    return out
   }
 }

@@ -119,6 +119,14 @@ describe('wallet service (reduced KDF cost)', () => {
     await expect(h.service.unlock({ name: 'ok', password: 'Tr1cky pass!', minutes: 1 })).rejects.toThrow(/truncated/)
   })
 
+  it('a coldkey that is a folder is a clear BAD_REQUEST, not INTERNAL (issue 15)', async () => {
+    h = serviceHarness(LOW)
+    fs.mkdirSync(path.join(h.walletsDir, 'dir', 'coldkey'), { recursive: true })
+    const error = await h.service.unlock({ name: 'dir', password: 'x', minutes: 1 }).then(() => undefined, (e: unknown) => e)
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/The coldkey of wallet "dir" should be a file, but .*coldkey is a folder\. Move that folder away/) as unknown })
+    expect(h.service.list().wallets.find((w) => w.name === 'dir')!.coldkey.problem).toMatch(/EISDIR|folder/)
+  })
+
   it('unlock expires and wipes the key', async () => {
     h = serviceHarness(LOW)
     await h.service.create({ name: 'w', hotkey: 'default', words: 12, password: 'Tr1cky pass!' })

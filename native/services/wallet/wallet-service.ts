@@ -21,6 +21,7 @@ import type { KdfParams } from '../../bittensor/keys/encryption'
 import { naclDecrypt, naclEncrypt } from '../../bittensor/keys/kdf-client'
 import type { KdfProgress } from '../../bittensor/keys/kdf-client'
 import { parseKeyfileJson, publicKeyfileJson, secretKeyfileJson } from '../../bittensor/keys/keyfile'
+import { readKeyfileBytes } from '../../bittensor/keys/read-keyfile'
 import { KeyError, generateMnemonic, keyFromMnemonic, ss58, wipe } from '../../bittensor/keys/keys'
 import type { KeyMaterial, MnemonicLength } from '../../bittensor/keys/keys'
 import { WalletFsError, checkName, defaultWalletsDir, expandHome, listWallets, readWallet, walletPaths, writeKeyfile } from '../../bittensor/keys/wallet-fs'
@@ -349,11 +350,10 @@ export class WalletService {
   async unlock(p: { name: string; password?: string; minutes: number; remember?: boolean }): Promise<{ name: string; address: string; unlockedUntil: number }> {
     const name = checkName(p.name, 'wallet')
     const paths = walletPaths(this.directory(), name)
-    if (!fs.existsSync(paths.coldkey)) throw new EngineError('NOT_FOUND', `Wallet "${name}" has no coldkey file (${paths.coldkey}); it is watch-only here.`)
+    const data = readKeyfileBytes(paths.coldkey, `The coldkey of wallet "${name}"`, `Wallet "${name}" has no coldkey file (${paths.coldkey}); it is watch-only here.`)
     if (p.remember && !this.o.vault) {
       throw new EngineError('BAD_REQUEST', 'Remembering a password needs the desktop app and its OS keychain; TaoDesk never stores passwords when it runs headless.')
     }
-    const data = fs.readFileSync(paths.coldkey)
     const format = detectFormat(data)
     const publicAddress = this.publicAddress(paths.coldkeypub)
     let password = p.password
@@ -410,7 +410,7 @@ export class WalletService {
       // Keep only the two byte arrays (wipeable); drop the phrase and seed now.
       key = { publicKey: parsed.key.publicKey, secretKey: parsed.key.secretKey }
       parsed.key.seed?.fill(0)
-      const pub = fs.existsSync(paths.coldkeypub) ? parseKeyfileJson(fs.readFileSync(paths.coldkeypub, 'utf8'), 'coldkeypub.txt') : undefined
+      const pub = fs.existsSync(paths.coldkeypub) ? parseKeyfileJson(readKeyfileBytes(paths.coldkeypub, `coldkeypub.txt of wallet "${name}"`, '').toString('utf8'), 'coldkeypub.txt') : undefined
       if (pub && pub.address !== parsed.address) {
         throw new KeyError(`The coldkey of "${name}" (${parsed.address}) does not match its coldkeypub.txt (${pub.address}). Check which file is right before using this wallet.`)
       }

@@ -135,4 +135,16 @@ describe('miner metrics and logs under hostile traffic', () => {
     expect(budget.take('b', t)).toBe(true)
     expect(budget.take('c', t)).toBe(true)
   })
+
+  it('counts the refusals over the budget, for the status, /metrics and a summary log line (issue 15)', () => {
+    const budget = new PerKeyBudget(1, 60_000)
+    const t = 1_000_000_000
+    for (let i = 0; i < 5; i++) budget.take('a', t)
+    for (let i = 0; i < 3; i++) budget.take('b', t)
+    expect(budget.deniedTotal).toBe(6)
+    expect(budget.drain()).toEqual({ denied: 6, keys: 2 })
+    expect(budget.drain()).toEqual({ denied: 0, keys: 0 })
+    budget.take('a', t)
+    expect(budget.deniedTotal).toBe(7)
+  })
 })

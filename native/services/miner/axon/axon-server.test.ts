@@ -18,6 +18,7 @@ import { MinerAxon } from './miner-axon'
 import { EMPTY_BODY_HASH, bodyHash, sha3Hex, signatureMessage } from '../../../bittensor/wire/v10/format'
 import { SHA3_VECTORS, SIGNATURE_MESSAGE_VECTOR } from '../../../bittensor/wire/v10/testing/vectors'
 import { textEmbeddingQuery } from '../../../protocols/text-embedding/synapse'
+import { Batcher } from '../../embedding/runtime/batcher'
 
 let keyring: Keyring
 const pairs = {} as Record<'miner' | 'validator' | 'whale' | 'minnow' | 'stranger' | 'noPermit', ReturnType<Keyring['addFromUri']>>
@@ -472,6 +473,45 @@ describe('AxonServer: compute, timeouts, priority', () => {
     const results = await Promise.all([first, low, high])
     expect(results.map((r) => r.status)).toEqual([200, 200, 200])
     expect(order).toEqual(['first', 'high-stake', 'low-stake'])
+  })
+
+  it('answers 503 with Retry-After, not 500, when the embedding queue is full (issue 15)', async () => {
+    // The axon admits maxConcurrent requests; the batcher behind them holds fewer texts than they carry.
+    let release: () => void = () => {}
+    const blocked = new Promise<void>((r) => (release = r))
+    const batcher = new Batcher(async (b) => {
+      await blocked
+      return new Float32Array(b.batch * 4).fill(0.5)
+    }, { maxQueuedTexts: 3, maxBatchSize: 1, concurrency: 1 })
+    const embedder = {
+      name: 'batched',
+      embed: async (texts: readonly string[], dims: number, signal: AbortSignal) => {
+        await batcher.submit(texts.map(() => new Int32Array([101, 102])), signal)
+        return texts.map((t) => hashEmbedding(t, dims))
+      },
+    }
+    const { target, axon } = await startAxon({ embedder, limits: { maxConcurrent: 2 } })
+    const first = dendrite(pairs.validator).embed(target, ['a', 'b', 'c'])
+    await waitFor(() => batcher.getStats().queuedTexts === 2 && axon.load.inFlight === 1)
+    const refused = await dendrite(pairs.whale).embed(target, ['d', 'e'])
+    expect(refused.status).toBe(503)
+    expect(refused.headers['retry-after']).toBe('2')
+    expect(message(refused.json)).toMatch(/busy/)
+    release()
+    expect((await first).status).toBe(200)
+  })
+
+  it('refuses deeply nested JSON in an extra field with 400 before any inference (issue 15)', async () => {
+    const { target, embedder } = await startAxon()
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 100; i++) deep = [deep]
+    const res = await dendrite(pairs.validator).embed(target, ['x'], {}, { extra: deep })
+    expect(res.status).toBe(400)
+    expect(message(res.json)).toMatch(/more than 64 levels deep/)
+    expect(embedder.calls).toBe(0)
+    let shallow: unknown = 'bottom'
+    for (let i = 0; i < 20; i++) shallow = { inner: shallow }
+    expect((await dendrite(pairs.validator).embed(target, ['x'], {}, { extra: shallow })).status).toBe(200)
   })
 
   it('the axon error headers carry its own signature over nonce.dendrite.axon.uuid', async () => {
