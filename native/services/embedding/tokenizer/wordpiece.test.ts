@@ -98,3 +98,38 @@ describe('agreement with Hugging Face tokenizers.js on real text', () => {
     expect(mismatches).toEqual([])
   })
 })
+
+describe('encode() on huge texts (issue 15: truncate before the work grows)', () => {
+  const manPages = async (): Promise<string> => {
+    const { MANPAGES } = await import('../test-support/shared-files')
+    return fs.readFileSync(MANPAGES(), 'utf8').trim().split('\n').slice(0, 200).map((l) => (JSON.parse(l) as { text: string }).text).join('\n')
+  }
+
+  it('gives the same ids, chunk by chunk, as tokenizing the whole text', async () => {
+    const text = await manPages()
+    expect(text.length).toBeGreaterThan(100_000)
+    for (const max of [8, 512, 4096]) {
+      const whole = bge.tokenize(text)
+      expect(Array.from(bge.encode(text, max).ids)).toEqual([101, ...whole.slice(0, max - 2), 102])
+    }
+    // Sparse text (few tokens per chunk, Unicode and specials among long runs of separators): many chunks.
+    const words = text.split(/\s+/).slice(0, 400)
+    const sparse = words.map((w, i) => `${w}${i % 7 === 0 ? ' [SEP] ΣΊΣΥΦΟΣ e\u0301' : ''}${' \n\t'.repeat(700 + (i % 13))}`).join('')
+    const all = bge.tokenize(sparse)
+    expect(all.length).toBeGreaterThan(510)
+    expect(Array.from(bge.encode(sparse, 512).ids)).toEqual([101, ...all.slice(0, 510), 102])
+    expect(Array.from(bge.encode(sparse, 100_000).ids)).toEqual([101, ...all, 102])
+  })
+
+  it('encodes a 10 MB text in the time of its first chunk', () => {
+    const text = 'The party of the first part shall indemnify the party of the second part. '.repeat(140_000)
+    expect(text.length).toBeGreaterThan(10_000_000)
+    const started = performance.now()
+    const enc = bge.encode(text, 512)
+    const ms = performance.now() - started
+    expect(enc.truncated).toBe(true)
+    expect(enc.ids.length).toBe(512)
+    // The whole text took 1.6 s and gigabytes; its first chunk takes a few ms.
+    expect(ms).toBeLessThan(150)
+  })
+})

@@ -164,11 +164,26 @@ export class WordPieceTokenizer {
     return out
   }
 
-  /** [CLS] tokens [SEP], truncated to `maxLength` ids in total (final [SEP] kept). */
+  /**
+   * [CLS] tokens [SEP], truncated to `maxLength` ids in total (final [SEP] kept). The text is
+   * tokenized a chunk at a time, each cut at a space, until the tokens fill `maxLength`: a 10 MB
+   * text costs what its first few KB do (the whole text used to be normalised, split and
+   * tokenized first: seconds and gigabytes), and the ids are the same as the whole text's.
+   */
   encode(text: string, maxLength = 512): Encoding {
     if (maxLength < 2) throw new TokenizerError('maxLength must be at least 2 (room for [CLS] and [SEP]).')
-    const tokens = this.tokenize(text)
     const room = maxLength - 2
+    const chunk = Math.max(ENCODE_CHUNK_CHARS, room * 16)
+    let tokens: number[]
+    if (text.length <= chunk) tokens = this.tokenize(text)
+    else {
+      tokens = []
+      for (let start = 0; start < text.length && tokens.length <= room; ) {
+        const end = chunkEnd(text, start, chunk)
+        for (const id of this.tokenize(text.slice(start, end))) tokens.push(id)
+        start = end
+      }
+    }
     const truncated = tokens.length > room
     const n = truncated ? room : tokens.length
     const ids = new Int32Array(n + 2)
@@ -250,6 +265,30 @@ export class WordPieceTokenizer {
     if (o.lowercase) s = s.toLowerCase()
     return s
   }
+}
+
+/** Characters encode() tokenizes at a time (at least 16 per token of room). */
+const ENCODE_CHUNK_CHARS = 8192
+/** How far past a chunk's nominal end encode() looks for a space to cut at. */
+const CUT_SEARCH_CHARS = 1024
+
+/**
+ * Where the chunk starting at `start` ends: at the first ASCII space, tab or line break at or
+ * after `start + size` (normalisation and splitting are local to the text between separators,
+ * and no special token holds one, so cutting there changes no id). A run without any for
+ * CUT_SEARCH_CHARS is cut inside (never inside a surrogate pair): such a run is a word far past
+ * WordPiece's 100-character limit, one [UNK] either way.
+ */
+function chunkEnd(text: string, start: number, size: number): number {
+  const nominal = start + size
+  if (nominal >= text.length) return text.length
+  const limit = Math.min(text.length, nominal + CUT_SEARCH_CHARS)
+  for (let i = nominal; i < limit; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) return i
+  }
+  const low = text.charCodeAt(nominal)
+  return low >= 0xdc00 && low <= 0xdfff ? nominal + 1 : nominal
 }
 
 /** BertPreTokenizer: split on whitespace, and make every punctuation character its own word. */
