@@ -26,6 +26,8 @@ export const EngineHealth = z.object({
   heapUsedBytes: z.number(),
   eventLoopLagMs: z.number(),
   connectedClients: z.number().int(),
+  /** Set while the disk holding the database is full (what is not being saved, in plain words); the UI shows it as a banner. */
+  diskFull: z.string().nullable().optional(),
 })
 export type EngineHealth = z.infer<typeof EngineHealth>
 
@@ -35,5 +37,5 @@ export const appMethods = {
 }
 
 export const appEvents = {
-  'app.health': event(EngineHealth, 'Periodic engine liveness figures (every few seconds).'),
+  'app.health': event(EngineHealth, 'Periodic engine liveness figures (every few seconds, and at once when the disk fills up or frees).'),
 }

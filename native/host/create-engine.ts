@@ -211,8 +211,10 @@ export function createEngine(options: EngineOptions): Engine {
       heapUsedBytes: memory.heapUsed,
       eventLoopLagMs: Number.isFinite(eventLoop.mean) ? eventLoop.mean / 1e6 : 0,
       connectedClients,
+      diskFull: store.diskFull,
     }
   }
+  store.diskFullChanged.event(() => bus.fire('app.health', health()))
   registry.register('app', {
     handlers: {
       'app.info': (_params, ctx: CallContext) => ({

@@ -1,3 +1,4 @@
+import { EngineError } from '../../contract'
 import type { Handlers, LogEntry } from '../../contract'
 import type { Store } from '../store'
 import type { Logger } from './logger'
@@ -23,6 +24,12 @@ export function createLogsHandlers(store: Store, logsLogger: Logger, appendUi: (
         count: lines.length,
       }
     },
-    'logs.report': ({ level, message, fields }) => ({ id: appendUi(level, message, fields ?? {}) }),
+    // Never acknowledge an entry that was not stored (appendUi gives 0 then).
+    'logs.report': ({ level, message, fields }) => {
+      const id = appendUi(level, message, fields ?? {})
+      if (id > 0) return { id }
+      const full = store.diskFull
+      throw full ? new EngineError('NO_SPACE', full) : new EngineError('INTERNAL', 'The log entry could not be stored (the engine is stopping or its database failed); see the engine console output.')
+    },
   }
 }

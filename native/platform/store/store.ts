@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { Emitter } from '../../base'
+import { diskFullError, diskFullMessage, isDiskFull } from './disk-space'
 import { migrate } from './migrate'
 import { MIGRATIONS } from './migrations'
 import { EventLogTable } from './tables/event-log-table'
@@ -20,14 +22,51 @@ export class Store {
   readonly settings: SettingsTable
   readonly eventLog: EventLogTable
   readonly timeSeries: TimeSeriesTable
+  /** Fires with the disk-full message when a write fails for want of space, and null once the database grows again. */
+  readonly diskFullChanged = new Emitter<string | null>()
+  /** While full: the database's size in pages when a write last failed for want of space. */
+  private fullAtPages: number | null = null
 
   private constructor(
     readonly db: Database.Database,
     readonly file: string,
   ) {
-    this.settings = new SettingsTable(db)
-    this.eventLog = new EventLogTable(db)
+    const write = <T>(fn: () => T): T => this.write(fn)
+    this.settings = new SettingsTable(db, write)
+    this.eventLog = new EventLogTable(db, write)
     this.timeSeries = new TimeSeriesTable(db)
+  }
+
+  /** Why nothing can be saved right now (the disk is full), or null. */
+  get diskFull(): string | null {
+    return this.fullAtPages === null ? null : diskFullMessage(this.file)
+  }
+
+  /**
+   * Runs a write. A write that fails for want of space throws EngineError NO_SPACE (so no caller
+   * acknowledges what was not stored) and marks the store full. Small writes may still fit in
+   * pages the database already has, so only a write that grows the database clears it.
+   */
+  write<T>(fn: () => T): T {
+    let result: T
+    try {
+      result = fn()
+    } catch (error) {
+      if (!isDiskFull(error)) throw error
+      const wasFull = this.fullAtPages !== null
+      this.fullAtPages = this.pageCount()
+      if (!wasFull) this.diskFullChanged.fire(diskFullMessage(this.file))
+      throw diskFullError(this.file)
+    }
+    if (this.fullAtPages !== null && this.pageCount() > this.fullAtPages) {
+      this.fullAtPages = null
+      this.diskFullChanged.fire(null)
+    }
+    return result
+  }
+
+  private pageCount(): number {
+    return this.db.pragma('page_count', { simple: true }) as number
   }
 
   static open(file: string, options: StoreOptions = {}): Store {
@@ -60,6 +99,7 @@ export class Store {
   }
 
   close(): void {
+    this.diskFullChanged.dispose()
     if (this.db.open) this.db.close()
   }
 }

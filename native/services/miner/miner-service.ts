@@ -58,6 +58,7 @@ const NOTIFY_WARNINGS: Record<string, string> = {
   deregistration: 'Your miner is at risk of deregistration',
   deregistered: 'Your miner was deregistered',
   serve: 'Publishing the axon on chain failed',
+  disk_full: 'The disk is full',
 }
 
 export interface MinerServiceOptions {
@@ -124,7 +125,13 @@ export class MinerService {
 
   constructor(private readonly o: MinerServiceOptions) {
     this.log = o.log
-    this.nonces = new AxonNonceTable(o.store.db)
+    this.nonces = new AxonNonceTable(o.store.db, (write) => o.store.write(write))
+    // Shown in the status (and notified while running); the axon keeps serving from memory meanwhile.
+    o.store.diskFullChanged.event((full) => {
+      if (full) this.warn('disk_full', full)
+      else if (!this.warnings.delete('disk_full')) return
+      this.emit()
+    })
     this.requests = new MinerRequestTable(o.store.db)
   }
 

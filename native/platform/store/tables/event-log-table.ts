@@ -25,14 +25,17 @@ export interface NewLogEntry {
 export class EventLogTable {
   private readonly insert: Database.Statement<[number, number, string, string, string]>
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: <T>(fn: () => T) => T = (fn) => fn(),
+  ) {
     this.insert = db.prepare('INSERT INTO event_log (time, level, source, message, fields) VALUES (?, ?, ?, ?, ?)')
   }
 
   /** Returns the entry as stored; once this returns, the row is committed. */
   append(entry: NewLogEntry): LogEntry {
     const fields = safeJson(entry.fields)
-    const info = this.insert.run(entry.time, LEVEL_CODE[entry.level], entry.source, entry.message, fields)
+    const info = this.write(() => this.insert.run(entry.time, LEVEL_CODE[entry.level], entry.source, entry.message, fields))
     return { id: Number(info.lastInsertRowid), time: entry.time, level: entry.level, source: entry.source, message: entry.message, fields: JSON.parse(fields) as Record<string, unknown> }
   }
 

@@ -5,7 +5,10 @@ export class SettingsTable {
   private readonly selectAll: Database.Statement<[], { key: string; value: string }>
   private readonly upsert: Database.Statement<[string, string, number]>
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly write: <T>(fn: () => T) => T = (fn) => fn(),
+  ) {
     this.selectAll = db.prepare('SELECT key, value FROM settings')
     this.upsert = db.prepare(
       'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
@@ -25,8 +28,9 @@ export class SettingsTable {
   }
 
   writeMany(values: Readonly<Record<string, unknown>>, now = Date.now()): void {
-    this.db.transaction(() => {
+    const all = this.db.transaction(() => {
       for (const [key, value] of Object.entries(values)) this.upsert.run(key, JSON.stringify(value), now)
-    })()
+    })
+    this.write(() => all())
   }
 }
