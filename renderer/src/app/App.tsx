@@ -13,6 +13,7 @@ import { ConnectionBadge } from './ConnectionBadge'
 import type { RouteId } from './routes'
 import { ROUTES } from './routes'
 import { ThemeSync } from './ThemeSync'
+import { DiskFullBanner } from './DiskFullBanner'
 import { useHashRoute } from './use-hash-route'
 
 // Pages other than the dashboard load on first visit, so charts and tables are not in the first download.
@@ -90,6 +91,7 @@ export function App() {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
+        <DiskFullBanner />
         {connection === 'disconnected' && (
           <Alert color="red" icon={<IconPlugConnectedX size={18} />} mb="md" title="Lost contact with the engine">
             TaoDesk is reconnecting. If this lasts, check that the engine (or `taodesk serve`) is still running.
