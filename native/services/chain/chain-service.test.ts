@@ -53,7 +53,7 @@ async function rejection(p: unknown): Promise<EngineError> {
   )
 }
 
-async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
   const start = Date.now()
   for (;;) {
     const v = fn()
