@@ -3,8 +3,16 @@ export interface NeuronRow {
   readonly uid: number
   readonly hotkey: string
   readonly coldkey: string
-  /** Alpha stake in TAO-like units (rao / 1e9). */
+  /**
+   * The stake the chain judges this hotkey by, the SDK's `S` (rao / 1e9): inherited alpha +
+   * TaoWeight × inherited root TAO (`get_stake_weights_for_hotkey_on_subnet`). Every caller decision
+   * (blacklist, priority, permit filter) and display uses this, never the hotkey's own alpha.
+   */
   readonly stake: number
+  /** Inherited alpha on the subnet (rao / 1e9); null when the read did not give it. */
+  readonly alphaStake: number | null
+  /** Inherited root TAO, not weighted (rao / 1e9); null when the read did not give it. */
+  readonly taoStake: number | null
   readonly incentive: number
   /** Alpha per epoch (rao / 1e9). */
   readonly emission: number

@@ -51,7 +51,7 @@ describe('practice devnet transaction fees', () => {
       [
         'balances.transferAllowDeath', 'balances.transferKeepAlive', 'subtensorModule.addStake', 'subtensorModule.burnedRegister', 'subtensorModule.commitWeights',
         'subtensorModule.registerLimit', 'subtensorModule.removeStake', 'subtensorModule.revealWeights', 'subtensorModule.serveAxon', 'subtensorModule.setWeights',
-        'subtensorModule.setSubnetIdentity',
+        'subtensorModule.setSubnetIdentity', 'subtensorModule.addStakeLimit', 'subtensorModule.removeStakeLimit',
       ].sort(),
     )
     expect(() => new FeeSchedule(node.codec).quote('system.remark', 10)).toThrow(/no weight/)

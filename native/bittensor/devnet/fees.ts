@@ -41,6 +41,9 @@ export const CALL_WEIGHTS: Readonly<Record<string, CallWeight>> = {
   'subtensorModule.setSubnetIdentity': { refTime: 17_513_000n, reads: 1, writes: 1, paysFee: true },
   'subtensorModule.addStake': { refTime: 340_800_000n, reads: 25, writes: 16, paysFee: true },
   'subtensorModule.removeStake': { refTime: 196_800_000n, reads: 19, writes: 10, paysFee: true },
+  // weights.rs:1064-1071 and :1213-1220 (SubstrateWeight::add_stake_limit / remove_stake_limit, subtensor 14bc6f9f).
+  'subtensorModule.addStakeLimit': { refTime: 853_005_000n, reads: 32, writes: 16, paysFee: true },
+  'subtensorModule.removeStakeLimit': { refTime: 740_696_000n, reads: 27, writes: 13, paysFee: true },
   'balances.transferKeepAlive': { refTime: 49_000_000n, reads: 1, writes: 1, paysFee: true },
   'balances.transferAllowDeath': { refTime: 61_000_000n, reads: 1, writes: 1, paysFee: true },
 }

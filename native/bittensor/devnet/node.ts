@@ -10,6 +10,9 @@ import type { FeeQuote } from './fees'
 import { DispatchFail, SUPPORTED_CALLS, SubtensorRuntime, UnsupportedCall } from './runtime'
 import type { SubnetIdentityFields } from './runtime'
 import { StateStore } from './state'
+import { answerStakeApi, STAKE_RUNTIME_APIS } from './stake-apis'
+import { ROOT_NETUID } from './stake-weights'
+import { LIVE_TAO_WEIGHT } from '../chain/stake-weight'
 import { RpcError } from './rpc-error'
 import { DevnetProvider } from './provider'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
@@ -186,6 +189,8 @@ export class DevnetNode {
       this.runtime.addSubnet({ netuid: x.netuid, owner: alice, tempo: x.tempo ?? o.tempo, commitReveal: x.commitReveal ?? false, weightsRateLimit: x.weightsRateLimit ?? o.weightsRateLimit })
     }
     this.state.set('SubtensorModule', 'CommitRevealWeightsVersion', [], 4)
+    // The live chain's 0.18 (`migrations/migrate_rao.rs:64`), not the runtime's genesis 0.0527.
+    this.state.set('SubtensorModule', 'TaoWeight', [], LIVE_TAO_WEIGHT)
     this.runtime.recomputeIssuance()
     this.events = []
     this.state.set('System', 'Number', [], 0)
@@ -695,6 +700,7 @@ export class DevnetNode {
         return u8aToHex(r.createType(output, one ?? null).toU8a())
       }
       default:
+        if (STAKE_RUNTIME_APIS.has(name)) return answerStakeApi(this.codec, new StateStore(this.codec, at.state), at.header.number.toNumber(), name, argsHex)
         throw new RpcError(-32000, `Client error: Execution failed: Other: Exported method ${name} is not found`)
     }
   }
@@ -758,7 +764,7 @@ class NeuronView {
     const staking = hotkeys ?? (this.state.get(S, 'StakingHotkeys', coldkey) as unknown as Array<{ toString(): string }>).map(String)
     const out = []
     for (const hotkey of staking) {
-      for (const netuid of this.rt.netuids()) {
+      for (const netuid of [ROOT_NETUID, ...this.rt.netuids()]) {
         const stake = this.rt.stakeOf(hotkey, coldkey, netuid)
         if (stake === 0n) continue
         out.push({ hotkey, coldkey, netuid, stake, locked: 0n, emission: 0n, taoEmission: 0n, drain: 0n, isRegistered: this.rt.uidOf(netuid, hotkey) !== undefined })

@@ -3,6 +3,9 @@ import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 import { commitHash } from '../chain/commit-hash'
 import { runEpoch } from '../yuma'
 import type { ChainCodec } from './codec'
+import { neuronToPrune } from './pruning'
+import { limitOrderAmount } from './stake-limit'
+import { ROOT_NETUID, stakeWeightsFor } from './stake-weights'
 import type { StateStore } from './state'
 
 const SUB = 'SubtensorModule'
@@ -259,6 +262,13 @@ export class SubtensorRuntime {
         return this.addStake(signer, a[0]!.toString(), num(1), big(2))
       case 'subtensorModule.removeStake':
         return this.removeStake(signer, a[0]!.toString(), num(1), big(2))
+      case 'subtensorModule.addStakeLimit':
+      case 'subtensorModule.removeStakeLimit': {
+        const direction = call.method === 'addStakeLimit' ? 'add' : 'remove'
+        const run = limitOrderAmount({ direction, amount: big(2), limitPrice: big(3), allowPartial: a[4]!.toString() === 'true', minAmount: MIN_STAKE })
+        if (typeof run === 'string') return fail(run)
+        return direction === 'add' ? this.addStake(signer, a[0]!.toString(), num(1), run) : this.removeStake(signer, a[0]!.toString(), num(1), run)
+      }
       case 'balances.transferKeepAlive':
         return this.transfer(signer, addressOf(a[0]!), big(1), true)
       case 'balances.transferAllowDeath':
@@ -321,24 +331,9 @@ export class SubtensorRuntime {
     this.emit(SUB, 'BurnSet', [netuid, next])
   }
 
-  /** Lowest emission among non-immune, non-owner uids; ties: earliest registration, then lowest uid. */
+  /** `get_neuron_to_prune` (devnet/pruning.ts). */
   uidToPrune(netuid: number): number | undefined {
-    const s = this.state
-    const n = this.n(netuid)
-    const emission = s.vecBig(SUB, 'Emission', netuid)
-    const immunity = s.num(SUB, 'ImmunityPeriod', netuid)
-    const ownerHot = s.get(SUB, 'SubnetOwnerHotkey', netuid).toString()
-    const block = this.block
-    const cands = Array.from({ length: n }, (_, uid) => ({
-      uid,
-      em: emission[uid] ?? 0n,
-      reg: s.num(SUB, 'BlockAtRegistration', netuid, uid),
-      hot: this.hotkeyOf(netuid, uid),
-    })).filter((c) => c.hot !== ownerHot)
-    const pick = (list: typeof cands): number | undefined =>
-      [...list].sort((x, y) => (x.em !== y.em ? (x.em < y.em ? -1 : 1) : x.reg !== y.reg ? x.reg - y.reg : x.uid - y.uid))[0]?.uid
-    const nonImmune = cands.filter((c) => block - c.reg >= immunity)
-    return pick(nonImmune.length > 0 ? nonImmune : cands)
+    return neuronToPrune(this.state, netuid, this.block)
   }
 
   serveAxon(hotkey: string, netuid: number, version: bigint, ip: bigint, port: number, ipType: number, protocol: number, p1: number, p2: number): void {
@@ -369,7 +364,7 @@ export class SubtensorRuntime {
     const ownerHot = s.get(SUB, 'SubnetOwnerHotkey', netuid).toString()
     const isOwner = ownerHot === hotkey
     const threshold = s.u64(SUB, 'StakeThreshold')
-    if (!isOwner && this.totalHotkeyAlpha(hotkey, netuid) < threshold) fail('NotEnoughStakeToSetWeights')
+    if (!isOwner && this.stakeWeight(hotkey, netuid) < threshold) fail('NotEnoughStakeToSetWeights')
     if (versionKey < s.u64(SUB, 'WeightsVersionKey', netuid)) fail('IncorrectWeightVersionKey')
     if (!reveal) {
       const last = Number(s.vecBig(SUB, 'LastUpdate', netuid)[me] ?? 0n)
@@ -478,6 +473,16 @@ export class SubtensorRuntime {
   }
 
   // ---------- stake (dTAO shares; TAO <-> alpha at 1:1 on the practice chain) ----------
+  /** Root (netuid 0) always exists on subtensor and takes TAO stake; the practice chain keeps it out of the subnet list. */
+  stakeableNetuid(netuid: number): boolean {
+    return netuid === ROOT_NETUID || this.subnetExists(netuid)
+  }
+
+  /** The stake the chain judges a hotkey by: inherited alpha + TaoWeight × inherited root TAO (devnet/stake-weights.ts). */
+  stakeWeight(hotkey: string, netuid: number): bigint {
+    return stakeWeightsFor(this.state, hotkey, netuid).total
+  }
+
   totalHotkeyAlpha(hotkey: string, netuid: number): bigint {
     return this.state.u64(SUB, 'TotalHotkeyAlpha', hotkey, netuid)
   }
@@ -521,7 +526,7 @@ export class SubtensorRuntime {
   }
 
   addStake(coldkey: string, hotkey: string, netuid: number, amount: bigint): void {
-    if (!this.subnetExists(netuid)) fail('SubnetNotExists')
+    if (!this.stakeableNetuid(netuid)) fail('SubnetNotExists')
     if (!this.state.exists(SUB, 'Owner', hotkey)) fail('HotKeyAccountNotExists')
     if (amount < MIN_STAKE) fail('AmountTooLow')
     if (this.account(coldkey).free < amount + EXISTENTIAL_DEPOSIT) fail('NotEnoughBalanceToStake')
@@ -533,7 +538,7 @@ export class SubtensorRuntime {
   }
 
   removeStake(coldkey: string, hotkey: string, netuid: number, alpha: bigint): void {
-    if (!this.subnetExists(netuid)) fail('SubnetNotExists')
+    if (!this.stakeableNetuid(netuid)) fail('SubnetNotExists')
     if (!this.state.exists(SUB, 'Owner', hotkey)) fail('HotKeyAccountNotExists')
     if (alpha === 0n) fail('AmountTooLow')
     if (this.stakeOf(hotkey, coldkey, netuid) < alpha) fail('NotEnoughStakeToWithdraw')
@@ -618,7 +623,7 @@ export class SubtensorRuntime {
       weights: rows('Weights'),
       bonds: rows('Bonds'),
       validatorPermit: s.vecBool(SUB, 'ValidatorPermit', netuid),
-      stake: hotkeys.map((h) => Number(this.totalHotkeyAlpha(h, netuid))),
+      stake: hotkeys.map((h) => Number(this.stakeWeight(h, netuid))),
       stakeThreshold: Number(s.u64(SUB, 'StakeThreshold')),
       ownerUid: ownerUid >= 0 ? ownerUid : undefined,
       kappa: s.num(SUB, 'Kappa', netuid) / 65535,
@@ -662,6 +667,8 @@ export const SUPPORTED_CALLS: ReadonlySet<string> = new Set([
   'subtensorModule.setSubnetIdentity',
   'subtensorModule.addStake',
   'subtensorModule.removeStake',
+  'subtensorModule.addStakeLimit',
+  'subtensorModule.removeStakeLimit',
   'balances.transferKeepAlive',
   'balances.transferAllowDeath',
 ])

@@ -6,6 +6,8 @@ import { cached } from '../core/context'
 import { readNumber, readVector, subtensorItem } from '../core/storage'
 import type { Metagraph, NeuronRow } from '../types'
 import { blockNumber } from './chain-state'
+import { readMetagraphApi } from './metagraph-api'
+import { readStakeWeight, readTaoWeight } from './stake-weights'
 import { assertSubnet } from './subnets'
 
 const RAO = 1e9
@@ -22,7 +24,11 @@ export async function lastUpdateOf(ctx: ChainContext, netuid: number, uid: numbe
   return Number((await readVector(ctx.api, 'lastUpdate', netuid))[uid] ?? 0)
 }
 
-/** Decodes runtime-API NeuronInfoLite (JSON of the SCALE codec) into the typed model. */
+/**
+ * Decodes runtime-API NeuronInfoLite (JSON of the SCALE codec) into the typed model. Its `stake` is
+ * the hotkey's own alpha only (`neuron_info.rs:179-182`), so `stake` here is NOT the chain's stake
+ * weight: the metagraph reads below never use this for stake.
+ */
 export function decodeNeuronsLite(codec: { toJSON(): unknown }): NeuronRow[] {
   const rows = codec.toJSON() as Array<Record<string, unknown>>
   return rows.map((r) => {
@@ -32,6 +38,8 @@ export function decodeNeuronsLite(codec: { toJSON(): unknown }): NeuronRow[] {
       hotkey: String(r.hotkey),
       coldkey: String(r.coldkey),
       stake: stake / RAO,
+      alphaStake: stake / RAO,
+      taoStake: null,
       incentive: Number(r.incentive) / 65535,
       emission: Number(r.emission) / RAO,
       dividends: Number(r.dividends) / 65535,
@@ -47,17 +55,6 @@ export function decodeNeuronsLite(codec: { toJSON(): unknown }): NeuronRow[] {
   })
 }
 
-/** NeuronInfoRuntimeApi.get_neurons_lite; undefined when the node lacks it or the answer does not decode. */
-async function neuronsFromRuntimeApi(ctx: ChainContext, netuid: number): Promise<NeuronRow[] | undefined> {
-  const call = (ctx.api.call as unknown as Record<string, Record<string, ((n: number) => Promise<{ toJSON(): unknown }>) | undefined> | undefined>).neuronInfoRuntimeApi
-  if (!call?.getNeuronsLite) return undefined
-  try {
-    return decodeNeuronsLite(await call.getNeuronsLite(netuid))
-  } catch {
-    return undefined
-  }
-}
-
 async function neuronsFromStorage(ctx: ChainContext, netuid: number): Promise<NeuronRow[]> {
   const { api } = ctx
   const n = (await readNumber(api, 'subnetworkN', netuid)) ?? 0
@@ -65,20 +62,22 @@ async function neuronsFromStorage(ctx: ChainContext, netuid: number): Promise<Ne
     ['incentive', 'consensus', 'dividends', 'validatorTrust', 'emission', 'lastUpdate', 'validatorPermit', 'active'].map((item) => readVector(api, item, netuid)),
   )
   const owner = subtensorItem(api, 'owner')
-  const alpha = subtensorItem(api, 'totalHotkeyAlpha')
+  const taoWeight = await readTaoWeight(api)
   const axons = subtensorItem(api, 'axons')
   const out: NeuronRow[] = []
   for (let uid = 0; uid < n; uid++) {
     const hotkey = String(await subtensorItem(api, 'keys')!(netuid, uid))
     const coldkey = owner ? String(await owner(hotkey)) : ''
-    const stake = alpha ? Number(String(await alpha(hotkey, netuid))) : 0
+    const weight = await readStakeWeight(api, hotkey, netuid, taoWeight)
     const axonOpt = axons ? ((await axons(netuid, hotkey)) as { isSome: boolean; unwrap(): { toJSON(): unknown } }) : undefined
     const axon = axonOpt?.isSome ? (axonOpt.unwrap().toJSON() as AxonJson) : undefined
     out.push({
       uid,
       hotkey,
       coldkey,
-      stake: stake / RAO,
+      stake: Number(weight.total) / RAO,
+      alphaStake: Number(weight.alpha) / RAO,
+      taoStake: Number(weight.tao) / RAO,
       incentive: Number(incentive[uid] ?? 0) / 65535,
       emission: Number(emission[uid] ?? 0) / RAO,
       dividends: Number(dividends[uid] ?? 0) / 65535,
@@ -95,14 +94,14 @@ async function neuronsFromStorage(ctx: ChainContext, netuid: number): Promise<Ne
   return out
 }
 
-/** The full metagraph: every neuron with its registration block and immunity. */
+/** The full metagraph: every neuron with its registration block, immunity and stake weight `S`. */
 export async function metagraph(ctx: ChainContext, netuid: number): Promise<Metagraph> {
   const { api } = ctx
   await assertSubnet(ctx, netuid)
+  const one = await readMetagraphApi(ctx, netuid)
+  if (one) return cached(ctx, `metagraph:${netuid}`, { netuid, block: one.block, source: 'runtime-api', neurons: one.neurons })
   const block = await blockNumber(ctx)
-  let neurons = await neuronsFromRuntimeApi(ctx, netuid)
-  const source: Metagraph['source'] = neurons ? 'runtime-api' : 'storage'
-  neurons ??= await neuronsFromStorage(ctx, netuid)
+  const neurons = await neuronsFromStorage(ctx, netuid)
   const immunity = await readNumber(api, 'immunityPeriod', netuid)
   const regF = subtensorItem(api, 'blockAtRegistration')
   const withReg: NeuronRow[] = []
@@ -110,10 +109,10 @@ export async function metagraph(ctx: ChainContext, netuid: number): Promise<Meta
     const reg = regF ? Number(String(await regF(netuid, nrow.uid))) : null
     withReg.push({ ...nrow, registrationBlock: reg, immune: reg === null || immunity === null ? null : block - reg < immunity })
   }
-  return cached(ctx, `metagraph:${netuid}`, { netuid, block, source, neurons: withReg })
+  return cached(ctx, `metagraph:${netuid}`, { netuid, block, source: 'storage', neurons: withReg })
 }
 
-/** One cheap read of the subnet's neurons (no registration blocks): the runtime API, else the full metagraph. */
+/** The subnet's neurons: one runtime call where the runtime has it, else the full storage read. */
 export async function readNeurons(ctx: ChainContext, netuid: number): Promise<NeuronRow[]> {
-  return (await neuronsFromRuntimeApi(ctx, netuid)) ?? (await metagraph(ctx, netuid)).neurons
+  return (await readMetagraphApi(ctx, netuid))?.neurons ?? (await metagraph(ctx, netuid)).neurons
 }

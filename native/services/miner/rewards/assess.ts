@@ -18,6 +18,8 @@ export interface RewardsNeuron {
   readonly dividends: number
   /** Block the uid was (re)registered at; null when the chain does not say. */
   readonly registrationBlock: number | null
+  /** Owning coldkey ('' when unknown): the subnet owner's hotkeys can be immortal. */
+  readonly coldkey?: string
 }
 
 export interface AlphaPrice {
@@ -43,6 +45,12 @@ export interface RewardsInput {
   readonly maxAllowedUids: number
   /** The subnet owner's hotkey: never pruned. */
   readonly ownerHotkey: string | null
+  /** The subnet owner's coldkey: its oldest hotkeys are immortal up to `immuneOwnerUidsLimit`. */
+  readonly ownerColdkey?: string | null
+  /** `ImmuneOwnerUidsLimit` (default 1, subtensor `lib.rs:2243`). */
+  readonly immuneOwnerUidsLimit?: number
+  /** `MinNonImmuneUids` (default 10, `lib.rs:1105`); 0 on runtimes without it. */
+  readonly minNonImmuneUids?: number
   readonly neurons: readonly RewardsNeuron[]
   readonly price: AlphaPrice
   readonly burn: BurnRule
@@ -60,21 +68,42 @@ function duration(blocks: number): string {
   return `about ${(s / 86400).toFixed(1)} days`
 }
 
+type PruningInput = Pick<RewardsInput, 'neurons' | 'block' | 'immunityPeriod' | 'ownerHotkey' | 'ownerColdkey' | 'immuneOwnerUidsLimit' | 'minNonImmuneUids'>
+
 /**
- * The uids in the order the chain would prune them: non-immune, non-owner neurons by pruning
- * score (the emission of the last epoch; HEAD stores no separate pruning score), ties broken by
- * the earlier registration, then the lower uid. When every neuron is immune the chain prunes
- * among all of them in the same order.
+ * The owner's immortal hotkeys (`registration.rs:237-276`): the owner coldkey's hotkeys, oldest
+ * registration first, up to `ImmuneOwnerUidsLimit`, with the owner hotkey put first if missing.
  */
-export function pruningOrder(input: Pick<RewardsInput, 'neurons' | 'block' | 'immunityPeriod' | 'ownerHotkey'>): { order: RewardsNeuron[]; immuneAll: boolean } {
-  const cands = input.neurons.filter((n) => n.hotkey !== input.ownerHotkey)
+function immortalHotkeys(input: PruningInput): Set<string> {
+  const limit = input.immuneOwnerUidsLimit ?? 1
+  const owned = input.ownerColdkey ? input.neurons.filter((n) => n.coldkey === input.ownerColdkey) : []
+  const out = [...owned].sort((a, b) => (a.registrationBlock ?? 0) - (b.registrationBlock ?? 0) || a.uid - b.uid).slice(0, limit).map((n) => n.hotkey)
+  if (input.ownerHotkey && input.neurons.some((n) => n.hotkey === input.ownerHotkey) && !out.includes(input.ownerHotkey)) {
+    out.unshift(input.ownerHotkey)
+    out.splice(limit)
+  }
+  return new Set(out)
+}
+
+/**
+ * The uids in the order successive registrations would replace them (`get_neuron_to_prune`,
+ * `registration.rs:280-356`): lowest emission first, ties to the older registration then the lower
+ * uid; immortal owner hotkeys never. Non-immune uids go first, but only while there are more than
+ * `MinNonImmuneUids` of them; after that the immune ones go, newcomers included, and the remaining
+ * non-immune uids are protected by the floor (listed last). `immuneExposed`: the very next
+ * registration already replaces an immune uid.
+ */
+export function pruningOrder(input: PruningInput): { order: RewardsNeuron[]; immuneExposed: boolean; immortal: ReadonlySet<string> } {
+  const immortal = immortalHotkeys(input)
+  const cands = input.neurons.filter((n) => !immortal.has(n.hotkey))
   const isImmune = (n: RewardsNeuron): boolean => n.registrationBlock !== null && input.block - n.registrationBlock < input.immunityPeriod
-  const nonImmune = cands.filter((n) => !isImmune(n))
-  const pool = nonImmune.length > 0 ? nonImmune : cands
-  const order = [...pool].sort((a, b) =>
-    a.emission !== b.emission ? a.emission - b.emission : (a.registrationBlock ?? 0) !== (b.registrationBlock ?? 0) ? (a.registrationBlock ?? 0) - (b.registrationBlock ?? 0) : a.uid - b.uid,
-  )
-  return { order, immuneAll: nonImmune.length === 0 }
+  const byChainRule = (a: RewardsNeuron, b: RewardsNeuron): number =>
+    a.emission !== b.emission ? a.emission - b.emission : (a.registrationBlock ?? 0) !== (b.registrationBlock ?? 0) ? (a.registrationBlock ?? 0) - (b.registrationBlock ?? 0) : a.uid - b.uid
+  const free = cands.filter((n) => !isImmune(n)).sort(byChainRule)
+  const immune = cands.filter(isImmune).sort(byChainRule)
+  const prunableFree = Math.max(0, free.length - (input.minNonImmuneUids ?? 0))
+  const order = [...free.slice(0, prunableFree), ...immune, ...free.slice(prunableFree)]
+  return { order, immuneExposed: prunableFree === 0 && immune.length > 0, immortal }
 }
 
 export function assessRewards(input: RewardsInput): MinerRewards {
@@ -159,14 +188,14 @@ export function assessRewards(input: RewardsInput): MinerRewards {
         })()
 
   const subnetFull = input.neurons.length >= input.maxAllowedUids
-  const { order, immuneAll } = pruningOrder(input)
+  const { order, immuneExposed, immortal } = pruningOrder(input)
   const index = order.findIndex((n) => n.hotkey === me.hotkey)
   const position = index >= 0 ? index + 1 : null
   let deregistration: MinerRewards['deregistration']
-  if (me.hotkey === input.ownerHotkey) {
-    deregistration = { level: 'low', position: null, of: order.length, subnetFull, message: 'This is the subnet owner hotkey, which is never pruned.' }
-  } else if (immunity?.immune && (!immuneAll || !subnetFull)) {
-    // (When every neuron is immune and the subnet is full, the chain prunes among the immune too.)
+  if (immortal.has(me.hotkey)) {
+    deregistration = { level: 'low', position: null, of: order.length, subnetFull, message: "This is one of the subnet owner's hotkeys, which are never pruned." }
+  } else if (immunity?.immune && (!immuneExposed || !subnetFull)) {
+    // While non-immune uids are above MinNonImmuneUids they go first; otherwise, on a full subnet, immunity protects nobody.
     deregistration = {
       level: 'immune',
       position: null,
@@ -178,15 +207,16 @@ export function assessRewards(input: RewardsInput): MinerRewards {
     deregistration = { level: 'unknown', position: null, of: order.length, subnetFull, message: 'The pruning order could not be worked out from the chain data.' }
   } else {
     const close = Math.max(3, Math.ceil(order.length * 0.05))
-    const level: MinerRewards['deregistration']['level'] = !subnetFull ? 'low' : position === 1 ? 'high' : position <= close ? 'medium' : 'low'
-    const where = `${position} of ${order.length} in the pruning order (lowest emission first among neurons that are not immune)`
+    // First in line is never "low": with free slots it becomes next as soon as the subnet fills.
+    const level: MinerRewards['deregistration']['level'] = position === 1 ? (subnetFull ? 'high' : 'medium') : subnetFull && position <= close ? 'medium' : 'low'
+    const where = `${position} of ${order.length} in the pruning order (lowest emission first; immune neurons too once no more than MinNonImmuneUids are not immune)`
     deregistration = {
       level,
       position,
       of: order.length,
       subnetFull,
       message: !subnetFull
-        ? `The subnet has free slots (${input.neurons.length} of ${input.maxAllowedUids}), so new registrations do not replace anyone. You are ${where}.`
+        ? `The subnet has free slots (${input.neurons.length} of ${input.maxAllowedUids}), so new registrations do not replace anyone yet. You are ${where}${position === 1 ? ': once the subnet is full, the next registration replaces you' : ''}.`
         : level === 'high'
           ? `Next in line for deregistration: the next registration on this subnet replaces you. You are ${where}. Raise your incentive (a better model, a reachable axon) or expect to be replaced.`
           : level === 'medium'

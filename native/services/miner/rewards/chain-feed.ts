@@ -31,6 +31,9 @@ interface Slow {
   readonly immunityPeriod: number
   readonly maxAllowedUids: number
   readonly ownerHotkey: string | null
+  readonly ownerColdkey: string | null
+  readonly minNonImmuneUids: number
+  readonly immuneOwnerUidsLimit: number
   readonly registration: Map<number, number>
   readonly hotkeys: string
 }
@@ -117,6 +120,7 @@ export class ChainRewardsFeed {
       validatorPermit: r.validatorPermit,
       dividends: r.dividends,
       registrationBlock: slow.registration.get(r.uid) ?? r.registrationBlock,
+      coldkey: r.coldkey,
     }))
     const view = assessRewards({
       network: this.o.network,
@@ -127,6 +131,9 @@ export class ChainRewardsFeed {
       immunityPeriod: slow.immunityPeriod,
       maxAllowedUids: slow.maxAllowedUids,
       ownerHotkey: slow.ownerHotkey,
+      ownerColdkey: slow.ownerColdkey,
+      minNonImmuneUids: slow.minNonImmuneUids,
+      immuneOwnerUidsLimit: slow.immuneOwnerUidsLimit,
       neurons,
       price,
       burn: this.o.burn,
@@ -140,12 +147,16 @@ export class ChainRewardsFeed {
     const [tempo, immunityPeriod, maxAllowedUids] = await Promise.all([this.num('tempo', 360, netuid), this.num('immunityPeriod', 4096, netuid), this.num('maxAllowedUids', 256, netuid)])
     const ownerF = this.q('subnetOwnerHotkey')
     const ownerHotkey = ownerF ? (await ownerF(netuid)).toString() || null : null
+    const ownerColdF = this.q('subnetOwner')
+    const ownerColdkey = ownerColdF ? (await ownerColdF(netuid)).toString() || null : null
+    // Runtimes without the floor prune non-immune uids down to none (0); the limit then is the owner hotkey alone (1).
+    const [minNonImmuneUids, immuneOwnerUidsLimit] = await Promise.all([this.num('minNonImmuneUids', 0, netuid), this.num('immuneOwnerUidsLimit', 1, netuid)])
     const registration = new Map<number, number>()
     const reg = this.q('blockAtRegistration')
     if (reg?.entries) {
       for (const [key, value] of await reg.entries(netuid)) registration.set(Number(key.args[1]!.toString()), Number(value.toString()))
     }
-    return { epoch, tempo, immunityPeriod, maxAllowedUids, ownerHotkey, registration, hotkeys }
+    return { epoch, tempo, immunityPeriod, maxAllowedUids, ownerHotkey, ownerColdkey, minNonImmuneUids, immuneOwnerUidsLimit, registration, hotkeys }
   }
 
   /** TAO per alpha: the swap runtime API, else the pool reserves, else 1:1 on the practice chain. */

@@ -63,12 +63,14 @@ describe('assessRewards', () => {
     expect(r.burn).toMatchObject({ applies: false, burnerUid: null, incentiveWithoutBurn: 0.15 })
   })
 
-  it('says "high" for the next uid to be pruned, "low" while the subnet has free slots, and "immune" during immunity', () => {
+  it('says "high" for the next uid to be pruned, never "low" for the first in line, and "immune" during immunity', () => {
     expect(assessRewards(input({ hotkey: 'hk4' })).deregistration).toMatchObject({ level: 'high', position: 1 })
     expect(assessRewards(input({ hotkey: 'hk1' })).deregistration).toMatchObject({ level: 'low', position: 4 })
     const roomy = assessRewards(input({ hotkey: 'hk4', maxAllowedUids: 256 }))
-    expect(roomy.deregistration).toMatchObject({ level: 'low', position: 1, subnetFull: false })
-    expect(roomy.deregistration.message).toMatch(/free slots \(5 of 256\)/)
+    // First in line with free slots: replaced as soon as the subnet fills, so not "low" (issue 12).
+    expect(roomy.deregistration).toMatchObject({ level: 'medium', position: 1, subnetFull: false })
+    expect(roomy.deregistration.message).toMatch(/free slots \(5 of 256\).*once the subnet is full, the next registration replaces you/)
+    expect(assessRewards(input({ hotkey: 'hk3', maxAllowedUids: 256 })).deregistration).toMatchObject({ level: 'low', position: 2 })
     // hk4 registered recently: immune, and the pruning order skips it (hk3 becomes first).
     const fresh = input({ neurons: input().neurons.map((n) => (n.uid === 4 ? { ...n, registrationBlock: 9000 } : n)) })
     const immune = assessRewards({ ...fresh, hotkey: 'hk4' })
@@ -78,6 +80,32 @@ describe('assessRewards', () => {
     // Ties in emission: the earlier registration goes first, then the lower uid; the owner never.
     const tie = pruningOrder({ block: 10_000, immunityPeriod: 10, ownerHotkey: 'hk0', neurons: [neuron(0), neuron(1, { registrationBlock: 5 }), neuron(2, { registrationBlock: 3 }), neuron(3, { registrationBlock: 3 })] })
     expect(tie.order.map((n) => n.uid)).toEqual([2, 3, 1])
+  })
+
+  it('prunes immune uids while non-immune ones are not above MinNonImmuneUids: an immune miner next in line is told so (registration.rs:280-356)', () => {
+    // hk4 registered recently and earns least; only 3 other non-owner uids are non-immune, not > 10.
+    const fresh = input({ minNonImmuneUids: 10, neurons: input().neurons.map((n) => (n.uid === 4 ? { ...n, registrationBlock: 9000 } : n)) })
+    const me = assessRewards({ ...fresh, hotkey: 'hk4' })
+    expect(me.immunity).toMatchObject({ immune: true })
+    expect(me.deregistration).toMatchObject({ level: 'high', position: 1 })
+    expect(pruningOrder(fresh)).toMatchObject({ immuneExposed: true })
+    // The non-immune uids are protected by the floor and listed after the immune one.
+    expect(pruningOrder(fresh).order.map((n) => n.uid)).toEqual([4, 3, 2, 1])
+    // Above the floor (MinNonImmuneUids 1): two non-immune uids go first, then the immune one.
+    const floor1 = pruningOrder({ ...fresh, minNonImmuneUids: 1 })
+    expect(floor1).toMatchObject({ immuneExposed: false })
+    expect(floor1.order.map((n) => n.uid)).toEqual([3, 2, 4, 1])
+    expect(assessRewards({ ...fresh, minNonImmuneUids: 1, hotkey: 'hk4' }).deregistration.level).toBe('immune')
+  })
+
+  it("keeps the owner coldkey's oldest hotkeys out of the order up to ImmuneOwnerUidsLimit, owner hotkey first (registration.rs:237-276)", () => {
+    const neurons = [neuron(0, { coldkey: 'owner' }), neuron(1, { coldkey: 'owner', registrationBlock: 5 }), neuron(2, { coldkey: 'owner', registrationBlock: 1 }), neuron(3, { coldkey: 'x' })]
+    const base = { block: 10_000, immunityPeriod: 10, ownerHotkey: 'hk1', ownerColdkey: 'owner', neurons }
+    // Limit 1: only the owner hotkey (hk1), even though hk0 and hk2 are older owner hotkeys.
+    expect(pruningOrder({ ...base, immuneOwnerUidsLimit: 1 }).order.map((n) => n.uid)).toEqual([0, 3, 2])
+    // Limit 2: the two oldest owner hotkeys (hk0, hk2), then hk1 put first and the list cut to 2: hk1, hk0.
+    expect(pruningOrder({ ...base, immuneOwnerUidsLimit: 2 }).order.map((n) => n.uid)).toEqual([3, 2])
+    expect(assessRewards(input({ ...base, hotkey: 'hk0', immuneOwnerUidsLimit: 2 })).deregistration.message).toMatch(/never pruned/)
   })
 
   it('shows the burn: the burner uid, its share of miner emission and what the miner would get without it', () => {

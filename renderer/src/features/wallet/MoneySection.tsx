@@ -4,7 +4,7 @@ import { formatTao, parseTao } from '../../../../native/contract'
 import type { Estimate, ExtrinsicEvent, ExtrinsicStage, WalletCall, WalletSummary } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
-import { shortAddress } from './wallet-format'
+import { balanceAfter, shortAddress } from './wallet-format'
 
 type Kind = WalletCall['kind']
 
@@ -92,6 +92,7 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
   const [step, setStep] = useState<'form' | 'review' | 'sending'>('form')
   const [estimate, setEstimate] = useState<Estimate>()
   const [call, setCall] = useState<WalletCall>()
+  const after = estimate && call ? balanceAfter(estimate, call.kind) : undefined
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
   const [id, setId] = useState<number>()
@@ -176,7 +177,7 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
           </Group>
         </Stack>
       )}
-      {step === 'review' && estimate && call && (
+      {step === 'review' && estimate && call && after && (
         <Stack data-testid="money-confirm">
           <Text fw={600}>{estimate.summary}</Text>
           <Table>
@@ -186,8 +187,12 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
                 <Table.Td>Network fee</Table.Td>
                 <Table.Td ff="monospace" data-testid="money-fee">{estimate.fee === null ? 'not reported by this node' : `${formatTao(estimate.fee)} TAO`}</Table.Td>
               </Table.Tr>
-              <Table.Tr><Table.Td>Leaves your free balance</Table.Td><Table.Td ff="monospace">{formatTao(estimate.total)} TAO{estimate.fee === null ? ' + fee' : ''}</Table.Td></Table.Tr>
               <Table.Tr><Table.Td>Free balance now</Table.Td><Table.Td ff="monospace">{formatTao(estimate.free)} TAO</Table.Td></Table.Tr>
+              <Table.Tr><Table.Td>Taken from your free balance</Table.Td><Table.Td ff="monospace">{formatTao(after.taken)} TAO{estimate.fee === null ? ' + fee' : ''}</Table.Td></Table.Tr>
+              <Table.Tr>
+                <Table.Td>Free balance afterwards</Table.Td>
+                <Table.Td ff="monospace" data-testid="money-left">{after.atLeast ? 'at least ' : ''}{formatTao(after.left)} TAO{estimate.fee === null ? ' − fee' : ''}</Table.Td>
+              </Table.Tr>
             </Table.Tbody>
           </Table>
           {estimate.note && <Text size="xs" c="dimmed">{estimate.note}</Text>}
