@@ -1,9 +1,15 @@
-/**
- * One JSON request to an inference server. Node's fetch (undici) keeps connections alive per
- * origin, so steady traffic to an endpoint reuses its sockets.
- */
+import http from 'node:http'
+import https from 'node:https'
 
-/** Why an endpoint did not answer, and whether another endpoint should get the texts instead. */
+/**
+ * One JSON request to an inference server, over node:http with keep-alive agents (steady
+ * traffic to an endpoint reuses its sockets). Not fetch: undici refuses the "bad ports" of the
+ * fetch spec (6000, 6665-6669, ...), which a user's inference server may well listen on.
+ */
+// Idle sockets close after 4 s: before uvicorn's 5 s keep-alive (infinity, vLLM) closes them under us.
+const AGENT = { keepAlive: true, maxSockets: 64, timeout: 4_000 }
+const agents = { 'http:': new http.Agent(AGENT), 'https:': new https.Agent(AGENT) }
+
 export class EndpointFailure extends Error {
   constructor(
     message: string,
@@ -19,7 +25,7 @@ export class EndpointFailure extends Error {
 const CONNECTION_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused: is the server running on that port?',
   ECONNRESET: 'the connection was reset',
-  UND_ERR_SOCKET: 'the server closed the connection',
+  EPIPE: 'the server closed the connection',
   ENOTFOUND: 'unknown host name',
   EHOSTUNREACH: 'host unreachable',
   ETIMEDOUT: 'connection timed out',
@@ -32,28 +38,49 @@ export interface JsonReply {
 
 export async function requestJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown; apiKey?: string; signal: AbortSignal }): Promise<JsonReply> {
   const headers: Record<string, string> = { accept: 'application/json' }
-  if (init.body !== undefined) headers['content-type'] = 'application/json'
+  const payload = init.body === undefined ? undefined : Buffer.from(JSON.stringify(init.body))
+  if (payload) {
+    headers['content-type'] = 'application/json'
+    headers['content-length'] = String(payload.length)
+  }
   if (init.apiKey) headers.authorization = `Bearer ${init.apiKey}`
-  let response: Response
-  let text: string
+  let reply: { status: number; text: string }
   try {
-    response = await fetch(url, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: init.signal })
-    text = await response.text()
+    reply = await send(url, init.method, headers, payload, init.signal)
   } catch (error) {
     if (init.signal.aborted) throw new EndpointFailure(`no answer in time from ${url}`, true)
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause
-    const why = CONNECTION_ERRORS[cause?.code ?? ''] ?? cause?.message ?? (error instanceof Error ? error.message : String(error))
-    throw new EndpointFailure(`cannot reach ${url} (${why})`, true)
+    const code = (error as NodeJS.ErrnoException).code ?? ''
+    throw new EndpointFailure(`cannot reach ${url} (${CONNECTION_ERRORS[code] ?? (error instanceof Error ? error.message : String(error))})`, true)
   }
   let json: unknown = undefined
-  if (text) {
+  if (reply.text) {
     try {
-      json = JSON.parse(text)
+      json = JSON.parse(reply.text)
     } catch {
-      if (response.ok) throw new EndpointFailure(`${url} answered ${response.status} with a body that is not JSON`, true, response.status)
+      if (reply.status < 300) throw new EndpointFailure(`${url} answered ${reply.status} with a body that is not JSON`, true, reply.status)
     }
   }
-  return { status: response.status, json }
+  return { status: reply.status, json }
+}
+
+function send(url: string, method: string, headers: Record<string, string>, payload: Buffer | undefined, signal: AbortSignal, retry = true): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url)
+    const lib = target.protocol === 'https:' ? https : http
+    const req = lib.request(target, { method, headers, agent: agents[target.protocol as 'http:' | 'https:'], signal }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+      res.on('aborted', () => reject(Object.assign(new Error('the server closed the connection mid-answer'), { code: 'ECONNRESET' })))
+    })
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed while idle: the request never reached it, send it once more on a new one.
+      if (retry && req.reusedSocket && error.code === 'ECONNRESET' && !signal.aborted) resolve(send(url, method, headers, payload, signal, false))
+      else reject(error)
+    })
+    req.end(payload)
+  })
 }
 
 /** The message in an error body: TEI's `{error, error_type}` or OpenAI's `{error: {message, type}}`. */

@@ -62,7 +62,7 @@ describe('OpenAI-compatible client against the OpenAI double', () => {
     const t = texts(3)
     expect(plain(await client.embed(t, undefined, AbortSignal.timeout(2000)))).toEqual(expected(t, 8).map((r) => r.map((x) => Math.fround(x))))
     await oa.kill()
-    await expect(client.health(AbortSignal.timeout(2000))).rejects.toThrow(/cannot reach .*(connection refused|closed the connection)/)
+    await expect(client.health(AbortSignal.timeout(2000))).rejects.toThrow(/cannot reach .*connection refused/)
   })
 })
 
