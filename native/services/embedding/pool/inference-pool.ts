@@ -161,7 +161,10 @@ export class InferencePool implements PoolEmbedder {
     const n = texts.length
     const expectedMs = (1000 * (s.inFlightTexts + n)) / (s.textsPerSecond ?? UNMEASURED_TEXTS_PER_S)
     const budgetMs = Math.max(this.options.minAttemptMs ?? 2_000, (this.options.slowFactor ?? 4) * expectedMs)
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(budgetMs)])
+    // Giving up on a slow endpoint only helps when another healthy one could take the piece;
+    // otherwise (one endpoint, or all busy) waiting is better than sending the same work twice.
+    const alternative = this.states.some((o) => o !== s && o.healthy)
+    const attemptSignal = alternative ? AbortSignal.any([signal, AbortSignal.timeout(budgetMs)]) : signal
     const concurrent = s.inFlight + 1
     s.inFlight++
     s.inFlightTexts += n
@@ -177,9 +180,16 @@ export class InferencePool implements PoolEmbedder {
       s.textsPerSecond = s.textsPerSecond === null ? rate : s.textsPerSecond + RATE_SMOOTHING * (rate - s.textsPerSecond)
       return rows
     } catch (error) {
-      s.busySeconds += (performance.now() - t0) / 1000
+      const seconds = (performance.now() - t0) / 1000
+      s.busySeconds += seconds
       s.failures++
-      const failure = !(error instanceof EndpointFailure) ? new EndpointFailure(error instanceof Error ? error.message : String(error), true) : attemptSignal.aborted && !signal.aborted ? new EndpointFailure(`${s.member.url} took longer than ${Math.round(budgetMs)} ms for ${n} texts`, true) : error
+      if (attemptSignal.aborted && !signal.aborted) {
+        // Slow, not broken: it stays in rotation, and its measured rate drops so it gets less.
+        const bound = (n / seconds) * concurrent
+        s.textsPerSecond = s.textsPerSecond === null ? bound : Math.min(s.textsPerSecond, bound)
+        throw new EndpointFailure(`${s.member.url} took longer than ${Math.round(budgetMs)} ms for ${n} texts`, true)
+      }
+      const failure = error instanceof EndpointFailure ? error : new EndpointFailure(error instanceof Error ? error.message : String(error), true)
       if (failure.retryable && !signal.aborted) this.markDown(s, failure)
       throw failure
     } finally {

@@ -41,3 +41,24 @@ describe('inference endpoints through the engine contract (inference.settings / 
     expect(missing.message).toMatch(/TAODESK_TEST_UNSET_KEY .*not set/)
   })
 })
+
+describe('EmbeddingService.resolveInference (what miner start embeds with)', () => {
+  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => quiet }
+  it('uses the saved endpoints unless --endpoint gives others, and needs a local model only when it embeds locally', async () => {
+    const { EmbeddingService } = await import('../service')
+    const home = makeTempHome()
+    try {
+      const service = new EmbeddingService({ home: home.dir, log: quiet, fire: () => undefined })
+      expect(service.resolveInference()).toEqual({ endpoints: [], local: true, usesLocalModel: true })
+      const tei = { kind: 'tei' as const, url: 'http://127.0.0.1:8080', weight: 1 }
+      service.saveInferenceSettings({ endpoints: [tei], local: false })
+      expect(service.resolveInference()).toEqual({ endpoints: [tei], local: false, usesLocalModel: false })
+      const other = { kind: 'openai' as const, url: 'http://127.0.0.1:7997', weight: 2 }
+      expect(service.resolveInference({ endpoints: [other], local: true })).toEqual({ endpoints: [other], local: true, usesLocalModel: true })
+      // An empty list given explicitly means: no endpoints, the local model only.
+      expect(service.resolveInference({ endpoints: [] })).toMatchObject({ endpoints: [], usesLocalModel: true })
+    } finally {
+      home.cleanup()
+    }
+  })
+})
