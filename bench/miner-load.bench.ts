@@ -70,7 +70,7 @@ function option(argv: readonly string[], name: string, fallback: number): number
   return Number.isFinite(v) ? v : fallback
 }
 
-function loadTexts(count: number): string[] {
+export function loadTexts(count: number): string[] {
   const file = path.resolve(import.meta.dirname, '../../shared/data/manpages-corpus.jsonl')
   const docs: Array<{ summary: string; text: string }> = fs.existsSync(file)
     ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(0, count).map((l) => JSON.parse(l) as { summary: string; text: string })
@@ -88,10 +88,10 @@ function pct(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0
 }
 
-type Mode = 'main-thread' | 'worker'
+export type Mode = 'main-thread' | 'worker'
 
 /** What one phase measured. */
-interface PhaseResult {
+export interface PhaseResult {
   readonly mode: Mode
   readonly requests: number
   readonly failures: number
@@ -120,7 +120,7 @@ interface PhaseResult {
   readonly mainCpuMsPerRequest: number
 }
 
-interface Setup {
+export interface Setup {
   readonly callers: number
   readonly perCaller: number
   readonly batch: number
@@ -134,7 +134,7 @@ interface Setup {
 }
 
 /** One full load run against a fresh axon whose results JSON is printed in `mode`. */
-async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
+export async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   const { callers, perCaller, texts, embedder, validators, metagraph, miner, sameProcess } = setup
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-bench-'))
   const store = Store.open(path.join(home, 'taodesk.sqlite'))
@@ -267,7 +267,7 @@ function mainThreadCpuMs(): number | null {
   }
 }
 
-function load(): string {
+export function load(): string {
   return os.loadavg().map((l) => l.toFixed(2)).join(' ')
 }
 

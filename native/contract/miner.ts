@@ -13,6 +13,58 @@ export const MinerBlacklist = z
   })
   .strict()
 
+export const InferenceEndpointKind = z.enum(['tei', 'openai'])
+export type InferenceEndpointKind = z.infer<typeof InferenceEndpointKind>
+
+/** A remote inference server the miner may send texts to (issue 18 item 3). */
+export const InferenceEndpoint = z
+  .object({
+    kind: InferenceEndpointKind.describe('tei (text-embeddings-inference POST /embed) or openai (POST /v1/embeddings)'),
+    url: z
+      .string()
+      .max(500)
+      .regex(/^https?:\/\/[^\s/]+/, 'must start with http:// or https:// and name a host')
+      .describe('base address, e.g. http://10.0.0.5:8080'),
+    weight: z.number().min(0.01).max(100).default(1).describe('share of the load, relative to the other endpoints (times their measured throughput)'),
+    model: z.string().min(1).max(200).optional().describe('model name sent to OpenAI-compatible servers'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'must be an environment variable name')
+      .optional()
+      .describe('environment variable of the engine process holding the API key (sent as Bearer; the key itself is never saved)'),
+  })
+  .strict()
+export type InferenceEndpoint = z.infer<typeof InferenceEndpoint>
+
+export const InferenceEndpoints = z.array(InferenceEndpoint).max(16)
+
+export const InferenceEndpointStatus = z.object({
+  /** 'local': the model loaded in this engine, as one member of the pool. */
+  kind: z.enum(['tei', 'openai', 'local']),
+  url: z.string(),
+  weight: z.number(),
+  healthy: z.boolean(),
+  /** Why it is out of rotation (plain words), or null. */
+  lastError: z.string().nullable(),
+  checkedAt: z.number().nullable(),
+  /** Measured texts per second (all of its concurrent work together); null before the first answer. */
+  textsPerSecond: z.number().nullable(),
+  inFlight: z.number(),
+  requests: z.number(),
+  failures: z.number(),
+  texts: z.number(),
+})
+export type InferenceEndpointStatus = z.infer<typeof InferenceEndpointStatus>
+
+export const InferenceSettings = z
+  .object({
+    endpoints: InferenceEndpoints,
+    /** Also embed with the model loaded in this engine (the endpoints are then extra capacity). */
+    local: z.boolean().default(true),
+  })
+  .strict()
+export type InferenceSettings = z.infer<typeof InferenceSettings>
+
 export const MinerStartParams = z
   .object({
     network: z.string().min(1).max(200).default('finney').describe('finney (default), test, local, or a ws:// endpoint'),
@@ -26,6 +78,8 @@ export const MinerStartParams = z
     metricsPort: Port.nullable().default(9091).describe('Prometheus /metrics on 127.0.0.1'),
     localApiPort: Port.nullable().default(null).describe('OpenAI-compatible /v1/embeddings on 127.0.0.1 (off by default)'),
     serve: z.boolean().default(true).describe('publish the axon on chain (serve_axon)'),
+    endpoints: InferenceEndpoints.optional().describe('remote inference servers (default: the ones saved on the Miner page)'),
+    localInference: z.boolean().optional().describe('also embed with the local model when endpoints are set (default: as saved, else yes)'),
     blacklist: MinerBlacklist.default({ minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false }),
     force: ForceParam,
   })
@@ -73,6 +127,8 @@ export const MinerStatus = z.object({
   load: z.object({ inFlight: z.number(), queued: z.number() }),
   warnings: z.array(MinerWarning),
   lastError: z.string().nullable(),
+  /** Remote inference endpoints behind this miner and their health; absent when it embeds locally only. */
+  inference: z.array(InferenceEndpointStatus).optional(),
 })
 export type MinerStatus = z.infer<typeof MinerStatus>
 
@@ -215,6 +271,13 @@ export const minerMethods = {
     'Incentive and emission recorded each epoch (and at start), oldest first.',
   ),
   'miner.selfScore': method(SelfScoreParams, SelfScoreReport, "Scores installed models with the validator's InfoNCE on the bundled evaluation set."),
+  'inference.settings': method(z.object({}).strict(), InferenceSettings, 'The saved inference endpoints the miner uses when started without --endpoint.'),
+  'inference.save': method(InferenceSettings, InferenceSettings, 'Save the inference endpoints (used from the next miner start).'),
+  'inference.check': method(
+    z.object({ endpoints: InferenceEndpoints }).strict(),
+    z.array(InferenceEndpointStatus),
+    'Health-check endpoints now (TEI GET /health, OpenAI GET /v1/models) without saving them.',
+  ),
   'miner.lastSelfScore': method(z.object({}).strict(), SelfScoreReport.nullable(), 'The last self-score report, or null.'),
 }
 

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import type { MinerRequestEntry, MinerStatus } from '../../contract'
-import { MinerStartParams } from '../../contract'
+import { InferenceEndpoint, MinerStartParams } from '../../contract'
 import { createEngine, packageVersion, resolveHome } from '../../host'
 import type { EngineOptions } from '../../host'
 import { formatLogLine } from '../../platform/logging'
@@ -41,6 +41,11 @@ const USAGE = `taodesk miner start|stop|status|selftest|selfscore [options]
 
   start                 run the miner in the foreground until Ctrl+C
 ${START_FLAGS.help()}
+    --endpoint KIND=URL[,weight=N][,model=NAME][,key-env=VAR]
+                          a remote inference server (repeat for several): KIND is tei
+                          (text-embeddings-inference) or openai (/v1/embeddings); the key is read
+                          from the environment variable VAR; default: the endpoints saved on the Miner page
+    --remote-only         with --endpoint: do not also embed with this machine's model
     --url URL             a node's ws:// or wss:// address (same as --network URL); the app's
                           practice network is reached with --url (run \`taodesk devnet\`)
     --wallets-dir DIR     btcli wallets folder for this run (default: the one set in TaoDesk, else ~/.bittensor/wallets)
@@ -63,6 +68,7 @@ function formatStatus(s: MinerStatus, pid?: number): string {
   if (s.listen) lines.push(`  axon       listening on ${s.listen.host}:${s.listen.port}${s.externalIp ? `, public ${s.externalIp}:${s.listen.port}` : ''}`)
   if (s.served) lines.push(`  on chain   ${s.served.ip}:${s.served.port} (${s.served.action === 'served' ? 'published' : 'already published'})`)
   if (s.provider) lines.push(`  model      ${s.provider}`)
+  for (const e of s.inference ?? []) lines.push(`  inference  ${e.kind} ${e.url}: ${e.healthy ? 'up' : `DOWN (${e.lastError ?? 'no answer'})`}${e.textsPerSecond !== null ? `, ${e.textsPerSecond.toFixed(0)} texts/s` : ''}`)
   if (s.reachability) lines.push(`  reachable  ${s.reachability.reachable ? 'yes' : 'NO'}: ${s.reachability.detail}`)
   if (s.metricsUrl) lines.push(`  metrics    ${s.metricsUrl}`)
   if (s.localApiUrl) lines.push(`  local API  ${s.localApiUrl}`)
@@ -97,8 +103,36 @@ function runningMiners(home: string): Array<{ hotkey: string; pid: number; file:
   return out
 }
 
+/** `--endpoint tei=http://10.0.0.5:8080,weight=2,key-env=TEI_KEY` as a contract endpoint. */
+export function parseEndpointFlag(text: string): InferenceEndpoint {
+  const m = /^(\w+)=([^,]+)((?:,[\w-]+=[^,]*)*)$/.exec(text.trim())
+  if (!m) throw new UsageError(`--endpoint "${text}": write KIND=URL[,weight=N][,model=NAME][,key-env=VAR], e.g. tei=http://10.0.0.5:8080`)
+  const extra: Record<string, string> = {}
+  for (const part of m[3]!.split(',').filter(Boolean)) {
+    const [key, value] = part.split('=') as [string, string]
+    if (!['weight', 'model', 'key-env'].includes(key)) throw new UsageError(`--endpoint "${text}": unknown option "${key}" (use weight, model or key-env)`)
+    extra[key] = value
+  }
+  const parsed = InferenceEndpoint.safeParse({
+    kind: m[1],
+    url: m[2],
+    ...(extra.weight !== undefined ? { weight: Number(extra.weight) } : {}),
+    ...(extra.model !== undefined ? { model: extra.model } : {}),
+    ...(extra['key-env'] !== undefined ? { apiKeyEnv: extra['key-env'] } : {}),
+  })
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new UsageError(`--endpoint "${text}": ${issue?.path.join('.') || 'value'} ${issue?.message ?? 'is not valid'}`)
+  }
+  return parsed.data
+}
+
 function startParams(values: ArgValues): MinerStartParams {
-  return START_FLAGS.parse({ ...values, network: values.url ?? values.network })
+  const raw = (values as Record<string, unknown>).endpoint
+  const flags = Array.isArray(raw) ? (raw as string[]) : typeof raw === 'string' ? [raw] : []
+  if (values['remote-only'] && flags.length === 0) throw new UsageError('--remote-only needs at least one --endpoint')
+  const params = START_FLAGS.parse({ ...values, network: values.url ?? values.network })
+  return flags.length === 0 ? params : { ...params, endpoints: flags.map(parseEndpointFlag), localInference: values['remote-only'] !== true }
 }
 
 async function start(values: ArgValues, io: CommandIo, deps: MinerCommandDeps): Promise<number> {
@@ -211,7 +245,7 @@ export function createMinerCommand(deps: MinerCommandDeps = { createEngine }): C
     name: 'miner',
     summary: 'Run, stop, inspect and test the text-embedding miner.',
     usage: USAGE,
-    options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'wallets-dir', 'models', 'pairs', 'data'], boolean: ['verbose', 'json'] }) },
+    options: { ...START_FLAGS.options, ...plainFlags({ string: ['url', 'wallets-dir', 'models', 'pairs', 'data'], boolean: ['verbose', 'json', 'remote-only'] }), endpoint: { type: 'string', multiple: true } },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { BenchReport, EventName, EventPayload, Handlers, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
+import type { BenchReport, EventName, EventPayload, Handlers, InferenceEndpoint, InferenceEndpointStatus, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
+import { InferenceSettings } from '../../contract'
 import { EngineError } from '../../contract/errors'
 import type { Logger } from '../../platform/logging'
 import type { CatalogEntry } from './models/catalog'
@@ -14,6 +15,10 @@ import { cosine } from './runtime/pooling'
 import { PROVIDER_LABELS } from './runtime/providers'
 import { sampleTexts } from './runtime/sample-texts'
 import { WordPieceTokenizer } from './tokenizer/wordpiece'
+import type { MinerInference } from './pool/miner-inference'
+import { createMinerInference, poolMembers } from './pool/miner-inference'
+import { InferencePool } from './pool/inference-pool'
+import { EndpointFailure } from './pool/http-json'
 
 export const VALIDATOR_TIMEOUT_S = 60
 export const VALIDATOR_BATCH = 512
@@ -29,7 +34,17 @@ export interface EmbeddingServiceOptions {
   readonly embedder?: Partial<EmbedderOptions>
 }
 
-type ModelHandlers = Pick<Handlers, Extract<keyof Handlers, `models.${string}`>>
+/** An endpoint the user configured wrongly (e.g. its API key variable is unset) is a request error with the plain reason. */
+async function userError<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (error instanceof EndpointFailure) throw new EngineError('BAD_REQUEST', error.message)
+    throw error
+  }
+}
+
+type ModelHandlers = Pick<Handlers, Extract<keyof Handlers, `models.${string}` | `inference.${string}`>>
 
 /** Models on disk plus the loaded model: what the UI, CLI and miner use for embeddings. */
 export class EmbeddingService {
@@ -41,12 +56,56 @@ export class EmbeddingService {
   private loadChain: Promise<unknown> = Promise.resolve()
   private readonly downloads = new Map<string, AbortController>()
   private readonly runtimeFile: string
+  private readonly inferenceFile: string
 
   constructor(private readonly options: EmbeddingServiceOptions) {
     const dir = path.join(options.home, 'models')
     const hub = new HubClient({ endpoint: options.hubEndpoint ?? DEFAULT_HUB_ENDPOINT, token: options.hubToken })
     this.models = new ModelManager(dir, hub, options.catalog ?? CATALOG)
     this.runtimeFile = path.join(dir, 'runtime.json')
+    this.inferenceFile = path.join(options.home, 'inference.json')
+  }
+
+  /** The saved inference endpoints (Miner page); none by default. */
+  inferenceSettings(): InferenceSettings {
+    try {
+      const parsed = InferenceSettings.safeParse(JSON.parse(fs.readFileSync(this.inferenceFile, 'utf8')))
+      if (parsed.success) return parsed.data
+      this.options.log.warn('The saved inference endpoints are not valid and are ignored', { file: this.inferenceFile, problem: parsed.error.issues[0]?.message })
+    } catch {
+      // Never saved.
+    }
+    return { endpoints: [], local: true }
+  }
+
+  saveInferenceSettings(settings: InferenceSettings): InferenceSettings {
+    fs.mkdirSync(path.dirname(this.inferenceFile), { recursive: true })
+    fs.writeFileSync(this.inferenceFile, JSON.stringify(settings, null, 2))
+    return settings
+  }
+
+  /** Health-checks endpoints once, without saving them (the Miner page's "Check" button). */
+  async checkEndpoints(endpoints: readonly InferenceEndpoint[]): Promise<InferenceEndpointStatus[]> {
+    const pool = await userError(() => new InferencePool({ members: poolMembers({ endpoints: [...endpoints], local: false }, undefined) }))
+    await pool.checkHealth()
+    return pool.status()
+  }
+
+  /** The miner's inference choice: given endpoints (e.g. `--endpoint`) or the saved ones; the local model alone when there are none. */
+  resolveInference(choice: { endpoints?: readonly InferenceEndpoint[]; local?: boolean } = {}): InferenceSettings & { usesLocalModel: boolean } {
+    const saved = this.inferenceSettings()
+    const endpoints = [...(choice.endpoints ?? saved.endpoints)]
+    const local = choice.local ?? saved.local
+    return { endpoints, local, usesLocalModel: endpoints.length === 0 || local }
+  }
+
+  /** What the miner embeds with (see resolveInference); endpoints are health-checked before this resolves. */
+  async minerInference(settings: InferenceSettings): Promise<MinerInference> {
+    const local = {
+      embedder: this.minerEmbedder(),
+      problem: (): string | null => (this.embedder ? null : this.state === 'loading' ? 'the local model is still loading' : 'no local model is loaded'),
+    }
+    return userError(() => createMinerInference(settings, local, { onWarning: (message, fields) => this.options.log.warn(message, fields) }))
   }
 
   providerPreference(): ProviderPreference {
@@ -317,6 +376,9 @@ export class EmbeddingService {
       },
       'models.similarity': ({ a, b }) => this.similarity(a, b),
       'models.bench': ({ texts }) => this.bench(texts),
+      'inference.settings': () => this.inferenceSettings(),
+      'inference.save': (settings) => this.saveInferenceSettings(settings),
+      'inference.check': ({ endpoints }) => this.checkEndpoints(endpoints),
     }
   }
 

@@ -68,10 +68,13 @@ export class LocalEmbeddingsApi {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if ((req.url ?? '').split('?')[0] !== '/v1/embeddings') return this.error(res, 404, 'Only POST /v1/embeddings is served here.')
     if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
       return this.error(res, 403, 'This API answers only requests addressed to localhost, 127.0.0.1 or [::1] (Host header).')
     }
+    const path = (req.url ?? '').split('?')[0]
+    // The model list is what OpenAI-compatible clients (another TaoDesk's inference pool) health-check.
+    if (path === '/v1/models' && req.method === 'GET') return this.send(res, 200, { object: 'list', data: [{ id: this.embedder.name, object: 'model', created: 0, owned_by: 'taodesk' }] })
+    if (path !== '/v1/embeddings') return this.error(res, 404, 'Only POST /v1/embeddings (and GET /v1/models) are served here.')
     if (req.method !== 'POST') return this.error(res, 405, 'Use POST.')
     // Browsers may not call this from web pages (no CORS headers, and a JSON content type is required).
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return this.error(res, 415, 'Send Content-Type: application/json.')

@@ -50,7 +50,11 @@ export class MinerMetrics {
   private minuteErrors = 0
   private minuteTexts = 0
 
-  constructor(private readonly gauges: () => Record<string, number> = () => ({})) {}
+  constructor(
+    private readonly gauges: () => Record<string, number> = () => ({}),
+    /** Further exposition lines (the inference pool's per-endpoint series). */
+    private readonly extra: () => string[] = () => [],
+  ) {}
 
   observe(r: AxonRequestRecord, onRollup?: (m: MinuteRollup) => void): void {
     // Routes come from the URL, which anyone can send: only the axon's own routes become labels,
@@ -120,6 +124,7 @@ export class MinerMetrics {
     for (const [name, value] of Object.entries(this.gauges())) {
       out.push(`# TYPE taodesk_miner_${name} gauge`, `taodesk_miner_${name} ${value}`)
     }
+    out.push(...this.extra())
     return `${out.join('\n')}\n`
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Handlers, MinerMinute, MinerRequestEntry, MinerRewards, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../../contract'
+import type { Handlers, InferenceEndpointStatus, MinerMinute, MinerRequestEntry, MinerRewards, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../../contract'
 import { EngineError } from '../../contract'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
@@ -29,6 +29,8 @@ export interface MinerRuntime {
   /** Absent when no chain client is available: the axon runs but is not published. */
   readonly chain?: ChainPort
   readonly ipDetector: PublicIpDetector
+  /** Remote inference endpoints behind the embedder (health, per-endpoint metrics); absent when it embeds locally only. */
+  readonly inference?: { status(): InferenceEndpointStatus[]; prometheus(): string[] }
   /** Reads the chain again (the metagraph is cached); called every `metagraphRefreshMs`. */
   refresh?(): Promise<void>
   dispose(): Promise<void>
@@ -156,6 +158,7 @@ export class MinerService {
       load: r ? r.axon.load : { inFlight: 0, queued: 0 },
       warnings: [...this.warnings].map(([code, message]): MinerWarning => ({ code, message })),
       lastError: this.lastError,
+      ...(r?.runtime.inference ? { inference: r.runtime.inference.status() } : {}),
     }
   }
 
@@ -216,7 +219,7 @@ export class MinerService {
       }
       cleanup.push(() => lock.release())
 
-      const metrics = new MinerMetrics(() => ({ in_flight: axon.load.inFlight, queued: axon.load.queued, up: 1, refusals_unlogged: this.rejectBudget.deniedTotal }))
+      const metrics = new MinerMetrics(() => ({ in_flight: axon.load.inFlight, queued: axon.load.queued, up: 1, refusals_unlogged: this.rejectBudget.deniedTotal }), () => runtime.inference?.prometheus() ?? [])
       const axon: MinerAxon = new MinerAxon({
         signer: runtime.signer,
         metagraph: runtime.metagraph,

@@ -55,8 +55,7 @@ async function readyModel(embedding: EmbeddingService, model: string | undefined
 }
 
 /** The miner's embedder port over the embedding service, holding an update lease per request. */
-export function gatedEmbedder(embedding: EmbeddingService, gate: UpdateSafetyGate): Embedder {
-  const inner = embedding.minerEmbedder()
+export function gatedEmbedder(inner: Embedder, gate: UpdateSafetyGate): Embedder {
   return {
     get name() {
       return inner.name
@@ -80,7 +79,10 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
     try {
       const hotkey = await loadWalletHotkey({ walletsDir: deps.wallet.directory(), wallet: params.wallet, hotkey: params.hotkey, env: deps.env })
       cleanup.push(() => hotkey.dispose())
-      await readyModel(deps.embedding, params.model, deps.modelWaitMs ?? 5 * 60_000, log)
+      const inferenceChoice = deps.embedding.resolveInference({ endpoints: params.endpoints, local: params.localInference })
+      if (inferenceChoice.usesLocalModel) await readyModel(deps.embedding, params.model, deps.modelWaitMs ?? 5 * 60_000, log)
+      const inference = await deps.embedding.minerInference(inferenceChoice)
+      cleanup.push(() => inference.dispose())
 
       const lease = await acquireChainClient(deps.chain, params.network)
       cleanup.push(() => lease.release())
@@ -104,7 +106,8 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
       const runtime: MinerRuntime = {
         signer: hotkey,
         metagraph,
-        embedder: gatedEmbedder(deps.embedding, deps.safetyGate),
+        embedder: gatedEmbedder(inference.embedder, deps.safetyGate),
+        inference,
         netuid,
         chain: new ClientChainPort(lease.client, hotkey),
         ipDetector,

@@ -11,6 +11,7 @@ import { PageHeader } from '../../ui/PageHeader'
 import { boundsOf, defaultOf } from '../../ui/schema-fields'
 import { RewardsSection } from './RewardsSection'
 import { SelfScoreCard } from './SelfScoreCard'
+import { InferenceEndpointsCard } from './InferenceEndpointsCard'
 import { useChainStatus } from '../subnet/NetworkPicker'
 import { ProtocolConfirmation, SubnetIdentityView, confirmationMatches } from '../subnet/SubnetIdentity'
 import { useChosenSubnet } from '../subnet/use-chosen-subnet'
@@ -238,6 +239,7 @@ export function MinerPage() {
         </Card>
       </SimpleGrid>
       <SelfScoreCard />
+      <InferenceEndpointsCard />
       <Card withBorder>
         <Text fw={500} mb="xs">
           Live requests
