@@ -10,7 +10,8 @@ import { hashFile } from './hub-client'
 
 export const MANIFEST = 'taodesk-model.json'
 const ACTIVE_FILE = 'active.json'
-const SPACE_MARGIN = 64 * 1024 * 1024
+const SPACE_MARGIN_MIB = 64
+const SPACE_MARGIN = SPACE_MARGIN_MIB * 1024 * 1024
 
 export interface ManifestFile {
   readonly path: string
@@ -131,8 +132,31 @@ export class ModelManager {
     return job
   }
 
+  /**
+   * Every failure, in any phase (listing, the free-space check, downloading, verifying), ends
+   * with a 'failed' progress event carrying what happened and what to do: the page shows it on
+   * the model's row. A cancel in any phase ends the same way.
+   */
   private async runDownload(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
+    let last: DownloadProgress = { id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes }
+    const report = (p: DownloadProgress): void => {
+      last = p
+      onProgress(p)
+    }
+    try {
+      return await this.downloadFiles(entry, report, signal)
+    } catch (error) {
+      const cancelled = signal?.aborted === true
+      const message = cancelled ? 'Download cancelled; it resumes where it stopped when started again.' : downloadAdvice(error)
+      onProgress({ id: entry.id, phase: 'failed', file: null, receivedBytes: last.receivedBytes, totalBytes: last.totalBytes, message })
+      if (cancelled) throw new EngineError('TIMEOUT', `The download of ${entry.id} was cancelled. Start it again to resume.`)
+      throw error instanceof EngineError ? error : new EngineError('DOWNLOAD_FAILED', message)
+    }
+  }
+
+  private async downloadFiles(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
     const dir = this.folder(entry.id)
+    const stopIfCancelled = (): void => signal?.throwIfAborted()
     onProgress({ id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes })
     const listed = await this.hub.listFiles(entry.repo, entry.revision, signal)
     const byPath = new Map(listed.map((f) => [f.path, f]))
@@ -156,35 +180,26 @@ export class ModelManager {
     const done = (f: HubFile): boolean => fs.existsSync(path.join(dir, f.path)) && fs.statSync(path.join(dir, f.path)).size === f.size
     const remaining = files.filter((f) => !done(f)).reduce((n, f) => n + f.size - partSize(f), 0)
     fs.mkdirSync(dir, { recursive: true })
-    const free = this.freeSpace(dir)
-    if (free !== null && remaining + SPACE_MARGIN > free) {
-      throw new EngineError('NO_SPACE', `${entry.id} needs ${formatBytes(remaining)} more disk space, but only ${formatBytes(free)} is free in ${this.dir}. Free some space and try again.`)
-    }
+    this.checkSpace(dir, remaining, `${entry.id} needs ${remaining < total ? 'another' : ''}`.trimEnd())
+    stopIfCancelled()
     fs.rmSync(path.join(dir, MANIFEST), { force: true })
     let finished = 0
     const manifestFiles: ManifestFile[] = []
-    try {
-      for (const f of files) {
-        const dest = path.join(dir, f.path)
-        if (done(f)) {
-          // Already here from an earlier run: verify instead of downloading again.
-          onProgress({ id: entry.id, phase: 'verifying', file: f.path, receivedBytes: finished, totalBytes: total })
-          if ((await hashFile(dest, f.hash.algo)) !== f.hash.value) fs.rmSync(dest)
-        }
-        if (!fs.existsSync(dest)) {
-          await this.hub.download(entry.repo, entry.revision, f, dest, (p) => onProgress({ id: entry.id, phase: 'downloading', file: f.path, receivedBytes: finished + p.receivedBytes, totalBytes: total }), signal)
-        }
-        finished += f.size
-        manifestFiles.push({ path: f.path, size: f.size, algo: f.hash.algo, hash: f.hash.value })
+    for (const f of files) {
+      const dest = path.join(dir, f.path)
+      if (done(f)) {
+        // Already here from an earlier run: verify instead of downloading again.
+        onProgress({ id: entry.id, phase: 'verifying', file: f.path, receivedBytes: finished, totalBytes: total })
+        if ((await hashFile(dest, f.hash.algo)) !== f.hash.value) fs.rmSync(dest)
+        stopIfCancelled()
       }
-    } catch (error) {
-      if (signal?.aborted) {
-        onProgress({ id: entry.id, phase: 'failed', file: null, receivedBytes: finished, totalBytes: total, message: 'Download cancelled; it resumes where it stopped when started again.' })
-        throw new EngineError('TIMEOUT', `The download of ${entry.id} was cancelled. Start it again to resume.`)
+      if (!fs.existsSync(dest)) {
+        await this.hub.download(entry.repo, entry.revision, f, dest, (p) => onProgress({ id: entry.id, phase: 'downloading', file: f.path, receivedBytes: finished + p.receivedBytes, totalBytes: total }), signal)
       }
-      onProgress({ id: entry.id, phase: 'failed', file: null, receivedBytes: finished, totalBytes: total, message: error instanceof Error ? error.message : String(error) })
-      throw error
+      finished += f.size
+      manifestFiles.push({ path: f.path, size: f.size, algo: f.hash.algo, hash: f.hash.value })
     }
+    stopIfCancelled()
     const manifest: Manifest = {
       id: entry.id,
       source: 'hub',
@@ -235,8 +250,7 @@ export class ModelManager {
     const copy = [onnx, tokenizer, ...[`${onnx}_data`, `${onnx}.data`, 'config.json', 'tokenizer_config.json', 'special_tokens_map.json', '1_Pooling/config.json'].filter((p) => fs.existsSync(path.join(src, p)))]
     const needed = copy.reduce((n, p) => n + fs.statSync(path.join(src, p)).size, 0)
     fs.mkdirSync(dir, { recursive: true })
-    const free = this.freeSpace(dir)
-    if (free !== null && needed + SPACE_MARGIN > free) throw new EngineError('NO_SPACE', `Importing needs ${formatBytes(needed)}, but only ${formatBytes(free)} is free in ${this.dir}.`)
+    this.checkSpace(dir, needed, 'Importing needs')
     const files: ManifestFile[] = []
     try {
       for (const p of copy) {
@@ -290,6 +304,17 @@ export class ModelManager {
     return { ok: problems.length === 0, problems }
   }
 
+  /** Refuses work that would leave less than SPACE_MARGIN free, and says so (margin included). */
+  checkSpace(dir: string, needed: number, what: string): void {
+    const free = this.freeSpace(dir)
+    if (free !== null && needed + SPACE_MARGIN > free) {
+      throw new EngineError(
+        'NO_SPACE',
+        `${what} ${formatBytes(needed)} of disk space plus a ${SPACE_MARGIN_MIB} MiB safety margin (kept free so the engine's database and logs can still be written), but only ${formatBytes(free)} is free in ${this.dir}. Free some space and try again.`,
+      )
+    }
+  }
+
   remove(id: string): void {
     if (this.downloads.has(id)) throw new EngineError('BUSY', `${id} is downloading; cancel the download first.`)
     const dir = this.folder(id)
@@ -331,6 +356,13 @@ function findFirst(dir: string, ext: string): string | undefined {
     if (e.isFile() && e.name.endsWith(ext)) return e.name
   }
   return undefined
+}
+
+/** What went wrong in a download, with what to do about it (hub errors already carry advice). */
+function downloadAdvice(error: unknown): string {
+  if (error instanceof EngineError) return error.message
+  const text = error instanceof Error ? error.message : String(error)
+  return `The download stopped: ${text}. Check the internet connection and the free disk space, then press Download again: it resumes where it stopped.`
 }
 
 export function freeBytes(dir: string): number | null {

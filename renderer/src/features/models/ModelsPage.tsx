@@ -246,7 +246,7 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
                         </Badge>
                       )}
                       {p?.phase === 'failed' && p.message && (
-                        <Text size="xs" c="red">
+                        <Text size="xs" c="red" maw={320} data-testid={`model-error-${m.id}`}>
                           {p.message}
                         </Text>
                       )}
