@@ -14,6 +14,7 @@ import { cosine } from './runtime/pooling'
 import { PROVIDER_LABELS } from './runtime/providers'
 import { sampleTexts } from './runtime/sample-texts'
 import { WordPieceTokenizer } from './tokenizer/wordpiece'
+import { quantizeInstalled } from './quantize/quantize-installed'
 
 export const VALIDATOR_TIMEOUT_S = 60
 export const VALIDATOR_BATCH = 512
@@ -96,16 +97,19 @@ export class EmbeddingService {
       partialBytes: this.models.partialBytes(e.id),
       active: active === e.id,
     }))
-    for (const m of installed.values()) if (m.source === 'import') rows.push(this.importedRow(m, active))
+    for (const m of installed.values()) if (m.source === 'import' && m.quantizedFrom === undefined) rows.push(this.importedRow(m, active))
+    for (const m of installed.values()) if (m.quantizedFrom !== undefined) rows.push(this.importedRow(m, active))
     return { models: rows, active }
   }
 
   private importedRow(m: Manifest, active: string | null): ModelRow {
+    const int8 = m.quantizedFrom !== undefined
     return {
       id: m.id,
-      source: 'import',
+      source: int8 ? 'int8' : 'import',
       repo: null,
-      description: 'Imported from a local folder.',
+      description: int8 ? `int8 copy of ${m.quantizedFrom} (dynamic quantization of its matrix weights; faster on CPUs).` : 'Imported from a local folder.',
+      ...(int8 ? { quantizedFrom: m.quantizedFrom, quality: m.quality ?? null } : {}),
       dimension: m.dimension,
       pooling: m.pooling,
       maxLength: m.maxLength,
@@ -308,6 +312,12 @@ export class EmbeddingService {
       'models.cancelDownload': ({ id }) => ({ cancelled: this.cancelDownload(id) }),
       'models.import': ({ path: folder, name }) => this.importFolder(folder, name),
       'models.verify': ({ id }) => this.verify(id),
+      'models.quantize': async ({ id }) => {
+        const report = await quantizeInstalled({ models: this.models, embedderOptions: (m) => this.runtimeOptions(m, 'cpu') }, id)
+        this.options.log.info('Model quantized to int8', { id: report.id, meanCosine: report.quality.meanCosine, minCosine: report.quality.minCosine, passed: report.quality.passed })
+        this.changed()
+        return report
+      },
       'models.remove': async ({ id }) => ({ removed: await this.remove(id) }),
       'models.use': ({ id, provider }) => this.use(id, provider),
       'models.embed': async ({ texts, dimensions }) => {

@@ -9,6 +9,16 @@ import type { HubClient, HubFile } from './hub-client'
 import { hashFile } from './hub-client'
 
 export const MANIFEST = 'taodesk-model.json'
+/** The int8 variant's manifest, beside the original's in the same folder. */
+export const INT8_MANIFEST = 'taodesk-model.int8.json'
+/** An int8 variant is addressed as `<model id>:int8`; its files live beside the original's. */
+export const INT8_SUFFIX = ':int8'
+
+export const int8Id = (id: string): string => `${baseModelId(id)}${INT8_SUFFIX}`
+export const isInt8Id = (id: string): boolean => id.endsWith(INT8_SUFFIX)
+export const baseModelId = (id: string): string => (isInt8Id(id) ? id.slice(0, -INT8_SUFFIX.length) : id)
+/** onnx/model.onnx → onnx/model_int8.onnx */
+export const int8OnnxPath = (onnxPath: string): string => onnxPath.replace(/(\.onnx)?$/, '_int8.onnx')
 const ACTIVE_FILE = 'active.json'
 const SPACE_MARGIN_MIB = 64
 const SPACE_MARGIN = SPACE_MARGIN_MIB * 1024 * 1024
@@ -35,6 +45,17 @@ export interface Manifest {
   readonly textPrefix: string
   readonly files: readonly ManifestFile[]
   readonly installedAt: number
+  /** For an int8 variant: the model it was quantized from, and how close its embeddings came. */
+  readonly quantizedFrom?: string
+  readonly quality?: QuantQuality
+}
+
+/** The int8 variant's check on held-out text; it can be made active only when `passed`. */
+export interface QuantQuality {
+  readonly texts: number
+  readonly minCosine: number
+  readonly meanCosine: number
+  readonly passed: boolean
 }
 
 export interface DownloadProgress {
@@ -71,7 +92,7 @@ export class ModelManager {
 
   /** The model's folder, always strictly inside the models folder (ids like ".." are refused). */
   folder(id: string): string {
-    const name = safeFolderName(id)
+    const name = safeFolderName(baseModelId(id))
     const dir = path.resolve(this.dir, name)
     if (name.startsWith('.') || path.dirname(dir) !== path.resolve(this.dir)) {
       throw new EngineError('BAD_REQUEST', `"${id.slice(0, 80)}" is not a model id. Use an id from \`taodesk models list\`.`)
@@ -80,7 +101,7 @@ export class ModelManager {
   }
 
   manifest(id: string): Manifest | null {
-    const file = path.join(this.folder(id), MANIFEST)
+    const file = path.join(this.folder(id), isInt8Id(id) ? INT8_MANIFEST : MANIFEST)
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest
     } catch {
@@ -91,12 +112,14 @@ export class ModelManager {
   installed(): Manifest[] {
     const out: Manifest[] = []
     for (const name of fs.readdirSync(this.dir)) {
-      const file = path.join(this.dir, name, MANIFEST)
-      if (!fs.existsSync(file)) continue
-      try {
-        out.push(JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest)
-      } catch {
-        // A damaged manifest: the model shows as not installed and can be downloaded again.
+      for (const manifestName of [MANIFEST, INT8_MANIFEST]) {
+        const file = path.join(this.dir, name, manifestName)
+        if (!fs.existsSync(file)) continue
+        try {
+          out.push(JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest)
+        } catch {
+          // A damaged manifest: the model shows as not installed and can be downloaded again.
+        }
       }
     }
     return out
@@ -287,6 +310,9 @@ export class ModelManager {
     if (!manifest) return { ok: false, problems: [`${id} is not installed (or its manifest is damaged). Download or import it again.`] }
     const dir = this.folder(id)
     const problems: string[] = []
+    if (manifest.quantizedFrom !== undefined && manifest.quality?.passed !== true) {
+      problems.push(`${id} has not passed its quality check against ${manifest.quantizedFrom}; run \`taodesk models quantize ${manifest.quantizedFrom}\` again or keep using the original.`)
+    }
     for (const f of manifest.files) {
       const file = path.join(dir, f.path)
       if (!fs.existsSync(file)) {
@@ -318,6 +344,14 @@ export class ModelManager {
   remove(id: string): void {
     if (this.downloads.has(id)) throw new EngineError('BUSY', `${id} is downloading; cancel the download first.`)
     const dir = this.folder(id)
+    if (isInt8Id(id)) {
+      // Only the variant's own file and manifest; the original beside it stays.
+      const m = this.manifest(id)
+      if (m) fs.rmSync(path.join(dir, m.onnxPath), { force: true })
+      fs.rmSync(path.join(dir, INT8_MANIFEST), { force: true })
+      if (this.active() === id) this.setActive(null)
+      return
+    }
     // Only ever delete what is a model folder: one with a manifest or partial download files.
     if (!fs.existsSync(dir)) return
     const entries = fs.readdirSync(dir, { recursive: true }).map(String)
@@ -325,7 +359,7 @@ export class ModelManager {
       throw new EngineError('BAD_REQUEST', `${dir} does not look like a TaoDesk model folder; not deleting it.`)
     }
     fs.rmSync(dir, { recursive: true, force: true })
-    if (this.active() === id) this.setActive(null)
+    if (this.active() === id || this.active() === int8Id(id)) this.setActive(null)
   }
 
   /** Bytes of partial downloads already on disk (shown as "resumable"). */
@@ -345,10 +379,11 @@ export class ModelManager {
   }
 }
 
-function writeManifest(dir: string, manifest: Manifest): void {
-  const tmp = path.join(dir, `${MANIFEST}.tmp`)
+export function writeManifest(dir: string, manifest: Manifest): void {
+  const name = isInt8Id(manifest.id) ? INT8_MANIFEST : MANIFEST
+  const tmp = path.join(dir, `${name}.tmp`)
   fs.writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`)
-  fs.renameSync(tmp, path.join(dir, MANIFEST))
+  fs.renameSync(tmp, path.join(dir, name))
 }
 
 function findFirst(dir: string, ext: string): string | undefined {
