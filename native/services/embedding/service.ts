@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { BenchReport, EventName, EventPayload, Handlers, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
+import type { BenchReport, EventName, QuantizeReport, EventPayload, Handlers, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
 import { EngineError } from '../../contract/errors'
 import type { Logger } from '../../platform/logging'
 import type { CatalogEntry } from './models/catalog'
@@ -177,6 +177,14 @@ export class EmbeddingService {
     return { id, ok: r.ok, problems: [...r.problems] }
   }
 
+  /** Writes and checks `<id>:int8` beside an installed model (quantize/quantize-installed.ts). */
+  async quantize(id: string, signal?: AbortSignal): Promise<QuantizeReport> {
+    const report = await quantizeInstalled({ models: this.models, embedderOptions: (m) => this.runtimeOptions(m, 'cpu') }, id, signal)
+    this.options.log.info('Model quantized to int8', { id: report.id, meanCosine: report.quality.meanCosine, minCosine: report.quality.minCosine, passed: report.quality.passed })
+    this.changed()
+    return report
+  }
+
   async remove(id: string): Promise<boolean> {
     const existed = this.models.manifest(id) !== null || this.models.partialBytes(id) > 0
     if (this.models.active() === id || this.loadingId === id) await this.unload()
@@ -312,12 +320,7 @@ export class EmbeddingService {
       'models.cancelDownload': ({ id }) => ({ cancelled: this.cancelDownload(id) }),
       'models.import': ({ path: folder, name }) => this.importFolder(folder, name),
       'models.verify': ({ id }) => this.verify(id),
-      'models.quantize': async ({ id }) => {
-        const report = await quantizeInstalled({ models: this.models, embedderOptions: (m) => this.runtimeOptions(m, 'cpu') }, id)
-        this.options.log.info('Model quantized to int8', { id: report.id, meanCosine: report.quality.meanCosine, minCosine: report.quality.minCosine, passed: report.quality.passed })
-        this.changed()
-        return report
-      },
+      'models.quantize': ({ id }) => this.quantize(id),
       'models.remove': async ({ id }) => ({ removed: await this.remove(id) }),
       'models.use': ({ id, provider }) => this.use(id, provider),
       'models.embed': async ({ texts, dimensions }) => {

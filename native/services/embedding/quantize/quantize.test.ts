@@ -59,7 +59,7 @@ describe('dynamic int8 quantization of a BERT export', () => {
   it('rewrites every weight MatMul into the pattern onnxruntime fuses, and the result runs in onnxruntime-node', async () => {
     const dest = path.join(dir, 'model_int8.onnx')
     const before = sha(tiny.onnxFile)
-    const stats = await quantizeModel(tiny.onnxFile, dest, { minElements: 0 })
+    const stats = await quantizeModel(tiny.onnxFile, dest)
     expect(sha(tiny.onnxFile)).toBe(before)
     // 2 layers × (q, k, v, attention output, intermediate, output) = 12 weight MatMuls; the 4 attention MatMuls stay float.
     expect(stats.quantized).toBe(12)
@@ -83,8 +83,10 @@ describe('dynamic int8 quantization of a BERT export', () => {
 
   it('refuses to overwrite the original and explains a model without weights to quantize', async () => {
     await expect(quantizeModel(tiny.onnxFile, tiny.onnxFile)).rejects.toThrow(/its own file/)
-    // The tiny model's matrices are all below the default size threshold.
-    await expect(quantizeModel(tiny.onnxFile, path.join(dir, 'none.onnx'))).rejects.toThrow(/no float MatMul/)
+    // Quantizing twice: nothing float is left to quantize.
+    await quantizeModel(tiny.onnxFile, path.join(dir, 'once.onnx'))
+    await expect(quantizeModel(path.join(dir, 'once.onnx'), path.join(dir, 'twice.onnx'))).rejects.toThrow(/no float MatMul.*already be quantized/)
+    await expect(quantizeModel(path.join(dir, 'once.onnx'), path.join(dir, 'big.onnx'), { minElements: 1e9 })).rejects.toThrow(/no float MatMul/)
   })
 })
 
@@ -94,7 +96,6 @@ describe('quantizing an installed model (file beside the original, checked befor
   let base: Manifest
   const deps = (): Parameters<typeof quantizeInstalled>[0] => ({
     models: manager,
-    quantize: { minElements: 0 },
     embedderOptions: (m) => ({ onnxFile: path.join(manager.folder(m.id), m.onnxPath), tokenizerFile: path.join(manager.folder(m.id), m.tokenizerPath), pooling: m.pooling, maxLength: m.maxLength, intraOpThreads: 1 }),
   })
   beforeAll(async () => {

@@ -25,7 +25,7 @@ export interface QuantizeOptions {
   readonly perChannel?: boolean
   /** Weights in [-63, 63] instead of [-127, 127] (default true; see the file comment). */
   readonly reduceRange?: boolean
-  /** Weights smaller than this stay float: the quantize/dequantize work would cost more than it saves. */
+  /** Weights with fewer elements stay float (default 0: all, as onnxruntime's quantize_dynamic does). */
   readonly minElements?: number
   readonly signal?: AbortSignal
 }
@@ -111,7 +111,7 @@ export function quantizeWeights(values: Float32Array, rows: number, cols: number
 export async function quantizeModel(src: string, dest: string, options: QuantizeOptions = {}): Promise<QuantizeStats> {
   const perChannel = options.perChannel ?? true
   const reduceRange = options.reduceRange ?? true
-  const minElements = options.minElements ?? 4096
+  const minElements = options.minElements ?? 0
   if (path.resolve(src) === path.resolve(dest)) throw new QuantizeError('The int8 model must be written to its own file; the original stays untouched.')
   const buf = fs.readFileSync(src)
   const modelDir = path.dirname(src)
