@@ -100,6 +100,34 @@ export const QuantizeReport = z.object({
 })
 export type QuantizeReport = z.infer<typeof QuantizeReport>
 
+export const GpuStatus = z.object({
+  /** Linux x64 with a working NVIDIA driver and at least one GPU. */
+  supported: z.boolean(),
+  gpus: z.array(z.object({ index: z.number().int(), name: z.string(), memoryMiB: z.number(), computeCapability: z.string().nullable() })),
+  driverVersion: z.string().nullable(),
+  driverOk: z.boolean(),
+  libraries: z.array(z.object({ soname: z.string(), purpose: z.string(), path: z.string().nullable() })),
+  /** The runtime pack would fill every gap. */
+  packCanFix: z.boolean(),
+  ready: z.boolean(),
+  /** Every GPU has tensor cores: fp16 models are worth it. */
+  fp16: z.boolean(),
+  /** What to do, in order; empty when ready. */
+  steps: z.array(z.string()),
+  pack: z.object({ installed: z.boolean(), dir: z.string(), installing: z.boolean() }),
+  onnxruntimeVersion: z.string().nullable(),
+})
+export type GpuStatus = z.infer<typeof GpuStatus>
+
+export const PackProgressEvent = z.object({
+  phase: z.enum(['resolving', 'downloading', 'extracting', 'done', 'failed']),
+  file: z.string().nullable(),
+  receivedBytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  message: z.string().optional(),
+})
+export type PackProgressEvent = z.infer<typeof PackProgressEvent>
+
 const Id = z.string().min(1).max(200)
 
 export const modelsMethods = {
@@ -118,6 +146,13 @@ export const modelsMethods = {
     QuantizeReport,
     'Write a dynamic int8 copy of an installed model beside it (`<id>:int8`, the original untouched) and check it against the original on held-out text; only a copy that passes can be made active.',
   ),
+  'models.gpuStatus': method(z.object({}).strict(), GpuStatus, "What the CUDA execution provider needs on this machine (driver, CUDA 12, cuDNN 9, onnxruntime's provider libraries), what is missing and what to do."),
+  'models.gpuInstall': method(
+    z.object({}).strict(),
+    z.object({ started: z.boolean() }),
+    'Download the GPU runtime pack into the data folder (resumable, each file verified by sha256); progress arrives as models.gpuProgress events.',
+  ),
+  'models.gpuCancel': method(z.object({}).strict(), z.object({ cancelled: z.boolean() }), 'Stop the GPU runtime download; it resumes when started again.'),
   'models.remove': method(z.object({ id: Id }).strict(), z.object({ removed: z.boolean() }), 'Delete an installed model from disk.'),
   'models.use': method(
     z.object({ id: Id, provider: ProviderPreference.optional() }).strict(),
@@ -143,5 +178,6 @@ export const modelsMethods = {
 
 export const modelsEvents = {
   'models.downloadProgress': event(DownloadProgress, 'Progress of a model download.'),
+  'models.gpuProgress': event(PackProgressEvent, 'Progress of the GPU runtime download.'),
   'models.changed': event(RuntimeStatus, 'The installed models or the loaded model changed.'),
 }

@@ -15,6 +15,7 @@ import { PROVIDER_LABELS } from './runtime/providers'
 import { sampleTexts } from './runtime/sample-texts'
 import { WordPieceTokenizer } from './tokenizer/wordpiece'
 import { quantizeInstalled } from './quantize/quantize-installed'
+import { GpuRuntime } from './gpu/gpu-runtime'
 
 export const VALIDATOR_TIMEOUT_S = 60
 export const VALIDATOR_BATCH = 512
@@ -42,12 +43,14 @@ export class EmbeddingService {
   private loadChain: Promise<unknown> = Promise.resolve()
   private readonly downloads = new Map<string, AbortController>()
   private readonly runtimeFile: string
+  readonly gpu: GpuRuntime
 
   constructor(private readonly options: EmbeddingServiceOptions) {
     const dir = path.join(options.home, 'models')
     const hub = new HubClient({ endpoint: options.hubEndpoint ?? DEFAULT_HUB_ENDPOINT, token: options.hubToken })
     this.models = new ModelManager(dir, hub, options.catalog ?? CATALOG)
     this.runtimeFile = path.join(dir, 'runtime.json')
+    this.gpu = new GpuRuntime({ dir: path.join(options.home, 'gpu-runtime'), log: options.log, onProgress: (p) => options.fire('models.gpuProgress', p) })
   }
 
   providerPreference(): ProviderPreference {
@@ -321,6 +324,7 @@ export class EmbeddingService {
       'models.import': ({ path: folder, name }) => this.importFolder(folder, name),
       'models.verify': ({ id }) => this.verify(id),
       'models.quantize': ({ id }) => this.quantize(id),
+      ...this.gpu.handlers(),
       'models.remove': async ({ id }) => ({ removed: await this.remove(id) }),
       'models.use': ({ id, provider }) => this.use(id, provider),
       'models.embed': async ({ texts, dimensions }) => {
@@ -334,6 +338,7 @@ export class EmbeddingService {
   }
 
   async dispose(): Promise<void> {
+    this.gpu.dispose()
     for (const c of this.downloads.values()) c.abort()
     await this.unload()
   }

@@ -7,6 +7,7 @@ import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
 import { VERDICT_COLOR, canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
 import { useBusyAction } from '../../ui/use-busy-action'
+import { GpuCard } from './GpuCard'
 
 const STATE_COLOR: Record<RuntimeStatus['state'], string> = { none: 'gray', loading: 'blue', ready: 'green', failed: 'red' }
 const PROVIDER_OPTIONS: { value: ProviderPreference; label: string }[] = [
@@ -410,6 +411,7 @@ export function ModelsPage() {
         <BenchCard ready={current?.state === 'ready'} />
       </SimpleGrid>
       <CatalogTable rows={list.data?.models ?? []} progress={progress} onChanged={reloadAll} />
+      <GpuCard />
       <ImportCard onImported={reloadAll} />
     </Stack>
   )

@@ -24,7 +24,7 @@ describe('models page formatting', () => {
   it('formats sizes and progress', () => {
     expect(formatBytes(1_340_000_000)).toBe('1.34 GB')
     expect(formatBytes(91_000_000)).toBe('91.0 MB')
-    expect(progressPercent({ id: 'm', phase: 'downloading', file: 'x', receivedBytes: 50, totalBytes: 200 })).toBe(25)
+    expect(progressPercent({ receivedBytes: 50, totalBytes: 200 })).toBe(25)
     expect(progressPercent(undefined)).toBe(0)
   })
   it('derives a row status, downloads first', () => {

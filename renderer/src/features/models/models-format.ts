@@ -7,7 +7,7 @@ export function formatBytes(n: number): string {
   return `${n} B`
 }
 
-export function progressPercent(p: DownloadProgress | undefined): number {
+export function progressPercent(p: Pick<DownloadProgress, 'receivedBytes' | 'totalBytes'> | undefined): number {
   if (!p || p.totalBytes <= 0) return 0
   return Math.min(100, (p.receivedBytes / p.totalBytes) * 100)
 }
