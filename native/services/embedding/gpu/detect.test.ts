@@ -53,8 +53,15 @@ describe('GPU detection', () => {
     expect(sys.ready).toBe(true)
     expect(sys.steps).toEqual([])
     expect(sys.libraries.find((l) => l.soname === 'libcudnn.so.9')!.path).toBe('/opt/cudnn/lib/libcudnn.so.9')
-    const pack = await detectGpu(machine({ files: [...allCuda('/home/u/.taodesk/gpu-runtime/lib'), ...allProvider('/home/u/.taodesk/gpu-runtime/lib')] }))
-    expect(pack.ready).toBe(true)
+    // The pack alone: found, but the loader and onnxruntime must be pointed at it (said exactly).
+    const packFiles = [...allCuda('/home/u/.taodesk/gpu-runtime/lib'), ...allProvider('/home/u/.taodesk/gpu-runtime/lib')]
+    const pack = await detectGpu(machine({ files: packFiles }))
+    expect(pack.ready).toBe(false)
+    expect(pack.packCanFix).toBe(false)
+    expect(pack.steps[0]).toMatch(/Start TaoDesk with `LD_LIBRARY_PATH=\/home\/u\/\.taodesk\/gpu-runtime\/lib`/)
+    expect(pack.steps[1]).toMatch(/Copy libonnxruntime_providers_shared\.so and libonnxruntime_providers_cuda\.so from .* into \/app\/node_modules\/onnxruntime-node/)
+    const wired = await detectGpu(machine({ env: { LD_LIBRARY_PATH: '/home/u/.taodesk/gpu-runtime/lib' }, files: [...allCuda('/home/u/.taodesk/gpu-runtime/lib'), ...allProvider('/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64')] }))
+    expect(wired.ready).toBe(true)
   })
 
   it('an old driver: says exactly what to do, and that TaoDesk cannot do it', async () => {

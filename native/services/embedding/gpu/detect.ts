@@ -135,6 +135,13 @@ export async function detectGpu(env: GpuProbeEnvironment): Promise<GpuReport> {
   if (missing.length > 0) {
     steps.push(`Missing: ${missing.map((l) => `${l.soname} (${l.purpose})`).join(', ')}. Press "Download GPU runtime" to put them in TaoDesk's data folder (no system-wide CUDA install needed), then reload the model.`)
   }
+  // Libraries found only in the pack are usable once the loader and onnxruntime can see them: the
+  // loader reads LD_LIBRARY_PATH at process start, and onnxruntime loads its providers from its own folder.
+  const inPack = (l: LibraryCheck): boolean => l.path !== null && path.dirname(l.path) === env.packLibDir
+  const loaderMissesPack = libraries.slice(0, CUDA_LIBRARIES.length).some(inPack) && !(env.env.LD_LIBRARY_PATH ?? '').split(':').includes(env.packLibDir)
+  const providersOnlyInPack = libraries.slice(CUDA_LIBRARIES.length).filter(inPack)
+  if (missing.length === 0 && loaderMissesPack) steps.push(`The GPU runtime is downloaded; TaoDesk does not yet load it by itself. Start TaoDesk with \`LD_LIBRARY_PATH=${env.packLibDir}\` set (the loader reads it only at start).`)
+  if (missing.length === 0 && providersOnlyInPack.length > 0 && env.ortLibDir) steps.push(`Copy ${providersOnlyInPack.map((l) => l.soname).join(' and ')} from ${env.packLibDir} into ${env.ortLibDir} (onnxruntime loads its providers from its own folder), then restart TaoDesk.`)
   return {
     supported: true,
     gpus,
@@ -142,7 +149,7 @@ export async function detectGpu(env: GpuProbeEnvironment): Promise<GpuReport> {
     driverOk,
     libraries,
     packCanFix: driverOk && missing.length > 0,
-    ready: driverOk && missing.length === 0,
+    ready: driverOk && steps.length === 0,
     fp16: gpus.every((g) => g.computeCapability !== null && compareVersions(g.computeCapability, '7.0') >= 0),
     steps,
   }

@@ -140,10 +140,11 @@ describe('GPU runtime pack (against a PyPI double on 127.0.0.1)', () => {
       arch: 'x64',
       run: () => Promise.resolve({ code: 0, stdout: '0, NVIDIA L4, 550.54.15, 23034, 8.9' }),
       exists: (f) => fs.existsSync(f),
-      env: {},
+      env: { LD_LIBRARY_PATH: path.join(dir, 'lib') },
       ortLibDir: null,
       packLibDir: path.join(dir, 'lib'),
     })
+    expect(report.libraries.every((l) => l.path !== null)).toBe(true)
     expect(report.ready).toBe(true)
   })
 
