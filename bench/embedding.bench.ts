@@ -6,15 +6,19 @@
  *   tjs         transformers.js (@huggingface/transformers) on the same ONNX file, whole batch
  * All with the same thread count. Random-weight models: compute cost does not depend on weights.
  */
+import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import type { TestModel, TestModelName } from '../scripts/make-test-models'
 import { ensureTestModel, readManPages } from '../scripts/make-test-models'
 import { Embedder } from '../native/services/embedding/runtime/embedder'
+import { quantizeModel } from '../native/services/embedding/quantize/quantize'
+import { compareEmbeddings } from '../native/services/embedding/quantize/quality-check'
 import { WordPieceTokenizer } from '../native/services/embedding/tokenizer/wordpiece'
 import type { BenchArgs } from './run'
 
-export const description = 'texts/s and tokens/s on SN5-like batches: TaoDesk vs bare onnxruntime vs transformers.js'
+export const description = 'texts/s and tokens/s on SN5-like batches: TaoDesk vs bare onnxruntime vs transformers.js, and int8 vs fp32 (`-- embedding --int8` for that part alone)'
 
 function rng(seed: number): () => number {
   let a = seed >>> 0
@@ -228,15 +232,55 @@ async function benchModel(name: TestModelName, count: number, tjsCount: number, 
   return bestConfig[0]
 }
 
+/**
+ * int8 (dynamic quantization, as `taodesk models quantize` writes it) against fp32: both through
+ * TaoDesk's Embedder with its default workers and threads, interleaved rounds (a busy machine
+ * hurts both alike), best of the rounds; cosine of each text's embedding under both models.
+ */
+async function benchInt8(name: TestModelName, count: number, rounds: number): Promise<void> {
+  const model = ensureTestModel(name)
+  const int8File = path.join(path.dirname(model.onnxFile), 'model_int8.onnx')
+  if (!fs.existsSync(int8File)) {
+    const [stats, sec] = await time(() => quantizeModel(model.onnxFile, int8File))
+    process.stdout.write(`  quantized ${stats.quantized} weight matrices in ${sec.toFixed(1)} s: ${(stats.bytesIn / 1e6).toFixed(0)} MB -> ${(stats.bytesOut / 1e6).toFixed(0)} MB\n`)
+  }
+  const tok = WordPieceTokenizer.fromFile(model.tokenizerFile)
+  const texts = sn5Batch(tok, count, 11)
+  const tokens = texts.reduce((n, t) => n + tok.encode(t, 512).ids.length, 0)
+  process.stdout.write(`\n${name} int8 vs fp32: ${count} texts, ${tokens} tokens\n`)
+  const load = (onnxFile: string): Promise<Embedder> => Embedder.load({ onnxFile, tokenizerFile: model.tokenizerFile, pooling: model.pooling, maxLength: 512, provider: 'cpu' })
+  const fp32 = await load(model.onnxFile)
+  const int8 = await load(int8File)
+  await fp32.embed(texts.slice(0, 8))
+  await int8.embed(texts.slice(0, 8))
+  let fp32Min = Infinity
+  let int8Min = Infinity
+  for (let r = 0; r < rounds; r++) {
+    fp32Min = Math.min(fp32Min, (await time(() => fp32.embed(texts)))[1])
+    int8Min = Math.min(int8Min, (await time(() => int8.embed(texts)))[1])
+  }
+  const quality = await compareEmbeddings(async (t) => (await fp32.embed(t)).vectors, async (t) => (await int8.embed(t)).vectors, texts)
+  await fp32.dispose()
+  await int8.dispose()
+  const a = record(name, `fp32 (${fp32.workers} workers × ${fp32.threads} threads)`, count, tokens, fp32Min, `best of ${rounds}, interleaved`).textsPerSec
+  const b = record(name, `int8 (${int8.workers} workers × ${int8.threads} threads)`, count, tokens, int8Min, `best of ${rounds}, interleaved; cosine to fp32 mean ${quality.meanCosine.toFixed(4)}, min ${quality.minCosine.toFixed(4)}`).textsPerSec
+  process.stdout.write(`  => int8 vs fp32: ${(b / a).toFixed(2)}x throughput (goal ≥ 1.8x on bge-base), cosine mean ${quality.meanCosine.toFixed(4)} (goal ≥ 0.99), min ${quality.minCosine.toFixed(4)}\n`)
+}
+
 export async function run(args: BenchArgs): Promise<void> {
   const threads = Math.max(1, os.availableParallelism())
   process.stdout.write(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${threads} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform}-${process.arch}, Node ${process.versions.node}, onnxruntime-node ${ort.env.versions.common}; ${threads} threads everywhere; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}\n`)
-  if (args.quick) {
+  if (args.argv.includes('--int8')) {
+    // This part alone: bge-base (the target shape), smaller than in the full run so it fits a busy machine.
+    await benchInt8(args.quick ? 'minilm-l6' : 'bge-base', 64, 2)
+  } else if (args.quick) {
     await benchModel('minilm-l6', 128, 128, threads, true)
+    await benchInt8('minilm-l6', 64, 2)
   } else {
     const best = await benchModel('minilm-l6', 256, 256, threads, false)
     // The bigger model reuses MiniLM's fastest bare configuration (a sweep would take minutes).
     await benchModel('bge-base', 256, 64, threads, false, best)
+    await benchInt8('bge-base', 128, 3)
   }
   process.stdout.write(`\n| model | runner | texts/s | tokens/s | note |\n|---|---|---:|---:|---|\n`)
   for (const r of rows) process.stdout.write(`| ${r.model} | ${r.runner} | ${r.textsPerSec.toFixed(1)} | ${r.tokensPerSec.toFixed(0)} | ${r.note} |\n`)

@@ -6,9 +6,14 @@ export type ProviderName = z.infer<typeof ProviderName>
 export const ProviderPreference = z.enum(['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu'])
 export type ProviderPreference = z.infer<typeof ProviderPreference>
 
+/** How close an int8 copy's embeddings came to its original's on held-out text. */
+export const QuantQuality = z.object({ texts: z.number().int(), minCosine: z.number(), meanCosine: z.number(), passed: z.boolean() })
+export type QuantQuality = z.infer<typeof QuantQuality>
+
 export const ModelRow = z.object({
   id: z.string(),
-  source: z.enum(['catalog', 'import']),
+  /** int8: a quantized copy of an installed model (id `<model>:int8`), files beside the original's. */
+  source: z.enum(['catalog', 'import', 'int8']),
   repo: z.string().nullable(),
   description: z.string(),
   dimension: z.number().int().nullable(),
@@ -22,6 +27,9 @@ export const ModelRow = z.object({
   /** Bytes of an interrupted download kept for resuming. */
   partialBytes: z.number().nonnegative(),
   active: z.boolean(),
+  /** For int8 copies: the original's id and the check's result (null: not checked yet). */
+  quantizedFrom: z.string().optional(),
+  quality: QuantQuality.nullable().optional(),
 })
 export type ModelRow = z.infer<typeof ModelRow>
 
@@ -77,6 +85,49 @@ export const BenchReport = z.object({
 })
 export type BenchReport = z.infer<typeof BenchReport>
 
+export const QuantizeReport = z.object({
+  id: z.string(),
+  baseId: z.string(),
+  file: z.string(),
+  sizeBytes: z.number().nonnegative(),
+  baseSizeBytes: z.number().nonnegative(),
+  quantizedMatMuls: z.number().int(),
+  keptFloat: z.number().int(),
+  seconds: z.number(),
+  quality: QuantQuality,
+  thresholds: z.object({ meanCosine: z.number(), minCosine: z.number() }),
+  advice: z.string(),
+})
+export type QuantizeReport = z.infer<typeof QuantizeReport>
+
+export const GpuStatus = z.object({
+  /** Linux x64 with a working NVIDIA driver and at least one GPU. */
+  supported: z.boolean(),
+  gpus: z.array(z.object({ index: z.number().int(), name: z.string(), memoryMiB: z.number(), computeCapability: z.string().nullable() })),
+  driverVersion: z.string().nullable(),
+  driverOk: z.boolean(),
+  libraries: z.array(z.object({ soname: z.string(), purpose: z.string(), path: z.string().nullable() })),
+  /** The runtime pack would fill every gap. */
+  packCanFix: z.boolean(),
+  ready: z.boolean(),
+  /** Every GPU has tensor cores: fp16 models are worth it. */
+  fp16: z.boolean(),
+  /** What to do, in order; empty when ready. */
+  steps: z.array(z.string()),
+  pack: z.object({ installed: z.boolean(), dir: z.string(), installing: z.boolean() }),
+  onnxruntimeVersion: z.string().nullable(),
+})
+export type GpuStatus = z.infer<typeof GpuStatus>
+
+export const PackProgressEvent = z.object({
+  phase: z.enum(['resolving', 'downloading', 'extracting', 'done', 'failed']),
+  file: z.string().nullable(),
+  receivedBytes: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+  message: z.string().optional(),
+})
+export type PackProgressEvent = z.infer<typeof PackProgressEvent>
+
 const Id = z.string().min(1).max(200)
 
 export const modelsMethods = {
@@ -90,6 +141,18 @@ export const modelsMethods = {
   'models.cancelDownload': method(z.object({ id: Id }).strict(), z.object({ cancelled: z.boolean() }), 'Stop a download; the partial file is kept for resuming.'),
   'models.import': method(z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/).optional() }).strict(), ModelRow, 'Import a local model folder (ONNX + tokenizer.json or vocab.txt).'),
   'models.verify': method(z.object({ id: Id }).strict(), VerifyReport, 'Re-check every file of an installed model against its hashes.'),
+  'models.quantize': method(
+    z.object({ id: Id }).strict(),
+    QuantizeReport,
+    'Write a dynamic int8 copy of an installed model beside it (`<id>:int8`, the original untouched) and check it against the original on held-out text; only a copy that passes can be made active.',
+  ),
+  'models.gpuStatus': method(z.object({}).strict(), GpuStatus, "What the CUDA execution provider needs on this machine (driver, CUDA 12, cuDNN 9, onnxruntime's provider libraries), what is missing and what to do."),
+  'models.gpuInstall': method(
+    z.object({}).strict(),
+    z.object({ started: z.boolean() }),
+    'Download the GPU runtime pack into the data folder (resumable, each file verified by sha256); progress arrives as models.gpuProgress events.',
+  ),
+  'models.gpuCancel': method(z.object({}).strict(), z.object({ cancelled: z.boolean() }), 'Stop the GPU runtime download; it resumes when started again.'),
   'models.remove': method(z.object({ id: Id }).strict(), z.object({ removed: z.boolean() }), 'Delete an installed model from disk.'),
   'models.use': method(
     z.object({ id: Id, provider: ProviderPreference.optional() }).strict(),
@@ -115,5 +178,6 @@ export const modelsMethods = {
 
 export const modelsEvents = {
   'models.downloadProgress': event(DownloadProgress, 'Progress of a model download.'),
+  'models.gpuProgress': event(PackProgressEvent, 'Progress of the GPU runtime download.'),
   'models.changed': event(RuntimeStatus, 'The installed models or the loaded model changed.'),
 }

@@ -29,6 +29,7 @@ const LONG_RUNNING_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'models.download',
   'models.import',
   'models.verify',
+  'models.quantize',
   'models.bench',
   'miner.start',
   'miner.stop',

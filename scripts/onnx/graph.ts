@@ -1,5 +1,5 @@
-import type { LazyBytes } from './protobuf'
-import { Message } from './protobuf'
+import type { LazyBytes } from '../../native/services/embedding/quantize/protobuf'
+import { Message } from '../../native/services/embedding/quantize/protobuf'
 
 /** ONNX TensorProto.DataType values used here. */
 export const DType = { FLOAT: 1, INT64: 7 } as const

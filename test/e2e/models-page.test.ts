@@ -53,4 +53,15 @@ describe('Models page in Chromium (taodesk serve + hub double)', () => {
     await ui.page.screenshot({ path: path.join(screenshots, 'models-02-active.png'), fullPage: true })
     expect(pageErrors).toEqual([])
   })
+
+  it('shows on the page why a download failed when the hub is unreachable, with advice (issue 14 item 2)', async () => {
+    await hub.stop()
+    await ui.page.click('[data-testid="download-bge-small-en-v1.5"]')
+    const error = ui.page.locator('[data-testid="model-error-bge-small-en-v1.5"]')
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toMatch(/Could not reach the model hub .*Check the internet connection/)
+    // The row leaves the "downloading" state: Download is offered again, no dead Stop button.
+    await expect.poll(() => ui.page.locator('[data-testid="download-bge-small-en-v1.5"]').count()).toBe(1)
+    await ui.page.screenshot({ path: path.join(screenshots, 'models-03-hub-unreachable.png'), fullPage: true })
+    expect(pageErrors).toEqual([])
+  })
 })

@@ -71,6 +71,18 @@ describe('taodesk models (CLI, against a hub double)', () => {
     }
   })
 
+  it('quantize writes ID:int8, reports cosine and both self-scores, and the copy can be made active', async () => {
+    expect((await run('import', ensureTestModel('tiny').dir, '--name', 'tiny')).code).toBe(0)
+    const q = await run('quantize', 'local/tiny', '--pairs', '16')
+    expect(q.code).toBe(0)
+    expect(q.out).toMatch(/local\/tiny:int8: 12 matrix weights in int8/)
+    expect(q.out).toMatch(/Cosine to local\/tiny on \d+ held-out texts: mean (0\.99\d+|1\.0000) \(needs 0\.99\), min [\d.]+ \(needs 0\.95\) -> passed/)
+    expect(q.out).toMatch(/Self-score local\/tiny: [\d.]+ \(top-1/)
+    expect(q.out).toMatch(/Self-score local\/tiny:int8: [\d.]+ \(top-1/)
+    expect((await run('list')).out).toMatch(/local\/tiny:int8 .*int8, cosine (0\.99|1\.0)/)
+    expect((await run('use', 'local/tiny:int8')).out).toMatch(/local\/tiny:int8 is active: cpu/)
+  })
+
   it('explains bad usage', async () => {
     await expect(run('frobnicate')).rejects.toThrow(/choose one of/)
     await expect(run('use', 'x', '--provider', 'quantum')).rejects.toThrow(/--provider must be one of/)

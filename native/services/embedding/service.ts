@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { BenchReport, EventName, EventPayload, Handlers, InferenceEndpoint, InferenceEndpointStatus, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
+import type { BenchReport, EventName, QuantizeReport, EventPayload, Handlers, InferenceEndpoint, InferenceEndpointStatus, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
 import { InferenceSettings } from '../../contract'
 import { EngineError } from '../../contract/errors'
 import type { Logger } from '../../platform/logging'
@@ -19,6 +19,8 @@ import type { MinerInference } from './pool/miner-inference'
 import { createMinerInference, poolMembers } from './pool/miner-inference'
 import { InferencePool } from './pool/inference-pool'
 import { EndpointFailure } from './pool/http-json'
+import { quantizeInstalled } from './quantize/quantize-installed'
+import { GpuRuntime } from './gpu/gpu-runtime'
 
 export const VALIDATOR_TIMEOUT_S = 60
 export const VALIDATOR_BATCH = 512
@@ -57,6 +59,7 @@ export class EmbeddingService {
   private readonly downloads = new Map<string, AbortController>()
   private readonly runtimeFile: string
   private readonly inferenceFile: string
+  readonly gpu: GpuRuntime
 
   constructor(private readonly options: EmbeddingServiceOptions) {
     const dir = path.join(options.home, 'models')
@@ -64,6 +67,7 @@ export class EmbeddingService {
     this.models = new ModelManager(dir, hub, options.catalog ?? CATALOG)
     this.runtimeFile = path.join(dir, 'runtime.json')
     this.inferenceFile = path.join(options.home, 'inference.json')
+    this.gpu = new GpuRuntime({ dir: path.join(options.home, 'gpu-runtime'), log: options.log, onProgress: (p) => options.fire('models.gpuProgress', p) })
   }
 
   /** The saved inference endpoints (Miner page); none by default. */
@@ -155,16 +159,19 @@ export class EmbeddingService {
       partialBytes: this.models.partialBytes(e.id),
       active: active === e.id,
     }))
-    for (const m of installed.values()) if (m.source === 'import') rows.push(this.importedRow(m, active))
+    for (const m of installed.values()) if (m.source === 'import' && m.quantizedFrom === undefined) rows.push(this.importedRow(m, active))
+    for (const m of installed.values()) if (m.quantizedFrom !== undefined) rows.push(this.importedRow(m, active))
     return { models: rows, active }
   }
 
   private importedRow(m: Manifest, active: string | null): ModelRow {
+    const int8 = m.quantizedFrom !== undefined
     return {
       id: m.id,
-      source: 'import',
+      source: int8 ? 'int8' : 'import',
       repo: null,
-      description: 'Imported from a local folder.',
+      description: int8 ? `int8 copy of ${m.quantizedFrom} (dynamic quantization of its matrix weights; faster on CPUs).` : 'Imported from a local folder.',
+      ...(int8 ? { quantizedFrom: m.quantizedFrom, quality: m.quality ?? null } : {}),
       dimension: m.dimension,
       pooling: m.pooling,
       maxLength: m.maxLength,
@@ -230,6 +237,14 @@ export class EmbeddingService {
   async verify(id: string): Promise<{ id: string; ok: boolean; problems: string[] }> {
     const r = await this.models.verify(id)
     return { id, ok: r.ok, problems: [...r.problems] }
+  }
+
+  /** Writes and checks `<id>:int8` beside an installed model (quantize/quantize-installed.ts). */
+  async quantize(id: string, signal?: AbortSignal): Promise<QuantizeReport> {
+    const report = await quantizeInstalled({ models: this.models, embedderOptions: (m) => this.runtimeOptions(m, 'cpu') }, id, signal)
+    this.options.log.info('Model quantized to int8', { id: report.id, meanCosine: report.quality.meanCosine, minCosine: report.quality.minCosine, passed: report.quality.passed })
+    this.changed()
+    return report
   }
 
   async remove(id: string): Promise<boolean> {
@@ -367,6 +382,8 @@ export class EmbeddingService {
       'models.cancelDownload': ({ id }) => ({ cancelled: this.cancelDownload(id) }),
       'models.import': ({ path: folder, name }) => this.importFolder(folder, name),
       'models.verify': ({ id }) => this.verify(id),
+      'models.quantize': ({ id }) => this.quantize(id),
+      ...this.gpu.handlers(),
       'models.remove': async ({ id }) => ({ removed: await this.remove(id) }),
       'models.use': ({ id, provider }) => this.use(id, provider),
       'models.embed': async ({ texts, dimensions }) => {
@@ -383,6 +400,7 @@ export class EmbeddingService {
   }
 
   async dispose(): Promise<void> {
+    this.gpu.dispose()
     for (const c of this.downloads.values()) c.abort()
     await this.unload()
   }

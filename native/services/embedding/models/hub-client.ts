@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
 import { EngineError } from '../../../contract/errors'
+import type { FileProgress } from './verified-download'
+import { describeError as describe, downloadVerified } from './verified-download'
+
+export type { FileProgress } from './verified-download'
+export { hashFile } from './verified-download'
 
 /** A file as the hub's tree API describes it. */
 export interface HubFile {
@@ -20,11 +22,6 @@ export interface HubClientOptions {
   readonly retries?: number
 }
 
-export interface FileProgress {
-  readonly path: string
-  readonly receivedBytes: number
-  readonly totalBytes: number
-}
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co'
 
@@ -78,98 +75,16 @@ export class HubClient {
     return `${this.endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split('/').map(encodeURIComponent).join('/')}`
   }
 
-  /**
-   * Downloads one file to `dest`, resuming from `dest.part` with an HTTP Range request, and
-   * verifies it against the hub's hash before moving it into place. A file that fails
-   * verification is deleted and reported; nothing unverified is ever left at `dest`.
-   */
-  async download(repo: string, revision: string, file: HubFile, dest: string, onProgress: (p: FileProgress) => void, signal?: AbortSignal): Promise<void> {
-    const part = `${dest}.part`
-    fs.mkdirSync(path.dirname(dest), { recursive: true })
-    const retries = this.options.retries ?? 3
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.fetchInto(this.resolveUrl(repo, revision, file.path), file, part, onProgress, signal)
-        break
-      } catch (error) {
-        if (signal?.aborted || error instanceof EngineError || attempt >= retries) {
-          if (error instanceof EngineError || signal?.aborted) throw error
-          throw new EngineError('DOWNLOAD_FAILED', `Downloading ${file.path} failed (${describe(error)}). Run the download again: it resumes where it stopped.`)
-        }
-        await new Promise((r) => setTimeout(r, 200 * (attempt + 1)))
-      }
-    }
-    const actual = await hashFile(part, file.hash.algo)
-    if (actual !== file.hash.value) {
-      fs.rmSync(part, { force: true })
-      throw new EngineError(
-        'DOWNLOAD_FAILED',
-        `${file.path} failed verification: the hub lists ${file.hash.algo} ${file.hash.value}, the downloaded file has ${actual}. The damaged file was deleted; download it again.`,
-      )
-    }
-    fs.renameSync(part, dest)
-  }
-
-  private async fetchInto(url: string, file: HubFile, part: string, onProgress: (p: FileProgress) => void, signal?: AbortSignal): Promise<void> {
-    let have = fs.existsSync(part) ? fs.statSync(part).size : 0
-    if (have > file.size) {
-      fs.rmSync(part)
-      have = 0
-    }
-    if (have === file.size && file.size > 0) return
-    const headers = this.headers(have > 0 ? { range: `bytes=${have}-` } : {})
-    const res = await this.fetchImpl(url, { headers, signal, redirect: 'follow' })
-    if (res.status === 416) {
-      fs.rmSync(part, { force: true })
-      throw new Error('the server rejected the resume point; starting over')
-    }
-    if (res.status === 401 || res.status === 403) throw new EngineError('DOWNLOAD_FAILED', `The hub refused access to ${file.path} (HTTP ${res.status}). Set HF_TOKEN if the model is gated.`)
-    if (res.status === 404) throw new EngineError('NOT_FOUND', `The hub has no file ${file.path}.`)
-    if (res.status !== 200 && res.status !== 206) throw new Error(`HTTP ${res.status}`)
-    if (!res.body) throw new Error('empty response')
-    // 200 means the server ignored the Range header: start from zero.
-    const resumeAt = res.status === 206 ? parseContentRangeStart(res.headers.get('content-range')) : 0
-    if (res.status === 206 && resumeAt !== have) throw new Error(`the server resumed at byte ${resumeAt}, expected ${have}`)
-    const fd = fs.openSync(part, res.status === 206 ? 'a' : 'w')
-    let received = resumeAt
-    let lastReport = 0
-    try {
-      const reader = res.body.getReader()
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        fs.writeSync(fd, value)
-        received += value.length
-        const now = Date.now()
-        if (now - lastReport > 200) {
-          lastReport = now
-          onProgress({ path: file.path, receivedBytes: received, totalBytes: file.size })
-        }
-      }
-    } finally {
-      fs.closeSync(fd)
-    }
-    onProgress({ path: file.path, receivedBytes: received, totalBytes: file.size })
-    if (received < file.size) throw new Error(`connection closed after ${received} of ${file.size} bytes`)
+  /** Downloads one file, resumable and verified against the hub's hash (verified-download.ts). */
+  download(repo: string, revision: string, file: HubFile, dest: string, onProgress: (p: FileProgress) => void, signal?: AbortSignal): Promise<void> {
+    return downloadVerified(this.resolveUrl(repo, revision, file.path), file, dest, onProgress, {
+      fetch: this.fetchImpl,
+      headers: this.headers(),
+      retries: this.options.retries,
+      signal,
+      refusal: (status, f) =>
+        status === 404 ? new EngineError('NOT_FOUND', `The hub has no file ${f.path}.`) : new EngineError('DOWNLOAD_FAILED', `The hub refused access to ${f.path} (HTTP ${status}). Set HF_TOKEN if the model is gated.`),
+    })
   }
 }
 
-function parseContentRangeStart(header: string | null): number {
-  const m = header ? /bytes (\d+)-/.exec(header) : null
-  return m ? Number(m[1]) : -1
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message
-  }
-  return String(error)
-}
-
-/** sha256 of the bytes, or git's blob sha1 ("blob <size>\0" + bytes), as hex. */
-export async function hashFile(file: string, algo: 'sha256' | 'git-sha1'): Promise<string> {
-  const hash = algo === 'sha256' ? createHash('sha256') : createHash('sha1').update(`blob ${fs.statSync(file).size}\0`)
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer)
-  return hash.digest('hex')
-}

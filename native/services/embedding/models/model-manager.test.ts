@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -130,9 +132,13 @@ describe('downloads from a hub double (real HTTP, same URL shapes and headers)',
   it('checks free disk space before downloading, counting what is already there', async () => {
     const size = fs.statSync(tiny.onnxFile).size
     const full = new ModelManager(path.join(home, 'm5'), new HubClient({ endpoint }), CATALOG, () => 10_000_000)
-    const err = (await full.download(ENTRY.id, () => undefined).catch((e: unknown) => e)) as EngineError
+    const progress: DownloadProgress[] = []
+    const err = (await full.download(ENTRY.id, (p) => progress.push(p)).catch((e: unknown) => e)) as EngineError
     expect(err.code).toBe('NO_SPACE')
-    expect(err.message).toMatch(/needs [\d.]+ MB more disk space, but only 10\.0 MB is free/)
+    // The margin is part of the sum, so the message says it (issue 15 item 5).
+    expect(err.message).toMatch(/needs [\d.]+ MB of disk space plus a 64 MiB safety margin .*, but only 10\.0 MB is free/)
+    // The page hears about it on the model's row, not only the Logs (issue 14 item 2).
+    expect(progress.at(-1)).toMatchObject({ phase: 'failed', message: err.message })
     expect(hub.requests.some((r) => r.url.startsWith('/cdn/'))).toBe(false)
     const roomy = new ModelManager(path.join(home, 'm5'), new HubClient({ endpoint }), CATALOG, () => size + 128 * 1024 * 1024)
     await roomy.download(ENTRY.id, () => undefined)
@@ -144,9 +150,36 @@ describe('downloads from a hub double (real HTTP, same URL shapes and headers)',
     const gone = new ModelManager(path.join(home, 'm3'), new HubClient({ endpoint }), [{ ...ENTRY, id: 'x', repo: 'no/such' }])
     expect(((await gone.download('x', () => undefined).catch((e: unknown) => e)) as EngineError).code).toBe('NOT_FOUND')
     const huge = new ModelManager(path.join(home, 'm4'), new HubClient({ endpoint: 'http://127.0.0.1:1' }))
-    const offline = (await huge.download(ENTRY.id, () => undefined).catch((e: unknown) => e)) as EngineError
+    const progress: DownloadProgress[] = []
+    const offline = (await huge.download(ENTRY.id, (p) => progress.push(p)).catch((e: unknown) => e)) as EngineError
     expect(offline.code).toBe('DOWNLOAD_FAILED')
     expect(offline.message).toMatch(/Could not reach the model hub/)
+    // The listing failed before any file: the row still gets the error and the advice.
+    expect(progress.map((p) => p.phase)).toEqual(['listing', 'failed'])
+    expect(progress.at(-1)!.message).toMatch(/Could not reach the model hub .*Check the internet connection/)
+    expect(huge.isDownloading(ENTRY.id)).toBe(false)
+  })
+
+  it('stops while the hub listing hangs (Stop works in every phase)', async () => {
+    // A hub that accepts the connection and never answers.
+    const silent = net.createServer(() => undefined)
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    try {
+      const port = (silent.address() as AddressInfo).port
+      const stuck = new ModelManager(path.join(home, 'm6'), new HubClient({ endpoint: `http://127.0.0.1:${port}` }))
+      const controller = new AbortController()
+      const progress: DownloadProgress[] = []
+      const job = stuck.download(ENTRY.id, (p) => {
+        progress.push(p)
+        if (p.phase === 'listing') setTimeout(() => controller.abort(), 50)
+      }, controller.signal)
+      const err = (await job.catch((e: unknown) => e)) as EngineError
+      expect(err.code).toBe('TIMEOUT')
+      expect(progress.at(-1)).toMatchObject({ phase: 'failed', message: expect.stringMatching(/cancelled/) as unknown })
+      expect(stuck.isDownloading(ENTRY.id)).toBe(false)
+    } finally {
+      silent.close()
+    }
   })
 })
 

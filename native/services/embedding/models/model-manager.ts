@@ -9,8 +9,19 @@ import type { HubClient, HubFile } from './hub-client'
 import { hashFile } from './hub-client'
 
 export const MANIFEST = 'taodesk-model.json'
+/** The int8 variant's manifest, beside the original's in the same folder. */
+export const INT8_MANIFEST = 'taodesk-model.int8.json'
+/** An int8 variant is addressed as `<model id>:int8`; its files live beside the original's. */
+export const INT8_SUFFIX = ':int8'
+
+export const int8Id = (id: string): string => `${baseModelId(id)}${INT8_SUFFIX}`
+export const isInt8Id = (id: string): boolean => id.endsWith(INT8_SUFFIX)
+export const baseModelId = (id: string): string => (isInt8Id(id) ? id.slice(0, -INT8_SUFFIX.length) : id)
+/** onnx/model.onnx → onnx/model_int8.onnx */
+export const int8OnnxPath = (onnxPath: string): string => onnxPath.replace(/(\.onnx)?$/, '_int8.onnx')
 const ACTIVE_FILE = 'active.json'
-const SPACE_MARGIN = 64 * 1024 * 1024
+const SPACE_MARGIN_MIB = 64
+const SPACE_MARGIN = SPACE_MARGIN_MIB * 1024 * 1024
 
 export interface ManifestFile {
   readonly path: string
@@ -34,6 +45,17 @@ export interface Manifest {
   readonly textPrefix: string
   readonly files: readonly ManifestFile[]
   readonly installedAt: number
+  /** For an int8 variant: the model it was quantized from, and how close its embeddings came. */
+  readonly quantizedFrom?: string
+  readonly quality?: QuantQuality
+}
+
+/** The int8 variant's check on held-out text; it can be made active only when `passed`. */
+export interface QuantQuality {
+  readonly texts: number
+  readonly minCosine: number
+  readonly meanCosine: number
+  readonly passed: boolean
 }
 
 export interface DownloadProgress {
@@ -70,7 +92,7 @@ export class ModelManager {
 
   /** The model's folder, always strictly inside the models folder (ids like ".." are refused). */
   folder(id: string): string {
-    const name = safeFolderName(id)
+    const name = safeFolderName(baseModelId(id))
     const dir = path.resolve(this.dir, name)
     if (name.startsWith('.') || path.dirname(dir) !== path.resolve(this.dir)) {
       throw new EngineError('BAD_REQUEST', `"${id.slice(0, 80)}" is not a model id. Use an id from \`taodesk models list\`.`)
@@ -79,7 +101,7 @@ export class ModelManager {
   }
 
   manifest(id: string): Manifest | null {
-    const file = path.join(this.folder(id), MANIFEST)
+    const file = path.join(this.folder(id), isInt8Id(id) ? INT8_MANIFEST : MANIFEST)
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest
     } catch {
@@ -90,12 +112,14 @@ export class ModelManager {
   installed(): Manifest[] {
     const out: Manifest[] = []
     for (const name of fs.readdirSync(this.dir)) {
-      const file = path.join(this.dir, name, MANIFEST)
-      if (!fs.existsSync(file)) continue
-      try {
-        out.push(JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest)
-      } catch {
-        // A damaged manifest: the model shows as not installed and can be downloaded again.
+      for (const manifestName of [MANIFEST, INT8_MANIFEST]) {
+        const file = path.join(this.dir, name, manifestName)
+        if (!fs.existsSync(file)) continue
+        try {
+          out.push(JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest)
+        } catch {
+          // A damaged manifest: the model shows as not installed and can be downloaded again.
+        }
       }
     }
     return out
@@ -131,8 +155,31 @@ export class ModelManager {
     return job
   }
 
+  /**
+   * Every failure, in any phase (listing, the free-space check, downloading, verifying), ends
+   * with a 'failed' progress event carrying what happened and what to do: the page shows it on
+   * the model's row. A cancel in any phase ends the same way.
+   */
   private async runDownload(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
+    let last: DownloadProgress = { id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes }
+    const report = (p: DownloadProgress): void => {
+      last = p
+      onProgress(p)
+    }
+    try {
+      return await this.downloadFiles(entry, report, signal)
+    } catch (error) {
+      const cancelled = signal?.aborted === true
+      const message = cancelled ? 'Download cancelled; it resumes where it stopped when started again.' : downloadAdvice(error)
+      onProgress({ id: entry.id, phase: 'failed', file: null, receivedBytes: last.receivedBytes, totalBytes: last.totalBytes, message })
+      if (cancelled) throw new EngineError('TIMEOUT', `The download of ${entry.id} was cancelled. Start it again to resume.`)
+      throw error instanceof EngineError ? error : new EngineError('DOWNLOAD_FAILED', message)
+    }
+  }
+
+  private async downloadFiles(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
     const dir = this.folder(entry.id)
+    const stopIfCancelled = (): void => signal?.throwIfAborted()
     onProgress({ id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes })
     const listed = await this.hub.listFiles(entry.repo, entry.revision, signal)
     const byPath = new Map(listed.map((f) => [f.path, f]))
@@ -156,35 +203,26 @@ export class ModelManager {
     const done = (f: HubFile): boolean => fs.existsSync(path.join(dir, f.path)) && fs.statSync(path.join(dir, f.path)).size === f.size
     const remaining = files.filter((f) => !done(f)).reduce((n, f) => n + f.size - partSize(f), 0)
     fs.mkdirSync(dir, { recursive: true })
-    const free = this.freeSpace(dir)
-    if (free !== null && remaining + SPACE_MARGIN > free) {
-      throw new EngineError('NO_SPACE', `${entry.id} needs ${formatBytes(remaining)} more disk space, but only ${formatBytes(free)} is free in ${this.dir}. Free some space and try again.`)
-    }
+    this.checkSpace(dir, remaining, `${entry.id} needs ${remaining < total ? 'another' : ''}`.trimEnd())
+    stopIfCancelled()
     fs.rmSync(path.join(dir, MANIFEST), { force: true })
     let finished = 0
     const manifestFiles: ManifestFile[] = []
-    try {
-      for (const f of files) {
-        const dest = path.join(dir, f.path)
-        if (done(f)) {
-          // Already here from an earlier run: verify instead of downloading again.
-          onProgress({ id: entry.id, phase: 'verifying', file: f.path, receivedBytes: finished, totalBytes: total })
-          if ((await hashFile(dest, f.hash.algo)) !== f.hash.value) fs.rmSync(dest)
-        }
-        if (!fs.existsSync(dest)) {
-          await this.hub.download(entry.repo, entry.revision, f, dest, (p) => onProgress({ id: entry.id, phase: 'downloading', file: f.path, receivedBytes: finished + p.receivedBytes, totalBytes: total }), signal)
-        }
-        finished += f.size
-        manifestFiles.push({ path: f.path, size: f.size, algo: f.hash.algo, hash: f.hash.value })
+    for (const f of files) {
+      const dest = path.join(dir, f.path)
+      if (done(f)) {
+        // Already here from an earlier run: verify instead of downloading again.
+        onProgress({ id: entry.id, phase: 'verifying', file: f.path, receivedBytes: finished, totalBytes: total })
+        if ((await hashFile(dest, f.hash.algo)) !== f.hash.value) fs.rmSync(dest)
+        stopIfCancelled()
       }
-    } catch (error) {
-      if (signal?.aborted) {
-        onProgress({ id: entry.id, phase: 'failed', file: null, receivedBytes: finished, totalBytes: total, message: 'Download cancelled; it resumes where it stopped when started again.' })
-        throw new EngineError('TIMEOUT', `The download of ${entry.id} was cancelled. Start it again to resume.`)
+      if (!fs.existsSync(dest)) {
+        await this.hub.download(entry.repo, entry.revision, f, dest, (p) => onProgress({ id: entry.id, phase: 'downloading', file: f.path, receivedBytes: finished + p.receivedBytes, totalBytes: total }), signal)
       }
-      onProgress({ id: entry.id, phase: 'failed', file: null, receivedBytes: finished, totalBytes: total, message: error instanceof Error ? error.message : String(error) })
-      throw error
+      finished += f.size
+      manifestFiles.push({ path: f.path, size: f.size, algo: f.hash.algo, hash: f.hash.value })
     }
+    stopIfCancelled()
     const manifest: Manifest = {
       id: entry.id,
       source: 'hub',
@@ -235,8 +273,7 @@ export class ModelManager {
     const copy = [onnx, tokenizer, ...[`${onnx}_data`, `${onnx}.data`, 'config.json', 'tokenizer_config.json', 'special_tokens_map.json', '1_Pooling/config.json'].filter((p) => fs.existsSync(path.join(src, p)))]
     const needed = copy.reduce((n, p) => n + fs.statSync(path.join(src, p)).size, 0)
     fs.mkdirSync(dir, { recursive: true })
-    const free = this.freeSpace(dir)
-    if (free !== null && needed + SPACE_MARGIN > free) throw new EngineError('NO_SPACE', `Importing needs ${formatBytes(needed)}, but only ${formatBytes(free)} is free in ${this.dir}.`)
+    this.checkSpace(dir, needed, 'Importing needs')
     const files: ManifestFile[] = []
     try {
       for (const p of copy) {
@@ -273,6 +310,9 @@ export class ModelManager {
     if (!manifest) return { ok: false, problems: [`${id} is not installed (or its manifest is damaged). Download or import it again.`] }
     const dir = this.folder(id)
     const problems: string[] = []
+    if (manifest.quantizedFrom !== undefined && manifest.quality?.passed !== true) {
+      problems.push(`${id} has not passed its quality check against ${manifest.quantizedFrom}; run \`taodesk models quantize ${manifest.quantizedFrom}\` again or keep using the original.`)
+    }
     for (const f of manifest.files) {
       const file = path.join(dir, f.path)
       if (!fs.existsSync(file)) {
@@ -290,9 +330,28 @@ export class ModelManager {
     return { ok: problems.length === 0, problems }
   }
 
+  /** Refuses work that would leave less than SPACE_MARGIN free, and says so (margin included). */
+  checkSpace(dir: string, needed: number, what: string): void {
+    const free = this.freeSpace(dir)
+    if (free !== null && needed + SPACE_MARGIN > free) {
+      throw new EngineError(
+        'NO_SPACE',
+        `${what} ${formatBytes(needed)} of disk space plus a ${SPACE_MARGIN_MIB} MiB safety margin (kept free so the engine's database and logs can still be written), but only ${formatBytes(free)} is free in ${this.dir}. Free some space and try again.`,
+      )
+    }
+  }
+
   remove(id: string): void {
     if (this.downloads.has(id)) throw new EngineError('BUSY', `${id} is downloading; cancel the download first.`)
     const dir = this.folder(id)
+    if (isInt8Id(id)) {
+      // Only the variant's own file and manifest; the original beside it stays.
+      const m = this.manifest(id)
+      if (m) fs.rmSync(path.join(dir, m.onnxPath), { force: true })
+      fs.rmSync(path.join(dir, INT8_MANIFEST), { force: true })
+      if (this.active() === id) this.setActive(null)
+      return
+    }
     // Only ever delete what is a model folder: one with a manifest or partial download files.
     if (!fs.existsSync(dir)) return
     const entries = fs.readdirSync(dir, { recursive: true }).map(String)
@@ -300,7 +359,7 @@ export class ModelManager {
       throw new EngineError('BAD_REQUEST', `${dir} does not look like a TaoDesk model folder; not deleting it.`)
     }
     fs.rmSync(dir, { recursive: true, force: true })
-    if (this.active() === id) this.setActive(null)
+    if (this.active() === id || this.active() === int8Id(id)) this.setActive(null)
   }
 
   /** Bytes of partial downloads already on disk (shown as "resumable"). */
@@ -320,10 +379,11 @@ export class ModelManager {
   }
 }
 
-function writeManifest(dir: string, manifest: Manifest): void {
-  const tmp = path.join(dir, `${MANIFEST}.tmp`)
+export function writeManifest(dir: string, manifest: Manifest): void {
+  const name = isInt8Id(manifest.id) ? INT8_MANIFEST : MANIFEST
+  const tmp = path.join(dir, `${name}.tmp`)
   fs.writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`)
-  fs.renameSync(tmp, path.join(dir, MANIFEST))
+  fs.renameSync(tmp, path.join(dir, name))
 }
 
 function findFirst(dir: string, ext: string): string | undefined {
@@ -331,6 +391,13 @@ function findFirst(dir: string, ext: string): string | undefined {
     if (e.isFile() && e.name.endsWith(ext)) return e.name
   }
   return undefined
+}
+
+/** What went wrong in a download, with what to do about it (hub errors already carry advice). */
+function downloadAdvice(error: unknown): string {
+  if (error instanceof EngineError) return error.message
+  const text = error instanceof Error ? error.message : String(error)
+  return `The download stopped: ${text}. Check the internet connection and the free disk space, then press Download again: it resumes where it stopped.`
 }
 
 export function freeBytes(dir: string): number | null {

@@ -1,12 +1,13 @@
 import { Alert, Badge, Button, Card, Group, List, Progress, Select, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title, Tooltip } from '@mantine/core'
-import { IconAlertTriangle, IconCpu, IconDownload, IconGauge, IconPlayerStop, IconShieldCheck, IconTrash } from '@tabler/icons-react'
+import { IconAlertTriangle, IconBolt, IconCpu, IconDownload, IconGauge, IconPlayerStop, IconShieldCheck, IconTrash } from '@tabler/icons-react'
 import { useState } from 'react'
-import type { BenchReport, DownloadProgress, ModelRow, ProviderPreference, RuntimeStatus, VerifyReport } from '../../../../native/contract'
+import type { BenchReport, DownloadProgress, ModelRow, ProviderPreference, QuantizeReport, RuntimeStatus, SelfScoreModel, VerifyReport } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
-import { VERDICT_COLOR, describeCosine, formatBytes, progressPercent, rowStatus, timeoutShare } from './models-format'
+import { VERDICT_COLOR, canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
 import { useBusyAction } from '../../ui/use-busy-action'
+import { GpuCard } from './GpuCard'
 
 const STATE_COLOR: Record<RuntimeStatus['state'], string> = { none: 'gray', loading: 'blue', ready: 'green', failed: 'red' }
 const PROVIDER_OPTIONS: { value: ProviderPreference; label: string }[] = [
@@ -180,6 +181,16 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
       onChanged()
     }
   }
+  const [quantized, setQuantized] = useState<{ report: QuantizeReport; scores: SelfScoreModel[] | null } | null>(null)
+  const quantize = (id: string): Promise<void> =>
+    act(id, async () => {
+      setQuantized(null)
+      const report = await engine.call('models.quantize', { id })
+      setQuantized({ report, scores: null })
+      // Both models through the validator's scoring, side by side (a short run: 128 pairs).
+      const scores = await engine.call('miner.selfScore', { models: [report.baseId, report.id], maxPairs: 128 }).then((r) => r.models).catch(() => [])
+      setQuantized({ report, scores })
+    })
   const verify = (id: string): Promise<void> =>
     act(id, async () => {
       const r: VerifyReport = await engine.call('models.verify', { id })
@@ -199,6 +210,15 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
                 ))}
               </List>
             )}
+          </Alert>
+        )}
+        {quantized && (
+          <Alert color={quantized.report.quality.passed ? 'teal' : 'red'} withCloseButton onClose={() => setQuantized(null)} title={`${quantized.report.id}: ${quantized.report.quality.passed ? 'passed its check' : 'failed its check'}`} data-testid="quantize-result">
+            <List size="sm">
+              {quantizeSummary(quantized.report, quantized.scores).map((line) => (
+                <List.Item key={line}>{line}</List.Item>
+              ))}
+            </List>
           </Alert>
         )}
         <Table.ScrollContainer minWidth={800}>
@@ -245,8 +265,15 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
                           {status === 'partial' ? `partial (${formatBytes(m.partialBytes)})` : status}
                         </Badge>
                       )}
+                      {m.source === 'int8' && (
+                        <Tooltip label={m.quality ? `Cosine to ${m.quantizedFrom} on ${m.quality.texts} held-out texts: mean ${m.quality.meanCosine.toFixed(4)}, lowest ${m.quality.minCosine.toFixed(4)}` : 'Not checked yet'}>
+                          <Badge ml={4} color={describeQuality(m.quality).color} variant="outline" data-testid={`int8-quality-${m.id}`}>
+                            {describeQuality(m.quality).label}
+                          </Badge>
+                        </Tooltip>
+                      )}
                       {p?.phase === 'failed' && p.message && (
-                        <Text size="xs" c="red">
+                        <Text size="xs" c="red" maw={320} data-testid={`model-error-${m.id}`}>
                           {p.message}
                         </Text>
                       )}
@@ -263,10 +290,17 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
                             {status === 'partial' ? 'Resume' : 'Download'}
                           </Button>
                         )}
-                        {status === 'installed' && (
+                        {status === 'installed' && canUse(m) && (
                           <Button size="xs" loading={busy === m.id} data-testid={`use-${m.id}`} onClick={() => void act(m.id, () => engine.call('models.use', { id: m.id }))}>
                             Use
                           </Button>
+                        )}
+                        {canQuantize(m, rows) && (
+                          <Tooltip label="Write an int8 copy beside it (faster on CPUs; the original stays) and check it against the original">
+                            <Button size="xs" variant="light" leftSection={<IconBolt size={14} />} loading={busy === m.id} data-testid={`quantize-${m.id}`} onClick={() => void quantize(m.id)}>
+                              int8
+                            </Button>
+                          </Tooltip>
                         )}
                         {(status === 'installed' || status === 'active') && (
                           <>
@@ -377,6 +411,7 @@ export function ModelsPage() {
         <BenchCard ready={current?.state === 'ready'} />
       </SimpleGrid>
       <CatalogTable rows={list.data?.models ?? []} progress={progress} onChanged={reloadAll} />
+      <GpuCard />
       <ImportCard onImported={reloadAll} />
     </Stack>
   )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BenchReport, ModelRow } from '../../../../native/contract'
-import { describeCosine, formatBytes, progressPercent, rowStatus, timeoutShare } from './models-format'
+import { canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
 
 const row = (over: Partial<ModelRow> = {}): ModelRow => ({
   id: 'm',
@@ -24,7 +24,7 @@ describe('models page formatting', () => {
   it('formats sizes and progress', () => {
     expect(formatBytes(1_340_000_000)).toBe('1.34 GB')
     expect(formatBytes(91_000_000)).toBe('91.0 MB')
-    expect(progressPercent({ id: 'm', phase: 'downloading', file: 'x', receivedBytes: 50, totalBytes: 200 })).toBe(25)
+    expect(progressPercent({ receivedBytes: 50, totalBytes: 200 })).toBe(25)
     expect(progressPercent(undefined)).toBe(0)
   })
   it('derives a row status, downloads first', () => {
@@ -43,5 +43,31 @@ describe('models page formatting', () => {
   it('describes cosine similarity in words', () => {
     expect(describeCosine(1)).toMatch(/identical/)
     expect(describeCosine(0.1)).toBe('unrelated')
+  })
+})
+
+describe('int8 copies on the models page', () => {
+  const quality = { texts: 36, minCosine: 0.991, meanCosine: 0.9987, passed: true }
+  it('offers Use only for a copy that passed its check, and Quantize once per installed original', () => {
+    const base = row({ id: 'bge', installed: true })
+    const copy = row({ id: 'bge:int8', source: 'int8', installed: true, quantizedFrom: 'bge', quality })
+    expect(canUse(copy)).toBe(true)
+    expect(canUse({ ...copy, quality: { ...quality, passed: false } })).toBe(false)
+    expect(canUse({ ...copy, quality: null })).toBe(false)
+    expect(canUse(base)).toBe(true)
+    expect(canQuantize(base, [base])).toBe(true)
+    expect(canQuantize(base, [base, copy])).toBe(false)
+    expect(canQuantize(copy, [base, copy])).toBe(false)
+    expect(canQuantize(row({ id: 'x' }), [])).toBe(false)
+    expect(describeQuality(quality)).toEqual({ label: 'int8 · cosine 0.9987', color: 'teal' })
+    expect(describeQuality({ ...quality, passed: false }).color).toBe('red')
+  })
+  it('summarises the check and both self-scores side by side', () => {
+    const report = { id: 'bge:int8', baseId: 'bge', file: '/m/onnx/model_int8.onnx', sizeBytes: 110e6, baseSizeBytes: 438e6, quantizedMatMuls: 72, keptFloat: 24, seconds: 21.5, quality, thresholds: { meanCosine: 0.99, minCosine: 0.95 }, advice: 'Use it.' }
+    const scoreRow = (modelId: string, score: number) => ({ modelId, active: false, ok: true, score, loss: 1 / score, top1: 0.8, top3: 0.95, batches: 4, pairs: 128, seconds: 3, textsPerSecond: 50, dimension: 768, error: null })
+    const lines = quantizeSummary(report, [scoreRow('bge', 3.1), scoreRow('bge:int8', 3.05)])
+    expect(lines[1]).toBe('Cosine to bge on 36 held-out texts: mean 0.9987 (needs 0.99), lowest 0.9910 (needs 0.95).')
+    expect(lines[2]).toBe('Self-score: bge 3.100 (top-1 80.0 %); bge:int8 3.050 (top-1 80.0 %).')
+    expect(quantizeSummary(report, null)[2]).toMatch(/scoring…/)
   })
 })

@@ -1,4 +1,4 @@
-import type { BenchReport, DownloadProgress, ModelRow } from '../../../../native/contract'
+import type { BenchReport, DownloadProgress, ModelRow, QuantQuality, QuantizeReport, SelfScoreModel } from '../../../../native/contract'
 
 export function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`
@@ -7,7 +7,7 @@ export function formatBytes(n: number): string {
   return `${n} B`
 }
 
-export function progressPercent(p: DownloadProgress | undefined): number {
+export function progressPercent(p: Pick<DownloadProgress, 'receivedBytes' | 'totalBytes'> | undefined): number {
   if (!p || p.totalBytes <= 0) return 0
   return Math.min(100, (p.receivedBytes / p.totalBytes) * 100)
 }
@@ -36,4 +36,33 @@ export function describeCosine(c: number): string {
   if (c >= 0.5) return 'related'
   if (c >= 0.2) return 'loosely related'
   return 'unrelated'
+}
+
+/** An int8 copy's check in a few words, for its row. */
+export function describeQuality(q: QuantQuality | null | undefined): { label: string; color: string } {
+  if (!q) return { label: 'int8, not checked', color: 'yellow' }
+  return q.passed ? { label: `int8 · cosine ${q.meanCosine.toFixed(4)}`, color: 'teal' } : { label: 'int8 · failed its check', color: 'red' }
+}
+
+/** Whether an int8 copy may be made active (the engine refuses the others too). */
+export const canUse = (m: ModelRow): boolean => m.source !== 'int8' || m.quality?.passed === true
+
+/** Quantize is offered for installed originals that have no int8 copy yet. */
+export function canQuantize(m: ModelRow, rows: readonly ModelRow[]): boolean {
+  return m.installed && m.source !== 'int8' && !rows.some((r) => r.quantizedFrom === m.id)
+}
+
+/** The quantize result as lines for the page: the cosine check, then both self-scores side by side. */
+export function quantizeSummary(r: QuantizeReport, scores: readonly SelfScoreModel[] | null): string[] {
+  const score = (id: string): string => {
+    if (!scores) return 'scoring…'
+    const m = scores.find((s) => s.modelId === id)
+    return m?.score != null ? `${m.score.toFixed(3)} (top-1 ${((m.top1 ?? 0) * 100).toFixed(1)} %)` : `not scored${m?.error ? ` (${m.error})` : ''}`
+  }
+  return [
+    `${r.quantizedMatMuls} weight matrices in int8: ${formatBytes(r.sizeBytes)} instead of ${formatBytes(r.baseSizeBytes)}, written beside the original in ${r.seconds.toFixed(1)} s.`,
+    `Cosine to ${r.baseId} on ${r.quality.texts} held-out texts: mean ${r.quality.meanCosine.toFixed(4)} (needs ${r.thresholds.meanCosine}), lowest ${r.quality.minCosine.toFixed(4)} (needs ${r.thresholds.minCosine}).`,
+    `Self-score: ${r.baseId} ${score(r.baseId)}; ${r.id} ${score(r.id)}.`,
+    r.advice,
+  ]
 }
