@@ -1,4 +1,5 @@
 import type { ChainCodec } from './codec'
+import { SUBNET_OWNER_CALL_WEIGHTS } from './subnet-create-calls'
 
 /**
  * Transaction fees as subtensor's runtime computes them (pallet_transaction_payment with
@@ -43,6 +44,7 @@ export const CALL_WEIGHTS: Readonly<Record<string, CallWeight>> = {
   'subtensorModule.removeStake': { refTime: 196_800_000n, reads: 19, writes: 10, paysFee: true },
   'balances.transferKeepAlive': { refTime: 49_000_000n, reads: 1, writes: 1, paysFee: true },
   'balances.transferAllowDeath': { refTime: 61_000_000n, reads: 1, writes: 1, paysFee: true },
+  ...SUBNET_OWNER_CALL_WEIGHTS,
 }
 
 /** What a call costs: its dispatch info and the fee split the runtime reports. */

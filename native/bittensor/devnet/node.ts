@@ -10,6 +10,7 @@ import type { FeeQuote } from './fees'
 import { DispatchFail, SUPPORTED_CALLS, SubtensorRuntime, UnsupportedCall } from './runtime'
 import type { SubnetIdentityFields } from './runtime'
 import { StateStore } from './state'
+import { SubnetOwnerCalls } from './subnet-create'
 import { RpcError } from './rpc-error'
 import { DevnetProvider } from './provider'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
@@ -130,6 +131,7 @@ export class DevnetNode {
     this.state = new StateStore(this.codec)
     this.runtime = new SubtensorRuntime(this.codec, this.state, (pallet, name, fields) => this.deposit(pallet, name, fields))
     this.fees = new FeeSchedule(this.codec)
+    this.runtime.subnetOwnerCalls = new SubnetOwnerCalls(this.runtime, () => this.options.tempo)
   }
 
   static async create(options: DevnetOptions = {}): Promise<DevnetNode> {
@@ -318,8 +320,9 @@ export class DevnetNode {
     this.deposit('TransactionPayment', 'TransactionFeePaid', [tx.sender, total - tip, tip])
     if (!failure) this.deposit('System', 'ExtrinsicSuccess', [info])
     else {
-      const { index, error: e } = this.codec.moduleError(failure.pallet, failure.error)
-      this.deposit('System', 'ExtrinsicFailed', [{ Module: { index, error: [e, 0, 0, 0] } }, info])
+      // A failure without a pallet is a plain DispatchError variant (BadOrigin).
+      const dispatchError = failure.pallet === '' ? failure.error : { Module: ((m) => ({ index: m.index, error: [m.error, 0, 0, 0] }))(this.codec.moduleError(failure.pallet, failure.error)) }
+      this.deposit('System', 'ExtrinsicFailed', [dispatchError, info])
     }
   }
 
