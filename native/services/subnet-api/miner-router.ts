@@ -63,6 +63,30 @@ export function meanCosine(a: readonly number[][], b: readonly number[][]): numb
   return a.length === 0 ? 1 : total / a.length
 }
 
+function cos(x: readonly number[], y: readonly number[]): number {
+  return meanCosine([x as number[]], [y as number[]])
+}
+
+/**
+ * How far two miners agree, 1 = fully. Miners may run different models whose vector spaces are not
+ * comparable, so with two or more texts the answers are compared by their structure (how similar
+ * each pair of texts is in each answer: 1 minus the mean absolute difference); a single text can
+ * only be compared directly.
+ */
+export function agreement(a: readonly number[][], b: readonly number[][]): number {
+  if (a.length !== b.length) return -1
+  if (a.length < 2) return meanCosine(a, b)
+  let diff = 0
+  let pairs = 0
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + 1; j < a.length; j++) {
+      diff += Math.abs(cos(a[i]!, a[j]!) - cos(b[i]!, b[j]!))
+      pairs++
+    }
+  }
+  return 1 - diff / pairs
+}
+
 export async function routeEmbeddings(candidates: readonly MinerCandidate[], texts: readonly string[], ask: AskMiner, o: RouteOptions): Promise<Routed> {
   if (candidates.length === 0) throw new RouteError('no-miners', 'No scored miner is available yet; the validator needs at least one finished round.')
   const ordered = [...candidates].sort((a, b) => b.score - a.score)
@@ -94,6 +118,6 @@ export async function routeEmbeddings(candidates: readonly MinerCandidate[], tex
   if (!o.crossCheck) return { uid: first.uid, vectors: first.vectors, skipped, checkedWith: null }
   const second = answers[1]
   if (!second) throw new RouteError('all-failed', 'The cross-check needs two miners, and fewer than two answered in time.')
-  if (meanCosine(first.vectors, second.vectors) < o.agreement) throw new RouteError('disagree', 'Two miners gave answers that disagree, so none is returned.')
+  if (agreement(first.vectors, second.vectors) < o.agreement) throw new RouteError('disagree', 'Two miners gave answers that disagree, so none is returned.')
   return { uid: first.uid, vectors: first.vectors, skipped, checkedWith: second.uid }
 }

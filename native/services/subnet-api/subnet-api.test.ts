@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import OpenAI from 'openai'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ApiKeyStore, RateLimiter, SubnetApiServer, estimateTokens, usageCsv } from '.'
+import { ApiKeyStore, RateLimiter, SubnetApiServer, agreement, estimateTokens, usageCsv } from '.'
 import type { AskMiner } from '.'
 
 const servers: SubnetApiServer[] = []
@@ -128,5 +128,15 @@ describe('subnet API with the official openai client', () => {
     const k2 = good.keys.create('k', { ratePerMinute: 0, monthlyTokenQuota: 0 })
     const r = await good.client(k2.secret).embeddings.create({ model: 'm', input: 'x', encoding_format: 'float' })
     expect(r.data).toHaveLength(1)
+  })
+
+  it('compares several texts by their similarity structure, so miners with different models can agree', () => {
+    const texts = ['cat', 'a cat', 'stock market']
+    const modelA = texts.map((t) => (t.includes('cat') ? [1, 0.1, 0] : [0, 0, 1]))
+    // Another model: the same structure in other dimensions.
+    const modelB = texts.map((t) => (t.includes('cat') ? [0, 0, 0.1, 1] : [1, 0, 0, 0]))
+    expect(agreement(modelA, modelB)).toBeGreaterThan(0.99)
+    const nonsense = texts.map((t) => (t === 'cat' ? [0, 0, 0.1, 1] : [1, 0, 0, 0]))
+    expect(agreement(modelA, nonsense)).toBeLessThan(0.9)
   })
 })
