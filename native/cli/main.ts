@@ -3,6 +3,8 @@ import { packageVersion } from '../host'
 import type { Command, CommandIo } from './command'
 import { UsageError } from './command'
 import { chainCommand } from './commands/chain'
+import { subnetCommand } from './commands/subnet'
+import { apiCommand } from './commands/api'
 import { devnetCommand } from './commands/devnet'
 import { logsCommand } from './commands/logs'
 import { minerCommand } from './commands/miner'
@@ -14,7 +16,7 @@ import { walletCommand } from './commands/wallet'
 import { describeThrown } from './error-text'
 
 /** Every command; later domains (wallet, chain, devnet, models, miner, validator) add theirs here. */
-const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, updateCommand, chainCommand, devnetCommand, validatorCommand]
+const COMMANDS: readonly Command[] = [serveCommand, logsCommand, walletCommand, minerCommand, modelsCommand, updateCommand, chainCommand, subnetCommand, devnetCommand, validatorCommand, apiCommand]
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

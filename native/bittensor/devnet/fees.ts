@@ -1,4 +1,5 @@
 import type { ChainCodec } from './codec'
+import { SUBNET_OWNER_CALL_WEIGHTS } from './subnet-create-calls'
 
 /**
  * Transaction fees as subtensor's runtime computes them (pallet_transaction_payment with
@@ -46,6 +47,7 @@ export const CALL_WEIGHTS: Readonly<Record<string, CallWeight>> = {
   'subtensorModule.removeStakeLimit': { refTime: 740_696_000n, reads: 27, writes: 13, paysFee: true },
   'balances.transferKeepAlive': { refTime: 49_000_000n, reads: 1, writes: 1, paysFee: true },
   'balances.transferAllowDeath': { refTime: 61_000_000n, reads: 1, writes: 1, paysFee: true },
+  ...SUBNET_OWNER_CALL_WEIGHTS,
 }
 
 /** What a call costs: its dispatch info and the fee split the runtime reports. */

@@ -13,6 +13,7 @@ import { StateStore } from './state'
 import { answerStakeApi, STAKE_RUNTIME_APIS } from './stake-apis'
 import { ROOT_NETUID } from './stake-weights'
 import { LIVE_TAO_WEIGHT } from '../chain/stake-weight'
+import { SubnetOwnerCalls } from './subnet-create'
 import { RpcError } from './rpc-error'
 import { DevnetProvider } from './provider'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
@@ -133,6 +134,7 @@ export class DevnetNode {
     this.state = new StateStore(this.codec)
     this.runtime = new SubtensorRuntime(this.codec, this.state, (pallet, name, fields) => this.deposit(pallet, name, fields))
     this.fees = new FeeSchedule(this.codec)
+    this.runtime.subnetOwnerCalls = new SubnetOwnerCalls(this.runtime, () => this.options.tempo)
   }
 
   static async create(options: DevnetOptions = {}): Promise<DevnetNode> {
@@ -323,8 +325,9 @@ export class DevnetNode {
     this.deposit('TransactionPayment', 'TransactionFeePaid', [tx.sender, total - tip, tip])
     if (!failure) this.deposit('System', 'ExtrinsicSuccess', [info])
     else {
-      const { index, error: e } = this.codec.moduleError(failure.pallet, failure.error)
-      this.deposit('System', 'ExtrinsicFailed', [{ Module: { index, error: [e, 0, 0, 0] } }, info])
+      // A failure without a pallet is a plain DispatchError variant (BadOrigin).
+      const dispatchError = failure.pallet === '' ? failure.error : { Module: ((m) => ({ index: m.index, error: [m.error, 0, 0, 0] }))(this.codec.moduleError(failure.pallet, failure.error)) }
+      this.deposit('System', 'ExtrinsicFailed', [dispatchError, info])
     }
   }
 

@@ -7,6 +7,7 @@ import { neuronToPrune } from './pruning'
 import { limitOrderAmount } from './stake-limit'
 import { ROOT_NETUID, stakeWeightsFor } from './stake-weights'
 import type { StateStore } from './state'
+import { SUBNET_OWNER_CALLS } from './subnet-create-calls'
 
 const SUB = 'SubtensorModule'
 export const EXISTENTIAL_DEPOSIT = 500n
@@ -87,8 +88,11 @@ export class SubtensorRuntime {
   constructor(
     readonly codec: ChainCodec,
     readonly state: StateStore,
-    private readonly emit: EventSink,
+    readonly emit: EventSink,
   ) {}
+
+  /** Subnet creation and owner calls (subnet-create.ts), attached by the node. */
+  subnetOwnerCalls?: { dispatch(signer: string, call: DecodedCall): boolean }
 
   get block(): number {
     return this.state.num('System', 'Number')
@@ -234,6 +238,9 @@ export class SubtensorRuntime {
     s.set(SUB, 'Yuma3On', [netuid], false)
     s.set(SUB, 'LiquidAlphaOn', [netuid], false)
     s.set(SUB, 'SubnetworkN', [netuid], 0)
+    // Genesis subnets emit from the start (start_call already made, subnets/subnet.rs:374-399).
+    s.set(SUB, 'FirstEmissionBlockNumber', [netuid], 0)
+    s.set(SUB, 'SubtokenEnabled', [netuid], true)
   }
 
   // ---------- calls ----------
@@ -274,6 +281,7 @@ export class SubtensorRuntime {
       case 'balances.transferAllowDeath':
         return this.transfer(signer, addressOf(a[0]!), big(1), false)
       default:
+        if (this.subnetOwnerCalls?.dispatch(signer, call)) return
         throw new UnsupportedCall(key)
     }
   }
@@ -567,14 +575,16 @@ export class SubtensorRuntime {
     const block = this.block
     for (const netuid of this.netuids()) {
       const s = this.state
-      const ownerCut = (EMISSION_PER_BLOCK * OWNER_CUT_NUM) / OWNER_CUT_DEN
-      const rest = EMISSION_PER_BLOCK - ownerCut
+      // Only subnets whose owner made start_call get emission (coinbase/subnet_emissions.rs:21-27).
+      const emission = s.exists(SUB, 'FirstEmissionBlockNumber', netuid) ? EMISSION_PER_BLOCK : 0n
+      const ownerCut = (emission * OWNER_CUT_NUM) / OWNER_CUT_DEN
+      const rest = emission - ownerCut
       s.set(SUB, 'PendingServerEmission', [netuid], s.u64(SUB, 'PendingServerEmission', netuid) + rest / 2n)
       s.set(SUB, 'PendingValidatorEmission', [netuid], s.u64(SUB, 'PendingValidatorEmission', netuid) + rest - rest / 2n)
       const ownerHot = s.get(SUB, 'SubnetOwnerHotkey', netuid).toString()
       const ownerCold = s.get(SUB, 'SubnetOwner', netuid).toString()
       this.creditStake(ownerHot, ownerCold, netuid, ownerCut)
-      s.set(SUB, 'SubnetAlphaOut', [netuid], s.u64(SUB, 'SubnetAlphaOut', netuid) + EMISSION_PER_BLOCK)
+      s.set(SUB, 'SubnetAlphaOut', [netuid], s.u64(SUB, 'SubnetAlphaOut', netuid) + emission)
       const tempo = s.num(SUB, 'Tempo', netuid)
       if ((block + netuid + 1) % (tempo + 1) === 0) this.epoch(netuid)
       else s.set(SUB, 'BlocksSinceLastStep', [netuid], s.u64(SUB, 'BlocksSinceLastStep', netuid) + 1n)
@@ -671,6 +681,7 @@ export const SUPPORTED_CALLS: ReadonlySet<string> = new Set([
   'subtensorModule.removeStakeLimit',
   'balances.transferKeepAlive',
   'balances.transferAllowDeath',
+  ...SUBNET_OWNER_CALLS,
 ])
 
 export class UnsupportedCall extends Error {

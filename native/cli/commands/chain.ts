@@ -83,13 +83,13 @@ interface Ctx {
   readonly progress: (s: TxStatus) => void
 }
 
-async function hotkeyAddress(values: Ctx['values']): Promise<string> {
+export async function hotkeyAddress(values: Ctx['values']): Promise<string> {
   if (typeof values.hotkey === 'string') return values.hotkey
   if (typeof values['hotkey-uri'] === 'string') return (await devSigner(values['hotkey-uri'])).address
   throw new UsageError('--hotkey or --hotkey-uri is required')
 }
 
-async function signerFrom(values: Ctx['values'], key: 'uri' | 'hotkey-uri' = 'uri') {
+export async function signerFrom(values: Ctx['values'], key: 'uri' | 'hotkey-uri' = 'uri') {
   const uri = values[key]
   if (typeof uri !== 'string') throw new UsageError(`--${key} is required to sign (a dev URI such as //Alice on the practice network)`)
   return devSigner(uri)
@@ -184,7 +184,7 @@ async function runSub(sub: string, client: ChainClient, ctx: Ctx): Promise<numbe
 
 const PROTOCOL_LABEL = { speaks: 'speaks the embedding protocol', 'does-not': 'does NOT speak the embedding protocol', unknown: 'embedding protocol unknown' } as const
 
-function parseTaoRequired(value: string | boolean | undefined, name: string): bigint {
+export function parseTaoRequired(value: string | boolean | undefined, name: string): bigint {
   const v = parseTao(value, name)
   if (v === undefined) throw new UsageError(`--${name} is required`)
   return v

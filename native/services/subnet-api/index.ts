@@ -1,0 +1,7 @@
+export { ApiKeyStore, hashSecret, usageCsv } from './api-keys'
+export type { ApiKeyLimits, ApiKeyRow, UsageRow } from './api-keys'
+export { SubnetApiServer, TLS_GUIDANCE, estimateTokens } from './api-server'
+export type { SubnetApiOptions } from './api-server'
+export { RouteError, agreement, meanCosine, routeEmbeddings } from './miner-router'
+export type { AskMiner, MinerCandidate, RouteOptions } from './miner-router'
+export { RateLimiter } from './rate-limiter'
