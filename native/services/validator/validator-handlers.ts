@@ -66,6 +66,7 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
     },
     ...(typeof o.runtime === 'function' ? built : o.runtime),
   })
+  const resets = built?.onChainReset((message) => service.chainReset(message))
   const handlers: ValidatorHandlers = {
     'validator.status': () => service.status(),
     'validator.start': async ({ force }) => {
@@ -91,6 +92,7 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
     handlers,
     runtime: built,
     async dispose() {
+      resets?.dispose()
       await service.dispose()
       built?.dispose()
     },

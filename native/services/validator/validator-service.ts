@@ -208,6 +208,8 @@ export class ValidatorService {
   private consensusCorrelation: number | null = null
   /** The block of our last weight extrinsic the chain accepted (not of a refused one). */
   private lastWeightsBlock = -Infinity
+  /** Set by {@link chainReset}: the loop starts its next round at once. */
+  private chainStartedOver = false
   private lastMetagraph: MetagraphView | undefined
   /** The block and tempo the current round started with (null: no metagraph was read). */
   private roundStart: { block: number; tempo: number } | null = null
@@ -333,6 +335,26 @@ export class ValidatorService {
     return this.status()
   }
 
+  /**
+   * The chain started over (new genesis, or its blocks went back): the weights sent, the commits
+   * waiting for their reveal and the metagraph read all belong to the old chain. Forget them and
+   * start the next round now, so that weights are set on the new chain.
+   */
+  chainReset(message: string): void {
+    this.lastWeightsBlock = -Infinity
+    this.lastMetagraph = undefined
+    for (const c of this.o.tables.pendingCommits(this.config.netuid)) {
+      this.o.tables.markRevealed(c.id)
+      this.o.tables.recordWeights({ time: Date.now(), netuid: c.netuid, block: null, kind: 'reveal', status: 'failed', message: 'The chain started over; this commit belonged to the old chain and cannot be revealed.', uids: c.uids, values: c.values, salt: c.salt, versionKey: c.versionKey, commitEpoch: c.commitEpoch, spearman: null })
+    }
+    this.o.log.warn(`${message} The validator starts its next round on the new chain now.`, { netuid: this.config.netuid })
+    this.skippedWeightsLog.flush()
+    // A round or wait in progress is on the old chain.
+    this.chainStartedOver = this.running
+    if (this.running) this.abort?.abort()
+    this.roundStart = null
+  }
+
   async runOnce(): Promise<ValidatorRound> {
     if (this.running) throw new EngineError('BUSY', 'The validator loop is running. Stop it first, or wait for its next round.')
     if (this.roundInFlight) throw new EngineError('BUSY', 'A round is already running.')
@@ -391,6 +413,10 @@ export class ValidatorService {
         // round() records and reports its own failure
       }
       if (!this.running) break
+      if (this.chainStartedOver) {
+        this.chainStartedOver = false
+        continue
+      }
       const next = nextRound({ intervalS: this.config.intervalS, failed: this.lastError !== null, startBlock: this.roundStart?.block ?? null, tempo: this.roundStart?.tempo ?? null })
       await this.waitFor(next)
     }

@@ -45,6 +45,8 @@ export interface RealValidatorRuntime extends ValidatorRuntime {
   onStatus(s: ValidatorStatus): void
   /** Feed `chain.status` here: after the chain service reveals, the reveal lease is let go at once. */
   onChainStatus(): void
+  /** The selected network's chain started over (message in words). */
+  onChainReset(listener: (message: string) => void): { dispose(): void }
   dispose(): void
 }
 
@@ -241,6 +243,9 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     },
     onChainStatus() {
       if (commitLease) void checkCommits()
+    },
+    onChainReset(listener) {
+      return deps.chain.onReset((r) => listener(r.message))
     },
     dispose() {
       disposed = true
