@@ -1,5 +1,5 @@
 import { AxonServer } from '../../bittensor/axon/axon-server'
-import type { NonceStore } from '../../bittensor/axon/axon-server'
+import { MemoryNonceStore } from '../../bittensor/axon/memory-nonce-store'
 import type { Signer } from '../../bittensor/keys/signer'
 import { TextEmbeddingRoute, newTextEmbeddingWork } from '../../protocols/text-embedding/axon-route'
 import type { TextEmbeddingWork } from '../../protocols/text-embedding/axon-route'
@@ -24,29 +24,14 @@ export interface DemoMiners {
   close(): Promise<void>
 }
 
-/** Only the last nonce per endpoint, in memory: a demo miner starts afresh with its chain. */
-class MemoryNonces implements NonceStore {
-  private readonly map = new Map<string, { nonce: bigint; seen: number }>()
-  last(key: string): bigint | undefined {
-    return this.map.get(key)?.nonce
-  }
-  record(key: string, nonce: bigint, seenAtMs: number): void {
-    this.map.set(key, { nonce, seen: seenAtMs })
-  }
-  prune(beforeMs: number): number {
-    const old = [...this.map].filter(([, v]) => v.seen < beforeMs)
-    for (const [k] of old) this.map.delete(k)
-    return old.length
-  }
-}
-
 function demoAxon(signer: Signer, quality: DemoQuality): AxonServer<TextEmbeddingWork> {
   // The demo load is small: results are printed in this thread, not in worker threads.
   const route = new TextEmbeddingRoute({ embedder: demoEmbedder(quality), resultsSerialization: 'main-thread' })
   return new AxonServer<TextEmbeddingWork>({
     signer,
     metagraph: { lookup: () => undefined },
-    nonces: new MemoryNonces(),
+    // A demo miner starts afresh with its chain: its nonces need not outlive it.
+    nonces: new MemoryNonceStore(),
     routes: [route],
     signedRoutes: [new OpenAiEmbeddingsRoute(route)],
     newWork: newTextEmbeddingWork,

@@ -6,11 +6,11 @@
  * external IP, reaches over 127.0.0.1 (Dendrite.connectHost).
  */
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import { mnemonicGenerate } from '@polkadot/util-crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../scripts/make-test-models'
+import { freePort } from '../../../test/support/free-port'
 import { makeTempHome } from '../../../test/support/temp-home'
 import { ChainClient } from '../../bittensor/chain/chain-client'
 import { axonOf } from '../../bittensor/chain/ops/serve-axon'
@@ -25,14 +25,6 @@ const MANPAGES = path.resolve(import.meta.dirname, '../../../../shared/data/manp
 const PUBLIC_IP = '203.0.113.7'
 const TAO = 1_000_000_000n
 const RESTARTS = 5
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
-  const port = (srv.address() as net.AddressInfo).port
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
   const end = Date.now() + ms
@@ -72,7 +64,7 @@ describe('practice network restarts', () => {
     await rpc.call('models.import', { path: lexical.dir, name: 'lexical' })
     expect((await rpc.call('models.use', { id: 'local/lexical' })).state).toBe('ready')
     await rpc.call('chain.setNetwork', { network: 'devnet' })
-    await rpc.call('validator.config.update', { netuid: PRACTICE_NETUID, wallet: 'validator', hotkey: 'default', dataSource: 'local', corpusPath: MANPAGES, sampleSize: 16, externalIp: PUBLIC_IP, epochLength: 20 })
+    await rpc.call('validator.config.update', { netuid: PRACTICE_NETUID, wallet: 'validator', hotkey: 'default', dataSource: 'local', corpusPath: MANPAGES, sampleSize: 16, externalIp: PUBLIC_IP })
 
     /** Registers both hotkeys on the chain running now and gives the validator its permit. */
     const joinChain = async (extraBlocks: number): Promise<ChainClient> => {

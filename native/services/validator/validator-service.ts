@@ -101,6 +101,8 @@ export interface ValidatorServiceOptions {
   readonly weightSetter?: WeightSetter
   /** The validator hotkey from the wallet; when absent a temporary hotkey is used (and said so). */
   readonly signer?: () => Promise<Signer | undefined>
+  /** The wallet to sign with when the settings name none (the user's unlocked wallet). */
+  readonly defaultWallet?: (hotkey: string) => string | undefined
   /** Overrides for tests. */
   readonly articleSource?: (config: ValidatorConfig) => ArticleSource
   readonly questionMaker?: (config: ValidatorConfig) => QuestionMaker
@@ -144,6 +146,15 @@ export function commitHashV2(hotkey: string, netuid: number, uids: readonly numb
   new DataView(u64.buffer).setBigUint64(0, BigInt(versionKey), true)
   const data = u8aConcat(decodeAddress(hotkey), Uint8Array.of(netuid & 0xff, netuid >> 8), u16Vec(uids), u16Vec(values), u16Vec(salt), u64)
   return u8aToHex(blake2AsU8a(data, 256)) as `0x${string}`
+}
+
+/**
+ * Blocks to wait between weight updates: the validator's setting, or (0, the default) the
+ * subnet's own rhythm, once per epoch; never below the chain's WeightsSetRateLimit, which would
+ * refuse a faster update anyway.
+ */
+export function weightsInterval(epochLength: number, hp: Pick<MetagraphHyperparameters, 'tempo' | 'weightsRateLimit'>): number {
+  return Math.max(epochLength > 0 ? epochLength : hp.tempo, hp.weightsRateLimit)
 }
 
 /** Classic epoch index (spec §6.5): (block + netuid + 1) // (tempo + 1). */
@@ -261,8 +272,10 @@ export class ValidatorService {
     this.secrets = loaded
   }
 
+  /** The settings in effect: an unset wallet is the user's own (see {@link ValidatorServiceOptions.defaultWallet}). */
   getConfig(): ValidatorConfigView {
-    return { ...this.config, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, credentialsStorage: this.secretsStore.where() }
+    const wallet = this.config.wallet || this.o.defaultWallet?.(this.config.hotkey) || ''
+    return { ...this.config, wallet, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, credentialsStorage: this.secretsStore.where() }
   }
 
   async updateConfig(patch: ValidatorConfigPatch): Promise<ValidatorConfigView> {
@@ -675,8 +688,8 @@ export class ValidatorService {
     // Reveal due CR v2 commits first (a reveal is not rate limited like a commit).
     if (hp.commitReveal === 'hash') await this.revealDue(mg)
     const since = mg.block - (mg.lastUpdate[myUid] ?? 0)
-    const wait = Math.max(config.epochLength, hp.weightsRateLimit)
-    if (since <= wait) return skip(`Too soon: ${since} blocks since the last weight update; waiting for more than ${wait} blocks (epoch length ${config.epochLength}, chain rate limit ${hp.weightsRateLimit}).`)
+    const wait = weightsInterval(config.epochLength, hp)
+    if (since <= wait) return skip(`Too soon: ${since} blocks since the last weight update; waiting for more than ${wait} blocks (${config.epochLength > 0 ? `blocks between weights ${config.epochLength}` : `the subnet's tempo ${hp.tempo}`}, chain rate limit ${hp.weightsRateLimit}).`)
     // A chain that restarted counts its blocks from 0 again: what was sent to the old one is gone.
     if (mg.block < this.lastWeightsBlock) this.lastWeightsBlock = -Infinity
     if (mg.block - this.lastWeightsBlock <= wait) return skip(`Weights were already sent at block ${this.lastWeightsBlock}; waiting for the chain to record them.`)

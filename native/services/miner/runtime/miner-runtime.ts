@@ -101,7 +101,7 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
         cleanup.push(() => resets.dispose())
       }
       const lost = lease.onLost(() =>
-        log.warn('The chain network was switched while the miner runs: it keeps answering with the last metagraph it read, but cannot publish its axon. Restart the miner on the new network.', { network: lease.network }),
+        log.warn('The chain connection changed while the miner runs. On the same network the miner starts again by itself once the new chain is seen; after switching to another network, restart the miner there.', { network: lease.network }),
       )
       cleanup.push(() => lost.dispose())
       log.info('Miner runtime ready', { network: lease.network, endpoint: lease.client.endpoint, netuid, hotkey: hotkey.address, neurons: metagraph.size, block: metagraph.block })
