@@ -260,7 +260,26 @@ export const chainMethods = {
   ),
 }
 
+/**
+ * The chain under a network started over: a new genesis (a restarted practice network, a dev
+ * node started afresh) or block numbers that went back (a node switch, a rollback). What the
+ * miner and the validator derived from the old chain was reset; `message` says so in words.
+ */
+export const ChainReset = z.object({
+  network: NetworkId,
+  endpoint: z.string(),
+  kind: z.enum(['new-genesis', 'rolled-back']),
+  previousGenesis: z.string(),
+  genesis: z.string(),
+  previousBlock: z.number().int(),
+  block: z.number().int(),
+  time: z.number(),
+  message: z.string(),
+})
+export type ChainReset = z.infer<typeof ChainReset>
+
 export const chainEvents = {
   'chain.status': event(ChainStatus, 'The connection state, latency or best block changed (at most about once a second).'),
+  'chain.reset': event(ChainReset, 'The chain of the selected network started over (new genesis, or block numbers went back).'),
   'chain.tx': event(TxProgress, 'Progress of a chain operation started from TaoDesk.'),
 }

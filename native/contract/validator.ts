@@ -35,7 +35,13 @@ export const ValidatorConfig = z.object({
   burnHotkey: z.string().max(64).default('5FHsM8ywifUgtSXbDQaSD9zzDYq76RqAvf9PnaSVg5q3Lc8G'),
   burnPercentage: z.number().min(0).max(1).default(0.95),
   setWeights: z.boolean().default(true).describe('set weights on chain'),
-  epochLength: z.number().int().min(1).max(100_000).default(100).describe('blocks between weight settings (reference --neuron.epoch_length)'),
+  epochLength: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(0)
+    .describe("blocks between weight settings (reference --neuron.epoch_length); 0 = follow the subnet: once per epoch (its tempo), never faster than its weights rate limit"),
   versionKey: z.number().int().min(0).default(803),
   timeoutS: z.number().min(1).max(600).default(60),
   intervalS: z

@@ -65,6 +65,8 @@ export const WalletList = z.object({
   wallets: z.array(WalletSummary),
   /** Whether "remember password" can be offered (desktop app with an OS keychain; never headless). */
   rememberAvailable: z.boolean().default(false),
+  /** Why it cannot, in words for the user (say, Linux without a keyring); null when it can, or headless. */
+  rememberUnavailableReason: z.string().nullable().default(null),
 })
 export type WalletList = z.infer<typeof WalletList>
 

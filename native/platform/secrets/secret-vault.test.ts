@@ -112,3 +112,64 @@ describe('remember password through the desktop shell (SecretVault over the pare
     await expect(h.service.create({ name: 'w', hotkey: 'default', words: 12, password: 'Password1' })).rejects.toThrow(/most common passwords/)
   })
 })
+
+/** safeStorage of Electron 42+: the asynchronous API, and (Linux) the backend it picked. */
+function asyncSafeStorage(backend = 'gnome_libsecret'): SafeStorageLike & { calls: string[] } {
+  const sync = fakeSafeStorage()
+  const calls: string[] = []
+  return {
+    calls,
+    isAsyncEncryptionAvailable: async () => true,
+    encryptStringAsync: async (text) => (calls.push('encryptAsync'), sync.encryptString!(text)),
+    decryptStringAsync: async (buf) => (calls.push('decryptAsync'), { result: sync.decryptString!(buf), shouldReEncrypt: false }),
+    // Kept until Electron 46 removes them; never called while the asynchronous API exists.
+    isEncryptionAvailable: () => {
+      throw new Error('synchronous isEncryptionAvailable called')
+    },
+    encryptString: () => {
+      throw new Error('synchronous encryptString called')
+    },
+    decryptString: () => {
+      throw new Error('synchronous decryptString called')
+    },
+    getSelectedStorageBackend: () => backend,
+  }
+}
+
+function bridgeOn(storage: SafeStorageLike, platform: NodeJS.Platform) {
+  let toEngine: (m: unknown) => void = () => undefined
+  const main = serveSecretVault(storage, (m) => queueMicrotask(() => toEngine(structuredClone(m))), platform)
+  const vault = new RemoteSecretVault((m: VaultMessage) => queueMicrotask(() => main(structuredClone(m))))
+  toEngine = (m) => vault.receive(m)
+  return vault
+}
+
+describe('safeStorage: asynchronous API, and no "remember" on a basic_text keyring (issue 15 item 6)', () => {
+  it('uses encryptStringAsync/decryptStringAsync where they exist', async () => {
+    const storage = asyncSafeStorage()
+    const vault = bridgeOn(storage, 'linux')
+    expect(await vault.whyUnavailable()).toBeNull()
+    expect(await vault.decrypt(await vault.encrypt('s3cret'))).toBe('s3cret')
+    expect(storage.calls).toEqual(['encryptAsync', 'decryptAsync'])
+  })
+
+  it('refuses to remember on Linux when Electron fell back to basic_text, and says why where the user unlocks', async () => {
+    const vault = bridgeOn(asyncSafeStorage('basic_text'), 'linux')
+    expect(await vault.isAvailable()).toBe(false)
+    expect(await vault.whyUnavailable()).toMatch(/Linux has no keyring .* Install and unlock a keyring/)
+    await expect(vault.encrypt('x')).rejects.toThrow(/does not remember passwords on this computer/)
+    // Other systems have no basic_text fallback to worry about.
+    expect(await bridgeOn(asyncSafeStorage('basic_text'), 'darwin').whyUnavailable()).toBeNull()
+
+    h = serviceHarness(LOW, { vault })
+    await new Promise((r) => setTimeout(r, 10))
+    await h.service.create({ name: 'w', hotkey: 'default', words: 12, password: 'Tr1cky pass!' })
+    expect(h.service.list()).toMatchObject({ rememberAvailable: false, rememberUnavailableReason: expect.stringMatching(/Linux has no keyring/) })
+    await expect(h.service.unlock({ name: 'w', password: 'Tr1cky pass!', minutes: 1, remember: true })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/Linux has no keyring/) })
+    expect(h.service.isUnlocked('w')).toBe(false)
+    expect(fs.existsSync(path.join(path.dirname(h.store.file), 'wallet-remembered.json'))).toBe(false)
+    // Unlocking without "remember" works as before.
+    await h.service.unlock({ name: 'w', password: 'Tr1cky pass!', minutes: 1 })
+    expect(h.service.isUnlocked('w')).toBe(true)
+  })
+})

@@ -12,6 +12,8 @@ import path from 'node:path'
 export interface SecretVault {
   /** Whether the OS can encrypt for this user now (false on Linux without a keyring, for example). */
   isAvailable(): Promise<boolean>
+  /** Why passwords cannot be remembered here, in words for the user; null when they can. */
+  whyUnavailable(): Promise<string | null>
   /** Ciphertext (base64) only this OS user can decrypt. */
   encrypt(plaintext: string): Promise<string>
   decrypt(ciphertextBase64: string): Promise<string>
@@ -56,10 +58,15 @@ export class RemoteSecretVault implements SecretVault {
   }
 
   async isAvailable(): Promise<boolean> {
+    return (await this.whyUnavailable()) === null
+  }
+  async whyUnavailable(): Promise<string | null> {
     try {
-      return (await this.request({ op: 'available' })) === true
-    } catch {
-      return false
+      const answer = await this.request({ op: 'available' })
+      // Older main processes answer false without a reason.
+      return answer === true ? null : typeof answer === 'string' ? answer : KEYCHAIN_MISSING
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
     }
   }
   async encrypt(plaintext: string): Promise<string> {
@@ -91,28 +98,70 @@ export class RemoteSecretVault implements SecretVault {
   }
 }
 
-/** What the main process must provide: Electron's safeStorage has exactly this shape. */
+const KEYCHAIN_MISSING = 'The OS keychain is not available to TaoDesk (on Linux, a Secret Service keyring such as GNOME Keyring or KWallet is needed).'
+
+/** On Linux without a keyring Electron falls back to a fixed, public key: that protects nothing. */
+export const BASIC_TEXT_REFUSAL =
+  'TaoDesk does not remember passwords on this computer: Linux has no keyring for it (no GNOME Keyring, KWallet or other Secret Service), and without one Electron would only hide the password under a key that is the same on every computer. Install and unlock a keyring, then restart TaoDesk; until then, type the password when you unlock.'
+
+/**
+ * Electron's safeStorage as TaoDesk uses it. The asynchronous API (Electron 42+; the synchronous
+ * one is removed in Electron 46) is used wherever it exists, the synchronous one otherwise.
+ */
 export interface SafeStorageLike {
-  isEncryptionAvailable(): boolean
-  encryptString(plainText: string): Buffer
-  decryptString(encrypted: Buffer): string
+  isAsyncEncryptionAvailable?(): Promise<boolean>
+  encryptStringAsync?(plainText: string): Promise<Buffer>
+  decryptStringAsync?(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>
+  isEncryptionAvailable?(): boolean
+  encryptString?(plainText: string): Buffer
+  decryptString?(encrypted: Buffer): string
+  /** Linux only: which secret store encrypts; 'basic_text' is a hardcoded key. */
+  getSelectedStorageBackend?(): string
+}
+
+/** The keychain over whichever safeStorage API this Electron has, refusing a basic_text backend. */
+function keychain(storage: SafeStorageLike, platform: NodeJS.Platform) {
+  const why = async (): Promise<string | null> => {
+    const available = storage.isAsyncEncryptionAvailable ? await storage.isAsyncEncryptionAvailable() : (storage.isEncryptionAvailable?.() ?? false)
+    if (!available) return KEYCHAIN_MISSING
+    // Asked after availability: on Linux the backend is known only once a store was chosen.
+    if (platform === 'linux' && storage.getSelectedStorageBackend?.() === 'basic_text') return BASIC_TEXT_REFUSAL
+    return null
+  }
+  const usable = async (): Promise<void> => {
+    const reason = await why()
+    if (reason) throw new Error(reason)
+  }
+  return {
+    why,
+    async encrypt(text: string): Promise<string> {
+      await usable()
+      const buffer = storage.encryptStringAsync ? await storage.encryptStringAsync(text) : storage.encryptString?.(text)
+      if (!buffer) throw new Error(KEYCHAIN_MISSING)
+      return buffer.toString('base64')
+    },
+    async decrypt(data: string): Promise<string> {
+      await usable()
+      const bytes = Buffer.from(data, 'base64')
+      if (storage.decryptStringAsync) return (await storage.decryptStringAsync(bytes)).result
+      if (!storage.decryptString) throw new Error(KEYCHAIN_MISSING)
+      return storage.decryptString(bytes)
+    },
+  }
 }
 
 /** Main-process side: answers the engine's vault requests with safeStorage. Returns the receive function. */
-export function serveSecretVault(storage: SafeStorageLike, post: (message: VaultMessage) => void): (message: unknown) => boolean {
+export function serveSecretVault(storage: SafeStorageLike, post: (message: VaultMessage) => void, platform: NodeJS.Platform = process.platform): (message: unknown) => boolean {
+  const vault = keychain(storage, platform)
   return (message) => {
     if (!isVaultMessage(message) || !('op' in message)) return isVaultMessage(message)
     const { id } = message
-    try {
-      let result: string | boolean
-      if (message.op === 'available') result = storage.isEncryptionAvailable()
-      else if (!storage.isEncryptionAvailable()) throw new Error('The OS keychain is not available to TaoDesk (on Linux, a Secret Service keyring such as GNOME Keyring or KWallet is needed).')
-      else if (message.op === 'encrypt') result = storage.encryptString(message.text).toString('base64')
-      else result = storage.decryptString(Buffer.from(message.data, 'base64'))
-      post({ [TAG]: 1, id, ok: true, result })
-    } catch (error) {
-      post({ [TAG]: 1, id, ok: false, error: error instanceof Error ? error.message : String(error) })
-    }
+    const answer: Promise<string | boolean> =
+      message.op === 'available' ? vault.why().then((reason) => reason ?? true) : message.op === 'encrypt' ? vault.encrypt(message.text) : vault.decrypt(message.data)
+    answer.then(
+      (result) => post({ [TAG]: 1, id, ok: true, result }),
+      (error: unknown) => post({ [TAG]: 1, id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+    )
     return true
   }
 }

@@ -15,6 +15,8 @@ import { endpointFor } from '../../bittensor/chain/networks'
 import type { SubnetIdentity, TxStatus } from '../../bittensor/chain/types'
 import { loadWalletHotkey } from '../../bittensor/keys/hotkey'
 import { startPracticeNetwork } from './practice'
+import { ChainResetWatch } from './chain-reset-watch'
+import type { ChainReset } from '../../contract'
 import type { PracticeNetwork, PracticeOptions } from './practice'
 import type { GuardedAction } from './subnet-guard'
 import { assertSubnetSpeaks, withProtocol } from './subnet-guard'
@@ -85,6 +87,7 @@ export class ChainService {
   private readonly operations = new Map<string, TxProgress>()
   private readonly hotkeySigners = new Map<string, Signer>()
   private readonly clientListeners = new Set<(client: ChainClient | undefined) => void>()
+  private readonly resets = new ChainResetWatch()
   private disposed = false
 
   constructor(private readonly o: ChainServiceOptions) {
@@ -92,6 +95,10 @@ export class ChainService {
     const s = o.settings()
     this.session = this.newSession(s.network, s.networkCustomUrl)
     this.current = this.idleStatus(this.session)
+    this.resets.onReset((reset) => {
+      this.o.log.warn(reset.message, { network: reset.network, kind: reset.kind, previousGenesis: reset.previousGenesis, genesis: reset.genesis, previousBlock: reset.previousBlock, block: reset.block })
+      this.o.fire('chain.reset', reset)
+    })
   }
 
   // ---------------- API for other domains ----------------
@@ -136,6 +143,14 @@ export class ChainService {
   }
 
   /** Called with the new client after each connect, and with undefined when the network changes. */
+  /**
+   * The chain under the selected network started over (new genesis, or blocks went back): what
+   * was derived from the old chain (a published axon, weights sent, commits) is gone.
+   */
+  onReset(listener: (reset: ChainReset) => void): Disposable {
+    return this.resets.onReset(listener)
+  }
+
   onClient(listener: (client: ChainClient | undefined) => void): Disposable {
     this.clientListeners.add(listener)
     return { dispose: () => this.clientListeners.delete(listener) }
@@ -302,8 +317,16 @@ export class ChainService {
   }
 
   private attach(s: Session, client: ChainClient): void {
+    const genesis = client.api.genesisHash.toHex()
+    let wasDown = false
     const apply = (cs: ConnectionStatus): void => {
       if (this.session !== s) return
+      // Back after a drop: the node behind the address may be another chain now.
+      if (cs.state !== 'connected') wasDown = true
+      else if (wasDown) {
+        wasDown = false
+        void this.checkGenesis(s, client, genesis)
+      }
       this.setStatus({ state: cs.state === 'connected' ? 'connected' : cs.state === 'connecting' ? 'connecting' : cs.state, latencyMs: cs.latencyMs, lastError: cs.lastError })
     }
     s.cleanups.push(client.onStatus(apply))
@@ -329,6 +352,7 @@ export class ChainService {
       .subscribeNewHeads((header) => {
         if (this.session !== s) return
         this.setStatus({ block: header.number.toNumber() })
+        this.resets.observe({ network: s.network, endpoint: client.endpoint, genesis, block: header.number.toNumber() })
         void this.revealTick(s)
       })
       .then((u) => {
@@ -336,6 +360,27 @@ export class ChainService {
         else unsub = u
       })
       .catch((error: unknown) => this.o.log.warn('Could not follow new blocks', { error: String(error) }))
+  }
+
+  /**
+   * A client keeps the genesis it connected to (extrinsics are signed for it: "bad signature"
+   * once the node behind the address started a new chain). If the node now has another genesis,
+   * the reset is announced and the connection starts over with a fresh client.
+   */
+  private async checkGenesis(s: Session, client: ChainClient, known: string): Promise<void> {
+    const now = await client.api.rpc.chain
+      .getBlockHash(0)
+      .then((h) => h.toHex())
+      .catch(() => known)
+    if (now === known || this.session !== s) return
+    this.resets.observe({ network: s.network, endpoint: client.endpoint, genesis: now, block: await client.blockNumber().catch(() => 0) })
+    const next = this.newSession(s.network, s.customUrl)
+    this.session = next
+    this.current = this.idleStatus(next)
+    await this.teardown(s)
+    for (const l of this.clientListeners) l(undefined)
+    this.fireStatus()
+    this.client().catch(() => undefined)
   }
 
   /** Reveals due commit-reveal commits (one pass at a time). */

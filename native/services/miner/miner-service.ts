@@ -33,6 +33,8 @@ export interface MinerRuntime {
   readonly inference?: { status(): InferenceEndpointStatus[]; prometheus(): string[] }
   /** Reads the chain again (the metagraph is cached); called every `metagraphRefreshMs`. */
   refresh?(): Promise<void>
+  /** The chain under the miner started over (message in words); the runtime must be rebuilt. */
+  onChainReset?(listener: (message: string) => void): void
   dispose(): Promise<void>
 }
 
@@ -261,6 +263,7 @@ export class MinerService {
         this.warn('not_registered', `Hotkey ${runtime.signer.address} is not registered on subnet ${runtime.netuid}: validators will not query it. Register it (burned_register) first.`)
       }
       await this.publish(running)
+      runtime.onChainReset?.((message) => void this.rejoin(running, message))
       running.timers.push(setInterval(() => this.housekeeping(running), MINUTE))
       running.timers.push(setInterval(() => void this.recheckIp(running), this.o.ipRecheckMs ?? 5 * MINUTE))
       if (runtime.refresh) running.timers.push(setInterval(() => void runtime.refresh?.().catch((e: unknown) => this.warn('metagraph', `Could not refresh the metagraph: ${String(e)}`)), this.o.metagraphRefreshMs ?? 100 * 12_000))
@@ -297,7 +300,12 @@ export class MinerService {
     const problem = ipv4Problem(this.externalIp)
     if (problem) this.warn('address', problem)
     else this.warnings.delete('address')
-    if (!r.params.serve) return
+    await this.serve(r)
+  }
+
+  /** Publishes the known ip:port on chain unless the chain already holds exactly that. */
+  private async serve(r: Running): Promise<void> {
+    if (!r.params.serve || this.externalIp === null) return
     if (!r.runtime.chain) {
       this.warn('no_chain', 'No chain connection: the axon runs but is not published on chain, so validators cannot find it.')
       return
@@ -305,12 +313,29 @@ export class MinerService {
     const port = r.axon.port ?? r.params.port
     try {
       const outcome = await ensureServed(r.runtime.chain, r.runtime.netuid, r.runtime.signer.address, this.externalIp, port)
+      if (this.running !== r) return
       this.served = { ...outcome, at: Date.now() }
       this.warnings.delete('serve')
       this.log.info(outcome.action === 'served' ? 'Axon published on chain (serve_axon)' : 'Axon already published with this address', { ip: outcome.ip, port })
     } catch (error) {
-      this.warn('serve', `serve_axon failed: ${error instanceof Error ? error.message : String(error)}. The miner retries when it next checks its address.`)
+      // Not on chain as published: the status must not say it is.
+      this.served = null
+      this.warn('serve', `serve_axon failed: ${error instanceof Error ? error.message : String(error)}. The miner tries again at the next epoch.`)
     }
+  }
+
+  /**
+   * The chain started over: its axon, metagraph and rewards belong to the old chain. The miner
+   * starts again on the new one with the same settings, which publishes the axon again.
+   */
+  private rejoin(r: Running, message: string): Promise<unknown> {
+    this.served = null
+    this.log.warn(`${message} Restarting the miner on the new chain.`, { hotkey: r.runtime.signer.address })
+    return this.serial(async () => {
+      if (this.running !== r) return
+      await this.doStop()
+      await this.doStart(r.params)
+    }).catch((error: unknown) => this.log.error('The miner could not start again after the chain started over', { error: error instanceof Error ? error.message : String(error) }))
   }
 
   /** Starts the rewards view; a chain that cannot be read leaves a warning, never a failed miner. */
@@ -379,6 +404,8 @@ export class MinerService {
     // Incentive over time: one point at start and one per epoch (the chain changes it only then).
     const epoch = `${view.hotkey}:${view.netuid}:${Math.floor((view.block + view.netuid + 1) / (view.tempo + 1))}`
     if (epoch !== this.lastRecordedEpoch) {
+      // Once an epoch: is the axon still on chain as published? (A chain that lost it gets it again.)
+      if (this.lastRecordedEpoch !== null && this.running) void this.serve(this.running).then(() => this.emit())
       this.lastRecordedEpoch = epoch
       const labels = { hotkey: view.hotkey, netuid: String(view.netuid), network: view.network, block: String(view.block) }
       try {

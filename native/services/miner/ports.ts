@@ -3,31 +3,10 @@
  * and embedding runtime (issue 5) provide real implementations; tests use deterministic ones.
  */
 
-import type { NonceStore } from '../../bittensor/axon/axon-server'
-
 export type { Embedder } from '../../protocols/text-embedding/axon-route'
 export type { MetagraphView, NeuronView, NonceStore } from '../../bittensor/axon/axon-server'
 
-/** In-memory NonceStore (tests, ephemeral use). */
-export class MemoryNonceStore implements NonceStore {
-  private readonly map = new Map<string, { nonce: bigint; seen: number }>()
-  last(key: string): bigint | undefined {
-    return this.map.get(key)?.nonce
-  }
-  record(key: string, nonce: bigint, seenAtMs: number): void {
-    this.map.set(key, { nonce, seen: seenAtMs })
-  }
-  prune(beforeMs: number): number {
-    let n = 0
-    for (const [k, v] of this.map) {
-      if (v.seen < beforeMs) {
-        this.map.delete(k)
-        n++
-      }
-    }
-    return n
-  }
-}
+export { MemoryNonceStore } from '../../bittensor/axon/memory-nonce-store'
 
 /** What the miner needs from the chain client to publish its axon (spec §6.3). */
 export interface AxonInfoOnChain {

@@ -10,7 +10,7 @@ import type { SubnetCheck } from '../chain'
 import { ValidatorTables } from './validator-tables'
 
 /** What the chain client and the wallet provide to the validator (all optional). */
-export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer'>
+export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer' | 'defaultWallet'>
 
 type ValidatorHandlers = Pick<
   Handlers,
@@ -66,6 +66,7 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
     },
     ...(typeof o.runtime === 'function' ? built : o.runtime),
   })
+  const resets = built?.onChainReset((message) => service.chainReset(message))
   const handlers: ValidatorHandlers = {
     'validator.status': () => service.status(),
     'validator.start': async ({ force }) => {
@@ -91,6 +92,7 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
     handlers,
     runtime: built,
     async dispose() {
+      resets?.dispose()
       await service.dispose()
       built?.dispose()
     },

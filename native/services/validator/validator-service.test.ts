@@ -144,6 +144,8 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     const chain = new RecordingChain()
     let block = 10_000
     const { service } = setup(() => metagraph({}, { block, lastUpdate: [0, 0, 0, 9950, 0] }), chain)
+    // A fixed interval (the default follows the subnet's tempo: validator-defaults.test.ts).
+    await service.updateConfig({ epochLength: 100 })
     const round = await service.runOnce()
     expect(round.burn).toMatchObject({ applied: true, burnerUid: 4, percentage: 0.95 })
     expect(String(round.burn.reason)).toMatch(/95\.0 %.*burner \(uid 4\)/)
@@ -166,6 +168,7 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     const chain = new RecordingChain()
     let now = 10_200
     const { service, tables } = setup(() => metagraph({}, { block: 10_000, lastUpdate: [0, 0, 0, 9950, 0] }), chain, async () => now)
+    await service.updateConfig({ epochLength: 100 })
     await service.runOnce()
     expect(chain.sets).toHaveLength(1)
     expect(tables.weights(1)[0]).toMatchObject({ kind: 'set', status: 'ok', block: 10_200 })
@@ -174,10 +177,12 @@ describe('validator rounds end to end (three real HTTP miners of different quali
       now = 10_030
       return now
     })
+    await again.service.updateConfig({ epochLength: 100 })
     await again.service.runOnce()
     expect(again.service.status().lastWeights?.message).toMatch(/Too soon: 80 blocks/)
     // A failing block read falls back to the round's start block.
     const failing = setup(() => metagraph({}, { block: 10_000, lastUpdate: [0, 0, 0, 9950, 0] }), new RecordingChain(), () => Promise.reject(new Error('socket closed')))
+    await failing.service.updateConfig({ epochLength: 100 })
     await failing.service.runOnce()
     expect(failing.service.status().lastWeights?.message).toMatch(/Too soon: 50 blocks/)
     expect(failing.logs.some((l) => /Could not read the current block/.test(l))).toBe(true)

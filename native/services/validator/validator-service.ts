@@ -101,6 +101,8 @@ export interface ValidatorServiceOptions {
   readonly weightSetter?: WeightSetter
   /** The validator hotkey from the wallet; when absent a temporary hotkey is used (and said so). */
   readonly signer?: () => Promise<Signer | undefined>
+  /** The wallet to sign with when the settings name none (the user's unlocked wallet). */
+  readonly defaultWallet?: (hotkey: string) => string | undefined
   /** Overrides for tests. */
   readonly articleSource?: (config: ValidatorConfig) => ArticleSource
   readonly questionMaker?: (config: ValidatorConfig) => QuestionMaker
@@ -144,6 +146,15 @@ export function commitHashV2(hotkey: string, netuid: number, uids: readonly numb
   new DataView(u64.buffer).setBigUint64(0, BigInt(versionKey), true)
   const data = u8aConcat(decodeAddress(hotkey), Uint8Array.of(netuid & 0xff, netuid >> 8), u16Vec(uids), u16Vec(values), u16Vec(salt), u64)
   return u8aToHex(blake2AsU8a(data, 256)) as `0x${string}`
+}
+
+/**
+ * Blocks to wait between weight updates: the validator's setting, or (0, the default) the
+ * subnet's own rhythm, once per epoch; never below the chain's WeightsSetRateLimit, which would
+ * refuse a faster update anyway.
+ */
+export function weightsInterval(epochLength: number, hp: Pick<MetagraphHyperparameters, 'tempo' | 'weightsRateLimit'>): number {
+  return Math.max(epochLength > 0 ? epochLength : hp.tempo, hp.weightsRateLimit)
 }
 
 /** Classic epoch index (spec §6.5): (block + netuid + 1) // (tempo + 1). */
@@ -208,6 +219,8 @@ export class ValidatorService {
   private consensusCorrelation: number | null = null
   /** The block of our last weight extrinsic the chain accepted (not of a refused one). */
   private lastWeightsBlock = -Infinity
+  /** Set by {@link chainReset}: the loop starts its next round at once. */
+  private chainStartedOver = false
   private lastMetagraph: MetagraphView | undefined
   /** The block and tempo the current round started with (null: no metagraph was read). */
   private roundStart: { block: number; tempo: number } | null = null
@@ -259,8 +272,10 @@ export class ValidatorService {
     this.secrets = loaded
   }
 
+  /** The settings in effect: an unset wallet is the user's own (see {@link ValidatorServiceOptions.defaultWallet}). */
   getConfig(): ValidatorConfigView {
-    return { ...this.config, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, credentialsStorage: this.secretsStore.where() }
+    const wallet = this.config.wallet || this.o.defaultWallet?.(this.config.hotkey) || ''
+    return { ...this.config, wallet, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, credentialsStorage: this.secretsStore.where() }
   }
 
   async updateConfig(patch: ValidatorConfigPatch): Promise<ValidatorConfigView> {
@@ -333,6 +348,26 @@ export class ValidatorService {
     return this.status()
   }
 
+  /**
+   * The chain started over (new genesis, or its blocks went back): the weights sent, the commits
+   * waiting for their reveal and the metagraph read all belong to the old chain. Forget them and
+   * start the next round now, so that weights are set on the new chain.
+   */
+  chainReset(message: string): void {
+    this.lastWeightsBlock = -Infinity
+    this.lastMetagraph = undefined
+    for (const c of this.o.tables.pendingCommits(this.config.netuid)) {
+      this.o.tables.markRevealed(c.id)
+      this.o.tables.recordWeights({ time: Date.now(), netuid: c.netuid, block: null, kind: 'reveal', status: 'failed', message: 'The chain started over; this commit belonged to the old chain and cannot be revealed.', uids: c.uids, values: c.values, salt: c.salt, versionKey: c.versionKey, commitEpoch: c.commitEpoch, spearman: null })
+    }
+    this.o.log.warn(`${message} The validator starts its next round on the new chain now.`, { netuid: this.config.netuid })
+    this.skippedWeightsLog.flush()
+    // A round or wait in progress is on the old chain.
+    this.chainStartedOver = this.running
+    if (this.running) this.abort?.abort()
+    this.roundStart = null
+  }
+
   async runOnce(): Promise<ValidatorRound> {
     if (this.running) throw new EngineError('BUSY', 'The validator loop is running. Stop it first, or wait for its next round.')
     if (this.roundInFlight) throw new EngineError('BUSY', 'A round is already running.')
@@ -391,6 +426,10 @@ export class ValidatorService {
         // round() records and reports its own failure
       }
       if (!this.running) break
+      if (this.chainStartedOver) {
+        this.chainStartedOver = false
+        continue
+      }
       const next = nextRound({ intervalS: this.config.intervalS, failed: this.lastError !== null, startBlock: this.roundStart?.block ?? null, tempo: this.roundStart?.tempo ?? null })
       await this.waitFor(next)
     }
@@ -649,8 +688,8 @@ export class ValidatorService {
     // Reveal due CR v2 commits first (a reveal is not rate limited like a commit).
     if (hp.commitReveal === 'hash') await this.revealDue(mg)
     const since = mg.block - (mg.lastUpdate[myUid] ?? 0)
-    const wait = Math.max(config.epochLength, hp.weightsRateLimit)
-    if (since <= wait) return skip(`Too soon: ${since} blocks since the last weight update; waiting for more than ${wait} blocks (epoch length ${config.epochLength}, chain rate limit ${hp.weightsRateLimit}).`)
+    const wait = weightsInterval(config.epochLength, hp)
+    if (since <= wait) return skip(`Too soon: ${since} blocks since the last weight update; waiting for more than ${wait} blocks (${config.epochLength > 0 ? `blocks between weights ${config.epochLength}` : `the subnet's tempo ${hp.tempo}`}, chain rate limit ${hp.weightsRateLimit}).`)
     // A chain that restarted counts its blocks from 0 again: what was sent to the old one is gone.
     if (mg.block < this.lastWeightsBlock) this.lastWeightsBlock = -Infinity
     if (mg.block - this.lastWeightsBlock <= wait) return skip(`Weights were already sent at block ${this.lastWeightsBlock}; waiting for the chain to record them.`)

@@ -93,6 +93,7 @@ export class WalletService {
   private directoryOverride: string | undefined
   private readonly remembered: RememberedPasswords
   private vaultAvailable = false
+  private vaultUnavailableReason: string | null = null
   private readonly inFlight = new Set<Promise<unknown>>()
 
   constructor(private readonly o: WalletServiceOptions) {
@@ -101,9 +102,10 @@ export class WalletService {
     this.directoryOverride = o.directory ? path.resolve(expandHome(o.directory)) : undefined
     this.remembered = new RememberedPasswords(path.join(path.dirname(o.store.file), 'wallet-remembered.json'))
     if (o.vault) {
-      void o.vault.isAvailable().then((ok) => {
-        this.vaultAvailable = ok
-        if (ok) this.changed()
+      void o.vault.whyUnavailable().then((reason) => {
+        this.vaultAvailable = reason === null
+        this.vaultUnavailableReason = reason
+        this.changed()
       })
     }
   }
@@ -128,7 +130,7 @@ export class WalletService {
 
   list(): WalletList {
     const directory = this.directory()
-    return { directory, wallets: listWallets(directory).map((w) => this.summary(w)), rememberAvailable: this.vaultAvailable }
+    return { directory, wallets: listWallets(directory).map((w) => this.summary(w)), rememberAvailable: this.vaultAvailable, rememberUnavailableReason: this.vaultUnavailableReason }
   }
 
   get(name: string): WalletSummary {
@@ -354,6 +356,9 @@ export class WalletService {
     if (p.remember && !this.o.vault) {
       throw new EngineError('BAD_REQUEST', 'Remembering a password needs the desktop app and its OS keychain; TaoDesk never stores passwords when it runs headless.')
     }
+    // Refused before the password is hashed: on Linux without a keyring the "keychain" is a public key.
+    const keychainProblem = p.remember && p.password !== undefined ? await this.o.vault?.whyUnavailable() : null
+    if (keychainProblem) throw new EngineError('BAD_REQUEST', keychainProblem)
     const format = detectFormat(data)
     const publicAddress = this.publicAddress(paths.coldkeypub)
     let password = p.password

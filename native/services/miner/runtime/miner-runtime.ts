@@ -96,8 +96,14 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
       } catch (error) {
         throw new EngineError('NOT_FOUND', `Could not read subnet ${netuid} on ${lease.network}: ${error instanceof Error ? error.message : String(error)}`)
       }
+      // The selected network's chain started over (the practice network restarted, a node reset).
+      const resetListeners: Array<(message: string) => void> = []
+      if (lease.shared) {
+        const resets = deps.chain.onReset((r) => resetListeners.forEach((l) => l(r.message)))
+        cleanup.push(() => resets.dispose())
+      }
       const lost = lease.onLost(() =>
-        log.warn('The chain network was switched while the miner runs: it keeps answering with the last metagraph it read, but cannot publish its axon. Restart the miner on the new network.', { network: lease.network }),
+        log.warn('The chain connection changed while the miner runs. On the same network the miner starts again by itself once the new chain is seen; after switching to another network, restart the miner there.', { network: lease.network }),
       )
       cleanup.push(() => lost.dispose())
       log.info('Miner runtime ready', { network: lease.network, endpoint: lease.client.endpoint, netuid, hotkey: hotkey.address, neurons: metagraph.size, block: metagraph.block })
@@ -112,6 +118,7 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
         chain: new ClientChainPort(lease.client, hotkey),
         ipDetector,
         refresh: () => metagraph.refresh(),
+        onChainReset: (listener) => void resetListeners.push(listener),
         async dispose() {
           for (const fn of cleanup.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined)
         },

@@ -17,6 +17,7 @@ import type { SafetyLease, UpdateSafetyGate } from '../../updater'
 import type { WalletService } from '../../wallet'
 import { loadWalletHotkey } from '../../../bittensor/keys/hotkey'
 import type { WalletHotkey } from '../../../bittensor/keys/hotkey'
+import { defaultValidatorWallet } from '../default-wallet'
 import type { Signer } from '../../../bittensor/keys/signer'
 import type { ValidatorRuntime } from '../validator-handlers'
 import type { MetagraphSource, MetagraphView, WeightSetter, WeightTxResult } from '../validator-service'
@@ -45,6 +46,8 @@ export interface RealValidatorRuntime extends ValidatorRuntime {
   onStatus(s: ValidatorStatus): void
   /** Feed `chain.status` here: after the chain service reveals, the reveal lease is let go at once. */
   onChainStatus(): void
+  /** The selected network's chain started over (message in words). */
+  onChainReset(listener: (message: string) => void): { dispose(): void }
   dispose(): void
 }
 
@@ -227,6 +230,13 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     chainMetagraph,
     weightSetter,
     signer,
+    defaultWallet(hotkeyName) {
+      try {
+        return defaultValidatorWallet(deps.wallet.list().wallets, hotkeyName)
+      } catch {
+        return undefined // an unreadable wallets folder: no default (the round says what it signs with)
+      }
+    },
     onStatus(s) {
       const busy = s.phase !== 'idle' && s.phase !== 'waiting'
       if (busy && !disposed) {
@@ -241,6 +251,9 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     },
     onChainStatus() {
       if (commitLease) void checkCommits()
+    },
+    onChainReset(listener) {
+      return deps.chain.onReset((r) => listener(r.message))
     },
     dispose() {
       disposed = true

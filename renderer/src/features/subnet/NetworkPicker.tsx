@@ -2,7 +2,7 @@ import { Alert, Badge, Button, Group, Popover, Radio, Stack, Text, TextInput, To
 import { IconChevronDown } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import { NETWORK_CHOICES } from '../../../../native/contract'
-import type { ChainStatus, NetworkId } from '../../../../native/contract'
+import type { ChainReset, ChainStatus, NetworkId } from '../../../../native/contract'
 import { useConnectionState, useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useBusyAction } from '../../ui/use-busy-action'
 
@@ -44,6 +44,9 @@ export function NetworkPicker() {
   const [choice, setChoice] = useState<NetworkId>('finney')
   const [url, setUrl] = useState('')
   const { busy, error, setError, run } = useBusyAction()
+  // The chain under this network started over: said in the header until the user reads it.
+  const [reset, setReset] = useState<ChainReset>()
+  useEngineEvent('chain.reset', setReset)
 
   useEffect(() => {
     if (!opened || !status) return
@@ -78,6 +81,11 @@ export function NetworkPicker() {
                   {detail}
                 </Text>
               )}
+              {reset && (
+                <Badge color="yellow" variant="light" data-testid="chain-reset">
+                  Chain started over
+                </Badge>
+              )}
               <IconChevronDown size={14} />
             </Group>
           </UnstyledButton>
@@ -85,6 +93,11 @@ export function NetworkPicker() {
       </Popover.Target>
       <Popover.Dropdown>
         <Stack gap="sm">
+          {reset && (
+            <Alert color="yellow" withCloseButton onClose={() => setReset(undefined)} data-testid="chain-reset-message">
+              {reset.message}
+            </Alert>
+          )}
           <Radio.Group value={choice} onChange={(v) => setChoice(v as NetworkId)} label="Network" description="Mining and validating happen on the network you pick here.">
             <Stack gap={6} mt={6}>
               {NETWORK_CHOICES.map((c) => (

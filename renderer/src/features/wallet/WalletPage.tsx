@@ -178,6 +178,7 @@ export function WalletPage() {
       {!showWizard && (
         <>
           <Text size="sm" c="dimmed">Wallets folder: {list.data?.directory}</Text>
+          {list.data?.rememberUnavailableReason && <Text size="xs" c="dimmed" data-testid="remember-unavailable">{list.data.rememberUnavailableReason}</Text>}
           {wallets.map((w) => (
             <WalletCard key={w.name} wallet={w} rememberAvailable={list.data?.rememberAvailable ?? false} />
           ))}
