@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { NetworkId } from './chain'
 import { event, method } from './define'
+import { DEFAULT_SLIPPAGE_PERCENT, SlippagePercent } from './wallet'
 
 export const ThemePreference = z.enum(['system', 'light', 'dark'])
 export type ThemePreference = z.infer<typeof ThemePreference>
@@ -32,6 +33,8 @@ export const Settings = z.object({
   practiceBlockTimeMs: z.number().int().min(250).max(60_000).default(2000),
   /** Practice network: tempo (blocks per epoch) of the practice subnet (applied when the practice network restarts). */
   practiceTempo: z.number().int().min(5).max(1000).default(20),
+  /** Wallet: slippage tolerance (percent) of a stake or unstake; its limit price is the current price ± this. */
+  stakeSlippagePercent: SlippagePercent.default(DEFAULT_SLIPPAGE_PERCENT),
 })
 export type Settings = z.infer<typeof Settings>
 

@@ -136,16 +136,54 @@ const Empty = z.object({}).strict()
 /** An amount in 1e-9 units (rao for TAO, the same scale for alpha), as a decimal u64 string. */
 const Units = z.string().regex(/^\d{1,20}$/, 'an amount in 1e-9 units (digits only)').refine((v) => BigInt(v) > 0n && BigInt(v) < 2n ** 64n, 'the amount must be above 0 and fit in a u64')
 const NetUid = z.number().int().min(0).max(65535)
+/** An alpha price in rao per 1.0 alpha (price × 1e9), the unit of `limit_price` (spec network-2026 §8); 0 allowed. */
+const RaoPerAlpha = z.string().regex(/^\d{1,20}$/, 'a price in rao per alpha (digits only)').refine((v) => BigInt(v) < 2n ** 64n, 'the price must fit in a u64')
+/**
+ * Price protection of a stake or unstake: `limitPrice` is the highest (stake) or lowest (unstake)
+ * alpha price accepted; the engine fills it in from the current price and the slippage setting
+ * when absent. `allowPartial` (default false) lets the chain execute only what fits under the limit;
+ * without it the whole call fails with SlippageTooHigh.
+ */
+const PriceLimit = { limitPrice: RaoPerAlpha.optional(), allowPartial: z.boolean().optional() }
 
 export const WalletCall = z.discriminatedUnion('kind', [
   /** Balances.transfer_keep_alive: never leaves the sender below the existential deposit. */
   z.object({ kind: z.literal('transfer'), to: Address, amount: Units }).strict(),
-  /** SubtensorModule.add_stake: TAO (rao) from the coldkey to a hotkey on a subnet. */
-  z.object({ kind: z.literal('stake'), hotkey: Address, netuid: NetUid, amount: Units }).strict(),
-  /** SubtensorModule.remove_stake: alpha units of the hotkey's stake on the subnet back to TAO. */
-  z.object({ kind: z.literal('unstake'), hotkey: Address, netuid: NetUid, amount: Units }).strict(),
+  /** SubtensorModule.add_stake_limit: TAO (rao) from the coldkey to a hotkey on a subnet, at most at the limit price. */
+  z.object({ kind: z.literal('stake'), hotkey: Address, netuid: NetUid, amount: Units, ...PriceLimit }).strict(),
+  /** SubtensorModule.remove_stake_limit: alpha units of the hotkey's stake on the subnet back to TAO, at least at the limit price. */
+  z.object({ kind: z.literal('unstake'), hotkey: Address, netuid: NetUid, amount: Units, ...PriceLimit }).strict(),
 ])
 export type WalletCall = z.infer<typeof WalletCall>
+
+/** The slippage tolerance a stake or unstake gets unless the user picks another (settings `stakeSlippagePercent`). */
+export const DEFAULT_SLIPPAGE_PERCENT = 0.5
+export const SlippagePercent = z.number().min(0).max(100)
+
+const U64_MAX = 2n ** 64n - 1n
+
+/**
+ * The limit price for a slippage tolerance (spec network-2026 §8): floor(price × (1 + tolerance))
+ * for a stake, floor(price × (1 − tolerance)) for an unstake; rao per alpha, tolerance in percent
+ * (resolution 0.0001 %).
+ */
+export function limitPriceFor(priceRao: bigint, slippagePercent: number, kind: 'stake' | 'unstake'): bigint {
+  const ppm = BigInt(Math.round(SlippagePercent.parse(slippagePercent) * 10_000))
+  const limit = (priceRao * (kind === 'stake' ? 1_000_000n + ppm : 1_000_000n - ppm)) / 1_000_000n
+  return limit > U64_MAX ? U64_MAX : limit
+}
+
+export const PriceQuote = z.object({
+  /** The current alpha price (SwapRuntimeApi.current_alpha_price, else the pool in storage), rao per alpha. */
+  expected: RaoPerAlpha,
+  /** The limit price signed into the call, rao per alpha. */
+  limit: RaoPerAlpha,
+  /** The tolerance the limit was computed with, or null when the call carried its own limit. */
+  slippagePercent: z.number().nullable(),
+  allowPartial: z.boolean(),
+  source: z.enum(['runtime-api', 'storage']),
+})
+export type PriceQuote = z.infer<typeof PriceQuote>
 
 export const StakeRow = z.object({
   hotkey: Address,
@@ -182,6 +220,10 @@ export const Estimate = z.object({
   enough: z.boolean().nullable(),
   /** A human summary of the call, for the confirmation step. */
   summary: z.string(),
+  /** Stake and unstake: the expected and limit price; null for a transfer. */
+  price: PriceQuote.nullable(),
+  /** The call as it will be signed (a stake or unstake with its limit price filled in): send this one. */
+  call: WalletCall,
 })
 export type Estimate = z.infer<typeof Estimate>
 
@@ -219,6 +261,22 @@ export function formatTao(rao: bigint | string): string {
   const whole = v / 1_000_000_000n
   const frac = (v % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '')
   return frac ? `${whole}.${frac}` : `${whole}`
+}
+
+/** "1.005 TAO per alpha" for a price in rao per alpha. */
+export function formatPrice(rao: bigint | string): string {
+  return `${formatTao(rao)} TAO per alpha`
+}
+
+/**
+ * The review step's price lines (app and CLI): the expected price, and the limit with the
+ * tolerance it came from and its direction (a stake pays at most, an unstake receives at least).
+ */
+export function priceReview(quote: PriceQuote, kind: 'stake' | 'unstake'): { expected: string; limit: string } {
+  const bound = kind === 'stake' ? 'at most' : 'at least'
+  const tolerance = quote.slippagePercent === null ? 'your own limit' : `${quote.slippagePercent} % slippage`
+  const partial = quote.allowPartial ? '; a partial fill is allowed' : ''
+  return { expected: formatPrice(quote.expected), limit: `${bound} ${formatPrice(quote.limit)} (${tolerance}${partial})` }
 }
 
 export const walletMethods = {
@@ -279,9 +337,9 @@ export const walletMethods = {
   ),
   'wallet.balances': method(z.object({ name: Name }).strict(), WalletBalances, 'Free balance of the coldkey and its stake per hotkey and subnet, read from the chain.'),
   'wallet.estimate': method(
-    z.object({ name: Name, call: WalletCall }).strict(),
+    z.object({ name: Name, call: WalletCall, slippagePercent: SlippagePercent.optional() }).strict(),
     Estimate,
-    'Fee (payment info) and balance check for a transfer, stake or unstake, before confirming it.',
+    'Fee (payment info), balance check and, for stake and unstake, the expected and limit price (slippage: this value, else the setting), before confirming.',
   ),
   'wallet.submit': method(
     z.object({ name: Name, call: WalletCall }).strict(),

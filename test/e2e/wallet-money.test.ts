@@ -19,6 +19,10 @@ describe('wallet money in Chromium on the practice network (taodesk serve)', () 
         fs.mkdirSync(path.dirname(p.hotkey('x')), { recursive: true })
         writeKeyfile(p.coldkey, secretKeyfileJson(cold), false)
         writeKeyfile(p.coldkeypub, publicKeyfileJson(cold.publicKey), false)
+        // A plain hotkey (btcli's default) to register and stake to in the stake test.
+        const hot = keyFromMnemonic('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about')
+        writeKeyfile(p.hotkey('miner'), secretKeyfileJson(hot), false)
+        writeKeyfile(p.hotkeypub('miner'), publicKeyfileJson(hot.publicKey), false)
       },
     })
     await ui.client.call('chain.setNetwork', { network: 'devnet' })
@@ -67,5 +71,30 @@ describe('wallet money in Chromium on the practice network (taodesk serve)', () 
     await ui.page.getByTestId('money-failed').waitFor({ timeout: 30_000 })
     expect(await ui.page.getByTestId('money-failed').innerText()).toContain('Balances.InsufficientBalance')
     await ui.shot('wallet-transfer-refused.png')
+    await ui.page.getByRole('button', { name: 'Close' }).click()
+  }, 120_000)
+
+  it('stakes with price protection: the review shows the expected price and the limit from the slippage setting', async () => {
+    const hotkey = ss58(keyFromMnemonic('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about').publicKey)
+    await ui.client.call('chain.register', { wallet: 'money', hotkey: 'miner', netuid: 5, maxPriceTao: '1', force: true })
+    await expect.poll(async () => (await ui.client.call('chain.metagraph', { netuid: 5 })).neurons.some((n) => n.hotkey === hotkey), { timeout: 30_000 }).toBe(true)
+
+    await ui.page.getByTestId('open-stake').click()
+    await ui.page.getByTestId('money-amount').fill('2')
+    // The tolerance comes from the settings (default 0.5 %) and can be changed here.
+    expect(await ui.page.getByTestId('money-slippage').inputValue()).toBe('0.5 %')
+    await ui.page.getByTestId('money-review').click()
+    await ui.page.getByTestId('money-confirm').waitFor()
+    expect(await ui.page.getByTestId('money-price').innerText()).toBe('1 TAO per alpha')
+    expect(await ui.page.getByTestId('money-limit').innerText()).toBe('at most 1.005 TAO per alpha (0.5 % slippage)')
+    expect(await ui.page.getByTestId('money-confirm').innerText()).toContain(`Stake 2 TAO to hotkey ${hotkey} on subnet 5 (price limit at most 1.005 TAO per alpha) on devnet`)
+    await ui.shot('wallet-stake-review.png')
+    await ui.page.getByTestId('money-send').click()
+    await ui.page.getByTestId('money-finalized').waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+      await ui.shot('wallet-stake-failed.png')
+      throw e
+    })
+    await ui.page.getByRole('button', { name: 'Close' }).click()
+    await expect.poll(async () => ui.page.getByTestId('stake-table').innerText(), { timeout: 20_000 }).toMatch(/miner[\s\S]*5[\s\S]*2\b/)
   }, 120_000)
 })

@@ -233,7 +233,10 @@ export class SubtensorRuntime {
     s.set(SUB, 'MaxRegistrationsPerBlock', [netuid], 10)
     s.set(SUB, 'TargetRegistrationsPerInterval', [netuid], 10)
     s.set(SUB, 'AdjustmentInterval', [netuid], 100)
-    s.set(SUB, 'SubnetMechanism', [netuid], 1)
+    // Practice subnets swap TAO and alpha 1:1 with no pool: subtensor's mechanism 0 ("stable"),
+    // whose price is 1.0 (`pallets/swap/src/pallet/impls.rs:21-35`) and whose limit orders follow the
+    // fixed-price branch (`add_stake.rs:170-180`, `remove_stake.rs:389-397`), as stake-limit.ts does.
+    s.set(SUB, 'SubnetMechanism', [netuid], 0)
     s.set(SUB, 'MechanismCountCurrent', [netuid], 1)
     s.set(SUB, 'Yuma3On', [netuid], false)
     s.set(SUB, 'LiquidAlphaOn', [netuid], false)

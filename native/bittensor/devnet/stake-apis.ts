@@ -1,11 +1,13 @@
 /**
- * Runtime APIs of the practice network for stake and metagraph reads, answered from a block's
- * state: `SubnetInfoRuntimeApi_get_metagraph`, `_get_selective_metagraph` and
- * `SwapRuntimeApi_current_alpha_price` (`pallets/swap/runtime-api/src/lib.rs`; mechanism-0 price 1e9).
+ * Runtime APIs of the practice network for stake, metagraph and hyperparameter reads, answered
+ * from a block's state: `SubnetInfoRuntimeApi_get_metagraph`, `_get_selective_metagraph`,
+ * `_get_subnet_hyperparams_v2`/`_v3`, and `SwapRuntimeApi_current_alpha_price`
+ * (`pallets/swap/runtime-api/src/lib.rs`; the practice subnets are mechanism 0, price 1e9).
  */
 import { Tuple } from '@polkadot/types-codec'
 import { hexToU8a, u8aToHex } from '@polkadot/util'
 import type { ChainCodec } from './codec'
+import { hyperparamsV2Value, hyperparamsV3Value } from './hyperparams-api'
 import { metagraphValue, selectiveMetagraphValue } from './metagraph-api'
 import { PRACTICE_ALPHA_PRICE } from './stake-limit'
 import type { StateStore } from './state'
@@ -13,6 +15,8 @@ import type { StateStore } from './state'
 export const STAKE_RUNTIME_APIS: ReadonlySet<string> = new Set([
   'SubnetInfoRuntimeApi_get_metagraph',
   'SubnetInfoRuntimeApi_get_selective_metagraph',
+  'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2',
+  'SubnetInfoRuntimeApi_get_subnet_hyperparams_v3',
   'SwapRuntimeApi_current_alpha_price',
 ])
 
@@ -29,6 +33,10 @@ export function answerStakeApi(codec: ChainCodec, state: StateStore, block: numb
       const indexes = (args[1]!.toJSON() as number[]).map(Number)
       return u8aToHex(r.createType(output, selectiveMetagraphValue(codec, state, netuid, block, indexes) ?? null).toU8a())
     }
+    case 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2':
+      return u8aToHex(r.createType(output, hyperparamsV2Value(codec, state, netuid)).toU8a())
+    case 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v3':
+      return u8aToHex(r.createType(output, hyperparamsV3Value(codec, state, netuid)).toU8a())
     default:
       return u8aToHex(r.createType(output, PRACTICE_ALPHA_PRICE).toU8a())
   }

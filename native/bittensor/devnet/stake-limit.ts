@@ -1,8 +1,8 @@
 /**
  * `add_stake_limit` [88] and `remove_stake_limit` [89] on the practice network
  * (`staking/add_stake.rs:115-189`, `staking/remove_stake.rs:326-407`). The practice chain swaps TAO
- * and alpha 1:1, so its price is the fixed 1.0 that subtensor gives root and stable subnets, and
- * the limit follows that branch: `get_max_amount_add` is unlimited when `limit_price ≥ 1e9`, else 0;
+ * and alpha 1:1, so its subnets are mechanism 0 ("stable") with the fixed price 1.0 that subtensor
+ * gives root and stable subnets (`limit_price` in rao per 1.0 alpha), and the limit follows that branch: `get_max_amount_add` is unlimited when `limit_price ≥ 1e9`, else 0;
  * `get_max_amount_remove` is unlimited when `limit_price ≤ 1e9`, else 0 (`stake_utils.rs`). Over the
  * maximum, fill-or-kill fails with `SlippageTooHigh` and `allow_partial` executes the maximum
  * (`validate_add_stake`, `validate_remove_stake`).

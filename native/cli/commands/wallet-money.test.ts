@@ -94,10 +94,17 @@ describe('taodesk wallet balance|transfer|stake|unstake against the practice dev
     writeKeyfile(q.hotkey('default'), secretKeyfileJson(hot), false)
     writeKeyfile(q.hotkeypub('default'), publicKeyfileJson(hot.publicKey), false)
 
-    const staked = await run(['wallet', 'stake', '--name', 'plain', '--hotkey', 'default', '--netuid', '5', '--amount', '20', '--yes'])
+    const badSlippage = await run(['wallet', 'stake', '--name', 'plain', '--hotkey', 'default', '--netuid', '5', '--amount', '20', '--slippage', 'lots', '--yes'])
+    expect(badSlippage.code).toBe(2)
+    expect(badSlippage.err).toMatch(/--slippage must be a percentage/)
+    const staked = await run(['wallet', 'stake', '--name', 'plain', '--hotkey', 'default', '--netuid', '5', '--amount', '20', '--slippage', '1', '--yes'])
     expect(staked.code, staked.err).toBe(0)
+    // add_stake_limit: the expected price and the limit are printed before sending.
+    expect(staked.err).toContain('price    1 TAO per alpha now')
+    expect(staked.err).toContain('limit    at most 1.01 TAO per alpha (1 % slippage)')
     const unstaked = await run(['wallet', 'unstake', '--name', 'plain', '--hotkey', ss58(hot.publicKey), '--netuid', '5', '--amount', '5', '--yes'])
     expect(unstaked.code, unstaked.err).toBe(0)
+    expect(unstaked.err).toContain('limit    at least 0.995 TAO per alpha (0.5 % slippage)')
     const after = await run(['wallet', 'balance', '--name', 'plain'])
     const fees = transferFee + feeOf(staked.err) + feeOf(unstaked.err)
     expect(after.json).toMatchObject({ free: String((200n - 20n + 5n) * TAO - 12_500_000_000n - fees), stakes: [{ hotkey: ss58(hot.publicKey), hotkeyName: 'default', netuid: 5, alpha: String(15n * TAO) }] })

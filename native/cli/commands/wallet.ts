@@ -3,7 +3,7 @@ import readline from 'node:readline'
 import { Writable } from 'node:stream'
 import { checkAddress } from '@polkadot/util-crypto'
 import type { NetworkId } from '../../bittensor/chain'
-import { EngineError, formatTao, parseTao, passwordStrength } from '../../contract'
+import { EngineError, SlippagePercent, formatTao, parseTao, passwordStrength, priceReview } from '../../contract'
 import type { ExtrinsicEvent, WalletCall, WalletSummary } from '../../contract'
 import { databasePath, resolveHome } from '../../host'
 import { createLogger } from '../../platform/logging'
@@ -77,8 +77,11 @@ export const walletCommand: Command = {
   import PATH               copy the wallets of another btcli folder (never overwrites)
   balance --name NAME       free TAO of the coldkey and its stake per hotkey and subnet
   transfer --name NAME --to ADDRESS --amount TAO          transfer_keep_alive (keeps the existential deposit)
-  stake --name NAME --hotkey NAME|ADDRESS --netuid N --amount TAO
-  unstake --name NAME --hotkey NAME|ADDRESS --netuid N --amount ALPHA
+  stake --name NAME --hotkey NAME|ADDRESS --netuid N --amount TAO [--slippage PCT] [--partial]
+  unstake --name NAME --hotkey NAME|ADDRESS --netuid N --amount ALPHA [--slippage PCT] [--partial]
+      add_stake_limit / remove_stake_limit: the limit price is the current alpha price plus (stake)
+      or minus (unstake) the slippage tolerance (default: the TaoDesk setting, 0.5 %); past it the
+      chain refuses the whole call, or with --partial executes only what fits under the limit
 
   --network NAME      finney, test, local or custom (default: the network picked in TaoDesk, else finney)
   --url URL           a node's ws:// or wss:// URL (implies --network custom)
@@ -88,7 +91,7 @@ export const walletCommand: Command = {
   Passwords are asked for without echo. Instead, the coldkey password may come from btcli's
   BT_PW_<PATH> variable (base64 of the password XOR the variable name) or TAODESK_PASSWORD;
   both are less safe: environments show up in process listings and shell history.`,
-  options: plainFlags({ string: ['name', 'hotkey', 'words', 'mnemonic', 'wallets-dir', 'network', 'url', 'to', 'amount', 'netuid'], boolean: ['coldkey', 'encrypt', 'overwrite', 'yes', 'json'] }),
+  options: plainFlags({ string: ['name', 'hotkey', 'words', 'mnemonic', 'wallets-dir', 'network', 'url', 'to', 'amount', 'netuid', 'slippage'], boolean: ['coldkey', 'encrypt', 'overwrite', 'yes', 'json', 'partial'] }),
   async run(values, positionals, io) {
     const [sub, ...rest] = positionals
     if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`Say what to do: ${SUBCOMMANDS.join(', ')}.`)
@@ -251,7 +254,15 @@ function buildCall(service: WalletService, kind: 'transfer' | 'stake' | 'unstake
     if (!own?.address) throw new UsageError(`Wallet "${name}" has no hotkey named "${h}" (and it is not an address).`)
     hotkey = own.address
   }
-  return { kind, hotkey, netuid, amount }
+  return { kind, hotkey, netuid, amount, ...(values.partial === true ? { allowPartial: true } : {}) }
+}
+
+function parseSlippage(values: Record<string, string | boolean | undefined>): number | undefined {
+  const text = str(values.slippage)
+  if (text === undefined) return undefined
+  const pct = SlippagePercent.safeParse(Number(text.trim().replace(/%$/, '')))
+  if (!pct.success || text.trim() === '') throw new UsageError('--slippage must be a percentage from 0 to 100 (e.g. 0.5 or 2)')
+  return pct.data
 }
 
 async function confirm(io: CommandIo, question: string): Promise<boolean> {
@@ -262,14 +273,19 @@ async function confirm(io: CommandIo, question: string): Promise<boolean> {
 
 async function money(service: WalletService, kind: 'transfer' | 'stake' | 'unstake', name: string, values: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
   const json = values.json === true
-  const call = buildCall(service, kind, name, values)
-  const est = await service.estimate(name, call)
+  const est = await service.estimate(name, buildCall(service, kind, name, values), parseSlippage(values))
+  const call = est.call
   const unit = kind === 'unstake' ? 'alpha' : 'TAO'
   const say = (text: string): void => {
     io.stderr.write(`${text}\n`)
   }
   say(`${est.summary}`)
   say(`  amount   ${formatTao(call.amount)} ${unit}`)
+  if (est.price && call.kind !== 'transfer') {
+    const review = priceReview(est.price, call.kind)
+    say(`  price    ${review.expected} now`)
+    say(`  limit    ${review.limit}`)
+  }
   say(`  fee      ${est.fee === null ? `unknown (${est.note ?? 'the node did not say'})` : `${formatTao(est.fee)} TAO`}`)
   say(`  free     ${formatTao(est.free)} TAO${est.enough === false ? '   ! not enough: the chain will refuse this' : ''}`)
   if (!values.yes && !(await confirm(io, 'Send it?'))) {

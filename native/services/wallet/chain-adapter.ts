@@ -3,22 +3,22 @@ import { ChainClient, ChainError } from '../../bittensor/chain/chain-client'
 import type { ConnectOptions } from '../../bittensor/chain/chain-client'
 import { estimateFee } from '../../bittensor/chain/core/fees'
 import type { Extrinsic } from '../../bittensor/chain/core/submit'
-import { addStakeCall, removeStakeCall, stakesOf } from '../../bittensor/chain/ops/stake'
+import { addStakeLimitCall, alphaPrice, removeStakeLimitCall, stakesOf } from '../../bittensor/chain/ops/stake'
 import { transferCall } from '../../bittensor/chain/ops/transfer'
 import type { TxStatus } from '../../bittensor/chain/types'
 import type { WalletCall } from '../../contract'
 import type { ExtrinsicOutcome, ExtrinsicUpdate, WalletChainPort, WalletChainSource } from './chain-port'
 
-/** The extrinsic of a wallet call, built by the Bittensor layer's stake and transfer operations. */
+/**
+ * The extrinsic of a wallet call, built by the Bittensor layer's stake and transfer operations.
+ * Stake and unstake always go out with price protection (add/remove_stake_limit); the wallet
+ * service fills in the limit price before a call gets here.
+ */
 export function extrinsicFor(api: ApiPromise, call: WalletCall): Extrinsic {
-  switch (call.kind) {
-    case 'transfer':
-      return transferCall(api, call.to, BigInt(call.amount))
-    case 'stake':
-      return addStakeCall(api, call.hotkey, call.netuid, BigInt(call.amount))
-    case 'unstake':
-      return removeStakeCall(api, call.hotkey, call.netuid, BigInt(call.amount))
-  }
+  if (call.kind === 'transfer') return transferCall(api, call.to, BigInt(call.amount))
+  if (call.limitPrice === undefined) throw new ChainError('Client.Error', 'A stake or unstake needs its limit price before it is signed.')
+  const build = call.kind === 'stake' ? addStakeLimitCall : removeStakeLimitCall
+  return build(api, call.hotkey, call.netuid, BigInt(call.amount), BigInt(call.limitPrice), call.allowPartial ?? false)
 }
 
 function toUpdate(s: TxStatus): ExtrinsicUpdate | undefined {
@@ -44,6 +44,7 @@ export function chainClientPort(client: ChainClient, network: string = client.ne
       return (await client.balance(address)).toString()
     },
     stakes: (coldkey, hotkeys) => stakesOf(client.api, coldkey, hotkeys),
+    alphaPrice: (netuid) => alphaPrice(client.api, netuid),
     estimateFee: (from, call) => estimateFee(client.api, from, extrinsicFor(client.api, call)),
     async submit(signer, call, onStatus): Promise<ExtrinsicOutcome> {
       try {

@@ -4,12 +4,12 @@
  * decides which network it talks to.
  */
 import type { FeeEstimate } from '../../bittensor/chain/core/fees'
-import type { StakeEntry } from '../../bittensor/chain/ops/stake'
+import type { AlphaPrice, StakeEntry } from '../../bittensor/chain/ops/stake'
 import type { Signer } from '../../bittensor/keys/signer'
 import type { ExtrinsicStage, WalletCall } from '../../contract'
 
 export { formatTao, parseTao } from '../../contract'
-export type { FeeEstimate, StakeEntry }
+export type { AlphaPrice, FeeEstimate, StakeEntry }
 
 export interface ExtrinsicUpdate {
   readonly stage: ExtrinsicStage
@@ -40,6 +40,9 @@ export interface WalletChainPort {
   freeBalance(address: string): Promise<string>
   /** Stake of a coldkey per hotkey and subnet (dTAO alpha). `hotkeys` adds hotkeys to look at besides the ones the chain lists. */
   stakes(coldkey: string, hotkeys: readonly string[]): Promise<StakeEntry[]>
+  /** The current alpha price of a subnet in rao per 1.0 alpha (the unit of a limit price). */
+  alphaPrice(netuid: number): Promise<AlphaPrice>
+  /** Stake and unstake calls carry their limit price (filled in by the wallet before this). */
   estimateFee(from: string, call: WalletCall): Promise<FeeEstimate>
   /** `signer` throws once the wallet is locked again; that ends the submission. */
   submit(signer: Signer, call: WalletCall, onStatus: (u: ExtrinsicUpdate) => void): Promise<ExtrinsicOutcome>

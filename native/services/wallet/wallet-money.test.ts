@@ -142,6 +142,44 @@ describe('wallet money on the practice devnet', () => {
     expect(b.coldkey).toBe(coldkey)
   })
 
+  it('stakes through add_stake_limit at the price shown plus the default 0.5 % slippage; a limit below the price is refused in plain words', async () => {
+    const { node, h, hotkey } = await setup()
+    await h.service.unlock({ name: 'alice', password: PASSWORD, minutes: 5 })
+    const client = await ChainClient.connect({ network: 'devnet', devnet: node })
+    cleanups.push(() => client.release())
+    await client.register(h.service.coldkeySigner('alice'), 5, hotkey, TAO)
+    const call = { kind: 'stake' as const, hotkey, netuid: 5, amount: String(5n * TAO) }
+
+    const est = await h.service.estimate('alice', call)
+    // SwapRuntimeApi.current_alpha_price: 1.0 on the practice subnet; limit = floor(price · 1.005).
+    expect(est.price).toEqual({ expected: '1000000000', limit: '1005000000', slippagePercent: 0.5, allowPartial: false, source: 'runtime-api' })
+    expect(est.call).toEqual({ ...call, limitPrice: '1005000000', allowPartial: false })
+    expect(est.summary).toContain('price limit at most 1.005 TAO per alpha')
+    const staked = await (await h.service.submit('alice', est.call)).done
+    expect(staked.ok).toBe(true)
+    const block = await client.api.rpc.chain.getBlock((staked as { blockHash: string }).blockHash)
+    const sent = block.block.extrinsics.map((x) => `${x.method.section}.${x.method.method}:${JSON.stringify(x.method.args.map((a) => a.toString()))}`)
+    expect(sent).toContainEqual(`subtensorModule.addStakeLimit:${JSON.stringify([hotkey, '5', String(5n * TAO), '1005000000', 'false'])}`)
+    expect((await h.service.balances('alice')).stakes).toEqual([{ hotkey, hotkeyName: 'miner', netuid: 5, alpha: String(5n * TAO) }])
+
+    // The slippage setting and a per-call tolerance feed the limit of an unstake (price × (1 − tolerance)).
+    h.store.settings.writeMany({ stakeSlippagePercent: 2 })
+    expect((await h.service.estimate('alice', { kind: 'unstake', hotkey, netuid: 5, amount: String(TAO) })).price?.limit).toBe('980000000')
+    expect((await h.service.estimate('alice', { kind: 'unstake', hotkey, netuid: 5, amount: String(TAO) }, 1)).price?.limit).toBe('990000000')
+
+    // A limit below the price: the chain refuses the whole stake (fill-or-kill); the user reads what happened and what to do.
+    const refused = await (await h.service.submit('alice', { ...call, limitPrice: '999000000' })).done
+    expect(refused).toMatchObject({ ok: false, errorCode: 'SubtensorModule.SlippageTooHigh' })
+    const message = (refused as { error: string }).error
+    expect(message).toContain('Nothing was staked: the alpha price would rise above your limit of 0.999 TAO per alpha')
+    expect(message).toContain('allow more slippage')
+    expect(message).toContain('The chain said: SlippageTooHigh')
+    expect((await h.service.balances('alice')).stakes).toEqual([{ hotkey, hotkeyName: 'miner', netuid: 5, alpha: String(5n * TAO) }])
+    // The same limit with a partial fill allowed: nothing fits under it on a fixed price, so the chain says too little.
+    const partial = await (await h.service.submit('alice', { ...call, limitPrice: '999000000', allowPartial: true })).done
+    expect(partial).toMatchObject({ ok: false, errorCode: 'SubtensorModule.AmountTooLow', error: expect.stringContaining('too small') })
+  })
+
   it('refuses bad addresses and reports a missing chain clearly', async () => {
     const { h } = await setup()
     await expect(h.service.estimate('alice', { kind: 'transfer', to: '1FRMM8PEiWXYax7rpS6X4XZX1aAAxSWx1CrKTyrVYhV24fg', amount: '1' })).rejects.toThrow(/SS58 format 42/)

@@ -3,7 +3,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { checkAddress, sr25519Sign } from '@polkadot/util-crypto'
-import { EXISTENTIAL_DEPOSIT_RAO, EngineError, REVEAL_TTL_MS, formatTao, passwordStrength } from '../../contract'
+import { EXISTENTIAL_DEPOSIT_RAO, EngineError, REVEAL_TTL_MS, formatPrice, formatTao, passwordStrength } from '../../contract'
 import type { ActivityEntry, Estimate, EventName, EventPayload, ExtrinsicEvent, Handlers, KeyRole, RevealedMnemonic, WalletBalances, WalletCall, WalletList, WalletSummary } from '../../contract'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
@@ -13,6 +13,7 @@ import { CHAIN_NOT_CONFIGURED } from './chain-port'
 import type { ExtrinsicOutcome, WalletChainPort, WalletChainSource } from './chain-port'
 import type { Signer } from '../../bittensor/keys/signer'
 import { COMMON_PASSWORD_PROBLEM, isCommonPassword } from './common-passwords'
+import { explainStakeRefusal, priceCall, slippageSetting } from './stake-price'
 import { envPasswordFor, envPasswordVariable } from '../../bittensor/keys/env-password'
 import { RememberedPasswords } from '../../platform/secrets/secret-vault'
 import type { SecretVault } from '../../platform/secrets/secret-vault'
@@ -526,15 +527,27 @@ export class WalletService {
   describeCall(call: WalletCall): string {
     const amount = formatTao(call.amount)
     if (call.kind === 'transfer') return `Transfer ${amount} TAO to ${call.to}`
-    if (call.kind === 'stake') return `Stake ${amount} TAO to hotkey ${call.hotkey} on subnet ${call.netuid}`
-    return `Unstake ${amount} alpha from hotkey ${call.hotkey} on subnet ${call.netuid}`
+    const limit = call.limitPrice === undefined ? '' : ` (price limit ${call.kind === 'stake' ? 'at most' : 'at least'} ${formatPrice(call.limitPrice)})`
+    if (call.kind === 'stake') return `Stake ${amount} TAO to hotkey ${call.hotkey} on subnet ${call.netuid}${limit}`
+    return `Unstake ${amount} alpha from hotkey ${call.hotkey} on subnet ${call.netuid}${limit}`
   }
 
-  async estimate(name: string, call: WalletCall): Promise<Estimate> {
-    this.checkCall(call)
+  /** The slippage tolerance of stakes and unstakes (settings `stakeSlippagePercent`, default 0.5 %). */
+  slippagePercent(): number {
+    return slippageSetting(this.o.store.settings.readAll())
+  }
+
+  /** The call with its limit price (a stake or unstake without one gets the current price ± the tolerance). */
+  private priced(port: WalletChainPort, call: WalletCall, slippagePercent = this.slippagePercent()) {
+    return this.chainRead('the alpha price', () => priceCall(port, call, slippagePercent))
+  }
+
+  async estimate(name: string, unpriced: WalletCall, slippagePercent?: number): Promise<Estimate> {
+    this.checkCall(unpriced)
     const w = this.get(name)
     const from = this.coldkeyAddress(w)
     const port = await this.port()
+    const { call, price } = await this.priced(port, unpriced, slippagePercent)
     const [fee, freeText, stakes] = await Promise.all([
       this.chainRead('the fee', () => port.estimateFee(from, call)),
       this.chainRead('the balance', () => port.freeBalance(from)),
@@ -560,6 +573,8 @@ export class WalletService {
       total: outgoing.toString(),
       enough,
       summary: `${this.describeCall(call)} on ${port.info.network}`,
+      price,
+      call,
     }
   }
 
@@ -567,11 +582,12 @@ export class WalletService {
    * Signs with the unlocked coldkey and submits. Returns the activity id at once; the returned
    * `done` promise settles with the outcome (the engine handler does not wait for it, the CLI does).
    */
-  async submit(name: string, call: WalletCall): Promise<{ id: number; done: Promise<ExtrinsicOutcome> }> {
-    this.checkCall(call)
+  async submit(name: string, unpriced: WalletCall): Promise<{ id: number; done: Promise<ExtrinsicOutcome> }> {
+    this.checkCall(unpriced)
     const n = checkName(name, 'wallet')
     const signer = this.coldkeySigner(n)
     const port = await this.port()
+    const { call } = await this.priced(port, unpriced)
     const summary = `${this.describeCall(call)} on ${port.info.network}`
     const entry = this.record({ wallet: n, kind: call.kind, message: summary, address: signer.address, status: 'pending' })
     const base = { id: entry.id, wallet: n, kind: call.kind }
@@ -586,6 +602,8 @@ export class WalletService {
         const message = mapped instanceof Error ? mapped.message : String(mapped)
         outcome = { ok: false, errorCode: mapped instanceof EngineError ? mapped.code : 'Client.Error', error: message }
       }
+      const advice = outcome.ok ? undefined : explainStakeRefusal(call, outcome.errorCode)
+      if (!outcome.ok && advice) outcome = { ...outcome, error: `${advice} (The chain said: ${outcome.error})` }
       if (outcome.ok) {
         fire({ stage: 'finalized', txHash: outcome.txHash, blockHash: outcome.blockHash, blockNumber: outcome.blockNumber })
         this.updateActivity(entry.id, `${summary}: finalized in block #${outcome.blockNumber} (${outcome.blockHash})`, 'ok')
@@ -690,7 +708,7 @@ export class WalletService {
       'wallet.activity': guard(({ name, limit }) => this.activity(name, limit)),
       'wallet.forget': guard(({ name }) => ({ forgotten: this.forget(name) })),
       'wallet.balances': guard(({ name }) => this.balances(name)),
-      'wallet.estimate': guard(({ name, call }) => this.estimate(name, call)),
+      'wallet.estimate': guard(({ name, call, slippagePercent }) => this.estimate(name, call, slippagePercent)),
       'wallet.submit': guard(async ({ name, call }) => ({ id: (await this.submit(name, call)).id })),
     }
   }

@@ -93,24 +93,24 @@ function subnetInfoApi(ctx: ChainContext): Record<string, RuntimeCall | undefine
   return (ctx.api.call as unknown as Record<string, Record<string, RuntimeCall | undefined> | undefined>).subnetInfoRuntimeApi
 }
 
-/** True when the connected runtime's metadata declares a one-call metagraph API. */
-export function hasMetagraphApi(ctx: ChainContext): boolean {
-  const api = subnetInfoApi(ctx)
-  return Boolean(api?.getSelectiveMetagraph ?? api?.getMetagraph)
-}
-
 /**
  * The subnet's neurons in one runtime call; undefined when the runtime has no such API (detected
- * from metadata) so the caller falls back to storage. A missing subnet (None) is undefined too.
+ * from metadata) or the declared call fails (a node behind its metadata, a runtime panic), so the
+ * caller falls back to storage. A missing subnet (None) is undefined too.
  */
 export async function readMetagraphApi(ctx: ChainContext, netuid: number): Promise<DecodedMetagraph | undefined> {
   const api = subnetInfoApi(ctx)
   if (!api) return undefined
-  const answer = api.getSelectiveMetagraph
-    ? await api.getSelectiveMetagraph(netuid, Object.values(METAGRAPH_FIELDS))
-    : api.getMetagraph
-      ? await api.getMetagraph(netuid)
-      : undefined
+  let answer: Awaited<ReturnType<RuntimeCall>> | undefined
+  try {
+    answer = api.getSelectiveMetagraph
+      ? await api.getSelectiveMetagraph(netuid, Object.values(METAGRAPH_FIELDS))
+      : api.getMetagraph
+        ? await api.getMetagraph(netuid)
+        : undefined
+  } catch {
+    return undefined
+  }
   if (!answer || answer.isNone) return undefined
   return decodeMetagraph(answer.unwrap().toJSON() as Json)
 }

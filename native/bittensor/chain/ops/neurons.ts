@@ -1,4 +1,4 @@
-/** Neurons of a subnet: uids, the metagraph (runtime API NeuronInfoLite, else storage), LastUpdate. */
+/** Neurons of a subnet: uids, the metagraph (one runtime call, else storage), LastUpdate. */
 import type { AxonJson } from '../core/axon-info'
 import { axonView } from '../core/axon-info'
 import type { ChainContext } from '../core/context'
@@ -22,37 +22,6 @@ export async function uidOf(ctx: ChainContext, netuid: number, hotkey: string): 
 /** The block of the last weights (or registration) of `uid`; 0 when unknown. */
 export async function lastUpdateOf(ctx: ChainContext, netuid: number, uid: number): Promise<number> {
   return Number((await readVector(ctx.api, 'lastUpdate', netuid))[uid] ?? 0)
-}
-
-/**
- * Decodes runtime-API NeuronInfoLite (JSON of the SCALE codec) into the typed model. Its `stake` is
- * the hotkey's own alpha only (`neuron_info.rs:179-182`), so `stake` here is NOT the chain's stake
- * weight: the metagraph reads below never use this for stake.
- */
-export function decodeNeuronsLite(codec: { toJSON(): unknown }): NeuronRow[] {
-  const rows = codec.toJSON() as Array<Record<string, unknown>>
-  return rows.map((r) => {
-    const stake = (r.stake as Array<[string, number | string]>).reduce((acc, [, v]) => acc + Number(v), 0)
-    return {
-      uid: Number(r.uid),
-      hotkey: String(r.hotkey),
-      coldkey: String(r.coldkey),
-      stake: stake / RAO,
-      alphaStake: stake / RAO,
-      taoStake: null,
-      incentive: Number(r.incentive) / 65535,
-      emission: Number(r.emission) / RAO,
-      dividends: Number(r.dividends) / 65535,
-      consensus: Number(r.consensus) / 65535,
-      validatorTrust: Number(r.validatorTrust) / 65535,
-      validatorPermit: Boolean(r.validatorPermit),
-      active: Boolean(r.active),
-      axon: axonView(r.axonInfo as AxonJson),
-      lastUpdate: Number(r.lastUpdate),
-      registrationBlock: null,
-      immune: null,
-    }
-  })
 }
 
 async function neuronsFromStorage(ctx: ChainContext, netuid: number): Promise<NeuronRow[]> {
@@ -96,10 +65,14 @@ async function neuronsFromStorage(ctx: ChainContext, netuid: number): Promise<Ne
 
 /** The full metagraph: every neuron with its registration block, immunity and stake weight `S`. */
 export async function metagraph(ctx: ChainContext, netuid: number): Promise<Metagraph> {
-  const { api } = ctx
   await assertSubnet(ctx, netuid)
   const one = await readMetagraphApi(ctx, netuid)
   if (one) return cached(ctx, `metagraph:${netuid}`, { netuid, block: one.block, source: 'runtime-api', neurons: one.neurons })
+  return metagraphFromStorage(ctx, netuid)
+}
+
+async function metagraphFromStorage(ctx: ChainContext, netuid: number): Promise<Metagraph> {
+  const { api } = ctx
   const block = await blockNumber(ctx)
   const neurons = await neuronsFromStorage(ctx, netuid)
   const immunity = await readNumber(api, 'immunityPeriod', netuid)
@@ -114,5 +87,5 @@ export async function metagraph(ctx: ChainContext, netuid: number): Promise<Meta
 
 /** The subnet's neurons: one runtime call where the runtime has it, else the full storage read. */
 export async function readNeurons(ctx: ChainContext, netuid: number): Promise<NeuronRow[]> {
-  return (await readMetagraphApi(ctx, netuid))?.neurons ?? (await metagraph(ctx, netuid)).neurons
+  return (await readMetagraphApi(ctx, netuid))?.neurons ?? (await metagraphFromStorage(ctx, netuid)).neurons
 }

@@ -1,10 +1,11 @@
-/** Stake: add_stake, remove_stake, and the stake a coldkey holds per (hotkey, netuid). */
+/** Stake: add_stake(_limit), remove_stake(_limit), the alpha price, and the stake a coldkey holds per (hotkey, netuid). */
 import type { ApiPromise } from '@polkadot/api'
 import type { Signer } from '../../keys/signer'
 import { requireCall } from '../core/calls'
 import type { ChainContext } from '../core/context'
 import { ChainError } from '../core/errors'
 import { isMissing, markMissing } from '../core/runtime-apis'
+import { readBigint, readNumber } from '../core/storage'
 import type { Extrinsic } from '../core/submit'
 import { submit } from '../core/submit'
 import type { TxResult, TxStatus } from '../types'
@@ -25,6 +26,50 @@ export function addStakeCall(api: ApiPromise, hotkey: string, netuid: number, am
 
 export function removeStakeCall(api: ApiPromise, hotkey: string, netuid: number, amountAlpha: bigint): Extrinsic {
   return requireCall(api, 'subtensorModule', 'removeStake', 'SubtensorModule.remove_stake')(hotkey, netuid, amountAlpha)
+}
+
+/** `add_stake_limit` [88]: `limitPrice` is the highest alpha price accepted, rao per 1.0 alpha (`add_stake.rs:115-189`). */
+export function addStakeLimitCall(api: ApiPromise, hotkey: string, netuid: number, amountRao: bigint, limitPrice: bigint, allowPartial: boolean): Extrinsic {
+  return requireCall(api, 'subtensorModule', 'addStakeLimit', 'SubtensorModule.add_stake_limit')(hotkey, netuid, amountRao, limitPrice, allowPartial)
+}
+
+/** `remove_stake_limit` [89]: `limitPrice` is the lowest alpha price accepted, rao per 1.0 alpha (`remove_stake.rs:326-407`). */
+export function removeStakeLimitCall(api: ApiPromise, hotkey: string, netuid: number, amountAlpha: bigint, limitPrice: bigint, allowPartial: boolean): Extrinsic {
+  return requireCall(api, 'subtensorModule', 'removeStakeLimit', 'SubtensorModule.remove_stake_limit')(hotkey, netuid, amountAlpha, limitPrice, allowPartial)
+}
+
+export interface AlphaPrice {
+  /** Rao per 1.0 alpha (price × 1e9), the unit of `limit_price`. */
+  readonly rao: bigint
+  readonly source: 'runtime-api' | 'storage'
+}
+
+const ONE_ALPHA_PRICE = 1_000_000_000n
+const PERQUINTILL = 1_000_000_000_000_000_000n
+
+/**
+ * The current alpha price of a subnet: `SwapRuntimeApi.current_alpha_price` (spot price × 1e9),
+ * else the same computation from storage (`pallets/swap/src/pallet/impls.rs:21-35`): 1.0 for root
+ * and every mechanism other than 1; for mechanism 1 the balancer price
+ * `(w_base / w_quote) · SubnetTAO / SubnetAlphaIn` with `w_quote = SwapBalancer.quote` (default ½,
+ * `balancer.rs:83-90,220-228`), 0 while the pool holds no alpha.
+ */
+export async function alphaPrice(api: ApiPromise, netuid: number): Promise<AlphaPrice> {
+  const call = (api.call as unknown as Record<string, Record<string, ((n: number) => Promise<Codec>) | undefined> | undefined>).swapRuntimeApi
+  if (call?.currentAlphaPrice && !isMissing(api, 'alphaPrice')) {
+    try {
+      return { rao: BigInt((await call.currentAlphaPrice(netuid)).toString()), source: 'runtime-api' }
+    } catch (error) {
+      markMissing(api, 'alphaPrice', error)
+    }
+  }
+  if (netuid === 0 || (await readNumber(api, 'subnetMechanism', netuid)) !== 1) return { rao: ONE_ALPHA_PRICE, source: 'storage' }
+  const [tao, alpha] = await Promise.all([readBigint(api, 'subnetTAO', netuid), readBigint(api, 'subnetAlphaIn', netuid)])
+  if (!alpha || tao === null) return { rao: 0n, source: 'storage' }
+  const balancer = (api.query as unknown as Record<string, Record<string, ((n: number) => Promise<Codec>) | undefined> | undefined>).swap?.swapBalancer
+  const quote = balancer ? BigInt(((await balancer(netuid)).toJSON() as { quote?: string | number } | null)?.quote ?? PERQUINTILL / 2n) : PERQUINTILL / 2n
+  if (quote === 0n) return { rao: 0n, source: 'storage' }
+  return { rao: ((PERQUINTILL - quote) * tao * ONE_ALPHA_PRICE) / (quote * alpha), source: 'storage' }
 }
 
 export async function addStake(ctx: ChainContext, signer: Signer, hotkey: string, netuid: number, amountRao: bigint, onStatus?: (s: TxStatus) => void): Promise<TxResult> {

@@ -5,6 +5,7 @@ import { ChainError } from '../core/errors'
 import { readBigint, readBool, readNumber, subtensorItem } from '../core/storage'
 import type { EpochTiming, Hyperparameters, SubnetSummary } from '../types'
 import { blockNumber } from './chain-state'
+import { readHyperparamsApi } from './hyperparams-api'
 import { subnetIdentities } from './subnet-identity'
 
 export async function assertSubnet(ctx: ChainContext, netuid: number): Promise<void> {
@@ -44,13 +45,20 @@ export async function hyperparameters(ctx: ChainContext, netuid: number): Promis
   await assertSubnet(ctx, netuid)
   const n = async (item: string, fallback = 0): Promise<number> => (await readNumber(api, item, netuid)) ?? fallback
   const version = subtensorItem(api, 'commitRevealWeightsVersion')
+  const commitRevealVersion = version ? Number(String(await version())) : null
+  const one = await readHyperparamsApi(ctx, netuid)
+  if (one) {
+    // One runtime call, plus the three values it does not carry.
+    const [maxAllowedUids, burn] = await Promise.all([n('maxAllowedUids'), readBigint(api, 'burn', netuid)])
+    return cached(ctx, `hyperparameters:${netuid}`, { ...one, commitRevealVersion, maxAllowedUids, burn: String(burn ?? 0n) })
+  }
   const hp: Hyperparameters = {
     tempo: await n('tempo'),
     weightsRateLimit: await n('weightsSetRateLimit'),
     weightsVersionKey: await n('weightsVersionKey'),
     commitRevealEnabled: (await readBool(api, 'commitRevealWeightsEnabled', netuid)) ?? false,
     revealPeriodEpochs: await n('revealPeriodEpochs', 1),
-    commitRevealVersion: version ? Number(String(await version())) : null,
+    commitRevealVersion,
     minAllowedWeights: await n('minAllowedWeights'),
     maxWeightsLimit: await n('maxWeightsLimit', 65535),
     maxAllowedUids: await n('maxAllowedUids'),

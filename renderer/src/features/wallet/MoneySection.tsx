@@ -1,10 +1,10 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Timeline } from '@mantine/core'
 import { useState } from 'react'
-import { formatTao, parseTao } from '../../../../native/contract'
+import { DEFAULT_SLIPPAGE_PERCENT, formatTao, parseTao } from '../../../../native/contract'
 import type { Estimate, ExtrinsicEvent, ExtrinsicStage, WalletCall, WalletSummary } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
-import { balanceAfter, shortAddress } from './wallet-format'
+import { balanceAfter, priceRows, shortAddress } from './wallet-format'
 
 type Kind = WalletCall['kind']
 
@@ -89,6 +89,9 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
   const [hotkey, setHotkey] = useState<string>(initial.hotkey ?? ownHotkeys[0]?.value ?? '')
   const [netuid, setNetuid] = useState<number>(initial.netuid ?? 5)
   const [amount, setAmount] = useState('')
+  const settings = useEngineQuery('settings.get', {})
+  const savedSlippage = settings.data?.stakeSlippagePercent ?? DEFAULT_SLIPPAGE_PERCENT
+  const [slippage, setSlippage] = useState<number>()
   const [step, setStep] = useState<'form' | 'review' | 'sending'>('form')
   const [estimate, setEstimate] = useState<Estimate>()
   const [call, setCall] = useState<WalletCall>()
@@ -116,10 +119,15 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
       return
     }
     const c: WalletCall = kind === 'transfer' ? { kind, to: to.trim(), amount: units.toString() } : { kind, hotkey: hotkey.trim(), netuid, amount: units.toString() }
+    const slippagePercent = slippage ?? savedSlippage
     setBusy(true)
     try {
-      setEstimate(await engine.call('wallet.estimate', { name: wallet.name, call: c }))
-      setCall(c)
+      const e = await engine.call('wallet.estimate', { name: wallet.name, call: c, ...(kind === 'transfer' ? {} : { slippagePercent }) })
+      // The tolerance typed here becomes the default of the next stake (settings stakeSlippagePercent).
+      if (kind !== 'transfer' && slippagePercent !== savedSlippage) await engine.call('settings.update', { stakeSlippagePercent: slippagePercent })
+      setEstimate(e)
+      // Sign what was reviewed: the call with the limit price computed from the price shown.
+      setCall(e.call)
       setStep('review')
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e))
@@ -170,6 +178,20 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
             </>
           )}
           <TextInput label={`Amount (${unit})`} placeholder="1.5" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} data-testid="money-amount" />
+          {kind !== 'transfer' && (
+            <NumberInput
+              label="Slippage tolerance (%)"
+              description={`The chain refuses the whole ${kind} if the alpha price moves more than this from the price shown on the next step. Kept as your default.`}
+              value={slippage ?? savedSlippage}
+              onChange={(v) => setSlippage(typeof v === 'number' ? v : undefined)}
+              min={0}
+              max={100}
+              step={0.1}
+              decimalScale={4}
+              suffix=" %"
+              data-testid="money-slippage"
+            />
+          )}
           {error && <Alert color="red">{error}</Alert>}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
@@ -183,6 +205,10 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
           <Table>
             <Table.Tbody>
               <Table.Tr><Table.Td>Amount</Table.Td><Table.Td ff="monospace">{formatTao(call.amount)} {unit}</Table.Td></Table.Tr>
+              {estimate.price && call.kind !== 'transfer' &&
+                priceRows(estimate.price, call).map((r) => (
+                  <Table.Tr key={r.testId}><Table.Td>{r.label}</Table.Td><Table.Td ff="monospace" data-testid={r.testId}>{r.value}</Table.Td></Table.Tr>
+                ))}
               <Table.Tr>
                 <Table.Td>Network fee</Table.Td>
                 <Table.Td ff="monospace" data-testid="money-fee">{estimate.fee === null ? 'not reported by this node' : `${formatTao(estimate.fee)} TAO`}</Table.Td>
