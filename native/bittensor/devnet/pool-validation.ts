@@ -49,7 +49,7 @@ function meetsStakeThreshold(h: PoolHost, hotkey: string, netuid: number): boole
   return h.weightsStake(hotkey, netuid) >= s.u64(SUB, 'StakeThreshold')
 }
 
-/** `CheckWeights::check_reveal` (`guards/check_weights.rs:125-143`). */
+/** `CheckWeights::check_reveal` (`guards/check_weights.rs:112-140`). */
 function checkReveal(h: PoolHost, who: string, netuid: number, args: PoolCall['args'], block: number): number | undefined {
   const nums = (i: number): number[] => (args[i]!.toJSON() as number[]).map(Number)
   const commits = readCommits(h.state, netuid, who)
