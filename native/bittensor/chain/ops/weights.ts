@@ -142,8 +142,19 @@ export interface CommitOptions {
   readonly onStatus?: (s: TxStatus) => void
 }
 
+/** Without the store nothing keeps the salt, so nothing could reveal a commit: refuse it unsent. */
+function assertRevealable(ctx: ChainContext, netuid: number): void {
+  if (!ctx.store) {
+    throw new ChainError(
+      'Client.CommitNeedsValidator',
+      `Subnet ${netuid} has commit-reveal on: weights are committed now and must be revealed one epoch later by a TaoDesk that keeps the salt and is still running. This one-shot command cannot do that, so nothing was sent. Run the validator instead (\`taodesk validator start\` with this network and subnet): it commits and reveals on time with the wallet hotkey.`,
+    )
+  }
+}
+
 async function commitChecked(ctx: ChainContext, signer: Signer, netuid: number, w: ChainWeights, hp: Hyperparameters, options: CommitOptions): Promise<CommittedWeights> {
   assertHashCommits(ctx, netuid)
+  assertRevealable(ctx, netuid)
   await assertWeightsAccepted(ctx, netuid, signer.address, await registeredUid(ctx, netuid, signer.address), hp, w.uids, w.weights)
   await assertCommitRoom(ctx, netuid, signer.address, await readEpochState(ctx, netuid), hp.revealPeriodEpochs)
   const salt = options.salt ?? randomSalt()
@@ -206,6 +217,7 @@ export async function setWeightsFromScores(
   onStatus?: (s: TxStatus) => void,
 ): Promise<{ mode: 'set' | 'committed'; result: TxResult; uids: number[]; weights: number[] }> {
   const hp = await hyperparameters(ctx, netuid)
+  if (hp.commitRevealEnabled) assertRevealable(ctx, netuid)
   const myUid = await registeredUid(ctx, netuid, signer.address)
   const n = (await readNumber(ctx.api, 'subnetworkN', netuid)) ?? 0
   const all = Array.from({ length: n }, (_, i) => i)
