@@ -36,15 +36,6 @@ function legacyEpoch(st: EpochState, block: number): number {
   return Math.floor((block + st.netuid + 1) / (st.tempo + 1))
 }
 
-/** `should_run_epoch(netuid, b)` with the state read at `st.block` (`run_coinbase.rs:1085-1100`); b > st.block. */
-function dueAt(st: EpochState, b: number): boolean {
-  if (st.tempo === 0) return false
-  if (st.pendingEpochAt > 0 && b >= st.pendingEpochAt) return true
-  // drain_pending adds one before the test (`run_coinbase.rs:362-365`).
-  if (st.blocksSinceLastStep + (b - st.block) > MAX_TEMPO) return true
-  return b - st.lastEpochBlock >= st.tempo
-}
-
 /** The block at which the next epoch fires (after `st.block`); null when tempo is 0 (the subnet never runs one). */
 export function nextEpochBlock(st: EpochState): number | null {
   if (st.tempo === 0) return null
