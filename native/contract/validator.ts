@@ -49,7 +49,7 @@ export const ValidatorConfig = z.object({
     .min(0)
     .max(86_400)
     .default(0)
-    .describe("seconds to pause between rounds; 0 = follow the subnet: the next round starts one epoch (tempo + 1 blocks) after the last one began"),
+    .describe("seconds to pause between rounds; 0 = follow the subnet: the next round starts one epoch (tempo blocks) after the last one began"),
   externalIp: z.string().max(64).default('0.0.0.0').describe("this machine's public IPv4 (sent to miners; axons published with it are reached over loopback, as the Python dendrite does)"),
   vpermitTaoLimit: z.number().min(0).default(4096),
   wire: MinerWire.default('v10').describe('how miners are queried: v10 (TextEmbeddingSynapse) or btauth (btauth/1-signed POST /v1/embeddings, SDK 11)'),

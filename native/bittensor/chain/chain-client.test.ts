@@ -43,11 +43,13 @@ describe('ChainClient on the practice devnet', () => {
     await expectChainError(client.register(bob, 5, hot.address, 10n ** 9n), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet')
     // Bypassing the client's pre-check, the chain itself refuses a duplicate registration.
     await expectChainError(client.submit(client.api.tx.subtensorModule.burnedRegister!(5, hot.address), bob), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet')
-    await expectChainError(client.serveAxon(hot, 5, { ip: '127.0.0.1', port: 8091 }), 'SubtensorModule.InvalidIpAddress')
-    await expectChainError(client.submit(client.api.tx.subtensorModule.serveAxon!(5, 0, 1, 0, 4, 4, 0, 0), hot), 'SubtensorModule.InvalidPort')
-    await expectChainError(client.serveAxon(hot, 3, { ip: '203.0.113.9', port: 8091 }), 'SubtensorModule.HotKeyNotRegisteredInSubNet')
-    // Straight after registering, the rate limit applies (LastUpdate = registration block).
-    await expectChainError(client.submit(client.api.tx.subtensorModule.setWeights!(5, [0], [1], 0), hot), 'SubtensorModule.SettingWeightsTooFast')
+    // Refused in the pool since serving checks run before inclusion (network-2026 §4: code 11).
+    await expectChainError(client.serveAxon(hot, 5, { ip: '127.0.0.1', port: 8091 }), 'Pool.InvalidIpAddress')
+    await expectChainError(client.submit(client.api.tx.subtensorModule.serveAxon!(5, 0, 1, 0, 4, 4, 0, 0), hot), 'Pool.InvalidPort')
+    await expectChainError(client.serveAxon(hot, 3, { ip: '203.0.113.9', port: 8091 }), 'Pool.HotKeyNotRegisteredInNetwork')
+    // Straight after registering, the rate limit applies (LastUpdate = registration block); the
+    // pool refuses it (CheckRateLimits, network-2026 §4: code 6), the client before signing.
+    await expectChainError(client.submit(client.api.tx.subtensorModule.setWeights!(5, [0], [1], 0), hot), 'Pool.RateLimitExceeded')
     await expectChainError(client.setWeights(hot, 5, [{ uid: 0, score: 1 }], 0n), 'SubtensorModule.SettingWeightsTooFast')
     node.produceBlocks(10)
     // Self-weight is allowed without a permit.
@@ -85,10 +87,10 @@ describe('ChainClient on the practice devnet', () => {
     expect(r.mode).toBe('committed')
     const [pending] = store.pendingCommits(`devnet:${client.endpoint}`)
     expect(pending).toBeDefined()
-    // Too early: the chain refuses a reveal in the commit epoch.
+    // Too early: the pool refuses a reveal in the commit epoch (network-2026 §4: code 17).
     await expectChainError(
       client.submit(client.api.tx.subtensorModule.revealWeights!(5, pending!.uids, pending!.weights, pending!.salt, 0), alice),
-      'SubtensorModule.RevealTooEarly',
+      'Pool.CommitBlockNotInRevealRange',
     )
     expect((await client.revealDue(() => alice))[0]!.outcome).toBe('waiting')
     // "Restart": a new client over the same SQLite store finds the commit and reveals it on time.
@@ -149,11 +151,11 @@ describe('ChainClient on the practice devnet', () => {
     await client.setWeights(alice, 5, [{ uid: 0, score: 1 }], 0n)
     const [pending] = store.pendingCommits(client.storeKey)
     node.produceBlocks(pending!.revealFrom - node.bestNumber - 1)
-    // A reveal whose data does not match the commit can never succeed: the chain says so.
+    // A reveal whose data does not match the commit can never succeed: the pool says so (code 16).
     db.prepare('UPDATE chain_commits SET salt = ? WHERE id = ?').run(JSON.stringify([1, 2, 3]), pending!.id)
     const out = await client.revealDue(() => alice)
     expect(out.map((o) => o.outcome)).toEqual(['failed'])
-    expect(out[0]!.error).toMatch(/InvalidRevealCommitHashNotMatch/)
+    expect(out[0]!.error).toMatch(/CommitNotFound/)
     expect(store.pendingCommits(client.storeKey)).toEqual([])
   }, 60_000)
 

@@ -15,9 +15,3 @@ export function commitHash(registry: Registry, hotkey: string, netuid: number, u
   return blake2AsHex(bytes, 256)
 }
 
-/** First and last block of the reveal window of a commit made at `block` (classic epoch formula). */
-export function revealWindow(block: number, netuid: number, tempo: number, revealPeriod: number): { epoch: number; first: number; last: number } {
-  const epoch = Math.floor((block + netuid + 1) / (tempo + 1))
-  const first = (epoch + revealPeriod) * (tempo + 1) - (netuid + 1)
-  return { epoch, first, last: first + tempo }
-}

@@ -99,6 +99,10 @@ export interface EpochTiming {
   readonly netuid: number
   readonly block: number
   readonly tempo: number
+  /** The block the next epoch fires in (`get_next_epoch_start_block`); null when tempo is 0. */
+  readonly nextEpochBlock: number | null
+  /** `SubnetEpochIndex` after `block` (the legacy epoch number on older runtimes). */
+  readonly epochIndex: number
   readonly blocksUntilNextEpoch: number
 }
 

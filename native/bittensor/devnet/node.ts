@@ -7,6 +7,8 @@ import { Keyring } from '@polkadot/keyring'
 import { ChainCodec } from './codec'
 import { FeeSchedule } from './fees'
 import type { FeeQuote } from './fees'
+import { nextEpochStartBlock } from './epoch-scheduler'
+import { poolRefusal } from './pool-validation'
 import { DispatchFail, SUPPORTED_CALLS, SubtensorRuntime, UnsupportedCall } from './runtime'
 import type { SubnetIdentityFields } from './runtime'
 import { StateStore } from './state'
@@ -403,6 +405,8 @@ export class DevnetNode {
     if (!this.canPay(sender, this.charge({ hex, ext }))) {
       throw new RpcError(1010, 'Invalid Transaction', 'Inability to pay some fees (e.g. account balance too low)')
     }
+    const refusal = poolRefusal(this.runtime, sender, { section: call.section, method: call.method, args: ext.method.args as never }, this.bestNumber + 1)
+    if (refusal !== undefined) throw new RpcError(1010, 'Invalid Transaction', `Custom error: ${refusal}`)
     const tx: PoolTx = { hex, hash, sender, nonce, ext, watch }
     this.pool.push(tx)
     const pending = this.pool.filter((t) => t.sender === sender).map((t) => t.nonce)
@@ -635,6 +639,11 @@ export class DevnetNode {
         return u8aToHex(u8aConcat(compactToU8a(this.codec.metadataBytes.length), this.codec.metadataBytes))
       case 'Core_version':
         return u8aToHex(r.createType('RuntimeVersion', this.runtimeVersion()).toU8a())
+      case 'SubnetInfoRuntimeApi_get_next_epoch_start_block': {
+        const netuid = r.createType('u16', hexToU8a(argsHex)).toNumber()
+        const next = nextEpochStartBlock(new StateStore(this.codec, at.state), netuid)
+        return u8aToHex(r.createType('Option<u64>', next).toU8a())
+      }
       case 'AccountNonceApi_account_nonce': {
         const who = r.createType('AccountId32', hexToU8a(argsHex)).toString()
         return u8aToHex(r.createType('u32', this.accountNextIndex(who)).toU8a())
@@ -737,10 +746,10 @@ export class DevnetNode {
     return new NeuronView(this.codec, new StateStore(this.codec, block.state))
   }
 
-  /** Submits nothing and advances until the next epoch of a subnet has run. */
+  /** Blocks before the next epoch block of a subnet: producing this many plus one runs it. */
   blocksUntilNextEpoch(netuid: number): number {
-    const tempo = this.state.num('SubtensorModule', 'Tempo', netuid)
-    return tempo - ((this.bestNumber + netuid + 1) % (tempo + 1))
+    const next = nextEpochStartBlock(this.state, netuid)
+    return next === null ? Number.MAX_SAFE_INTEGER : Math.max(0, Number(next) - this.bestNumber - 1)
   }
 
   dispose(): void {

@@ -2,6 +2,8 @@ import { u8aToHex } from '@polkadot/util'
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 import { commitHash } from '../chain/commit-hash'
 import { runEpoch } from '../yuma'
+import * as commitReveal from './commit-reveal'
+import { drainPending, initialLastEpochBlock } from './epoch-scheduler'
 import type { ChainCodec } from './codec'
 import { neuronToPrune } from './pruning'
 import { limitOrderAmount } from './stake-limit'
@@ -13,7 +15,6 @@ const SUB = 'SubtensorModule'
 export const EXISTENTIAL_DEPOSIT = 500n
 /** The smallest stake the runtime accepts (DefaultMinStake). */
 export const MIN_STAKE = 500_000n
-const MAX_UNREVEALED_COMMITS = 10
 
 /** A dispatch failure: a module error by name, as the real runtime reports it. */
 export class DispatchFail extends Error {
@@ -189,11 +190,6 @@ export class SubtensorRuntime {
     return this.state.get(SUB, 'Keys', netuid, uid).toString()
   }
 
-  epochOf(netuid: number, block: number): number {
-    const tempo = this.state.num(SUB, 'Tempo', netuid)
-    return Math.floor((block + netuid + 1) / (tempo + 1))
-  }
-
   private setVecAt(item: string, netuid: number, index: number, value: unknown, fill: unknown, kind: 'num' | 'big' | 'bool'): void {
     const vec: unknown[] =
       kind === 'num' ? this.state.vecNum(SUB, item, netuid) : kind === 'big' ? this.state.vecBig(SUB, item, netuid) : this.state.vecBool(SUB, item, netuid)
@@ -212,6 +208,7 @@ export class SubtensorRuntime {
     s.set(SUB, 'NetworkRegisteredAt', [netuid], 0)
     s.set(SUB, 'NetworkRegistrationAllowed', [netuid], true)
     s.set(SUB, 'Tempo', [netuid], g.tempo)
+    s.set(SUB, 'LastEpochBlock', [netuid], initialLastEpochBlock(this.block, netuid, g.tempo))
     s.set(SUB, 'WeightsSetRateLimit', [netuid], g.weightsRateLimit)
     s.set(SUB, 'CommitRevealWeightsEnabled', [netuid], g.commitReveal)
     s.set(SUB, 'RevealPeriodEpochs', [netuid], 1)
@@ -263,9 +260,9 @@ export class SubtensorRuntime {
       case 'subtensorModule.setWeights':
         return this.setWeights(signer, num(0), nums(1), nums(2), big(3), false)
       case 'subtensorModule.commitWeights':
-        return this.commitWeights(signer, num(0), a[1]!.toString())
+        return commitReveal.commitWeights(this, fail, signer, num(0), a[1]!.toString())
       case 'subtensorModule.revealWeights':
-        return this.revealWeights(signer, num(0), nums(1), nums(2), nums(3), big(4))
+        return commitReveal.revealWeights(this, fail, signer, num(0), nums(1), nums(2), nums(3), big(4))
       case 'subtensorModule.setSubnetIdentity':
         return this.setSubnetIdentity(signer, num(0), a.slice(1).map((x) => x.toU8a(true)))
       case 'subtensorModule.addStake':
@@ -362,11 +359,11 @@ export class SubtensorRuntime {
 
   private checkWeights(hotkey: string, netuid: number, uids: number[], values: number[], versionKey: bigint, reveal: boolean): number {
     const s = this.state
+    // network-2026 §5: set_weights with CR on is refused first (dispatches.rs:93-97).
+    if (!reveal && s.bool(SUB, 'CommitRevealWeightsEnabled', netuid)) fail('CommitRevealEnabled')
     if (netuid === 0) fail('CanNotSetRootNetworkWeights')
     if (uids.length !== values.length) fail('WeightVecNotEqualSize')
     if (!this.subnetExists(netuid)) fail('SubnetNotExists')
-    const cr = s.bool(SUB, 'CommitRevealWeightsEnabled', netuid)
-    if (!reveal && cr) fail('CommitRevealEnabled')
     const n = this.n(netuid)
     if (uids.length > n) fail('UidsLengthExceedUidsInSubNet')
     const uid = this.uidOf(netuid, hotkey)
@@ -396,7 +393,8 @@ export class SubtensorRuntime {
     const limit = this.state.num(SUB, 'MaxWeightsLimit', netuid)
     if (limit < 65535 && up.length > 1 && up.some((v) => v > limit)) fail('MaxWeightExceeded')
     this.state.set(SUB, 'Weights', [netuid, uid], uids.map((u, i) => [u, up[i]!]))
-    this.setVecAt('LastUpdate', netuid, uid, BigInt(this.block), 0n, 'big')
+    // weights.rs:851-853: only with CR off; under CR the commit set it (network-2026 §5).
+    if (!this.state.bool(SUB, 'CommitRevealWeightsEnabled', netuid)) this.setLastUpdate(netuid, uid, this.block)
     this.emit(SUB, 'WeightsSet', [netuid, uid])
   }
 
@@ -405,59 +403,26 @@ export class SubtensorRuntime {
     this.storeWeights(netuid, uid, uids, values)
   }
 
-  commitWeights(hotkey: string, netuid: number, hash: string): void {
-    const s = this.state
-    if (!this.subnetExists(netuid)) fail('SubnetNotExists')
-    if (!s.bool(SUB, 'CommitRevealWeightsEnabled', netuid)) fail('CommitRevealDisabled')
-    const uid = this.uidOf(netuid, hotkey)
-    if (uid === undefined) fail('HotKeyNotRegisteredInSubNet')
-    const block = this.block
-    const last = Number(s.vecBig(SUB, 'LastUpdate', netuid)[uid!] ?? 0n)
-    const limit = s.num(SUB, 'WeightsSetRateLimit', netuid)
-    if (last !== 0 && block - last < limit) fail('CommittingWeightsTooFast')
-    const commits = this.liveCommits(netuid, hotkey)
-    if (commits.length >= MAX_UNREVEALED_COMMITS) fail('TooManyUnrevealedCommits')
-    const tempo = s.num(SUB, 'Tempo', netuid)
-    const period = Number(s.u64(SUB, 'RevealPeriodEpochs', netuid))
-    const epoch = this.epochOf(netuid, block)
-    const firstReveal = (epoch + period) * (tempo + 1) - (netuid + 1)
-    commits.push([hash, BigInt(block), BigInt(firstReveal), BigInt(firstReveal + tempo)])
-    s.set(SUB, 'WeightCommits', [netuid, hotkey], commits)
-    this.setVecAt('LastUpdate', netuid, uid!, BigInt(block), 0n, 'big')
-    this.emit(SUB, 'WeightsCommitted', [hotkey, netuid, hash])
+  // ---------- hosts of commit-reveal.ts and pool-validation.ts ----------
+  setLastUpdate(netuid: number, uid: number, block: number): void {
+    this.setVecAt('LastUpdate', netuid, uid, BigInt(block), 0n, 'big')
   }
 
-  /** Unexpired commits: (hash, commit block, first reveal block, last reveal block). */
-  private liveCommits(netuid: number, hotkey: string): Array<[string, bigint, bigint, bigint]> {
-    const raw = this.state.maybe(SUB, 'WeightCommits', netuid, hotkey)
-    if (!raw) return []
-    const period = Number(this.state.u64(SUB, 'RevealPeriodEpochs', netuid))
-    const now = this.epochOf(netuid, this.block)
-    return (raw.toJSON() as Array<[string, number, number, number]>)
-      .map(([h, b, f, l]) => [h, BigInt(b), BigInt(f), BigInt(l)] as [string, bigint, bigint, bigint])
-      .filter(([, b]) => this.epochOf(netuid, Number(b)) + period >= now)
-  }
-
-  revealWeights(hotkey: string, netuid: number, uids: number[], values: number[], salt: number[], versionKey: bigint): void {
-    const s = this.state
-    if (!this.subnetExists(netuid)) fail('SubnetNotExists')
-    if (!s.bool(SUB, 'CommitRevealWeightsEnabled', netuid)) fail('CommitRevealDisabled')
-    const raw = s.maybe(SUB, 'WeightCommits', netuid, hotkey)
-    if (!raw) fail('NoWeightsCommitFound')
-    const all = (raw!.toJSON() as Array<[string, number, number, number]>).map(([h, b, f, l]) => [h, BigInt(b), BigInt(f), BigInt(l)] as [string, bigint, bigint, bigint])
-    const hash = commitHash(this.codec.registry, hotkey, netuid, uids, values, salt, versionKey)
-    const idx = all.findIndex(([h]) => h === hash)
-    if (idx < 0) fail('InvalidRevealCommitHashNotMatch')
-    const period = Number(s.u64(SUB, 'RevealPeriodEpochs', netuid))
-    const commitEpoch = this.epochOf(netuid, Number(all[idx]![1]))
-    const now = this.epochOf(netuid, this.block)
-    if (now < commitEpoch + period) fail('RevealTooEarly')
-    if (now > commitEpoch + period) fail('ExpiredWeightCommit')
+  setRevealedWeights(hotkey: string, netuid: number, uids: number[], values: number[], versionKey: bigint): void {
     this.setWeights(hotkey, netuid, uids, values, versionKey, true)
-    const rest = all.filter((_, i) => i !== idx)
-    if (rest.length === 0) s.remove(SUB, 'WeightCommits', netuid, hotkey)
-    else s.set(SUB, 'WeightCommits', [netuid, hotkey], rest)
-    this.emit(SUB, 'WeightsRevealed', [hotkey, netuid, hash])
+  }
+
+  deposit(name: string, fields: unknown[]): void {
+    this.emit(SUB, name, fields)
+  }
+
+  /** The stake compared with StakeThreshold (the pool's `check_weights_min_stake`). */
+  weightsStake(hotkey: string, netuid: number): bigint {
+    return this.totalHotkeyAlpha(hotkey, netuid)
+  }
+
+  validIp(ip: bigint, ipType: number): boolean {
+    return validIp(ip, ipType)
   }
 
   /**
@@ -570,12 +535,12 @@ export class SubtensorRuntime {
       const decayed = BigInt(Math.floor(Number(burn) * Math.pow(0.5, 1 / BURN_HALF_LIFE)))
       const next = clampBig(decayed, this.state.u64(SUB, 'MinBurn', netuid), this.state.u64(SUB, 'MaxBurn', netuid))
       if (next !== burn) this.state.set(SUB, 'Burn', [netuid], next)
-      void block
     }
+    // The epoch runs in on_initialize, before any extrinsic of the block (hooks.rs:17-20, network-2026 §2.2).
+    drainPending(this.state, this.netuids(), block, (netuid) => this.epoch(netuid), (name, fields) => this.deposit(name, fields))
   }
 
   onFinalize(): void {
-    const block = this.block
     for (const netuid of this.netuids()) {
       const s = this.state
       // Only subnets whose owner made start_call get emission (coinbase/subnet_emissions.rs:21-27).
@@ -588,9 +553,6 @@ export class SubtensorRuntime {
       const ownerCold = s.get(SUB, 'SubnetOwner', netuid).toString()
       this.creditStake(ownerHot, ownerCold, netuid, ownerCut)
       s.set(SUB, 'SubnetAlphaOut', [netuid], s.u64(SUB, 'SubnetAlphaOut', netuid) + emission)
-      const tempo = s.num(SUB, 'Tempo', netuid)
-      if ((block + netuid + 1) % (tempo + 1) === 0) this.epoch(netuid)
-      else s.set(SUB, 'BlocksSinceLastStep', [netuid], s.u64(SUB, 'BlocksSinceLastStep', netuid) + 1n)
     }
     this.recomputeIssuance()
   }
@@ -617,9 +579,6 @@ export class SubtensorRuntime {
     const tempo = s.num(SUB, 'Tempo', netuid)
     const lastStep = Number(s.u64(SUB, 'LastMechansimStepBlock', netuid))
     s.set(SUB, 'LastMechansimStepBlock', [netuid], block)
-    s.set(SUB, 'LastEpochBlock', [netuid], block)
-    s.set(SUB, 'BlocksSinceLastStep', [netuid], 0n)
-    s.set(SUB, 'SubnetEpochIndex', [netuid], s.u64(SUB, 'SubnetEpochIndex', netuid) + 1n)
     if (n === 0) return
     const hotkeys = Array.from({ length: n }, (_, uid) => this.hotkeyOf(netuid, uid))
     const ownerHot = s.get(SUB, 'SubnetOwnerHotkey', netuid).toString()

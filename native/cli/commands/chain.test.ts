@@ -43,10 +43,10 @@ describe('done-when: the practice devnet from the CLI', () => {
     expect(capped.code).toBe(1)
     expect((capped.json.error as { code: string }).code).toBe('Client.PriceAboveMaximum')
 
-    // Loopback is rejected by the chain with its own error name; a public address is accepted.
+    // Loopback is refused by the node's pool (custom error 11, network-2026 §4); a public address is accepted.
     const bad = await cli(['chain', 'serve-axon', ...base, '--hotkey-uri', '//Bob//miner', '--ip', '127.0.0.1', '--port', '8091'])
     expect(bad.code).toBe(1)
-    expect((bad.json.error as { code: string }).code).toBe('SubtensorModule.InvalidIpAddress')
+    expect((bad.json.error as { code: string }).code).toBe('Pool.InvalidIpAddress')
     const axon = await cli(['chain', 'serve-axon', ...base, '--hotkey-uri', '//Bob//miner', '--ip', '203.0.113.7', '--port', '8091'])
     expect(axon.code, axon.err).toBe(0)
     expect(axon.json.skipped).toBe(false)
@@ -131,5 +131,28 @@ describe('done-when (issue 13): the CLI refuses to register on a subnet that doe
     const plain = await cli(['chain', 'register', ...base, '--uri', '//Charlie', '--hotkey-uri', '//Charlie//m2', '--max-price', '1'])
     expect(plain.code, plain.err + JSON.stringify(plain.json)).toBe(0)
     expect(plain.json.uid).toBe(1)
+  }, 60_000)
+})
+
+describe('issue 12: chain set-weights on a commit-reveal subnet', () => {
+  it('refuses before committing (nothing could reveal it) and says to run the validator', async () => {
+    const node = await DevnetNode.create({ tempo: 50, commitReveal: true })
+    const server = await startDevnetServer(node, { port: 0 })
+    try {
+      const base = ['--url', server.url, '--netuid', '5']
+      // The subnet owner needs no permit, so only commit-reveal stands in the way.
+      expect((await cli(['chain', 'register', ...base, '--uri', '//Alice', '--hotkey-uri', '//Alice', '--max-price', '1'])).code).toBe(0)
+      const best = node.bestNumber
+      const r = await cli(['chain', 'set-weights', ...base, '--hotkey-uri', '//Alice', '--weights', '0:1'])
+      expect(r.code).toBe(1)
+      const error = r.json.error as { code: string; message: string }
+      expect(error.code).toBe('Client.CommitNeedsValidator')
+      expect(error.message).toMatch(/nothing was sent.*taodesk validator start/s)
+      expect(node.bestNumber).toBe(best)
+      expect((await node.connectProvider().send('state_getStorage', [node.codec.key('SubtensorModule', 'WeightCommits', 5, DevnetNode.devAddress('Alice'))])) ?? null).toBeNull()
+    } finally {
+      node.dispose()
+      await server.close()
+    }
   }, 60_000)
 })

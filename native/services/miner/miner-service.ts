@@ -381,7 +381,7 @@ export class MinerService {
     this.o.onRewards?.(view)
     const warningsBefore = [...this.warnings].join('|')
     this.watchSince ??= view.block
-    const twoEpochs = 2 * (view.tempo + 1)
+    const twoEpochs = 2 * view.tempo
     if (!this.validatorServed && view.block - this.watchSince >= twoEpochs) {
       this.warn(
         'no_queries',
@@ -402,7 +402,8 @@ export class MinerService {
       else if (!this.warnings.has('deregistered')) this.warn('not_registered', `Hotkey ${view.hotkey} is not registered on subnet ${view.netuid}: validators will not query it. Register it (burned_register) first.`)
     }
     // Incentive over time: one point at start and one per epoch (the chain changes it only then).
-    const epoch = `${view.hotkey}:${view.netuid}:${Math.floor((view.block + view.netuid + 1) / (view.tempo + 1))}`
+    // The next epoch block names the epoch the view is in (the chain's scheduler, network-2026 §2).
+    const epoch = `${view.hotkey}:${view.netuid}:${view.block + view.nextEpochInBlocks}`
     if (epoch !== this.lastRecordedEpoch) {
       // Once an epoch: is the axon still on chain as published? (A chain that lost it gets it again.)
       if (this.lastRecordedEpoch !== null && this.running) void this.serve(this.running).then(() => this.emit())

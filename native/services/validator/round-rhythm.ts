@@ -19,6 +19,7 @@ export interface NextRound {
 export function nextRound(p: { intervalS: number; failed: boolean; startBlock: number | null; tempo: number | null }): NextRound {
   if (p.intervalS > 0) return { seconds: p.failed ? Math.max(p.intervalS, RETRY_AFTER_FAILURE_S) : p.intervalS, atBlock: null }
   if (p.tempo === null) return { seconds: RETRY_AFTER_FAILURE_S, atBlock: null }
-  const epochBlocks = p.tempo + 1
+  // An epoch lasts `tempo` blocks on the stateful scheduler (network-2026 §2.2).
+  const epochBlocks = Math.max(1, p.tempo)
   return { seconds: epochBlocks * BLOCK_TIME_S, atBlock: p.startBlock ? p.startBlock + epochBlocks : null }
 }

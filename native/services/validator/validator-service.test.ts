@@ -14,7 +14,7 @@ import type { Signer } from '../../bittensor/keys/signer'
 import { REFERENCE_BURNER_HOTKEY } from '../../protocols/text-embedding/scoring'
 import { lexicalEmbed, randomEmbed, startTestAxon, wrongDimensionEmbed } from './testing/test-axon'
 import type { TestAxon } from './testing/test-axon'
-import { ValidatorService, commitHashV2, epochOf } from './validator-service'
+import { ValidatorService, commitHashV2 } from './validator-service'
 import type { MetagraphView, WeightSetter } from './validator-service'
 import { ValidatorTables } from './validator-tables'
 
@@ -49,6 +49,7 @@ function metagraph(over: Partial<MetagraphView['hyperparameters']> = {}, extra: 
     consensus: [0.6, 0.3, 0.0, 0.0, 0.1],
     lastUpdate: [0, 0, 0, 100, 0],
     hyperparameters: { tempo: 360, weightsRateLimit: 100, weightsVersionKey: 0, minAllowedWeights: 1, maxWeightLimit: 1, commitReveal: 'off', revealPeriodEpochs: 1, ...over },
+    epoch: 0,
     ...extra,
   }
 }
@@ -193,12 +194,13 @@ describe('validator rounds end to end (three real HTTP miners of different quali
     let block = 10_000
     let mode: 'hash' | 'timelocked' = 'hash'
     let versionKey = 0
-    const { service, tables } = setup(() => metagraph({ commitReveal: mode, tempo: 99, weightsVersionKey: versionKey }, { block, lastUpdate: [0, 0, 0, 0, 0] }), chain)
+    const { service, tables } = setup(() => metagraph({ commitReveal: mode, tempo: 99, weightsVersionKey: versionKey }, { block, epoch: Math.floor(block / 99), lastUpdate: [0, 0, 0, 0, 0] }), chain)
     await service.updateConfig({ burnEnabled: false })
     await service.runOnce()
     expect(chain.commits).toHaveLength(1)
     const commit = tables.pendingCommits(5)[0]
-    expect(commit.commitEpoch).toBe(epochOf(10_000, 5, 99))
+    // The commit is tagged with the chain's epoch index as the metagraph reported it.
+    expect(commit.commitEpoch).toBe(Math.floor(10_000 / 99))
     expect(chain.commits[0]).toBe(commitHashV2(signer.address, 5, commit.uids, commit.values, commit.salt!, 803))
     // Next epoch: reveal with the same uids, values and salt.
     block += 100
@@ -326,11 +328,11 @@ describe('validator rounds end to end (three real HTTP miners of different quali
       while (!ok() && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20))
     }
     await until(() => rounds.length >= 1 && service.status().phase === 'waiting')
-    expect(service.status().detail).toMatch(/Next round at block 10021/)
-    now = 10_020 // one block short of an epoch (tempo + 1 blocks)
+    expect(service.status().detail).toMatch(/Next round at block 10020/)
+    now = 10_019 // one block short of an epoch (tempo blocks, network-2026 §2.2)
     await new Promise((r) => setTimeout(r, 300))
     expect(rounds).toHaveLength(1)
-    now = 10_021
+    now = 10_020
     await until(() => rounds.length >= 2)
     expect(rounds).toHaveLength(2)
     await service.stop()

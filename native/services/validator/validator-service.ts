@@ -57,6 +57,11 @@ export interface MetagraphView {
   readonly consensus: readonly number[]
   readonly lastUpdate: readonly number[]
   readonly hyperparameters: MetagraphHyperparameters
+  /**
+   * The subnet's epoch index when the metagraph was read (`SubnetEpochIndex`; the legacy epoch
+   * number on older runtimes): commit-reveal windows are counted in it (network-2026 §3.1).
+   */
+  readonly epoch: number
 }
 
 export interface MetagraphSource {
@@ -157,11 +162,6 @@ export function weightsInterval(epochLength: number, hp: Pick<MetagraphHyperpara
   return Math.max(epochLength > 0 ? epochLength : hp.tempo, hp.weightsRateLimit)
 }
 
-/** Classic epoch index (spec §6.5): (block + netuid + 1) // (tempo + 1). */
-export function epochOf(block: number, netuid: number, tempo: number): number {
-  return Math.floor((block + netuid + 1) / (tempo + 1))
-}
-
 /** Reads a targets file: [{hotkey, ip, port, stake?, validatorPermit?}] → a metagraph without a chain. */
 export class FileMetagraph implements MetagraphSource {
   readonly label = 'file'
@@ -193,6 +193,7 @@ export class FileMetagraph implements MetagraphSource {
       consensus: [],
       lastUpdate: rows.map(() => 0),
       hyperparameters: { tempo: 360, weightsRateLimit: 100, weightsVersionKey: 0, minAllowedWeights: 1, maxWeightLimit: 1, commitReveal: 'off', revealPeriodEpochs: 1 },
+      epoch: 0,
     }
   }
 }
@@ -710,7 +711,7 @@ export class ValidatorService {
       const r = await this.o.weightSetter.commitWeights({ netuid: config.netuid, commitHash: hash, uids: w.uids, values: w.values, salt, versionKey: config.versionKey }).catch((e: unknown) => ({ ok: false, message: String(e) }))
       if (r.ok) this.lastWeightsBlock = mg.block
       this.skippedWeightsLog.flush()
-      const commitEpoch = epochOf(mg.block, config.netuid, hp.tempo)
+      const commitEpoch = mg.epoch
       this.o.tables.recordWeights({ ...base, salt, commitEpoch, kind: 'commit', status: r.ok ? 'ok' : 'failed', message: r.ok ? `Committed weights (reveal in epoch ${commitEpoch + hp.revealPeriodEpochs}). ${r.message}` : r.message })
       this.o.log.info(r.ok ? 'Weights committed' : 'Weight commit failed', { message: r.message, uids: w.uids.length })
       return
@@ -731,7 +732,7 @@ export class ValidatorService {
   private async revealDue(mg: MetagraphView): Promise<void> {
     const setter = this.o.weightSetter
     if (!setter?.revealWeights && !setter?.revealOutcome) return
-    const epoch = epochOf(mg.block, mg.netuid, mg.hyperparameters.tempo)
+    const epoch = mg.epoch
     for (const c of this.o.tables.pendingCommits(mg.netuid)) {
       if (c.commitEpoch === null || c.salt === null) continue
       if (setter.revealOutcome) {

@@ -6,6 +6,8 @@ import { readBigint, readBool, readNumber, subtensorItem } from '../core/storage
 import type { EpochTiming, Hyperparameters, SubnetSummary } from '../types'
 import { blockNumber } from './chain-state'
 import { readHyperparamsApi } from './hyperparams-api'
+import { epochIndexAt } from '../epoch'
+import { nextEpochStart, readEpochState } from './epoch-state'
 import { subnetIdentities } from './subnet-identity'
 
 export async function assertSubnet(ctx: ChainContext, netuid: number): Promise<void> {
@@ -78,10 +80,20 @@ export async function hyperparameters(ctx: ChainContext, netuid: number): Promis
   return cached(ctx, `hyperparameters:${netuid}`, hp)
 }
 
+/**
+ * Where the subnet's epoch stands (network-2026 §2.6): the chain's next epoch block, and
+ * `blocksUntilNextEpoch` = the blocks strictly before it, so `block + blocksUntilNextEpoch + 1`
+ * is that block.
+ */
 export async function epochTiming(ctx: ChainContext, netuid: number): Promise<EpochTiming> {
-  const [block, tempo] = await Promise.all([blockNumber(ctx), readNumber(ctx.api, 'tempo', netuid)])
-  const t = tempo ?? 360
-  // The epoch runs in the block where (block + netuid + 1) % (tempo + 1) == 0 (spec §6.5); the
-  // next epoch block is block + blocksUntilNextEpoch + 1.
-  return { netuid, block, tempo: t, blocksUntilNextEpoch: t - ((block + netuid + 1) % (t + 1)) }
+  const st = await readEpochState(ctx, netuid)
+  const next = await nextEpochStart(ctx, st)
+  return {
+    netuid,
+    block: st.block,
+    tempo: st.tempo,
+    nextEpochBlock: next,
+    epochIndex: epochIndexAt(st, st.block),
+    blocksUntilNextEpoch: next === null ? Number.MAX_SAFE_INTEGER : next - st.block - 1,
+  }
 }

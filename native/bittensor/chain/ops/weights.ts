@@ -6,16 +6,20 @@
 import { randomAsU8a } from '@polkadot/util-crypto'
 import type { Signer } from '../../keys/signer'
 import type { PendingCommit } from '../chain-store'
-import { commitHash, revealWindow } from '../commit-hash'
+import { commitHash } from '../commit-hash'
 import { findCall } from '../core/calls'
 import type { ChainContext } from '../core/context'
 import { ChainError } from '../core/errors'
 import { readNumber } from '../core/storage'
 import type { Extrinsic } from '../core/submit'
 import { submit } from '../core/submit'
+import type { EpochState } from '../epoch'
+import { epochIndexAt, revealPhase, revealWindow } from '../epoch'
 import type { Hyperparameters, TxResult, TxStatus } from '../types'
 import { weightsForUids } from '../weights'
 import { blockNumber } from './chain-state'
+import { readEpochState, weightCommitsOf } from './epoch-state'
+import { assertCommitRoom, assertWeightsAccepted } from './weights-checks'
 import { lastUpdateOf, uidOf } from './neurons'
 import { hyperparameters } from './subnets'
 
@@ -34,7 +38,12 @@ export const DEFINITIVE_REVEAL_ERRORS: ReadonlySet<string> = new Set([
   'SubtensorModule.IncorrectWeightVersionKey',
   'SubtensorModule.HotKeyNotRegisteredInSubNet',
   'SubtensorModule.SubnetNotExists',
+  // 1010 Custom error 16: the chain holds no commit with this hash; no retry can bring it back.
+  'Pool.CommitNotFound',
 ])
+
+/** "Not in the reveal epoch" from the pool (17) or the block (RevealTooEarly): the epoch index decides what next. */
+const WRONG_EPOCH_ERRORS: ReadonlySet<string> = new Set(['Pool.CommitBlockNotInRevealRange', 'SubtensorModule.RevealTooEarly'])
 
 export interface RevealOutcome {
   readonly commit: PendingCommit
@@ -109,6 +118,7 @@ function submitSet(ctx: ChainContext, signer: Signer, netuid: number, w: ChainWe
 export async function setWeights(ctx: ChainContext, signer: Signer, netuid: number, w: ChainWeights, onStatus?: (s: TxStatus) => void): Promise<TxResult> {
   const hp = await checkWeightsAllowed(ctx, netuid, signer.address)
   if (hp.commitRevealEnabled) throw new ChainError('SubtensorModule.CommitRevealEnabled', `Subnet ${netuid} has commit-reveal on: its weights must be committed, then revealed.`)
+  await assertWeightsAccepted(ctx, netuid, signer.address, await registeredUid(ctx, netuid, signer.address), hp, w.uids, w.weights)
   return submitSet(ctx, signer, netuid, w, onStatus)
 }
 
@@ -132,8 +142,21 @@ export interface CommitOptions {
   readonly onStatus?: (s: TxStatus) => void
 }
 
+/** Without the store nothing keeps the salt, so nothing could reveal a commit: refuse it unsent. */
+function assertRevealable(ctx: ChainContext, netuid: number): void {
+  if (!ctx.store) {
+    throw new ChainError(
+      'Client.CommitNeedsValidator',
+      `Subnet ${netuid} has commit-reveal on: weights are committed now and must be revealed one epoch later by a TaoDesk that keeps the salt and is still running. This one-shot command cannot do that, so nothing was sent. Run the validator instead (\`taodesk validator start\` with this network and subnet): it commits and reveals on time with the wallet hotkey.`,
+    )
+  }
+}
+
 async function commitChecked(ctx: ChainContext, signer: Signer, netuid: number, w: ChainWeights, hp: Hyperparameters, options: CommitOptions): Promise<CommittedWeights> {
   assertHashCommits(ctx, netuid)
+  assertRevealable(ctx, netuid)
+  await assertWeightsAccepted(ctx, netuid, signer.address, await registeredUid(ctx, netuid, signer.address), hp, w.uids, w.weights)
+  await assertCommitRoom(ctx, netuid, signer.address, await readEpochState(ctx, netuid), hp.revealPeriodEpochs)
   const salt = options.salt ?? randomSalt()
   const hash = commitHash(ctx.api.registry, signer.address, netuid, w.uids, w.weights, salt, w.versionKey)
   if (options.expectedHash !== undefined && options.expectedHash.toLowerCase() !== hash.toLowerCase()) {
@@ -148,7 +171,7 @@ async function commitChecked(ctx: ChainContext, signer: Signer, netuid: number, 
     }
     throw error
   }
-  const window = revealWindow(result.blockNumber, netuid, hp.tempo, hp.revealPeriodEpochs)
+  const window = await commitWindow(ctx, netuid, signer.address, hash, result.blockNumber, hp.revealPeriodEpochs)
   ctx.store?.addCommit({
     network: ctx.storeKey,
     netuid,
@@ -163,6 +186,17 @@ async function commitChecked(ctx: ChainContext, signer: Signer, netuid: number, 
     revealUntil: window.last,
   })
   return { ...result, commitHash: hash, revealFrom: window.first, revealUntil: window.last }
+}
+
+/**
+ * The reveal window of a commit just included in `commitBlock`: its epoch read back from
+ * `WeightCommits` (stateful runtimes), else the epoch of its block; blocks estimated from the
+ * scheduler state (the epoch index decides at reveal time, see {@link revealDue}).
+ */
+async function commitWindow(ctx: ChainContext, netuid: number, hotkey: string, hash: string, commitBlock: number, revealPeriod: number): Promise<{ first: number; last: number }> {
+  const st = await readEpochState(ctx, netuid)
+  const onChain = st.kind === 'stateful' ? (await weightCommitsOf(ctx, netuid, hotkey)).find((c) => c.hash === hash.toLowerCase()) : undefined
+  return revealWindow(st, onChain?.epoch ?? epochIndexAt(st, commitBlock), revealPeriod)
 }
 
 /** CR v2: commits the hash now and persists uids/weights/salt so that the reveal survives a restart. */
@@ -183,6 +217,7 @@ export async function setWeightsFromScores(
   onStatus?: (s: TxStatus) => void,
 ): Promise<{ mode: 'set' | 'committed'; result: TxResult; uids: number[]; weights: number[] }> {
   const hp = await hyperparameters(ctx, netuid)
+  if (hp.commitRevealEnabled) assertRevealable(ctx, netuid)
   const myUid = await registeredUid(ctx, netuid, signer.address)
   const n = (await readNumber(ctx.api, 'subnetworkN', netuid)) ?? 0
   const all = Array.from({ length: n }, (_, i) => i)
@@ -192,7 +227,10 @@ export async function setWeightsFromScores(
   if (uids.length === 0) throw new ChainError('Client.NoWeights', 'Every weight is zero; there is nothing to set.')
   await assertRateLimit(ctx, netuid, myUid, hp)
   const w = { uids, weights, versionKey }
-  if (!hp.commitRevealEnabled) return { mode: 'set', result: await submitSet(ctx, signer, netuid, w, onStatus), uids, weights }
+  if (!hp.commitRevealEnabled) {
+    await assertWeightsAccepted(ctx, netuid, signer.address, myUid, hp, uids, weights)
+    return { mode: 'set', result: await submitSet(ctx, signer, netuid, w, onStatus), uids, weights }
+  }
   return { mode: 'committed', result: await commitChecked(ctx, signer, netuid, w, hp, { onStatus }), uids, weights }
 }
 
@@ -218,28 +256,61 @@ export function findCommit(ctx: ChainContext, hotkey: string, netuid: number, w:
   return ctx.store?.commits(ctx.storeKey, 500).find((c) => c.commitHash.toLowerCase() === hash && c.hotkey === hotkey)
 }
 
+type Phase = 'early' | 'open' | 'expired' | 'gone'
+
 /**
- * Reveals every persisted commit whose window is open now; marks expired ones. A reveal that
- * fails for a reason that can pass (dropped from the pool, a nonce clash, a timeout, a lost
- * connection, the same reveal still in flight) stays pending with the error noted, and is
- * sent again on the next pass until the window closes. Only a dispatch error that no retry
- * can change (see {@link DEFINITIVE_REVEAL_ERRORS}) ends it as failed (or expired).
+ * Where a stored commit stands now. Stateful runtimes: by the epoch index with look-ahead against
+ * the commit's epoch read back from `WeightCommits` + RevealPeriodEpochs (`weights.rs:1255-1292`);
+ * `gone` when the chain no longer holds it. Legacy runtimes: by the stored block window.
+ */
+async function phaseOf(ctx: ChainContext, c: PendingCommit, st: EpochState, revealPeriod: number): Promise<Phase> {
+  if (st.kind === 'legacy') {
+    const next = st.block + 1
+    return next < c.revealFrom ? 'early' : next > c.revealUntil ? 'expired' : 'open'
+  }
+  const onChain = (await weightCommitsOf(ctx, c.netuid, c.hotkey)).find((x) => x.hash === c.commitHash.toLowerCase())
+  return onChain ? revealPhase(st, onChain.epoch, revealPeriod) : 'gone'
+}
+
+/**
+ * Reveals every persisted commit whose reveal epoch is the next block's, and marks expired ones.
+ * A reveal that fails for a reason that can pass (dropped from the pool, a nonce clash, a
+ * timeout, a lost connection) stays pending and is sent again on the next pass while its epoch
+ * lasts. "Not the reveal epoch" (pool 17 / RevealTooEarly) is decided by the epoch index: still
+ * early waits, past is expired. A commit the chain no longer holds (pool 16) is final, as is any
+ * error in {@link DEFINITIVE_REVEAL_ERRORS}.
  */
 export async function revealDue(ctx: ChainContext, signerFor: (hotkey: string) => Signer | undefined | Promise<Signer | undefined>): Promise<RevealOutcome[]> {
   const store = ctx.store
   if (!store) return []
-  const block = await blockNumber(ctx)
   const out: RevealOutcome[] = []
+  const states = new Map<number, Promise<{ st: EpochState; period: number }>>()
+  const stateOf = (netuid: number): Promise<{ st: EpochState; period: number }> => {
+    let p = states.get(netuid)
+    if (!p) states.set(netuid, (p = Promise.all([readEpochState(ctx, netuid), readNumber(ctx.api, 'revealPeriodEpochs', netuid)]).then(([st, period]) => ({ st, period: period ?? 1 }))))
+    return p
+  }
+  const expire = (c: PendingCommit, why = 'The reveal window passed before TaoDesk could reveal.'): void => {
+    const last = c.error ? ` The last attempt failed: ${c.error}` : ''
+    store.markCommit(c.id, 'expired', `${why}${last}`)
+    out.push({ commit: c, outcome: 'expired' })
+  }
   for (const c of store.pendingCommits(ctx.storeKey)) {
-    const next = block + 1
-    if (next < c.revealFrom) {
+    const { st, period } = await stateOf(c.netuid)
+    const phase = await phaseOf(ctx, c, st, period)
+    if (phase === 'early') {
       out.push({ commit: c, outcome: 'waiting' })
       continue
     }
-    if (next > c.revealUntil) {
-      const last = c.error ? ` The last attempt failed: ${c.error}` : ''
-      store.markCommit(c.id, 'expired', `The reveal window passed before TaoDesk could reveal.${last}`)
-      out.push({ commit: c, outcome: 'expired' })
+    if (phase === 'expired' || (phase === 'gone' && st.block + 1 > c.revealUntil)) {
+      expire(c)
+      continue
+    }
+    if (phase === 'gone') {
+      const note = c.error ? ` An earlier attempt (${c.error}) may have revealed it; check this hotkey's weights on chain.` : ''
+      const msg = `The chain holds no commit with this hash any more, so it cannot be revealed.${note}`
+      store.markCommit(c.id, 'failed', msg)
+      out.push({ commit: c, outcome: 'failed', error: msg })
       continue
     }
     const signer = await signerFor(c.hotkey)
@@ -265,11 +336,15 @@ export async function revealDue(ctx: ChainContext, signerFor: (hotkey: string) =
         out.push({ commit: c, outcome: 'expired', error: msg })
       } else if (DEFINITIVE_REVEAL_ERRORS.has(code)) {
         // After an attempt whose answer was lost, the commit may be gone because that attempt landed.
-        const note = code === 'SubtensorModule.NoWeightsCommitFound' && c.error ? ` An earlier attempt (${c.error}) may have revealed it; check this hotkey's weights on chain.` : ''
+        const note = /NoWeightsCommitFound|CommitNotFound/.test(code) && c.error ? ` An earlier attempt (${c.error}) may have revealed it; check this hotkey's weights on chain.` : ''
         store.markCommit(c.id, 'failed', msg + note)
         out.push({ commit: c, outcome: 'failed', error: msg })
+      } else if (WRONG_EPOCH_ERRORS.has(code) && (await phaseOf(ctx, c, await readEpochState(ctx, c.netuid), period)) !== 'open') {
+        // The epoch moved while the reveal was in flight; the next pass waits or expires it.
+        store.markCommit(c.id, 'pending', msg)
+        out.push({ commit: c, outcome: 'waiting', error: msg })
       } else {
-        store.markCommit(c.id, 'pending', `Attempt at block ${next} failed, retrying on the next block until block ${c.revealUntil}: ${msg}`)
+        store.markCommit(c.id, 'pending', `Attempt at block ${st.block + 1} failed, retrying on the next block while the reveal epoch lasts: ${msg}`)
         out.push({ commit: c, outcome: 'retrying', error: msg })
       }
     }

@@ -41,6 +41,8 @@ export interface RewardsInput {
   readonly hotkey: string
   readonly block: number
   readonly tempo: number
+  /** The block the subnet's next epoch fires in, as the chain reports it (null: tempo 0, never). */
+  readonly nextEpochBlock: number | null
   readonly immunityPeriod: number
   readonly maxAllowedUids: number
   /** The subnet owner's hotkey: never pruned. */
@@ -108,9 +110,9 @@ export function pruningOrder(input: PruningInput): { order: RewardsNeuron[]; imm
 
 export function assessRewards(input: RewardsInput): MinerRewards {
   const me = input.neurons.find((n) => n.hotkey === input.hotkey)
-  const epochBlocks = input.tempo + 1
-  const epochsPerDay = BLOCKS_PER_DAY / epochBlocks
-  const nextEpochInBlocks = epochBlocks - 1 - ((input.block + input.netuid + 1) % epochBlocks)
+  // An epoch every `tempo` blocks, the next one where the chain says (network-2026 §2.2, §2.5).
+  const epochsPerDay = input.tempo > 0 ? BLOCKS_PER_DAY / input.tempo : 0
+  const nextEpochInBlocks = input.nextEpochBlock === null ? 0 : Math.max(0, input.nextEpochBlock - input.block)
   const price = input.price
   const base = {
     network: input.network,

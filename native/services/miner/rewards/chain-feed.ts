@@ -104,11 +104,10 @@ export class ChainRewardsFeed {
 
   private async read(): Promise<void> {
     const { netuid } = this.o
-    const [block, rows, price] = await Promise.all([this.client.blockNumber(), readNeurons(this.client, netuid), this.price()])
+    const [timing, rows, price] = await Promise.all([this.client.epochTiming(netuid), readNeurons(this.client, netuid), this.price()])
+    const { block, epochIndex: epoch } = timing
     const hotkeys = rows.map((r) => `${r.uid}:${r.hotkey}`).join(',')
     let slow = this.slow
-    const tempo = slow?.tempo ?? (await this.num('tempo', 360, netuid))
-    const epoch = Math.floor((block + netuid + 1) / (tempo + 1))
     if (!slow || slow.epoch !== epoch || slow.hotkeys !== hotkeys) slow = await this.readSlow(epoch, hotkeys)
     if (this.disposed) return
     this.slow = slow
@@ -127,7 +126,8 @@ export class ChainRewardsFeed {
       netuid,
       hotkey: this.o.hotkey,
       block,
-      tempo: slow.tempo,
+      tempo: timing.tempo,
+      nextEpochBlock: timing.nextEpochBlock,
       immunityPeriod: slow.immunityPeriod,
       maxAllowedUids: slow.maxAllowedUids,
       ownerHotkey: slow.ownerHotkey,

@@ -30,6 +30,7 @@ function input(o: Partial<RewardsInput> = {}): RewardsInput {
     hotkey: 'hk3',
     block: 10_000,
     tempo: 360,
+    nextEpochBlock: 10_101,
     immunityPeriod: 5000,
     maxAllowedUids: 5,
     ownerHotkey: 'hk0',
@@ -52,11 +53,11 @@ describe('assessRewards', () => {
     const r = assessRewards(input())
     expect(r).toMatchObject({ registered: true, uid: 3, incentive: 0.15, emissionAlpha: 1.5, rank: { position: 3, of: 4 } })
     expect(r.emissionTao).toBeCloseTo(0.03, 10)
-    expect(r.epochsPerDay).toBeCloseTo(7200 / 361, 10)
-    expect(r.emissionAlphaPerDay).toBeCloseTo(1.5 * (7200 / 361), 10)
-    expect(r.emissionTaoPerDay).toBeCloseTo(0.03 * (7200 / 361), 10)
-    // (10000 + 5 + 1) % 361 = 259 → 101 blocks to the next epoch block.
-    expect(r.nextEpochInBlocks).toBe(360 - 259)
+    // One epoch every `tempo` blocks (network-2026 §2.2), the next at the block the chain reports.
+    expect(r.epochsPerDay).toBeCloseTo(7200 / 360, 10)
+    expect(r.emissionAlphaPerDay).toBeCloseTo(1.5 * (7200 / 360), 10)
+    expect(r.emissionTaoPerDay).toBeCloseTo(0.03 * (7200 / 360), 10)
+    expect(r.nextEpochInBlocks).toBe(101)
     // Full subnet; pruning order hk4 (0.5), hk3 (1.5), ...: second in line is "medium".
     expect(r.deregistration).toMatchObject({ level: 'medium', position: 2, of: 4, subnetFull: true })
     expect(r.immunity).toEqual({ registrationBlock: 0, immunityPeriod: 5000, blocksLeft: 0, immune: false })

@@ -53,7 +53,7 @@ export interface RealValidatorRuntime extends ValidatorRuntime {
 
 /** The chain's metagraph in the shape the validator service reads (index = uid). */
 export async function loadChainMetagraph(client: ChainClient, netuid: number): Promise<MetagraphView> {
-  const [mg, hp] = await Promise.all([client.metagraph(netuid), client.hyperparameters(netuid)])
+  const [mg, hp, timing] = await Promise.all([client.metagraph(netuid), client.hyperparameters(netuid), client.epochTiming(netuid)])
   const n = mg.neurons.reduce((m, x) => Math.max(m, x.uid + 1), 0)
   const hotkeys = new Array<string>(n).fill('')
   const axons = Array.from({ length: n }, () => ({ ip: '0.0.0.0', port: 0 }))
@@ -87,6 +87,7 @@ export async function loadChainMetagraph(client: ChainClient, netuid: number): P
       commitReveal: commitRevealMode(client, hp),
       revealPeriodEpochs: hp.revealPeriodEpochs,
     },
+    epoch: timing.epochIndex,
   }
 }
 

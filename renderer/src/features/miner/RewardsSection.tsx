@@ -136,7 +136,7 @@ export function RewardsSection({ running }: { running: boolean }) {
           </Text>
           {chart.length < 2 ? (
             <Text size="sm" c="dimmed">
-              A point is recorded every epoch ({r.tempo + 1} blocks); the chart appears after the next one.
+              A point is recorded every epoch ({r.tempo} blocks); the chart appears after the next one.
             </Text>
           ) : (
             <LineChart h={180} data={chart} dataKey="time" unit=" %" series={[{ name: 'incentive', color: 'grape.6' }]} data-testid="rewards-chart" />
