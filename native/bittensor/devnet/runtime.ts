@@ -416,9 +416,9 @@ export class SubtensorRuntime {
     this.emit(SUB, name, fields)
   }
 
-  /** The stake compared with StakeThreshold (the pool's `check_weights_min_stake`). */
+  /** The stake compared with StakeThreshold (the pool's `check_weights_min_stake`): total stake S. */
   weightsStake(hotkey: string, netuid: number): bigint {
-    return this.totalHotkeyAlpha(hotkey, netuid)
+    return this.stakeWeight(hotkey, netuid)
   }
 
   validIp(ip: bigint, ipType: number): boolean {

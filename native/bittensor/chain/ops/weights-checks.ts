@@ -10,18 +10,19 @@ import type { EpochState } from '../epoch'
 import { epochIndexAt } from '../epoch'
 import type { Hyperparameters } from '../types'
 import { weightCommitsOf } from './epoch-state'
+import { readStakeWeight, readTaoWeight } from './stake-weights'
 
 const U16_MAX = 65535
 /** `weights.rs:121`: live commits per hotkey and subnet. */
 export const MAX_UNREVEALED_COMMITS = 10
 
 /**
- * The stake the chain compares with `StakeThreshold` for this hotkey, in rao. Today the hotkey's
- * own alpha on the subnet; the chain uses total stake (alpha inherited plus TaoWeight x root,
- * network-2026 §6), which replaces this one read.
+ * The stake the chain compares with `StakeThreshold` for this hotkey, in rao: total stake, alpha
+ * inherited through child keys plus TaoWeight x root TAO (network-2026 §6,
+ * `get_stake_weights_for_hotkey_on_subnet`).
  */
 export async function weightsStakeOf(ctx: ChainContext, netuid: number, hotkey: string): Promise<bigint> {
-  return (await readBigint(ctx.api, 'totalHotkeyAlpha', hotkey, netuid)) ?? 0n
+  return (await readStakeWeight(ctx.api, hotkey, netuid, await readTaoWeight(ctx.api))).total
 }
 
 const TAO = 1_000_000_000n
