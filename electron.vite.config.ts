@@ -24,6 +24,8 @@ export default defineConfig({
           'wallet-kdf-worker': resolve(root, 'native/bittensor/keys/kdf-worker.ts'),
           // Inference worker thread (onnxruntime-node), started by native/services/embedding/runtime/worker-pool.ts.
           'embedding-worker': resolve(root, 'native/services/embedding/runtime/inference-worker.ts'),
+          // Tokenizer worker threads, started by native/services/embedding/tokenizer/tokenizer-pool.ts.
+          'embedding-tokenizer-worker': resolve(root, 'native/services/embedding/tokenizer/tokenizer-worker.ts'),
           // Validator scoring worker threads (parse + InfoNCE), started by native/protocols/text-embedding/scoring/score-pool.ts.
           'validator-score-worker': resolve(root, 'native/protocols/text-embedding/scoring/score-worker.ts'),
           // Miner axon: results JSON printed off the engine thread, started by native/protocols/text-embedding/results-pool.ts.
