@@ -22,8 +22,12 @@ export default defineConfig({
           // (native/platform/workers/entry.ts), which finds out/main/<name>.js.
           // Wallet key derivation (Argon2i, 512 MiB) off the main thread, started by native/bittensor/keys/kdf-client.ts.
           'wallet-kdf-worker': resolve(root, 'native/bittensor/keys/kdf-worker.ts'),
+          // Large request bodies parsed and answers printed off the main thread, started by native/platform/json-threads/json-threads.ts.
+          'json-worker': resolve(root, 'native/platform/json-threads/json-worker.ts'),
           // Inference worker thread (onnxruntime-node), started by native/services/embedding/runtime/worker-pool.ts.
           'embedding-worker': resolve(root, 'native/services/embedding/runtime/inference-worker.ts'),
+          // Tokenizer worker threads, started by native/services/embedding/tokenizer/tokenizer-pool.ts.
+          'embedding-tokenizer-worker': resolve(root, 'native/services/embedding/tokenizer/tokenizer-worker.ts'),
           // Validator scoring worker threads (parse + InfoNCE), started by native/protocols/text-embedding/scoring/score-pool.ts.
           'validator-score-worker': resolve(root, 'native/protocols/text-embedding/scoring/score-worker.ts'),
           // Miner axon: results JSON printed off the engine thread, started by native/protocols/text-embedding/results-pool.ts.

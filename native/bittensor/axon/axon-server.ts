@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
+import { JsonCodecError, JsonThreads } from '../../platform/json-threads'
 import type { Signer } from '../keys/signer'
 import { ALLOWED_DELTA_NS, SynapseParsingError, V_7_2_0, parseRequestHeaders, signatureProblem, toHeaders } from '../wire/v10/headers'
 import type { RequestHeaders, TerminalInfo } from '../wire/v10/headers'
@@ -211,7 +212,6 @@ export interface AxonServerOptions<W extends object> {
   readonly onWarning?: (message: string, fields: Record<string, unknown>) => void
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true })
 /** Deepest nesting of objects and arrays a request body may have (a synapse has 3). */
 export const MAX_JSON_DEPTH = 64
 const CLOSE_BRACE = Buffer.from('}')
@@ -250,6 +250,8 @@ export class AxonServer<W extends object = object> {
   private readonly routes = new Map<string, AxonRoute<W>>()
   private readonly signedRoutes = new Map<string, SignedRoute<W>>()
   private readonly btauthReplay: ReplayGuard
+  /** Large bodies are parsed, and their echoes printed, in worker threads: a 10 MB text stalled the loop for hundreds of ms. */
+  private readonly json = new JsonThreads()
   private listening = false
 
   constructor(private readonly options: AxonServerOptions<W>) {
@@ -344,6 +346,7 @@ export class AxonServer<W extends object = object> {
       setTimeout(() => this.server.closeAllConnections(), 2000).unref()
     })
     for (const route of this.routes.values()) await route.close?.()
+    await this.json.close()
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -405,13 +408,13 @@ export class AxonServer<W extends object = object> {
 
       const raw = await this.readBody(req, bodyLimit)
       bytesIn = raw.length
-      const json = this.parseJson(raw)
+      const json = await this.parseJson(raw)
       const timeoutS = Math.min(parsed.timeoutS > 0 ? parsed.timeoutS : this.limits.maxTimeoutS, this.limits.maxTimeoutS)
       const deadline = started + timeoutS * 1000
 
       if (!route) {
         if (!isObject(json)) throw new AxonHttpError(400, 'The request body must be a JSON object (a Synapse).')
-        bytesOut = this.respondOk(res, parsed, { echo: json }, started, [])
+        bytesOut = await this.respondOk(res, parsed, { echo: json }, started, [], bytesIn)
         return
       }
       const answer = await route.handle({
@@ -425,7 +428,7 @@ export class AxonServer<W extends object = object> {
         acquireSlot: this.slotAcquirer(priority, deadline, timeoutS, abort, (ms) => (queueMs = ms)),
         warn: (text, fields) => this.options.onWarning?.(text, fields),
       })
-      bytesOut = this.respondOk(res, parsed, answer, started, requiredFields)
+      bytesOut = await this.respondOk(res, parsed, answer, started, requiredFields, bytesIn)
     } catch (error) {
       const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
       if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
@@ -518,7 +521,7 @@ export class AxonServer<W extends object = object> {
       const deadline = started + timeoutS * 1000
       const answer = await route.handle({
         caller: hotkey,
-        json: this.parseJson(sender.body),
+        json: await this.parseJson(sender.body),
         timeoutS,
         deadline,
         abort,
@@ -682,22 +685,19 @@ export class AxonServer<W extends object = object> {
 
   /**
    * Decodes and parses the body in one pass each: a strict UTF-8 decode (invalid bytes are an
-   * error, as in the Python axon's json.loads, not silently replaced) and one JSON.parse. Up to
-   * 512 texts of a few KB: about a millisecond, not worth a thread hop.
+   * error, as in the Python axon's json.loads, not silently replaced) and one JSON.parse: in this
+   * thread for ordinary bodies (up to 512 texts of a few KB: about a millisecond, not worth a
+   * thread hop), in a worker for large ones (`raw` moves there: do not use it afterwards).
    */
-  private parseJson(raw: Buffer): unknown {
+  private async parseJson(raw: Buffer): Promise<unknown> {
     if (raw.length === 0) throw new AxonHttpError(400, 'The request body is empty; expected the synapse as JSON.')
-    let text: string
-    try {
-      text = UTF8.decode(raw)
-    } catch {
-      throw new AxonHttpError(400, 'The request body is not valid UTF-8 text; expected the synapse as JSON.')
-    }
     let json: unknown
     try {
-      json = JSON.parse(text)
+      json = await this.json.parse(raw)
     } catch (error) {
-      throw new AxonHttpError(400, `The request body is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`)
+      if (!(error instanceof JsonCodecError) || error.kind === 'internal') throw error
+      if (error.kind === 'utf8') throw new AxonHttpError(400, 'The request body is not valid UTF-8 text; expected the synapse as JSON.')
+      throw new AxonHttpError(400, `The request body is not valid JSON (${error.message}).`)
     }
     // JSON.parse takes any depth, but echoing the body (JSON.stringify) would overflow the stack
     // after the inference was done: refuse it now, for free.
@@ -711,20 +711,19 @@ export class AxonServer<W extends object = object> {
    * The echo as JSON, with the exact 19-digit nonce (JSON.parse rounded it to a double, and
    * JSON.stringify cannot print a bigint): the nonce goes in as a unique marker string, which
    * is then swapped for the digits. No replacer function, so V8 stays on its fast path for the
-   * texts, and a single indexOf instead of a regex over the whole text.
+   * texts, and a single indexOf instead of a regex over the whole text. An echo as large as
+   * `sizeHint` says (the request's size) is printed in a worker.
    */
-  private echoJson(echo: Record<string, unknown>): string {
+  private echoJson(echo: Record<string, unknown>, sizeHint: number): Promise<Buffer> {
     const dendrite = echo.dendrite as Record<string, unknown> | undefined
-    if (!dendrite || typeof dendrite.nonce !== 'bigint') return JSON.stringify(echo)
+    if (!dendrite || typeof dendrite.nonce !== 'bigint') return this.json.stringify(echo, sizeHint)
     const digits = String(dendrite.nonce)
     const token = `${this.marker}${digits}`
     // Assigning an existing key keeps its position: the key order of the echo is unchanged.
-    const json = JSON.stringify({ ...echo, dendrite: { ...dendrite, nonce: token } })
-    const at = json.indexOf(`"${token}"`)
-    return at < 0 ? json : `${json.slice(0, at)}${digits}${json.slice(at + token.length + 2)}`
+    return this.json.stringify({ ...echo, dendrite: { ...dendrite, nonce: token } }, sizeHint, { token, text: digits })
   }
 
-  private respondOk(res: http.ServerResponse, h: RequestHeaders, answer: AxonAnswer, started: number, requiredFields: readonly string[]): number {
+  private async respondOk(res: http.ServerResponse, h: RequestHeaders, answer: AxonAnswer, started: number, requiredFields: readonly string[], sizeHint: number): Promise<number> {
     const body = answer.echo
     const results = answer.results
     const processTime = (performance.now() - started) / 1000
@@ -742,19 +741,11 @@ export class AxonServer<W extends object = object> {
     }
     const { results: _ignored, ...rest } = body
     const echo: Record<string, unknown> = { ...rest, axon, ...(dendriteIn ? { dendrite: dendriteIn } : {}) }
-    const json = this.echoJson(echo)
-    // The results go in as the last key: `{...echo,"results":[...]}`.
-    const open = results === undefined ? json : `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":`
-    let chunks: Buffer[]
-    if (typeof results === 'string') {
-      // Printed in this thread: one string, encoded in one piece.
-      chunks = [Buffer.from(`${open}${results}}`, 'utf8')]
-    } else if (results) {
-      // Bytes printed elsewhere (a worker) are sent as they are: never decoded, re-encoded or concatenated.
-      chunks = [Buffer.from(open, 'utf8'), results, CLOSE_BRACE]
-    } else {
-      chunks = [Buffer.from(json, 'utf8')]
-    }
+    const json = await this.echoJson(echo, sizeHint)
+    // The results go in as the last key: `{...echo,"results":[...]}`. Bytes printed elsewhere (a
+    // worker) are sent as they are: never decoded, re-encoded or concatenated.
+    const open = Buffer.from(`${json.length > 2 ? ',' : ''}"results":`, 'utf8')
+    const chunks = results === undefined ? [json] : [json.subarray(0, -1), open, typeof results === 'string' ? Buffer.from(results, 'utf8') : results, CLOSE_BRACE]
     const length = chunks.reduce((n, c) => n + c.length, 0)
     const headers = toHeaders({
       name: typeof body.name === 'string' ? body.name : h.name,

@@ -59,7 +59,7 @@ describe('Embedder on a real ONNX model (tiny BERT shape, worker thread)', () =>
       expect(v.subarray(32).every((x) => x === 0)).toBe(true)
     }
     expect(cosine(wide.vectors[0]!, wide.vectors[1]!)).toBeCloseTo(cosine(own.vectors[0]!, own.vectors[1]!), 5)
-    expect(own.tokens).toBe(embedder.tokenize(texts).ids.reduce((n, ids) => n + ids.length, 0))
+    expect(own.tokens).toBe((await embedder.tokenize(texts)).ids.reduce((n, ids) => n + ids.length, 0))
     expect(own.tokens).toBe(8 + 11 + 9)
   })
 

@@ -1,5 +1,7 @@
 import os from 'node:os'
 import { EngineError } from '../../../contract/errors'
+import { TokenizerPool } from '../tokenizer/tokenizer-pool'
+import type { Tokenized } from '../tokenizer/tokenizer-pool'
 import { WordPieceTokenizer } from '../tokenizer/wordpiece'
 import type { BatcherOptions, BatcherStats } from './batcher'
 import { Batcher } from './batcher'
@@ -42,13 +44,13 @@ export interface EmbedResult {
 
 const GPU_PROVIDERS: readonly Provider[] = ['cuda', 'dml', 'coreml', 'webgpu']
 
-/** A loaded model: tokenizer on the calling thread, inference in worker threads, dynamic batching. */
+/** A loaded model: tokenizer and inference in worker threads, dynamic batching. */
 export class Embedder {
   private closed = false
 
   private constructor(
     readonly options: EmbedderOptions,
-    private readonly tokenizer: WordPieceTokenizer,
+    private readonly tokenizer: TokenizerPool,
     private readonly pool: WorkerPool,
     private readonly batcher: Batcher,
     readonly provider: Provider,
@@ -60,9 +62,9 @@ export class Embedder {
   ) {}
 
   static async load(options: EmbedderOptions): Promise<Embedder> {
-    let tokenizer: WordPieceTokenizer
     try {
-      tokenizer = WordPieceTokenizer.fromFile(options.tokenizerFile)
+      // Read here once so that a broken tokenizer file is a clear error at load, not per request.
+      WordPieceTokenizer.fromFile(options.tokenizerFile)
     } catch (error) {
       throw new EngineError('MODEL_INVALID', `The model's tokenizer could not be read (${error instanceof Error ? error.message : String(error)}). Verify or re-download the model.`)
     }
@@ -86,6 +88,8 @@ export class Embedder {
       ...(gpu ? { tokenBudget: 16_384, maxBatchSize: 256 } : {}),
       ...options.batcher,
     })
+    const tokenizer = new TokenizerPool({ tokenizerFile: options.tokenizerFile, maxLength: options.maxLength, ...(options.textPrefix ? { prefix: options.textPrefix } : {}) })
+    tokenizer.warm()
     return new Embedder(options, tokenizer, pool, batcher, info.provider, info.attempts, info.dimension, pool.threads, pool.size)
   }
 
@@ -93,17 +97,9 @@ export class Embedder {
     return this.batcher.getStats()
   }
 
-  tokenize(texts: readonly string[]): { ids: Int32Array[]; tokens: number; truncated: number } {
-    const prefix = this.options.textPrefix ?? ''
-    let tokens = 0
-    let truncated = 0
-    const ids = texts.map((t) => {
-      const enc = this.tokenizer.encode(prefix + t, this.options.maxLength)
-      tokens += enc.ids.length
-      if (enc.truncated) truncated++
-      return enc.ids
-    })
-    return { ids, tokens, truncated }
+  /** Tokenizes in the tokenizer's worker threads (seconds of CPU for a large request). */
+  tokenize(texts: readonly string[]): Promise<Tokenized> {
+    return this.tokenizer.tokenize(texts)
   }
 
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<EmbedResult> {
@@ -117,23 +113,24 @@ export class Embedder {
       if (error instanceof DimensionError) throw new EngineError('BAD_REQUEST', error.message)
       throw error
     }
-    const { ids, tokens, truncated } = this.tokenize(texts)
     let raw: Float32Array[]
+    let tokenized: Tokenized
     try {
-      raw = await this.batcher.submit(ids, options.signal)
+      tokenized = await this.tokenize(texts)
+      raw = await this.batcher.submit(tokenized.ids, options.signal)
     } catch (error) {
       if (error instanceof EngineError) throw error
       if (error instanceof WorkerFailure && error.kind === 'nonfinite') throw new EngineError('MODEL_INVALID', error.message)
       throw new EngineError('INTERNAL', `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
     }
     const vectors = raw.map((v) => adaptDimension(nonZeroUnit(v), dimension, this.options.matryoshkaDims ?? null))
-    return { vectors, dimension, tokens, truncated }
+    return { vectors, dimension, tokens: tokenized.tokens, truncated: tokenized.truncated }
   }
 
   async dispose(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.batcher.close(new EngineError('MODEL_INVALID', 'The model was unloaded while this request waited.'))
-    await this.pool.dispose()
+    await Promise.all([this.pool.dispose(), this.tokenizer.close()])
   }
 }

@@ -267,6 +267,22 @@ export class WordPieceTokenizer {
   }
 }
 
+/**
+ * The head of `text` that encode() reads when the text fills `maxLength` with tokens, cut at a
+ * space like encode()'s own chunks (so its ids are the same as the whole text's): room x 64
+ * characters, at least 64 KB. Only a text with fewer tokens than room in that head (mostly
+ * blanks or control characters) needs more of itself; `encode(head).truncated` says when the
+ * head was enough. Handing a worker the head instead of a 10 MB text copies kilobytes, not
+ * megabytes.
+ */
+export function encodingHead(text: string, maxLength: number): string {
+  const size = Math.max(HEAD_CHARS, (maxLength - 2) * 64)
+  return text.length <= size + CUT_SEARCH_CHARS ? text : text.slice(0, chunkEnd(text, 0, size))
+}
+
+/** Smallest head encodingHead() hands out. */
+const HEAD_CHARS = 65_536
+
 /** Characters encode() tokenizes at a time (at least 16 per token of room). */
 const ENCODE_CHUNK_CHARS = 8192
 /** How far past a chunk's nominal end encode() looks for a space to cut at. */
