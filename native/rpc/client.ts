@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { Emitter, toDisposable } from '../base'
+import { Emitter, sentence, toDisposable } from '../base'
 import type { Disposable } from '../base'
 import { EngineError, describeIssues, events, isEventName, issuesOf, methods } from '../contract'
 import type { EngineApi, EventName, EventPayload, MethodName, ParamsIn, ResultOf } from '../contract'
@@ -102,7 +102,7 @@ export class RpcClient implements EngineApi, Disposable {
       } catch (error) {
         clearTimeout(timer)
         this.pending.delete(id)
-        reject(new EngineError('DISCONNECTED', `Could not reach the engine: ${error instanceof Error ? error.message : String(error)}`))
+        reject(new EngineError('DISCONNECTED', sentence('Could not reach the engine', error)))
       }
     })
   }
