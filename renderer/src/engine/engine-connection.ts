@@ -6,7 +6,14 @@ import { RpcClient, preloadBridgeTransport } from '../../../native/rpc'
 import type { PreloadBridge, Transport } from '../../../native/rpc'
 import { engineSocketUrl, openBrowserSocket } from './ws-browser-transport'
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected'
+/**
+ * `refused`: the engine answers but no longer accepts this page's access token (a restarted
+ * `taodesk serve` makes a new one), so retrying cannot help; the page says how to reconnect.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'refused'
+
+/** Why a connection attempt failed: the engine refused this page's token, or it is not there. */
+export type OfflineProbe = () => Promise<'refused' | 'offline'>
 
 declare global {
   interface Window {
@@ -30,7 +37,11 @@ export class EngineConnection implements EngineApi {
   readonly onState = this.stateEmitter.event
   readonly kind: 'ipc' | 'ws'
 
-  constructor(private readonly open: () => Promise<Transport>, kind: 'ipc' | 'ws') {
+  constructor(
+    private readonly open: () => Promise<Transport>,
+    kind: 'ipc' | 'ws',
+    private readonly probe: OfflineProbe = async () => 'offline',
+  ) {
     this.kind = kind
     void this.connect()
   }
@@ -38,7 +49,7 @@ export class EngineConnection implements EngineApi {
   static forThisPage(): EngineConnection {
     const bridge = window.taodesk
     if (bridge) return new EngineConnection(async () => preloadBridgeTransport(bridge), 'ipc')
-    return new EngineConnection(() => openBrowserSocket(engineSocketUrl(window.location)), 'ws')
+    return new EngineConnection(() => openBrowserSocket(engineSocketUrl(window.location)), 'ws', () => probeHeadlessServer(window.location.origin))
   }
 
   call<M extends MethodName>(
@@ -92,7 +103,7 @@ export class EngineConnection implements EngineApi {
       })
       this.setState('connected')
     } catch {
-      this.setState('disconnected')
+      this.setState(await this.probe().catch(() => 'offline' as const) === 'refused' ? 'refused' : 'disconnected')
       this.retry()
     }
   }
@@ -101,5 +112,15 @@ export class EngineConnection implements EngineApi {
     if (this.stopped) return
     const delay = Math.min(10_000, 250 * 2 ** this.attempt++)
     setTimeout(() => void this.connect(), delay)
+  }
+}
+
+/** Asks the headless server for its page with this tab's cookie: 401 means the token changed. */
+async function probeHeadlessServer(origin: string): Promise<'refused' | 'offline'> {
+  try {
+    const r = await fetch(`${origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' })
+    return r.status === 401 ? 'refused' : 'offline'
+  } catch {
+    return 'offline'
   }
 }

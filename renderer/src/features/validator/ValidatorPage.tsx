@@ -4,6 +4,7 @@ import { useState } from 'react'
 import type { ValidatorRound, ValidatorStatus } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
+import { Term } from '../../ui/Term'
 import { PageHeader } from '../../ui/PageHeader'
 import { Leaderboard } from './Leaderboard'
 import { MinerDrawer } from './MinerDrawer'
@@ -83,7 +84,11 @@ export function ValidatorPage() {
     <Stack>
       <PageHeader
         title="Validator"
-        description="Query miners with the subnet's own evaluation, score them with InfoNCE as the reference validator does, and set weights."
+        description={
+          <>
+            Query miners with the subnet's own evaluation, score them with <Term word="infonce" /> as the reference validator does, and set <Term word="weights" />.
+          </>
+        }
         actions={
           <>
             <Button variant="default" leftSection={<IconSettings size={16} />} onClick={() => setSettingsOpen(true)} data-testid="validator-settings-open">

@@ -42,12 +42,18 @@ describe('validator page formatting', () => {
     expect(shortHotkey('5FHsM8ywifUgtSXbDQaSD9zzDYq76RqAvf9PnaSVg5q3Lc8G')).toBe('5FHsM8yw…q3Lc8G')
     expect(shortHotkey('short')).toBe('short')
     expect(answerStatus(200, 'Success').label).toBe('OK')
-    expect(answerStatus(200, 'Invalid answer: row 0 has 768 values, expected 1024')).toEqual({ label: 'Invalid', color: 'orange', detail: 'Invalid answer: row 0 has 768 values, expected 1024' })
+    expect(answerStatus(200, 'Invalid answer: row 0 has 768 values, expected 1024')).toEqual({ label: 'Invalid', color: 'orange', detail: 'Invalid answer: row 0 has 768 values, expected 1024', reason: 'row 0 has 768 values, expected 1024' })
     expect(answerStatus(408, 'Request timeout after 60 seconds').label).toBe('Timeout')
     expect(answerStatus(503, 'Service unavailable').label).toBe('Unreachable')
     expect(answerStatus(422, 'Failed to parse response').label).toBe('Bad reply')
     expect(answerStatus(403, 'Forbidden').detail).toBe('HTTP 403: Forbidden')
     expect(answerStatus(500, 'Could not score the answer').label).toBe('HTTP 500')
+  })
+
+  it('gives the refusal reason for the row itself, not just REFUSED or HTTP 404', () => {
+    expect(answerStatus(403, 'Stake below minimum (0.00 < 1000).')).toMatchObject({ label: 'Refused', reason: 'Stake below minimum (0.00 < 1000)' })
+    expect(answerStatus(403, 'Forbidden').reason).toMatch(/refused this validator/)
+    expect(answerStatus(404, 'Not Found').reason).toMatch(/not an embedding miner/)
   })
 
   it('finds uids by prefix and hotkeys by substring', () => {
