@@ -21,3 +21,24 @@ describe('EngineConnection after a headless restart', () => {
     }
   })
 })
+
+describe('EngineConnection follows the header network', () => {
+  it('notes when the network is switched, so older data can be marked old', async () => {
+    const { MuxEndpoint } = await import('../../../native/rpc')
+    const frames: unknown[] = []
+    const end = new MuxEndpoint((f) => frames.push(f))
+    const transport = end.open(1)
+    const conn = new EngineConnection(async () => transport, 'ws')
+    await new Promise((r) => setTimeout(r, 0))
+    const seen: string[] = []
+    conn.onNetwork((n) => seen.push(n))
+    const status = (network: string) => ({ conn: 1, msg: { t: 'evt', event: 'chain.status', payload: { network, label: network, endpoint: 'x', customUrl: '', state: 'connected', latencyMs: null, block: 1, chain: null, specVersion: null, lastError: null, since: 0, practiceUrl: null, pendingCommits: 0 } } })
+    end.receive(status('finney'))
+    expect(conn.network).toBe('finney')
+    expect(conn.networkChangedAt).toBeNull()
+    end.receive(status('devnet'))
+    expect(seen).toEqual(['finney', 'devnet'])
+    expect(conn.networkChangedAt).not.toBeNull()
+    conn.dispose()
+  })
+})

@@ -35,6 +35,12 @@ export class EngineConnection implements EngineApi {
   private stopped = false
   state: ConnectionState = 'connecting'
   readonly onState = this.stateEmitter.event
+  /** The network the header shows (from chain.status), so every page can follow it. */
+  network: string | null = null
+  /** When the user last switched networks in this page's life (null: not yet). Older data is marked old. */
+  networkChangedAt: number | null = null
+  private readonly networkEmitter = new Emitter<string>()
+  readonly onNetwork = this.networkEmitter.event
   readonly kind: 'ipc' | 'ws'
 
   constructor(
@@ -43,6 +49,7 @@ export class EngineConnection implements EngineApi {
     private readonly probe: OfflineProbe = async () => 'offline',
   ) {
     this.kind = kind
+    this.on('chain.status', (s) => this.noteNetwork(s.network))
     void this.connect()
   }
 
@@ -80,6 +87,13 @@ export class EngineConnection implements EngineApi {
     return client.on(event, (payload) => forwarder.fire(payload))
   }
 
+  private noteNetwork(network: string): void {
+    if (network === this.network) return
+    if (this.network !== null) this.networkChangedAt = Date.now()
+    this.network = network
+    this.networkEmitter.fire(network)
+  }
+
   private setState(state: ConnectionState): void {
     this.state = state
     this.stateEmitter.fire(state)
@@ -102,6 +116,7 @@ export class EngineConnection implements EngineApi {
         this.retry()
       })
       this.setState('connected')
+      client.call('chain.status').then((s) => this.noteNetwork(s.network), () => undefined)
     } catch {
       this.setState(await this.probe().catch(() => 'offline' as const) === 'refused' ? 'refused' : 'disconnected')
       this.retry()

@@ -26,6 +26,18 @@ export function useConnectionState(): ConnectionState {
   return state
 }
 
+/** The network the header shows; pages reload their data when it changes. */
+export function useNetwork(): string | null {
+  const engine = useEngine()
+  const [network, setNetwork] = useState(engine.network)
+  useEffect(() => {
+    setNetwork(engine.network)
+    const sub = engine.onNetwork(setNetwork)
+    return () => sub.dispose()
+  }, [engine])
+  return network
+}
+
 /** Subscribes to an engine event for the component's lifetime; the latest callback is used. */
 export function useEngineEvent<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): void {
   const engine = useEngine()

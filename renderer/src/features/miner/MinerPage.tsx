@@ -10,6 +10,7 @@ import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
 import { boundsOf, defaultOf } from '../../ui/schema-fields'
 import { RewardsSection } from './RewardsSection'
+import { ZeroRewardsNote } from './ZeroRewardsNote'
 import { addressStatus, minerFormDefaults } from './miner-form'
 import type { MinerFormValues } from './miner-form'
 import { guiText } from '../../ui/gui-text'
@@ -268,6 +269,7 @@ export function MinerPage() {
         <StatusCard s={s} busy={busy} onStop={() => act(engine.call('miner.stop', {}))} onTest={() => act(engine.call('miner.selfTest', {}))} />
       )}
       <RewardsSection running={s?.state === 'running'} />
+      {s?.state === 'running' && <ZeroRewardsNote />}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Text fw={500} mb="xs">
