@@ -53,8 +53,9 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
   it('starts mining and shows rewards, risk, burn, the incentive chart, warnings and the self-score', async () => {
     await ui.page.goto(ui.serve.url)
     await ui.page.getByTestId('nav-miner').click()
-    await ui.page.getByTestId('miner-wallet').fill('miner')
-    await ui.page.getByTestId('miner-network').fill('devnet')
+    // Wallet and network come preset: the user's wallet and the header's network (issue 14).
+    await expect.poll(() => ui.page.getByTestId('miner-wallet').inputValue()).toBe('miner')
+    expect(await ui.page.getByTestId('miner-network').inputValue()).toBe('Practice network (no real TAO)')
     await ui.page.getByTestId('miner-port').fill(String(await freePort()))
     await ui.page.getByTestId('miner-external-ip').fill('203.0.113.77')
     await ui.page.getByTestId('miner-start').click()

@@ -86,9 +86,11 @@ export function DashboardPage() {
               </List.Item>
             ))}
           </List>
-          <Button rightSection={<IconArrowRight size={16} />} onClick={go(next.action.route)} data-testid="next-step">
-            {next.action.label}
-          </Button>
+          <Group>
+            <Button rightSection={<IconArrowRight size={16} />} onClick={go(next.action.route)} data-testid="next-step">
+              {next.action.label}
+            </Button>
+          </Group>
         </Card>
       )}
       {attention.length > 0 && (

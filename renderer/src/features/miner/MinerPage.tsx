@@ -11,6 +11,7 @@ import { PageHeader } from '../../ui/PageHeader'
 import { boundsOf, defaultOf } from '../../ui/schema-fields'
 import { RewardsSection } from './RewardsSection'
 import { ZeroRewardsNote } from './ZeroRewardsNote'
+import { RewardsCharts } from './RewardsCharts'
 import { addressStatus, minerFormDefaults } from './miner-form'
 import type { MinerFormValues } from './miner-form'
 import { guiText } from '../../ui/gui-text'
@@ -270,6 +271,7 @@ export function MinerPage() {
       )}
       <RewardsSection running={s?.state === 'running'} />
       {s?.state === 'running' && <ZeroRewardsNote />}
+      {s?.state === 'running' && <RewardsCharts />}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Text fw={500} mb="xs">
