@@ -36,6 +36,11 @@ const LONG_RUNNING_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'chain.register',
   'chain.practiceRestart',
   'wallet.submit',
+  // Argon2i with 512 MiB hashes the coldkey password: seconds on a fast machine, over 30 s on a busy one.
+  'wallet.create',
+  'wallet.regen',
+  'wallet.unlock',
+  'wallet.newHotkey',
   'updates.download',
   'logs.export',
   'logs.report',

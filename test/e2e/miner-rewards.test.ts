@@ -5,21 +5,12 @@
  * chain (incentive, emission in alpha and TAO, rank, immunity, deregistration risk, burn), the
  * incentive chart after epochs, the unreachable-axon warning and the self-score table.
  */
-import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../scripts/make-test-models'
-import { UiSession, screenshots } from '../support/ui-session'
+import { UiSession, freePort, screenshots } from '../support/ui-session'
 
 const PASSWORD = 'Tr1cky pass!'
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
-  const port = (srv.address() as net.AddressInfo).port
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 describe('Miner page rewards on the practice network in Chromium (taodesk serve)', () => {
   let ui: UiSession

@@ -1,6 +1,6 @@
 import '@mantine/charts/styles.css'
 import { LineChart } from '@mantine/charts'
-import { Alert, Badge, Button, Card, Group, NumberInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Badge, Button, Card, Group, Loader, NumberInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
 import { IconAlertTriangle, IconPlayerPlay, IconPlayerStop, IconWorldCheck } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import type { MinerMinute, MinerRequestEntry, MinerStatus, NetworkId } from '../../../../native/contract'
@@ -76,6 +76,14 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: StartParams,
       </Card>
     )
   }
+  // The last values load first, so the fields never flash the defaults.
+  if (!form) {
+    return (
+      <Card withBorder>
+        <Loader size="sm" />
+      </Card>
+    )
+  }
   return (
     <Card withBorder>
       <Stack gap="sm">
@@ -98,6 +106,7 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: StartParams,
           />
           <Select
             label="Hotkey"
+            description="A key of that wallet, registered on the subnet"
             data={(chosenWallet?.hotkeys ?? []).map((h) => h.name)}
             value={form?.hotkey || null}
             onChange={(v) => v && set({ hotkey: v })}

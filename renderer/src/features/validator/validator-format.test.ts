@@ -3,7 +3,7 @@ import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../..
 import { computeRoundRewards } from '../../../../native/protocols/text-embedding/scoring'
 import { leaderboardEntry } from '../../../../test/support/leaderboard-entry'
 import { configPatch } from './ValidatorSettings'
-import { ago, answerStatus, burnSummary, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel } from './validator-format'
+import { ago, answerStatus, burnSummary, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel, weightsIntervalNote } from './validator-format'
 
 const entry = (uid: number, hotkey: string): LeaderboardEntry => leaderboardEntry(uid, { hotkey })
 
@@ -117,5 +117,13 @@ describe('validator settings patch', () => {
     expect(configPatch(saved, draft, { llmApiKey: '', hfToken: '', clearLlmKey: false, clearHfToken: false })).toEqual({ sampleSize: 64, llmBaseUrl: 'http://localhost:11434/v1' })
     expect(configPatch(saved, saved, { llmApiKey: 'sk-1', hfToken: '', clearLlmKey: false, clearHfToken: false })).toEqual({ llmApiKey: 'sk-1' })
     expect(configPatch(saved, saved, { llmApiKey: 'typed', hfToken: '', clearLlmKey: true, clearHfToken: true })).toEqual({ llmApiKey: '', hfToken: '' })
+  })
+})
+
+describe('weightsIntervalNote', () => {
+  it('puts the weights interval in the subnet tempo terms instead of a second "epoch length"', () => {
+    expect(weightsIntervalNote(100, 20)).toBe('Slower than the subnet: it pays every 21 blocks (tempo 20), so weights every 100 blocks count only once every 5 epochs. 20 or less updates them every epoch.')
+    expect(weightsIntervalNote(20, 20)).toMatch(/^At most once per epoch/)
+    expect(weightsIntervalNote(20, null)).not.toMatch(/epoch length/)
   })
 })

@@ -115,3 +115,15 @@ export function weightLabel(w: WeightRecord): { kind: string; color: Tone } {
   const color: Tone = w.status === 'ok' ? 'green' : w.status === 'failed' ? 'red' : w.status === 'pending' ? 'blue' : 'gray'
   return { kind, color }
 }
+
+/**
+ * The "Blocks between weights" field in the subnet's own terms, so that a weights interval is
+ * never shown as a second, different "epoch length" next to the subnet's tempo.
+ */
+export function weightsIntervalNote(blocks: number, tempo: number | null): string {
+  if (tempo === null) return 'How long to wait between weight updates. The chain pays once per epoch (the subnet’s tempo).'
+  const epoch = tempo + 1
+  if (blocks <= epoch) return `At most once per epoch: this subnet pays every ${epoch} blocks (tempo ${tempo}).`
+  const epochs = Math.ceil(blocks / epoch)
+  return `Slower than the subnet: it pays every ${epoch} blocks (tempo ${tempo}), so weights every ${blocks} blocks count only once every ${epochs} epochs. ${tempo} or less updates them every epoch.`
+}
