@@ -15,6 +15,7 @@ import { RewardsCharts } from './RewardsCharts'
 import { addressStatus, minerFormDefaults } from './miner-form'
 import type { MinerFormValues } from './miner-form'
 import { guiText } from '../../ui/gui-text'
+import { networkName } from '../../ui/network-name'
 import { errorMessage } from '../../../../native/base'
 import { SelfScoreCard } from './SelfScoreCard'
 import { useChainStatus } from '../subnet/NetworkPicker'
@@ -161,7 +162,7 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: StartParams,
 function StatusCard({ s, onStop, onTest, busy }: { s: MinerStatus; onStop: () => void; onTest: () => void; busy: boolean }) {
   const rows: Array<[string, string]> = [
     ['Hotkey', s.hotkey ? `${s.hotkey}${s.uid !== null ? ` (uid ${s.uid})` : ' (not registered)'}` : '—'],
-    ['Network', s.network ? `${s.network}${s.netuid !== null ? ` · subnet ${s.netuid}` : ''}` : '—'],
+    ['Network', s.network ? `${networkName(s.network)}${s.netuid !== null ? ` · subnet ${s.netuid}` : ''}` : '—'],
     ['Axon', s.listen ? `${s.externalIp ?? s.listen.host}:${s.listen.port}` : '—'],
     ['Address', addressStatus(s).text],
     ['Model', s.provider ?? '—'],
