@@ -59,7 +59,7 @@ export function ValidatorNeeds({ config, networkKey, onChanged }: { config: Vali
               <Text size="sm">{n.text}</Text>
             </Group>
             {n.action && (
-              <Button size="xs" variant="light" loading={busy} onClick={() => void act(n.action!)} data-testid={`validator-need-${n.id}-action`}>
+              <Button size="xs" variant="light" style={{ flexShrink: 0 }} loading={busy} onClick={() => void act(n.action!)} data-testid={`validator-need-${n.id}-action`}>
                 {n.action.label}
               </Button>
             )}

@@ -80,7 +80,7 @@ export function validatorNeeds(f: ValidatorNeedsFacts): ValidatorNeed[] {
     text: neuron.validatorPermit
       ? 'Holds a validator permit: its weights count.'
       : 'No validator permit yet: the chain gives permits each epoch to the registered hotkeys with the most stake. Stake TAO on this hotkey, then wait for the next epoch.',
-    action: neuron.validatorPermit ? null : { kind: 'route', label: 'Stake on this hotkey', route: 'wallet' },
+    action: neuron.validatorPermit ? null : { kind: 'route', label: 'Stake TAO', route: 'wallet' },
   })
   const enough = neuron.stake >= f.minerMinStake
   needs.push({
