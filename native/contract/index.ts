@@ -102,3 +102,4 @@ export interface EngineApi {
 export interface EventSink {
   fire<E extends EventName>(name: E, payload: EventPayload<E>): void
 }
+export * from './new-password'

@@ -27,6 +27,16 @@ export const Settings = z.object({
   network: NetworkId.default('devnet'),
   /** The subnet the app shows, mines and validates by default (the Subnet page's choice; the practice subnet is 5). */
   netuid: z.number().int().min(0).max(65535).default(5),
+  /** The Miner page's last start values, so the form shows them again after Stop or a restart. */
+  minerForm: z
+    .object({
+      wallet: z.string().max(64).default(''),
+      hotkey: z.string().max(64).default('default'),
+      port: z.number().int().min(1).max(65535).default(8091),
+      externalIp: z.string().max(64).default(''),
+      serve: z.boolean().default(true),
+    })
+    .default({ wallet: '', hotkey: 'default', port: 8091, externalIp: '', serve: true }),
   /** The ws:// or wss:// URL used when `network` is "custom". */
   networkCustomUrl: z.string().max(500).default(''),
   /** Practice network: milliseconds between blocks (applied when the practice network restarts). */

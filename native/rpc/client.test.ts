@@ -35,3 +35,10 @@ describe('RpcClient timeouts', () => {
     client.dispose()
   })
 })
+
+describe('callTimeoutMs', () => {
+  it('gives key creation and unlocking (Argon2, slow on a busy machine) the long limit', () => {
+    for (const m of ['wallet.create', 'wallet.regen', 'wallet.unlock', 'wallet.newHotkey'] as const) expect(callTimeoutMs(m), m).toBeGreaterThan(10 * 60_000)
+    expect(callTimeoutMs('wallet.list')).toBeLessThanOrEqual(60_000)
+  })
+})

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { Emitter, toDisposable } from '../base'
+import { Emitter, sentence, toDisposable } from '../base'
 import type { Disposable } from '../base'
 import { EngineError, describeIssues, events, isEventName, issuesOf, methods } from '../contract'
 import type { EngineApi, EventName, EventPayload, MethodName, ParamsIn, ResultOf } from '../contract'
@@ -37,6 +37,11 @@ const LONG_RUNNING_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'chain.register',
   'chain.practiceRestart',
   'wallet.submit',
+  // Argon2i with 512 MiB hashes the coldkey password: seconds on a fast machine, over 30 s on a busy one.
+  'wallet.create',
+  'wallet.regen',
+  'wallet.unlock',
+  'wallet.newHotkey',
   'updates.download',
   'logs.export',
   'logs.report',
@@ -103,7 +108,7 @@ export class RpcClient implements EngineApi, Disposable {
       } catch (error) {
         clearTimeout(timer)
         this.pending.delete(id)
-        reject(new EngineError('DISCONNECTED', `Could not reach the engine: ${error instanceof Error ? error.message : String(error)}`))
+        reject(new EngineError('DISCONNECTED', sentence('Could not reach the engine', error)))
       }
     })
   }

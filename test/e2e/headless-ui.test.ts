@@ -44,6 +44,8 @@ describe('headless UI in Chromium (taodesk serve)', () => {
     await ui.page.goto(ui.serve.url)
     await expect.poll(() => ui.page.getAttribute('[data-testid="connection-state"]', 'data-state')).toBe('connected')
     expect(ui.page.url()).not.toContain('token=')
+    // Engine internals live in Settings > Diagnostics, not on the Dashboard.
+    await ui.page.getByTestId('nav-settings').click()
     await expect.poll(() => ui.page.textContent('[data-testid="engine-version"]')).toMatch(/^\d+\.\d+\.\d+/)
   })
 

@@ -5,21 +5,12 @@
  * chain (incentive, emission in alpha and TAO, rank, immunity, deregistration risk, burn), the
  * incentive chart after epochs, the unreachable-axon warning and the self-score table.
  */
-import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../scripts/make-test-models'
-import { UiSession, screenshots } from '../support/ui-session'
+import { UiSession, freePort, screenshots } from '../support/ui-session'
 
 const PASSWORD = 'Tr1cky pass!'
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
-  const port = (srv.address() as net.AddressInfo).port
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
 
 describe('Miner page rewards on the practice network in Chromium (taodesk serve)', () => {
   let ui: UiSession
@@ -53,8 +44,9 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
   it('starts mining and shows rewards, risk, burn, the incentive chart, warnings and the self-score', async () => {
     await ui.page.goto(ui.serve.url)
     await ui.page.getByTestId('nav-miner').click()
-    await ui.page.getByTestId('miner-wallet').fill('miner')
-    await ui.page.getByTestId('miner-network').fill('devnet')
+    // Wallet and network come preset: the user's wallet and the header's network (issue 14).
+    await expect.poll(() => ui.page.getByTestId('miner-wallet').inputValue()).toBe('miner')
+    expect(await ui.page.getByTestId('miner-network').inputValue()).toBe('Practice network (no real TAO)')
     await ui.page.getByTestId('miner-port').fill(String(await freePort()))
     await ui.page.getByTestId('miner-external-ip').fill('203.0.113.77')
     await ui.page.getByTestId('miner-start').click()

@@ -18,6 +18,12 @@ describe('wallet first-run wizard in Chromium (taodesk serve, real btcli KDF)', 
     await ui.page.getByTestId('nav-wallet').click()
     await ui.page.getByTestId('wallet-wizard').waitFor()
     await ui.page.getByTestId('wallet-name').fill('e2e')
+    // A common password is refused while typing, not only on submit (issue 14 item 14).
+    await ui.page.getByTestId('wallet-password').fill('password1')
+    await ui.page.getByTestId('wallet-password-again').fill('password1')
+    await expect.poll(() => ui.page.getByTestId('wallet-password-verdict').innerText()).toMatch(/Too weak.*common passwords/)
+    expect(await ui.page.getByTestId('wallet-create').isDisabled()).toBe(true)
+    await ui.page.screenshot({ path: path.join(screenshots, 'wallet-weak-password.png') })
     await ui.page.getByTestId('wallet-password').fill('Tr1cky pass!')
     await ui.page.getByTestId('wallet-password-again').fill('Tr1cky pass!')
     await ui.page.getByTestId('wallet-create').click()
@@ -39,6 +45,9 @@ describe('wallet first-run wizard in Chromium (taodesk serve, real btcli KDF)', 
       await inputs.nth(i).fill(phrases[role!]![Number(pos) - 1]!)
     }
     await ui.page.getByTestId('wallet-check').click()
+    await ui.page.getByTestId('wallet-ready').waitFor()
+    expect(await ui.page.getByTestId('wallet-next').innerText()).toMatch(/register/)
+    await ui.page.getByTestId('wallet-show').click()
     await ui.page.getByTestId('wallet-e2e').waitFor()
     const shown = await ui.page.getByTestId('coldkey-address').innerText()
     const onDisk = JSON.parse(fs.readFileSync(path.join(ui.walletsDir, 'e2e', 'coldkeypub.txt'), 'utf8')) as { ss58Address: string }

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import type { BrowserContextOptions, Page } from 'playwright-core'
 import { RpcClient } from '../../native/rpc'
@@ -18,6 +19,15 @@ export function requireBuild(...extra: string[]): void {
     if (!fs.existsSync(path.join(repoRoot, built))) throw new Error(`${built} is missing: run \`npm run build\` first (npm test does).`)
   }
   fs.mkdirSync(screenshots, { recursive: true })
+}
+
+/** A TCP port free on 127.0.0.1 right now (for an axon the test starts). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
+  const port = (srv.address() as net.AddressInfo).port
+  await new Promise<void>((r) => srv.close(() => r()))
+  return port
 }
 
 /** An RPC client over the serve process's token-protected WebSocket. */

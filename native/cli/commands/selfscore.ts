@@ -10,7 +10,8 @@ import type { CommandIo } from '../command'
 import { UsageError, parseIntOption, writeJson } from '../command'
 import { SelfScoreService, loadJsonlEvalSet } from '../../services/miner'
 
-export const SELFSCORE_USAGE = `  selfscore             score installed models the way validators do (InfoNCE, §2.4), with top-1/top-3
+export const SELFSCORE_USAGE = `  selfscore             score installed models the way validators do (InfoNCE: how well a model picks the right
+                          passage for a question out of a batch), with top-1/top-3
                           retrieval and the chance levels of all three (--json: one report object)
     --models A,B          model ids to score (default: every installed model)
     --pairs N             use at most N evaluation pairs (default: all)

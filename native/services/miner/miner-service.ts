@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Handlers, InferenceEndpointStatus, MinerMinute, MinerRequestEntry, MinerRewards, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../../contract'
 import { EngineError } from '../../contract'
+import { errorMessage, sentence } from '../../base'
 import type { Logger } from '../../platform/logging'
 import type { Store } from '../../platform/store'
 import type { AxonRequestRecord } from './axon/miner-axon'
@@ -280,11 +281,11 @@ export class MinerService {
       this.state = 'failed'
       this.metricsUrl = null
       this.localApiUrl = null
-      this.lastError = error instanceof Error ? error.message : String(error)
+      this.lastError = errorMessage(error)
       this.log.error('Miner failed to start', { error: this.lastError })
       this.emit()
       if (error instanceof EngineError) throw error
-      throw new EngineError('BAD_REQUEST', `The miner could not start: ${this.lastError}`)
+      throw new EngineError('BAD_REQUEST', sentence('The miner could not start', this.lastError))
     }
   }
 

@@ -1,4 +1,4 @@
-import { translateErrors } from '../../base'
+import { sentence, translateErrors } from '../../base'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -480,7 +480,7 @@ export class WalletService {
     try {
       return await this.o.chain.port()
     } catch (error) {
-      throw new EngineError('DISCONNECTED', `Could not connect to the Bittensor network: ${error instanceof Error ? error.message : String(error)}`)
+      throw new EngineError('DISCONNECTED', sentence('Could not connect to the Bittensor network', error))
     }
   }
 
@@ -494,7 +494,7 @@ export class WalletService {
       return await fn()
     } catch (error) {
       if (error instanceof EngineError) throw error
-      throw new EngineError('DISCONNECTED', `Could not read ${what} from the chain: ${error instanceof Error ? error.message : String(error)}`)
+      throw new EngineError('DISCONNECTED', sentence(`Could not read ${what} from the chain`, error))
     }
   }
 

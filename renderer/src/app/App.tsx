@@ -1,6 +1,5 @@
-import { Alert, AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
+import { AppShell, Burger, Group, NavLink, ScrollArea, Text, Title } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
-import { IconPlugConnectedX } from '@tabler/icons-react'
 import { Suspense, lazy } from 'react'
 import type { ComponentType } from 'react'
 import { Center, Loader } from '@mantine/core'
@@ -10,6 +9,7 @@ import { ProtocolBadge } from '../features/subnet/SubnetIdentity'
 import { useChosenSubnet } from '../features/subnet/use-chosen-subnet'
 import { useConnectionState } from '../engine/engine-context'
 import { ConnectionBadge } from './ConnectionBadge'
+import { EngineOffline } from './EngineOffline'
 import type { RouteId } from './routes'
 import { ROUTES } from './routes'
 import { ThemeSync } from './ThemeSync'
@@ -92,11 +92,7 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main>
         <DiskFullBanner />
-        {connection === 'disconnected' && (
-          <Alert color="red" icon={<IconPlugConnectedX size={18} />} mb="md" title="Lost contact with the engine">
-            TaoDesk is reconnecting. If this lasts, check that the engine (or `taodesk serve`) is still running.
-          </Alert>
-        )}
+        <EngineOffline state={connection} />
         <Suspense
           fallback={
             <Center h={200}>

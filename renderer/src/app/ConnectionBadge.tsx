@@ -1,8 +1,8 @@
 import { Badge, Tooltip } from '@mantine/core'
 import { useConnectionState, useEngine } from '../engine/engine-context'
 
-const LABEL = { connecting: 'Connecting…', connected: 'Engine connected', disconnected: 'Engine offline' } as const
-const COLOR = { connecting: 'yellow', connected: 'teal', disconnected: 'red' } as const
+const LABEL = { connecting: 'Connecting…', connected: 'Engine connected', disconnected: 'Engine offline', refused: 'Access expired' } as const
+const COLOR = { connecting: 'yellow', connected: 'teal', disconnected: 'red', refused: 'red' } as const
 
 export function ConnectionBadge() {
   const engine = useEngine()

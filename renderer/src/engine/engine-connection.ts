@@ -6,7 +6,14 @@ import { RpcClient, preloadBridgeTransport } from '../../../native/rpc'
 import type { PreloadBridge, Transport } from '../../../native/rpc'
 import { engineSocketUrl, openBrowserSocket } from './ws-browser-transport'
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected'
+/**
+ * `refused`: the engine answers but no longer accepts this page's access token (a restarted
+ * `taodesk serve` makes a new one), so retrying cannot help; the page says how to reconnect.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'refused'
+
+/** Why a connection attempt failed: the engine refused this page's token, or it is not there. */
+export type OfflineProbe = () => Promise<'refused' | 'offline'>
 
 declare global {
   interface Window {
@@ -28,17 +35,28 @@ export class EngineConnection implements EngineApi {
   private stopped = false
   state: ConnectionState = 'connecting'
   readonly onState = this.stateEmitter.event
+  /** The network the header shows (from chain.status), so every page can follow it. */
+  network: string | null = null
+  /** When the user last switched networks in this page's life (null: not yet). Older data is marked old. */
+  networkChangedAt: number | null = null
+  private readonly networkEmitter = new Emitter<string>()
+  readonly onNetwork = this.networkEmitter.event
   readonly kind: 'ipc' | 'ws'
 
-  constructor(private readonly open: () => Promise<Transport>, kind: 'ipc' | 'ws') {
+  constructor(
+    private readonly open: () => Promise<Transport>,
+    kind: 'ipc' | 'ws',
+    private readonly probe: OfflineProbe = async () => 'offline',
+  ) {
     this.kind = kind
+    this.on('chain.status', (s) => this.noteNetwork(s.network))
     void this.connect()
   }
 
   static forThisPage(): EngineConnection {
     const bridge = window.taodesk
     if (bridge) return new EngineConnection(async () => preloadBridgeTransport(bridge), 'ipc')
-    return new EngineConnection(() => openBrowserSocket(engineSocketUrl(window.location)), 'ws')
+    return new EngineConnection(() => openBrowserSocket(engineSocketUrl(window.location)), 'ws', () => probeHeadlessServer(window.location.origin))
   }
 
   call<M extends MethodName>(
@@ -69,6 +87,13 @@ export class EngineConnection implements EngineApi {
     return client.on(event, (payload) => forwarder.fire(payload))
   }
 
+  private noteNetwork(network: string): void {
+    if (network === this.network) return
+    if (this.network !== null) this.networkChangedAt = Date.now()
+    this.network = network
+    this.networkEmitter.fire(network)
+  }
+
   private setState(state: ConnectionState): void {
     this.state = state
     this.stateEmitter.fire(state)
@@ -91,8 +116,9 @@ export class EngineConnection implements EngineApi {
         this.retry()
       })
       this.setState('connected')
+      client.call('chain.status').then((s) => this.noteNetwork(s.network), () => undefined)
     } catch {
-      this.setState('disconnected')
+      this.setState(await this.probe().catch(() => 'offline' as const) === 'refused' ? 'refused' : 'disconnected')
       this.retry()
     }
   }
@@ -101,5 +127,15 @@ export class EngineConnection implements EngineApi {
     if (this.stopped) return
     const delay = Math.min(10_000, 250 * 2 ** this.attempt++)
     setTimeout(() => void this.connect(), delay)
+  }
+}
+
+/** Asks the headless server for its page with this tab's cookie: 401 means the token changed. */
+async function probeHeadlessServer(origin: string): Promise<'refused' | 'offline'> {
+  try {
+    const r = await fetch(`${origin}/`, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' })
+    return r.status === 401 ? 'refused' : 'offline'
+  } catch {
+    return 'offline'
   }
 }

@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
+import type { Disposable } from '../../../native/base'
 import type { EventName, EventPayload } from '../../../native/contract'
 import type { ConnectionState, EngineConnection } from './engine-connection'
 
@@ -15,15 +16,27 @@ export function useEngine(): EngineConnection {
   return engine
 }
 
-export function useConnectionState(): ConnectionState {
+/** A value the connection holds and announces when it changes. */
+function useConnectionValue<T>(read: (engine: EngineConnection) => T, subscribe: (engine: EngineConnection, listener: (value: T) => void) => Disposable): T {
   const engine = useEngine()
-  const [state, setState] = useState(engine.state)
+  const [value, setValue] = useState(() => read(engine))
   useEffect(() => {
-    setState(engine.state)
-    const sub = engine.onState(setState)
+    setValue(read(engine))
+    const sub = subscribe(engine, setValue)
     return () => sub.dispose()
+    // read and subscribe are module-level functions at every call site.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [engine])
-  return state
+  return value
+}
+
+export function useConnectionState(): ConnectionState {
+  return useConnectionValue((e) => e.state, (e, l) => e.onState(l))
+}
+
+/** The network the header shows; pages reload their data when it changes. */
+export function useNetwork(): string | null {
+  return useConnectionValue<string | null>((e) => e.network, (e, l) => e.onNetwork(l))
 }
 
 /** Subscribes to an engine event for the component's lifetime; the latest callback is used. */

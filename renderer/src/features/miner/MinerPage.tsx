@@ -1,15 +1,22 @@
 import '@mantine/charts/styles.css'
 import { LineChart } from '@mantine/charts'
-import { Alert, Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Badge, Button, Card, Group, Loader, NumberInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
 import { IconAlertTriangle, IconPlayerPlay, IconPlayerStop, IconWorldCheck } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
-import type { MinerMinute, MinerRequestEntry, MinerStatus } from '../../../../native/contract'
-import { MinerStartParams } from '../../../../native/contract'
+import type { MinerMinute, MinerRequestEntry, MinerStatus, NetworkId } from '../../../../native/contract'
+import { MinerStartParams, NETWORK_CHOICES } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
 import { boundsOf, defaultOf } from '../../ui/schema-fields'
 import { RewardsSection } from './RewardsSection'
+import { ZeroRewardsNote } from './ZeroRewardsNote'
+import { RewardsCharts } from './RewardsCharts'
+import { addressStatus, minerFormDefaults } from './miner-form'
+import type { MinerFormValues } from './miner-form'
+import { guiText } from '../../ui/gui-text'
+import { networkName } from '../../ui/network-name'
+import { errorMessage } from '../../../../native/base'
 import { SelfScoreCard } from './SelfScoreCard'
 import { InferenceEndpointsCard } from './InferenceEndpointsCard'
 import { useChainStatus } from '../subnet/NetworkPicker'
@@ -18,7 +25,6 @@ import { useChosenSubnet } from '../subnet/use-chosen-subnet'
 
 const FEED_SIZE = 50
 const DEFAULT_HOTKEY = defaultOf(MinerStartParams.shape.hotkey)
-const DEFAULT_NETWORK = defaultOf(MinerStartParams.shape.network)
 const DEFAULT_PORT = defaultOf(MinerStartParams.shape.port)
 const WARNING_TITLES: Record<string, string> = {
   unreachable: 'Validators cannot reach your axon',
@@ -34,23 +40,52 @@ function shortKey(k: string | null): string {
   return k ? `${k.slice(0, 6)}…${k.slice(-4)}` : '—'
 }
 
-function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: string; hotkey: string; network: string; netuid?: number; port: number; externalIp?: string; serve: boolean; force?: boolean }) => void }) {
-  const [wallet, setWallet] = useState('')
-  const [hotkey, setHotkey] = useState(DEFAULT_HOTKEY)
-  // The network and subnet the app is on (header, Subnet page), unless the user types another network.
-  const selected = useChainStatus()?.network
-  const subnet = useChosenSubnet()
-  const [network, setNetwork] = useState('')
+type StartParams = { wallet: string; hotkey: string; network: string; netuid?: number; port: number; externalIp?: string; serve: boolean; force?: boolean }
+
+/** The network as MinerStartParams wants it: a known id, or the custom endpoint's URL. */
+function networkParam(id: NetworkId, customUrl: string): string {
+  return id === 'custom' ? customUrl : id
+}
+
+function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: StartParams, remembered: MinerFormValues) => void }) {
+  const wallets = useEngineQuery('wallet.list', {})
+  const settings = useEngineQuery('settings.get', {})
+  const [form, setForm] = useState<MinerFormValues>()
   useEffect(() => {
-    if (!network && selected) setNetwork(selected)
-  }, [network, selected])
-  const onSelected = network.trim() === selected
+    if (!form && wallets.data && settings.data) setForm(minerFormDefaults(settings.data.minerForm, wallets.data.wallets))
+  }, [form, wallets.data, settings.data])
+  useEngineEvent('wallet.changed', (list) => setForm((f) => (f ? minerFormDefaults(f, list.wallets) : f)))
+  // The miner runs on the network the header shows; the picker offers the others by name.
+  const chain = useChainStatus()
+  const [picked, setPicked] = useState<NetworkId>()
+  const network = picked ?? chain?.network
+  const subnet = useChosenSubnet()
+  const onSelected = network !== undefined && network === chain?.network
   const [typed, setTyped] = useState('')
   const verdict = onSelected ? subnet.protocol : null
   const confirmed = !verdict || verdict.verdict === 'speaks' || (subnet.netuid !== null && confirmationMatches(typed, subnet.netuid, subnet.identity))
-  const [port, setPort] = useState<number>(DEFAULT_PORT)
-  const [externalIp, setExternalIp] = useState('')
-  const [serve, setServe] = useState(true)
+  const walletList = wallets.data?.wallets ?? []
+  const chosenWallet = walletList.find((w) => w.name === form?.wallet)
+  const set = (patch: Partial<MinerFormValues>): void => setForm((f) => (f ? minerFormDefaults({ ...f, ...patch }, walletList) : f))
+  if (wallets.data && walletList.length === 0) {
+    return (
+      <Card withBorder data-testid="miner-needs-wallet">
+        <Stack gap="sm" align="flex-start">
+          <Title order={4}>Start mining</Title>
+          <Text size="sm">Mining needs a wallet: its hotkey signs the miner's answers and receives the rewards.</Text>
+          <Button onClick={() => (window.location.hash = '/wallet')}>Create a wallet</Button>
+        </Stack>
+      </Card>
+    )
+  }
+  // The last values load first, so the fields never flash the defaults.
+  if (!form) {
+    return (
+      <Card withBorder>
+        <Loader size="sm" />
+      </Card>
+    )
+  }
   return (
     <Card withBorder>
       <Stack gap="sm">
@@ -62,30 +97,59 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: st
           </>
         )}
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <TextInput label="Wallet" value={wallet} onChange={(e) => setWallet(e.currentTarget.value)} required data-testid="miner-wallet" />
-          <TextInput label="Hotkey" value={hotkey} onChange={(e) => setHotkey(e.currentTarget.value)} />
-          <TextInput label="Network" value={network} onChange={(e) => setNetwork(e.currentTarget.value)} data-testid="miner-network" />
-          <NumberInput label="Axon port" value={port} {...boundsOf(MinerStartParams.shape.port)} onChange={(v) => setPort(typeof v === 'number' ? v : DEFAULT_PORT)} data-testid="miner-port" />
-          <TextInput label="Public IP" placeholder="detected automatically" value={externalIp} onChange={(e) => setExternalIp(e.currentTarget.value)} data-testid="miner-external-ip" />
-          <Switch label="Publish the axon on chain" checked={serve} onChange={(e) => setServe(e.currentTarget.checked)} mt="lg" />
+          <Select
+            label="Wallet"
+            description="Its hotkey signs answers and earns the rewards"
+            data={walletList.map((w) => w.name)}
+            value={form?.wallet || null}
+            onChange={(v) => v && set({ wallet: v })}
+            allowDeselect={false}
+            data-testid="miner-wallet"
+          />
+          <Select
+            label="Hotkey"
+            description="A key of that wallet, registered on the subnet"
+            data={(chosenWallet?.hotkeys ?? []).map((h) => h.name)}
+            value={form?.hotkey || null}
+            onChange={(v) => v && set({ hotkey: v })}
+            allowDeselect={false}
+            data-testid="miner-hotkey"
+          />
+          <Select
+            label="Network"
+            description={onSelected ? 'The network chosen in the header' : 'Not the network chosen in the header'}
+            data={NETWORK_CHOICES.map((c) => ({ value: c.id, label: c.label }))}
+            value={network ?? null}
+            onChange={(v) => v && setPicked(v as NetworkId)}
+            allowDeselect={false}
+            data-testid="miner-network"
+          />
+          <NumberInput label="Axon port" value={form?.port ?? DEFAULT_PORT} {...boundsOf(MinerStartParams.shape.port)} onChange={(v) => set({ port: typeof v === 'number' ? v : DEFAULT_PORT })} data-testid="miner-port" />
+          <TextInput label="Public IP" description="Leave empty to detect it" placeholder="detected automatically" value={form?.externalIp ?? ''} onChange={(e) => set({ externalIp: e.currentTarget.value })} data-testid="miner-external-ip" />
+          <Switch label="Publish the axon on chain" checked={form?.serve ?? true} onChange={(e) => set({ serve: e.currentTarget.checked })} mt="lg" />
         </SimpleGrid>
         <Group>
           <Button
             leftSection={<IconPlayerPlay size={16} />}
-            disabled={!wallet.trim() || !confirmed}
+            disabled={!form?.wallet || !network || !confirmed}
             loading={busy}
             data-testid="miner-start"
             onClick={() =>
-              onStart({
-                wallet: wallet.trim(),
-                hotkey: hotkey.trim() || DEFAULT_HOTKEY,
-                network: network.trim() || DEFAULT_NETWORK,
-                netuid: onSelected ? (subnet.netuid ?? undefined) : undefined,
-                port,
-                externalIp: externalIp.trim() || undefined,
-                serve,
-                force: verdict !== null && verdict.verdict !== 'speaks' && confirmed ? true : undefined,
-              })
+              form &&
+              network &&
+              onStart(
+                {
+                  wallet: form.wallet,
+                  hotkey: form.hotkey || DEFAULT_HOTKEY,
+                  network: networkParam(network, chain?.customUrl ?? ''),
+                  netuid: onSelected ? (subnet.netuid ?? undefined) : undefined,
+                  port: form.port,
+                  externalIp: form.externalIp.trim() || undefined,
+                  serve: form.serve,
+                  force: verdict !== null && verdict.verdict !== 'speaks' && confirmed ? true : undefined,
+                },
+                form,
+              )
             }
           >
             Start
@@ -99,10 +163,9 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: { wallet: st
 function StatusCard({ s, onStop, onTest, busy }: { s: MinerStatus; onStop: () => void; onTest: () => void; busy: boolean }) {
   const rows: Array<[string, string]> = [
     ['Hotkey', s.hotkey ? `${s.hotkey}${s.uid !== null ? ` (uid ${s.uid})` : ' (not registered)'}` : '—'],
-    ['Network', s.network ? `${s.network}${s.netuid !== null ? ` · subnet ${s.netuid}` : ''}` : '—'],
+    ['Network', s.network ? `${networkName(s.network)}${s.netuid !== null ? ` · subnet ${s.netuid}` : ''}` : '—'],
     ['Axon', s.listen ? `${s.externalIp ?? s.listen.host}:${s.listen.port}` : '—'],
-    ['On chain', s.served ? `${s.served.ip}:${s.served.port}` : 'not published'],
-    ['Reachable', s.reachability ? (s.reachability.reachable ? `yes (${Math.round(s.reachability.latencyMs)} ms)` : 'no') : 'checking…'],
+    ['Address', addressStatus(s).text],
     ['Model', s.provider ?? '—'],
     ['Requests', `${s.totals.requests} (${s.totals.errors} failed) · ${s.totals.texts} texts · ${s.load.inFlight} running, ${s.load.queued} waiting`],
     ['Metrics', s.metricsUrl ?? 'off'],
@@ -180,7 +243,7 @@ export function MinerPage() {
   const act = (p: Promise<unknown>): void => {
     setBusy(true)
     p.then(() => setError(undefined))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+      .catch((e: unknown) => setError(guiText(errorMessage(e))))
       .finally(() => setBusy(false))
   }
   const chartData = minutes.map((m) => ({ time: new Date(m.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }), requests: m.requests, errors: m.errors, p50: Math.round(m.p50Ms), p95: Math.round(m.p95Ms) }))
@@ -195,23 +258,31 @@ export function MinerPage() {
       )}
       {s?.warnings.map((w) => (
         <Alert key={w.code} color={w.code === 'deregistered' ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} title={WARNING_TITLES[w.code]} data-testid={`miner-warning-${w.code}`}>
-          {w.message}
+          {guiText(w.message)}
           {w.code === 'unreachable' && s.reachability && (
             <ul>
               {s.reachability.advice.map((a) => (
-                <li key={a}>{a}</li>
+                <li key={a}>{guiText(a)}</li>
               ))}
             </ul>
           )}
         </Alert>
       ))}
       {s && s.state !== 'running' && s.state !== 'stopping' && (
-        <StartForm busy={busy || s.state === 'starting'} onStart={(p) => act(engine.call('miner.start', p))} />
+        <StartForm
+          busy={busy || s.state === 'starting'}
+          onStart={(p, remembered) => {
+            void engine.call('settings.update', { minerForm: remembered }).catch(() => undefined)
+            act(engine.call('miner.start', p))
+          }}
+        />
       )}
       {s && (s.state === 'running' || s.state === 'stopping') && (
         <StatusCard s={s} busy={busy} onStop={() => act(engine.call('miner.stop', {}))} onTest={() => act(engine.call('miner.selfTest', {}))} />
       )}
       <RewardsSection running={s?.state === 'running'} />
+      {s?.state === 'running' && <ZeroRewardsNote />}
+      {s?.state === 'running' && <RewardsCharts />}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Text fw={500} mb="xs">

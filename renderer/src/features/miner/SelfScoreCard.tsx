@@ -2,6 +2,7 @@ import { Alert, Button, Card, Group, Progress, Table, Text, Title } from '@manti
 import { IconTargetArrow } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { SelfScoreReport } from '../../../../native/contract'
+import { Term } from '../../ui/Term'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 
@@ -39,7 +40,7 @@ export function SelfScoreCard() {
         <div>
           <Title order={4}>Self-score</Title>
           <Text size="sm" c="dimmed">
-            How validators would rate each installed model: their InfoNCE scoring on {shown ? `${shown.dataset.pairs} query/passage pairs (${shown.dataset.name})` : 'a bundled evaluation set'}. Higher is better. Top-1 and top-3: how often the right passage is the most
+            How validators would rate each installed model: their <Term word="infonce" /> scoring on {shown ? `${shown.dataset.pairs} query/passage pairs (${shown.dataset.name})` : 'a bundled evaluation set'}. Higher is better. Top-1 and top-3: how often the right passage is the most
             similar one, or among the three most similar; they say more than the score, which also depends on how spread the similarities are.
           </Text>
         </div>

@@ -6,6 +6,7 @@ import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
 import { boundsOf } from '../../ui/schema-fields'
+import { EngineDiagnostics } from './EngineDiagnostics'
 import { UpdatesCard } from './UpdatesCard'
 
 const RETENTION_DAYS = boundsOf(Settings.shape.logRetentionDays)
@@ -94,6 +95,7 @@ export function SettingsPage() {
         </Card>
       )}
       <UpdatesCard />
+      <EngineDiagnostics />
     </Stack>
   )
 }

@@ -5,11 +5,11 @@ import { NETWORK_CHOICES } from '../../../../native/contract'
 import type { ChainReset, ChainStatus, NetworkId } from '../../../../native/contract'
 import { useConnectionState, useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useBusyAction } from '../../ui/use-busy-action'
+import { networkName } from '../../ui/network-name'
 
 const STATE_COLOR: Record<ChainStatus['state'], string> = { idle: 'gray', connecting: 'yellow', reconnecting: 'orange', connected: 'teal', disconnected: 'red' }
 const STATE_LABEL: Record<ChainStatus['state'], string> = { idle: 'Not connected', connecting: 'Connecting…', reconnecting: 'Reconnecting…', connected: 'Connected', disconnected: 'Unreachable' }
 
-const SHORT: Record<NetworkId, string> = { finney: 'Mainnet', test: 'Testnet', local: 'Local node', custom: 'Custom', devnet: 'Practice' }
 
 /** The live chain status: from `chain.status` events, after an initial `chain.connect`. */
 export function useChainStatus(): ChainStatus | undefined {
@@ -74,7 +74,7 @@ export function NetworkPicker() {
           <UnstyledButton onClick={() => setOpened((o) => !o)} data-testid="network-picker" aria-label="Choose the chain network">
             <Group gap={6} wrap="nowrap">
               <Badge variant="dot" color={STATE_COLOR[state]} data-testid="network-state" data-state={state} data-network={status?.network ?? ''}>
-                {status ? SHORT[status.network] : 'Chain'} · {STATE_LABEL[state]}
+                {status ? networkName(status.network) : 'Chain'} · {STATE_LABEL[state]}
               </Badge>
               {detail && (
                 <Text size="xs" c="dimmed" visibleFrom="md" data-testid="network-detail" style={{ fontVariantNumeric: 'tabular-nums' }}>

@@ -2,10 +2,13 @@ import { Alert, Badge, Button, Card, Group, NumberInput, SimpleGrid, Stack, Tabl
 import { IconAlertTriangle, IconRefresh, IconSearch } from '@tabler/icons-react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useMemo, useRef, useState } from 'react'
+import type { ReactNode } from 'react'
 import type { Hyperparameters, MetagraphResult, Neuron, SubnetOverview } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { CommitsCard } from './CommitsCard'
+import { GLOSSARY } from '../../ui/glossary'
+import { Term } from '../../ui/Term'
 import { PageHeader } from '../../ui/PageHeader'
 import { filterAndSortNeurons, nextNeuronSort, raoToTao } from './metagraph-table'
 import type { NeuronSort, NeuronSortKey } from './metagraph-table'
@@ -22,13 +25,13 @@ const ROW_HEIGHT = 34
 const REFRESH_BLOCKS = 5
 
 const COLUMNS: ReadonlyArray<{ key: NeuronSortKey; label: string; width: number; title: string }> = [
-  { key: 'uid', label: 'UID', width: 56, title: 'Neuron uid' },
+  { key: 'uid', label: 'UID', width: 56, title: GLOSSARY.uid },
   { key: 'stake', label: 'Stake', width: 96, title: 'Alpha stake on this subnet' },
-  { key: 'incentive', label: 'Incentive', width: 84, title: 'Share of miner emission (0–1)' },
+  { key: 'incentive', label: 'Incentive', width: 84, title: `${GLOSSARY.incentive} Shown 0–1.` },
   { key: 'dividends', label: 'Dividends', width: 84, title: 'Share of validator emission (0–1)' },
-  { key: 'emission', label: 'Emission', width: 92, title: 'Alpha per epoch' },
-  { key: 'consensus', label: 'Consensus', width: 84, title: 'Stake-weighted consensus weight (0–1)' },
-  { key: 'validatorTrust', label: 'VTrust', width: 70, title: 'Validator trust (0–1)' },
+  { key: 'emission', label: 'Emission', width: 92, title: `Alpha earned per epoch. ${GLOSSARY.alpha}` },
+  { key: 'consensus', label: 'Consensus', width: 84, title: `${GLOSSARY.consensus} Shown 0–1.` },
+  { key: 'validatorTrust', label: 'VTrust', width: 70, title: `${GLOSSARY.vtrust} Shown 0–1.` },
   { key: 'validatorPermit', label: 'Permit', width: 60, title: 'Holds a validator permit' },
   { key: 'lastUpdate', label: 'Updated', width: 80, title: 'Block of the last weights or registration' },
   { key: 'axon', label: 'Axon', width: 150, title: 'Served IP:port (miners)' },
@@ -143,8 +146,8 @@ export function MetagraphTable({ neurons }: { neurons: readonly Neuron[] }) {
 }
 
 function HyperparameterTable({ hp }: { hp: Hyperparameters }) {
-  const rows: Array<[string, string]> = [
-    ['Tempo (blocks per epoch)', String(hp.tempo)],
+  const rows: Array<[ReactNode, string]> = [
+    [<Term key="t" word="tempo">Tempo (blocks per epoch)</Term>, String(hp.tempo)],
     ['Weights rate limit', `${hp.weightsRateLimit} blocks`],
     ['Commit-reveal', hp.commitRevealEnabled ? `on (v${hp.commitRevealVersion ?? 2}, reveal after ${hp.revealPeriodEpochs} epoch${hp.revealPeriodEpochs === 1 ? '' : 's'})` : 'off'],
     ['Weights version key', String(hp.weightsVersionKey)],
@@ -152,7 +155,7 @@ function HyperparameterTable({ hp }: { hp: Hyperparameters }) {
     ['Max neurons / validators', `${hp.maxAllowedUids} / ${hp.maxAllowedValidators}`],
     ['Immunity period', `${hp.immunityPeriod} blocks`],
     ['Activity cutoff', `${hp.activityCutoff} blocks`],
-    ['Kappa', (hp.kappa / 65535).toFixed(3)],
+    [<Term key="k" word="kappa">Kappa (consensus threshold)</Term>, (hp.kappa / 65535).toFixed(3)],
     ['Bonds moving average', (hp.bondsMovingAverage / 1_000_000).toFixed(3)],
     ['Serving rate limit', `${hp.servingRateLimit} blocks`],
     ['Registration', hp.registrationAllowed ? `open (min ${raoToTao(hp.minBurn)}, max ${raoToTao(hp.maxBurn)} TAO)` : 'closed'],
@@ -165,8 +168,8 @@ function HyperparameterTable({ hp }: { hp: Hyperparameters }) {
       </Title>
       <Table striped withRowBorders={false} fz="sm" data-testid="hyperparameters">
         <Table.Tbody>
-          {rows.map(([k, v]) => (
-            <Table.Tr key={k}>
+          {rows.map(([k, v], i) => (
+            <Table.Tr key={i}>
               <Table.Td c="dimmed">{k}</Table.Td>
               <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{v}</Table.Td>
             </Table.Tr>

@@ -4,25 +4,27 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useMemo, useRef, useState } from 'react'
 import type { CSSProperties } from 'react'
 import type { LeaderboardEntry } from '../../../../native/contract'
+import { GLOSSARY } from '../../ui/glossary'
 import { nextSort, sortLeaderboard } from './leaderboard-sort'
 import type { SortKey, SortState } from './leaderboard-sort'
 import { ago, entryStatus, filterLeaderboard, shortHotkey } from './validator-format'
 
 const ROW_HEIGHT = 34
 
-type ColumnKey = SortKey | 'status' | 'hotkey'
+type ColumnKey = SortKey | 'status' | 'reason' | 'hotkey'
 
 const COLUMNS: ReadonlyArray<{ key: ColumnKey; label: string; width: number; title: string; sortable: boolean; align?: 'right' }> = [
-  { key: 'uid', label: 'UID', width: 52, title: 'Neuron uid', sortable: true },
-  { key: 'status', label: 'Last answer', width: 112, title: 'How the miner answered the last query (hover a row for the message)', sortable: false },
+  { key: 'uid', label: 'UID', width: 52, title: GLOSSARY.uid, sortable: true },
+  { key: 'status', label: 'Last answer', width: 100, title: 'How the miner answered the last query', sortable: false },
+  { key: 'reason', label: 'Why', width: 260, title: 'Why the last answer did not count (the miner’s own reason when it refused)', sortable: false },
   { key: 'movingAverage', label: 'Moving avg', width: 100, title: 'Moving average of rewards (α 0.2): what weights are made from', sortable: true, align: 'right' },
-  { key: 'lastScore', label: 'Score', width: 72, title: 'Latest score: min(100, 1/InfoNCE loss); 0 for invalid or missing answers', sortable: true, align: 'right' },
+  { key: 'lastScore', label: 'Score', width: 72, title: `Latest score: min(100, 1/InfoNCE loss); 0 for invalid or missing answers. InfoNCE: ${GLOSSARY.infonce}`, sortable: true, align: 'right' },
   { key: 'avgScore', label: 'Avg score', width: 80, title: 'Average score over recent rounds', sortable: true, align: 'right' },
   { key: 'avgTop1', label: 'Top-1', width: 64, title: 'Average top-1 recall (reported only, not rewarded)', sortable: true, align: 'right' },
   { key: 'avgLatencyS', label: 'Latency', width: 76, title: 'Average latency of answered queries', sortable: true, align: 'right' },
   { key: 'availability', label: 'Avail.', width: 64, title: 'Share of queries answered with a valid embedding', sortable: true, align: 'right' },
   { key: 'weight', label: 'Weight', width: 76, title: 'Our current normalized weight for this uid', sortable: true, align: 'right' },
-  { key: 'consensus', label: 'Consensus', width: 84, title: "The chain's consensus for this uid (known after a round reads the chain)", sortable: true, align: 'right' },
+  { key: 'consensus', label: 'Consensus', width: 84, title: `The chain's consensus for this uid (known after a round reads the chain). ${GLOSSARY.consensus}`, sortable: true, align: 'right' },
   { key: 'lastSeen', label: 'Last seen', width: 88, title: 'Last answer over HTTP 200', sortable: true },
   { key: 'hotkey', label: 'Hotkey', width: 124, title: 'The hotkey registered at this uid', sortable: false },
 ]
@@ -94,6 +96,10 @@ const Row = memo(function Row({ r, start, selected, now, onSelect }: { r: Leader
             <Badge size="sm" variant="light" color={st.color} style={{ overflow: 'visible' }}>
               {st.label}
             </Badge>
+          ) : c.key === 'reason' ? (
+            <Text span size="xs" c={st.reason ? 'orange' : 'dimmed'} title={st.detail} data-testid="leaderboard-reason">
+              {st.reason || '—'}
+            </Text>
           ) : c.key === 'hotkey' ? (
             <Text span size="xs" ff="monospace" c="dimmed">
               {shortHotkey(r.hotkey)}

@@ -2,8 +2,11 @@ import { Alert, Badge, Button, Card, Group, Progress, SimpleGrid, Stack, Text, T
 import { IconAlertTriangle, IconPlayerPlay, IconPlayerStop, IconRefresh, IconSettings } from '@tabler/icons-react'
 import { useState } from 'react'
 import type { ValidatorRound, ValidatorStatus } from '../../../../native/contract'
-import { useEngine, useEngineEvent } from '../../engine/engine-context'
+import { useEngine, useEngineEvent, useNetwork } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
+import { Term } from '../../ui/Term'
+import { ValidatorNeeds } from './ValidatorNeeds'
+import { networkName } from '../../ui/network-name'
 import { PageHeader } from '../../ui/PageHeader'
 import { Leaderboard } from './Leaderboard'
 import { MinerDrawer } from './MinerDrawer'
@@ -64,6 +67,9 @@ export function ValidatorPage() {
 
   const rho = status?.consensusCorrelation ?? null
   const lastRound = rounds.data?.[0]
+  // Rounds run on the network of their time: after a switch in the header, the board is the old chain's until a new round.
+  const network = useNetwork()
+  const boardOld = engine.networkChangedAt !== null && !!lastRound && lastRound.startedAt < engine.networkChangedAt && (board.data?.length ?? 0) > 0
   const lastWeights = status?.lastWeights ?? null
   const config = useEngineQuery('validator.config.get', {}, String(generation))
   // The subnet it validates, as its identity says (a targets file has none to check).
@@ -83,7 +89,11 @@ export function ValidatorPage() {
     <Stack>
       <PageHeader
         title="Validator"
-        description="Query miners with the subnet's own evaluation, score them with InfoNCE as the reference validator does, and set weights."
+        description={
+          <>
+            Query miners with the subnet's own evaluation, score them with <Term word="infonce" /> as the reference validator does, and set <Term word="weights" />.
+          </>
+        }
         actions={
           <>
             <Button variant="default" leftSection={<IconSettings size={16} />} onClick={() => setSettingsOpen(true)} data-testid="validator-settings-open">
@@ -119,6 +129,7 @@ export function ValidatorPage() {
           </Stack>
         </Card>
       )}
+      {!status?.running && config.data && <ValidatorNeeds config={config.data} networkKey={subnetKey} onChanged={() => setGeneration((g) => g + 1)} />}
       {/* A failed round is shown once, below, as "The last round failed". */}
       {actionError && !(status?.lastError && actionError.includes(status.lastError)) && (
         <Alert color="red" icon={<IconAlertTriangle size={18} />} withCloseButton onClose={() => setActionError(undefined)} data-testid="validator-action-error">
@@ -212,7 +223,14 @@ export function ValidatorPage() {
           Hotkey {status.hotkey}. {status.hotkeyNote}
         </Text>
       )}
-      <Text fw={600}>Leaderboard</Text>
+      <Group gap="xs">
+        <Text fw={600}>Leaderboard</Text>
+        {boardOld && network && (
+          <Badge color="orange" variant="light" data-testid="leaderboard-old">
+            Old: from rounds before the switch to {networkName(network)}
+          </Badge>
+        )}
+      </Group>
       {board.error && <Alert color="red">{board.error}</Alert>}
       <Leaderboard rows={board.data ?? []} selected={selected} onSelect={setSelected} />
       <SimpleGrid cols={{ base: 1, xl: 2 }}>

@@ -4,7 +4,8 @@ import type { ValidatorConfigPatch, ValidatorConfigView } from '../../../../nati
 import { ValidatorConfig } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
 import { boundsOf } from '../../ui/schema-fields'
-import { questionSourceNote } from './validator-format'
+import { questionSourceNote, weightsIntervalNote } from './validator-format'
+import { useEngineQuery } from '../../engine/use-engine-query'
 
 const FIELDS = ValidatorConfig.shape
 
@@ -40,6 +41,8 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState(false)
+  const subnet = useEngineQuery('chain.subnet', { netuid: draft?.netuid ?? 0 }, `${opened}|${draft?.netuid ?? ''}`)
+  const tempo = subnet.data && subnet.data.netuid === draft?.netuid ? subnet.data.hyperparameters.tempo : null
 
   useEffect(() => {
     if (!opened) return
@@ -211,7 +214,7 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
           )}
           <SimpleGrid cols={3}>
             <NumberInput label="Moving-average α" min={0.01} max={1} step={0.05} decimalScale={3} value={draft.movingAverageAlpha} onChange={(v) => set('movingAverageAlpha', num(v, draft.movingAverageAlpha))} />
-            <NumberInput label="Blocks between weights" {...boundsOf(FIELDS.epochLength)} value={draft.epochLength} onChange={(v) => set('epochLength', num(v, draft.epochLength))} />
+            <NumberInput label="Blocks between weights" description={weightsIntervalNote(draft.epochLength, tempo)} {...boundsOf(FIELDS.epochLength)} value={draft.epochLength} onChange={(v) => set('epochLength', num(v, draft.epochLength))} />
             <NumberInput label="Weights version key" {...boundsOf(FIELDS.versionKey)} value={draft.versionKey} onChange={(v) => set('versionKey', num(v, draft.versionKey))} />
           </SimpleGrid>
           <Switch label="Set weights on chain" checked={draft.setWeights} onChange={(e) => set('setWeights', e.currentTarget.checked)} />

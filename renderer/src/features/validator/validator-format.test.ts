@@ -3,7 +3,7 @@ import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../..
 import { computeRoundRewards } from '../../../../native/protocols/text-embedding/scoring'
 import { leaderboardEntry } from '../../../../test/support/leaderboard-entry'
 import { configPatch } from './ValidatorSettings'
-import { ago, answerStatus, burnSummary, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel } from './validator-format'
+import { ago, answerStatus, burnSummary, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel, weightsIntervalNote } from './validator-format'
 
 const entry = (uid: number, hotkey: string): LeaderboardEntry => leaderboardEntry(uid, { hotkey })
 
@@ -42,12 +42,18 @@ describe('validator page formatting', () => {
     expect(shortHotkey('5FHsM8ywifUgtSXbDQaSD9zzDYq76RqAvf9PnaSVg5q3Lc8G')).toBe('5FHsM8yw…q3Lc8G')
     expect(shortHotkey('short')).toBe('short')
     expect(answerStatus(200, 'Success').label).toBe('OK')
-    expect(answerStatus(200, 'Invalid answer: row 0 has 768 values, expected 1024')).toEqual({ label: 'Invalid', color: 'orange', detail: 'Invalid answer: row 0 has 768 values, expected 1024' })
+    expect(answerStatus(200, 'Invalid answer: row 0 has 768 values, expected 1024')).toEqual({ label: 'Invalid', color: 'orange', detail: 'Invalid answer: row 0 has 768 values, expected 1024', reason: 'row 0 has 768 values, expected 1024' })
     expect(answerStatus(408, 'Request timeout after 60 seconds').label).toBe('Timeout')
     expect(answerStatus(503, 'Service unavailable').label).toBe('Unreachable')
     expect(answerStatus(422, 'Failed to parse response').label).toBe('Bad reply')
     expect(answerStatus(403, 'Forbidden').detail).toBe('HTTP 403: Forbidden')
     expect(answerStatus(500, 'Could not score the answer').label).toBe('HTTP 500')
+  })
+
+  it('gives the refusal reason for the row itself, not just REFUSED or HTTP 404', () => {
+    expect(answerStatus(403, 'Stake below minimum (0.00 < 1000).')).toMatchObject({ label: 'Refused', reason: 'Stake below minimum (0.00 < 1000)' })
+    expect(answerStatus(403, 'Forbidden').reason).toMatch(/refused this validator/)
+    expect(answerStatus(404, 'Not Found').reason).toMatch(/not an embedding miner/)
   })
 
   it('finds uids by prefix and hotkeys by substring', () => {
@@ -111,5 +117,13 @@ describe('validator settings patch', () => {
     expect(configPatch(saved, draft, { llmApiKey: '', hfToken: '', clearLlmKey: false, clearHfToken: false })).toEqual({ sampleSize: 64, llmBaseUrl: 'http://localhost:11434/v1' })
     expect(configPatch(saved, saved, { llmApiKey: 'sk-1', hfToken: '', clearLlmKey: false, clearHfToken: false })).toEqual({ llmApiKey: 'sk-1' })
     expect(configPatch(saved, saved, { llmApiKey: 'typed', hfToken: '', clearLlmKey: true, clearHfToken: true })).toEqual({ llmApiKey: '', hfToken: '' })
+  })
+})
+
+describe('weightsIntervalNote', () => {
+  it('puts the weights interval in the subnet tempo terms instead of a second "epoch length"', () => {
+    expect(weightsIntervalNote(100, 20)).toBe('Slower than the subnet: it pays every 21 blocks (tempo 20), so weights every 100 blocks count only once every 5 epochs. 20 or less updates them every epoch.')
+    expect(weightsIntervalNote(20, 20)).toMatch(/^At most once per epoch/)
+    expect(weightsIntervalNote(20, null)).not.toMatch(/epoch length/)
   })
 })

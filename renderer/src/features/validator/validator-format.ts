@@ -19,18 +19,25 @@ export function shortHotkey(hotkey: string): string {
 
 export type Tone = 'green' | 'red' | 'orange' | 'gray' | 'blue'
 
-/** What the miner's last answer was, in one word, with the full message for a tooltip. */
-export function answerStatus(status: number, message: string): { label: string; color: Tone; detail: string } {
-  if (status === 200 && /^Invalid answer/.test(message)) return { label: 'Invalid', color: 'orange', detail: message }
-  if (status === 200) return { label: 'OK', color: 'green', detail: 'Answered with a valid embedding' }
-  if (status === 408) return { label: 'Timeout', color: 'red', detail: message }
-  if (status === 503) return { label: 'Unreachable', color: 'red', detail: message }
-  if (status === 422) return { label: 'Bad reply', color: 'orange', detail: message }
-  if (status === 401 || status === 403) return { label: 'Refused', color: 'orange', detail: `HTTP ${status}: ${message}` }
-  return { label: `HTTP ${status}`, color: 'red', detail: message }
+/**
+ * What the miner's last answer was, in one word; `reason` says why it was not a valid answer in
+ * words shown in the row itself (not only in a drawer or the log); `detail` is the full message.
+ */
+export function answerStatus(status: number, message: string): { label: string; color: Tone; detail: string; reason: string } {
+  const text = message.trim().replace(/\.+$/, '')
+  if (status === 200 && /^Invalid answer/.test(message)) return { label: 'Invalid', color: 'orange', detail: message, reason: text.replace(/^Invalid answer:\s*/, '') }
+  if (status === 200) return { label: 'OK', color: 'green', detail: 'Answered with a valid embedding', reason: '' }
+  if (status === 408) return { label: 'Timeout', color: 'red', detail: message, reason: text || 'No answer in time' }
+  if (status === 503) return { label: 'Unreachable', color: 'red', detail: message, reason: text || 'Nothing answers at its published address' }
+  if (status === 422) return { label: 'Bad reply', color: 'orange', detail: message, reason: text || 'The answer could not be read' }
+  if (status === 401 || status === 403) {
+    return { label: 'Refused', color: 'orange', detail: `HTTP ${status}: ${message}`, reason: /^(forbidden|unauthorized)?$/i.test(text) ? 'The miner refused this validator (no reason given)' : text }
+  }
+  if (status === 404) return { label: 'Not found', color: 'red', detail: message, reason: 'Something answers at its address, but not an embedding miner (HTTP 404)' }
+  return { label: `HTTP ${status}`, color: 'red', detail: message, reason: text || `HTTP ${status}` }
 }
 
-export function entryStatus(e: LeaderboardEntry): { label: string; color: Tone; detail: string } {
+export function entryStatus(e: LeaderboardEntry): ReturnType<typeof answerStatus> {
   return answerStatus(e.lastStatus, e.lastMessage)
 }
 
@@ -107,4 +114,16 @@ export function weightLabel(w: WeightRecord): { kind: string; color: Tone } {
   const kind = w.status === 'failed' ? `${base} failed` : w.status === 'pending' ? `${base} pending` : base
   const color: Tone = w.status === 'ok' ? 'green' : w.status === 'failed' ? 'red' : w.status === 'pending' ? 'blue' : 'gray'
   return { kind, color }
+}
+
+/**
+ * The "Blocks between weights" field in the subnet's own terms, so that a weights interval is
+ * never shown as a second, different "epoch length" next to the subnet's tempo.
+ */
+export function weightsIntervalNote(blocks: number, tempo: number | null): string {
+  if (tempo === null) return 'How long to wait between weight updates. The chain pays once per epoch (the subnet’s tempo).'
+  const epoch = tempo + 1
+  if (blocks <= epoch) return `At most once per epoch: this subnet pays every ${epoch} blocks (tempo ${tempo}).`
+  const epochs = Math.ceil(blocks / epoch)
+  return `Slower than the subnet: it pays every ${epoch} blocks (tempo ${tempo}), so weights every ${blocks} blocks count only once every ${epochs} epochs. ${tempo} or less updates them every epoch.`
 }

@@ -1,9 +1,10 @@
-import { Alert, Button, Code, Group, PasswordInput, Progress, SegmentedControl, SimpleGrid, Stack, Stepper, Text, TextInput } from '@mantine/core'
-import { useState } from 'react'
-import { passwordStrength } from '../../../../native/contract'
+import { Alert, Button, Code, Group, Paper, PasswordInput, Progress, SegmentedControl, SimpleGrid, Stack, Stepper, Text, TextInput } from '@mantine/core'
+import { useEffect, useState } from 'react'
+import { loadCommonPasswords, newPasswordVerdict } from '../../../../native/contract'
 import type { RevealedMnemonic } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
 import { useBusyAction } from '../../ui/use-busy-action'
+import { mismatchText } from './wallet-format'
 
 /**
  * First run: create a wallet (password by btcli's rule, phrase shown once, then a check of a few
@@ -24,8 +25,8 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
   const [token, setToken] = useState<string>()
   const [revealed, setRevealed] = useState<RevealedMnemonic>()
   const [answers, setAnswers] = useState<Record<string, string>>({})
-  const strength = passwordStrength(password.trim())
-
+  const common = useCommonPasswords()
+  const strength = newPasswordVerdict(password, common)
 
   const create = () =>
     run(async () => {
@@ -45,11 +46,11 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
         answers: revealed.checks.map((c) => ({ ...c, word: answers[`${c.role}-${c.position}`] ?? '' })),
       })
       if (!result.confirmed) {
-        setError(`Word${result.wrong.length > 1 ? 's' : ''} ${result.wrong.map((w) => `#${w.position} of the ${w.role}`).join(', ')} do not match. Look at what you wrote down.`)
+        setError(mismatchText(result.wrong))
         return
       }
       setRevealed(undefined)
-      onDone()
+      setStep(3)
     })
 
   if (mode === 'import') {
@@ -83,7 +84,11 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
             <SegmentedControl value={words} onChange={(v) => setWords(v as '12')} data={[{ value: '12', label: '12 words' }, { value: '24', label: '24 words' }]} />
             <PasswordInput label="Coldkey password" description="At least 6 characters; btcli's strength score must be 20 or more." value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="wallet-password" />
             <Progress value={strength.score} color={strength.ok ? (strength.score >= 60 ? 'teal' : 'yellow') : 'red'} aria-label="Password strength" />
-            {password && !strength.ok && <Text size="xs" c="red">{strength.problems.join(' ')}</Text>}
+            {password && (
+              <Text size="xs" c={strength.ok ? 'dimmed' : 'red'} data-testid="wallet-password-verdict">
+                {strength.ok ? (strength.score >= 60 ? 'Strong password.' : 'Acceptable password; a longer one is safer.') : `Too weak: ${strength.problems.join(' ')}`}
+              </Text>
+            )}
             <PasswordInput label="Type it again" value={again} onChange={(e) => setAgain(e.currentTarget.value)} error={again && again !== password ? 'The passwords differ' : undefined} data-testid="wallet-password-again" />
             <Text size="xs" c="dimmed">
               Files are written in btcli's format to <Code>{directory}/{name || '…'}</Code> (coldkey encrypted, hotkey as btcli leaves it). Creating takes a few seconds: the password is hashed with Argon2i (512 MiB).
@@ -100,18 +105,33 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
           {revealed && (
             <Stack mt="sm">
               <Alert color="yellow" title="Shown once">
-                Write these words on paper, in order. Anyone who has the coldkey phrase controls your TAO; TaoDesk cannot show it again.
+                Write these words on paper, in order. TaoDesk cannot show them again.
               </Alert>
-              {revealed.phrases.map((p) => (
-                <Stack key={p.role} gap={4}>
-                  <Text fw={600} size="sm">{p.role === 'coldkey' ? `Coldkey "${p.name}"` : `Hotkey "${p.name}"`}</Text>
-                  <SimpleGrid cols={{ base: 3, sm: 4 }} spacing={4} data-testid={`phrase-${p.role}`}>
-                    {p.words.map((w, i) => (
-                      <Code key={i}>{`${i + 1}. ${w}`}</Code>
-                    ))}
-                  </SimpleGrid>
-                </Stack>
-              ))}
+              {revealed.phrases.map((p) =>
+                p.role === 'coldkey' ? (
+                  <Paper key={p.role} withBorder p="sm" bd="2px solid var(--mantine-color-red-6)" data-testid="phrase-card-coldkey">
+                    <Stack gap={4}>
+                      <Text fw={700}>Coldkey "{p.name}": the important one</Text>
+                      <Text size="sm">Whoever has these words controls your TAO and stake. Keep them offline and never type them into a website.</Text>
+                      <SimpleGrid cols={{ base: 3, sm: 4 }} spacing={4} data-testid={`phrase-${p.role}`}>
+                        {p.words.map((w, i) => (
+                          <Code key={i} fz="md">{`${i + 1}. ${w}`}</Code>
+                        ))}
+                      </SimpleGrid>
+                    </Stack>
+                  </Paper>
+                ) : (
+                  <Stack key={p.role} gap={4}>
+                    <Text fw={600} size="sm" c="dimmed">Hotkey "{p.name}" (less critical)</Text>
+                    <Text size="xs" c="dimmed">The hotkey signs the miner's and validator's work; it holds no TAO. Its words let you restore it on another machine.</Text>
+                    <SimpleGrid cols={{ base: 3, sm: 4 }} spacing={4} data-testid={`phrase-${p.role}`}>
+                      {p.words.map((w, i) => (
+                        <Code key={i} c="dimmed">{`${i + 1}. ${w}`}</Code>
+                      ))}
+                    </SimpleGrid>
+                  </Stack>
+                ),
+              )}
               <Group>
                 <Button onClick={() => setStep(2)} data-testid="wallet-written">I wrote them down</Button>
               </Group>
@@ -140,9 +160,43 @@ export function FirstRunWizard({ directory, onDone }: { directory: string; onDon
             </Stack>
           )}
         </Stepper.Step>
+        <Stepper.Completed>
+          <Stack mt="sm" align="flex-start" data-testid="wallet-ready">
+            <Alert color="teal" title="Your wallet is ready">
+              Next: get free practice TAO and register your hotkey on the practice subnet, so that validators can find your miner.
+            </Alert>
+            <Group>
+              <Button
+                onClick={() => {
+                  onDone()
+                  window.location.hash = '/subnet'
+                }}
+                data-testid="wallet-next"
+              >
+                Next: register on the practice subnet
+              </Button>
+              <Button variant="default" onClick={onDone} data-testid="wallet-show">
+                Show my wallet
+              </Button>
+            </Group>
+          </Stack>
+        </Stepper.Completed>
       </Stepper>
     </Stack>
   )
+}
+
+/** The common-password list, loaded once in the background (the meter uses btcli's rule until then). */
+function useCommonPasswords(): ReadonlySet<string> | null {
+  const [list, setList] = useState<ReadonlySet<string> | null>(null)
+  useEffect(() => {
+    let live = true
+    void loadCommonPasswords().then((l) => live && setList(l))
+    return () => {
+      live = false
+    }
+  }, [])
+  return list
 }
 
 /** The three networks in a sentence each: TaoDesk starts on the practice network. */

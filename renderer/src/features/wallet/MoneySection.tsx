@@ -4,6 +4,8 @@ import { DEFAULT_SLIPPAGE_PERCENT, formatTao, parseTao } from '../../../../nativ
 import type { Estimate, ExtrinsicEvent, ExtrinsicStage, WalletCall, WalletSummary } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
+import { StaleMark } from '../../ui/StaleMark'
+import { networkName } from '../../ui/network-name'
 import { balanceAfter, priceRows, shortAddress } from './wallet-format'
 
 type Kind = WalletCall['kind']
@@ -34,7 +36,8 @@ export function MoneySection({ wallet }: { wallet: WalletSummary }) {
       <Group justify="space-between">
         <Group gap="xs">
           <Text fw={600}>Balance</Text>
-          {b && <Badge variant="light">{b.network}</Badge>}
+          {b && <Badge variant="light">{networkName(b.network)}</Badge>}
+          <StaleMark from={balances.staleFrom} what="This balance and stake" />
           {balances.loading && <Loader size="xs" />}
         </Group>
         <Group gap="xs">

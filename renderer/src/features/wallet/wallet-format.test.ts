@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { balanceAfter, priceRows } from './wallet-format'
+import { balanceAfter, mismatchText, priceRows } from './wallet-format'
 
 const TAO = 1_000_000_000n
 
@@ -31,5 +31,12 @@ describe('priceRows: the review step shows the expected and the limit price', ()
     const rows = priceRows({ ...quote, limit: '248750000' }, { kind: 'unstake', amount: String(10n * TAO) })
     expect(rows.map((r) => r.value)).toEqual(['0.25 TAO per alpha', 'at least 0.24875 TAO per alpha (0.5 % slippage)', 'about 2.5 TAO, less the swap fee'])
     expect(priceRows({ ...quote, expected: '0' }, { kind: 'stake', amount: '1' })[2]!.value).toMatch(/unknown/)
+  })
+})
+
+describe('mismatchText', () => {
+  it('agrees in number', () => {
+    expect(mismatchText([{ role: 'coldkey', position: 10 }])).toBe('Word 10 of the coldkey does not match. Compare it with what you wrote down.')
+    expect(mismatchText([{ role: 'coldkey', position: 3 }, { role: 'hotkey', position: 7 }])).toBe('Words 3 of the coldkey and 7 of the hotkey do not match. Compare them with what you wrote down.')
   })
 })

@@ -1,0 +1,34 @@
+import { Alert } from '@mantine/core'
+import { IconInfoCircle } from '@tabler/icons-react'
+import { useEffect, useState } from 'react'
+import { useEngineQuery } from '../../engine/use-engine-query'
+import { zeroRewardsReason } from './zero-rewards'
+
+/** Next to the rewards: why they are zero, in plain words (nothing when the miner earns). */
+export function ZeroRewardsNote() {
+  // Rewards change once per epoch; a look every 20 s keeps the explanation current.
+  const [tick, setTick] = useState(0)
+  useEffect(() => {
+    const t = setInterval(() => setTick((n) => n + 1), 20_000)
+    return () => clearInterval(t)
+  }, [])
+  const refreshKey = String(tick)
+  const rewards = useEngineQuery('miner.rewards', {}, refreshKey)
+  const validator = useEngineQuery('validator.status', {}, refreshKey)
+  const r = rewards.data
+  const metagraph = useEngineQuery('chain.metagraph', { netuid: r?.netuid ?? 0 }, `${refreshKey}|${r?.netuid ?? ''}`)
+  if (!r) return null
+  const reason = zeroRewardsReason({
+    registered: r.registered,
+    incentive: r.incentive,
+    nextEpochInBlocks: r.nextEpochInBlocks,
+    metagraph: metagraph.data && metagraph.data.netuid === r.netuid ? metagraph.data : null,
+    ownValidatorHotkey: validator.data?.lastWeights ? validator.data.hotkey : null,
+  })
+  if (!reason) return null
+  return (
+    <Alert color="blue" icon={<IconInfoCircle size={18} />} title="Why nothing is earned yet" data-testid="zero-rewards-reason">
+      {reason}
+    </Alert>
+  )
+}

@@ -1,0 +1,42 @@
+export interface RewardsHistoryPoint {
+  readonly block: number
+  readonly incentive: number
+  readonly emissionAlpha: number
+}
+
+export interface RewardsRow {
+  readonly block: number
+  /** Alpha earned in the epoch that ended at this block. */
+  readonly alpha: number
+  readonly totalAlpha: number
+  /** At today's alpha price (null when unknown): past prices are not recorded. */
+  readonly totalTao: number | null
+  /** Share of the subnet's miner rewards, percent. */
+  readonly incentive: number
+}
+
+/**
+ * The miner's earnings over blocks, one row per epoch (a record at start and one at the epoch
+ * end of the same block count once), for step charts: per-epoch alpha, running totals, incentive.
+ */
+export function rewardsSeries(history: readonly RewardsHistoryPoint[], alphaPriceTao: number | null): RewardsRow[] {
+  const byBlock = new Map<number, RewardsHistoryPoint>()
+  for (const p of history) byBlock.set(p.block, p)
+  let total = 0
+  return [...byBlock.values()]
+    .sort((a, b) => a.block - b.block)
+    .map((p) => {
+      total += p.emissionAlpha
+      return {
+        block: p.block,
+        alpha: round(p.emissionAlpha),
+        totalAlpha: round(total),
+        totalTao: alphaPriceTao === null ? null : round(total * alphaPriceTao),
+        incentive: round(p.incentive * 100),
+      }
+    })
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6
+}
