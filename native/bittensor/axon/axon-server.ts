@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { cryptoWaitReady } from '@polkadot/util-crypto'
 import type { Signer } from '../keys/signer'
 import { ALLOWED_DELTA_NS, SynapseParsingError, V_7_2_0, parseRequestHeaders, signatureProblem, toHeaders } from '../wire/v10/headers'
 import type { RequestHeaders, TerminalInfo } from '../wire/v10/headers'
 import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, PING_ROUTE, SDK_VERSION_AS_INT, axonSignatureMessage, hexSignature } from '../wire/v10/format'
 import { BtauthError, confirmBtauth, readBtauthClaim } from '../wire/btauth/verify'
 import type { ReplayGuard } from '../wire/btauth/verify'
+import { sr25519VerifierReady } from '../wire/sr25519-verify'
 import { ConnectionGuard } from './connection-guard'
 import type { ConnectionCounts } from './connection-guard'
 import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
@@ -307,7 +307,8 @@ export class AxonServer<W extends object = object> {
 
   /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
   async listen(): Promise<number> {
-    await cryptoWaitReady()
+    // Loads the WASM signature check (and util-crypto's WASM hashing) before the first request.
+    await sr25519VerifierReady((message) => this.options.onWarning?.(message, {}))
     const host = this.options.host ?? '0.0.0.0'
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
