@@ -11,6 +11,7 @@ import { sr25519VerifierReady } from '../wire/sr25519-verify'
 import { ConnectionGuard } from './connection-guard'
 import type { ConnectionCounts } from './connection-guard'
 import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
+import { topLevelValueSpan } from './raw-json-span'
 
 /**
  * A bittensor axon (spec §4): a node:http server that parses and verifies signed synapse
@@ -426,7 +427,7 @@ export class AxonServer<W extends object = object> {
         acquireSlot: this.slotAcquirer(priority, deadline, timeoutS, abort, (ms) => (queueMs = ms)),
         warn: (text, fields) => this.options.onWarning?.(text, fields),
       })
-      bytesOut = this.respondOk(res, parsed, answer, started, requiredFields)
+      bytesOut = this.respondOk(res, parsed, answer, started, requiredFields, { raw, json })
     } catch (error) {
       const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
       if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
@@ -725,7 +726,27 @@ export class AxonServer<W extends object = object> {
     return at < 0 ? json : `${json.slice(0, at)}${digits}${json.slice(at + token.length + 2)}`
   }
 
-  private respondOk(res: http.ServerResponse, h: RequestHeaders, answer: AxonAnswer, started: number, requiredFields: readonly string[]): number {
+  /**
+   * The required fields (lists: an SN5 request's 256 texts) that the echo carries unchanged from
+   * the request, each with the bytes of its JSON in the request: they go back as those bytes, not
+   * re-printed (2 ms per request). The caller reads the answer as JSON (spec §4.5: aiohttp's
+   * `response.json()`, then pydantic), and bytes JSON.parse accepted parse to the same strings
+   * there, however the validator escaped or spaced them.
+   */
+  private echoedAsSent(echo: Record<string, unknown>, request: { raw: Buffer; json: unknown }, fields: readonly string[]): Map<string, Buffer> {
+    const out = new Map<string, Buffer>()
+    if (!isObject(request.json)) return out
+    for (const field of fields) {
+      const mine = echo[field]
+      const sent = request.json[field]
+      if (!Array.isArray(mine) || !Array.isArray(sent) || mine.length !== sent.length || mine.some((v, i) => typeof v !== 'string' || v !== sent[i])) continue
+      const span = topLevelValueSpan(request.raw, field)
+      if (span) out.set(field, request.raw.subarray(span[0], span[1]))
+    }
+    return out
+  }
+
+  private respondOk(res: http.ServerResponse, h: RequestHeaders, answer: AxonAnswer, started: number, requiredFields: readonly string[], request?: { raw: Buffer; json: unknown }): number {
     const body = answer.echo
     const results = answer.results
     const processTime = (performance.now() - started) / 1000
@@ -743,6 +764,9 @@ export class AxonServer<W extends object = object> {
     }
     const { results: _ignored, ...rest } = body
     const echo: Record<string, unknown> = { ...rest, axon, ...(dendriteIn ? { dendrite: dendriteIn } : {}) }
+    const asSent = request ? this.echoedAsSent(echo, request, requiredFields) : new Map<string, Buffer>()
+    const placeholder = (field: string): string => `${this.marker}raw_${field}`
+    for (const field of asSent.keys()) echo[field] = placeholder(field)
     const json = this.echoJson(echo)
     // The results go in as the last key: `{...echo,"results":[...]}`.
     const open = results === undefined ? json : `${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"results":`
@@ -755,6 +779,13 @@ export class AxonServer<W extends object = object> {
       chunks = [Buffer.from(open, 'utf8'), results, CLOSE_BRACE]
     } else {
       chunks = [Buffer.from(json, 'utf8')]
+    }
+    // Each placeholder string is cut out and the request's bytes go in its place (no copies).
+    for (const [field, bytes] of asSent) {
+      const quoted = `"${placeholder(field)}"`
+      const k = chunks.findIndex((c) => c !== results && c.includes(quoted))
+      const at = k < 0 ? -1 : chunks[k]!.indexOf(quoted)
+      if (k >= 0) chunks.splice(k, 1, chunks[k]!.subarray(0, at), bytes, chunks[k]!.subarray(at + Buffer.byteLength(quoted)))
     }
     const length = chunks.reduce((n, c) => n + c.length, 0)
     const headers = toHeaders({
