@@ -38,9 +38,16 @@ export function sr25519VerifierReady(onFallback?: (message: string) => void): Pr
   return loading
 }
 
+let forced: Sr25519Backend | null = null
+
+/** For the bench's before/after only: check with `backend` (null: the fastest one loaded). */
+export function forceSr25519Backend(backend: Sr25519Backend | null): void {
+  forced = backend
+}
+
 /** The backend a check made now would use. */
 export function sr25519Backend(): Sr25519Backend {
-  return wasmIsReady() ? 'wasm' : 'js'
+  return forced ?? (wasmIsReady() ? 'wasm' : 'js')
 }
 
 /**
