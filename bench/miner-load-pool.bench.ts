@@ -36,7 +36,7 @@ import type { BenchArgs } from './run'
 
 export const description = 'Miner on an inference pool: own runtime vs one vs two TaoDesk engines (and one killed mid-run), same load side by side; the axon main-thread CPU per request by stage'
 
-function option(argv: readonly string[], name: string, fallback: number): number {
+export function option(argv: readonly string[], name: string, fallback: number): number {
   const i = argv.indexOf(name)
   const v = i >= 0 ? Number(argv[i + 1]) : NaN
   return Number.isFinite(v) ? v : fallback
@@ -148,7 +148,7 @@ export async function run(args: BenchArgs): Promise<void> {
 }
 
 /** CPU ms per call of `fn` on this thread (process CPU time; nothing else runs meanwhile). */
-function cpuMs(iterations: number, fn: () => unknown): number {
+export function cpuMs(iterations: number, fn: () => unknown): number {
   for (let i = 0; i < 3; i++) fn()
   const t0 = process.cpuUsage()
   for (let i = 0; i < iterations; i++) fn()

@@ -6,6 +6,7 @@ import { readResponse } from '../wire/v10/dendrite'
 import { AXON_URI, DENDRITE_HOTKEY, EXAMPLE_QUERY, SIGNED_REQUEST } from '../wire/v10/testing/vectors'
 import { AxonHttpError, AxonServer } from './axon-server'
 import type { AxonLimits, AxonRequestRecord, AxonRoute, NonceStore } from './axon-server'
+import { pythonDumps } from './testing/python-dumps'
 import { SlowSockets, loopbackAddresses } from './testing/slow-sockets'
 
 /** The generic axon with one made-up route: what the wire vectors' request reaches. */
@@ -93,6 +94,23 @@ describe('AxonServer core (routes registered by a protocol)', () => {
 
     const replay = await post(port, `/${EXAMPLE_QUERY.name}`, headers, body)
     expect(readResponse(replay.status, replay.body, EXAMPLE_QUERY)).toEqual({ status: 401, message: 'Not Verified with error: Nonce is too old, a newer one was last processed', results: null })
+  })
+
+  it('echoes the list fields as the bytes the caller sent (not re-printed), which parse to the same values', async () => {
+    const port = await start([])
+    const { headers, body } = SIGNED_REQUEST
+    // As a Python dendrite sends it: spaced, non-ASCII escaped, some JSON-looking text inside.
+    const items = ['caf\u00e9 \u{1f600}', 'quote " and \\ backslash\\', '"items": ["fake"]', '\ud800 lone', 'line\nbreak']
+    const sent = pythonDumps({ ...(JSON.parse(body) as Record<string, unknown>), items })
+    const res = await post(port, `/${EXAMPLE_QUERY.name}`, headers, sent)
+    expect(res.status).toBe(200)
+    expect(res.body.includes(Buffer.from(pythonDumps(items)))).toBe(true)
+    const answer = JSON.parse(res.body.toString()) as { items: unknown; results: unknown; dendrite: { hotkey: string } }
+    expect(answer.items).toEqual(items)
+    expect(answer.results).toEqual(items.map((_, i) => [i]))
+    expect(answer.dendrite.hotkey).toBe(DENDRITE_HOTKEY)
+    expect(Number(res.headers.total_size)).toBe(res.body.length)
+    expect(res.body.toString()).toContain(`"nonce":${SIGNED_REQUEST.parts.nonce}`)
   })
 
   it('answers the ping without a route, and lists the routes for an unknown synapse', async () => {

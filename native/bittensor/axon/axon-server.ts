@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { JsonCodecError, JsonThreads } from '../../platform/json-threads'
 import type { Signer } from '../keys/signer'
 import { ALLOWED_DELTA_NS, SynapseParsingError, V_7_2_0, parseRequestHeaders, signatureProblem, toHeaders } from '../wire/v10/headers'
@@ -9,9 +8,11 @@ import type { RequestHeaders, TerminalInfo } from '../wire/v10/headers'
 import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, PING_ROUTE, SDK_VERSION_AS_INT, axonSignatureMessage, hexSignature } from '../wire/v10/format'
 import { BtauthError, confirmBtauth, readBtauthClaim } from '../wire/btauth/verify'
 import type { ReplayGuard } from '../wire/btauth/verify'
+import { sr25519VerifierReady } from '../wire/sr25519-verify'
 import { ConnectionGuard } from './connection-guard'
 import type { ConnectionCounts } from './connection-guard'
 import { GateFullError, GateTimeoutError, PriorityGate } from './priority-gate'
+import { topLevelValueSpan } from './raw-json-span'
 
 /**
  * A bittensor axon (spec §4): a node:http server that parses and verifies signed synapse
@@ -309,7 +310,8 @@ export class AxonServer<W extends object = object> {
 
   /** Starts listening; resolves with the bound port. Throws a clear error if the port is taken. */
   async listen(): Promise<number> {
-    await cryptoWaitReady()
+    // Loads the WASM signature check (and util-crypto's WASM hashing) before the first request.
+    await sr25519VerifierReady((message) => this.options.onWarning?.(message, {}))
     const host = this.options.host ?? '0.0.0.0'
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
@@ -428,7 +430,7 @@ export class AxonServer<W extends object = object> {
         acquireSlot: this.slotAcquirer(priority, deadline, timeoutS, abort, (ms) => (queueMs = ms)),
         warn: (text, fields) => this.options.onWarning?.(text, fields),
       })
-      bytesOut = await this.respondOk(res, parsed, answer, started, requiredFields, bytesIn)
+      bytesOut = await this.respondOk(res, parsed, answer, started, requiredFields, bytesIn, { raw, json })
     } catch (error) {
       const e = error instanceof AxonHttpError ? error : new AxonHttpError(500, `Internal Server Error #${randomUUID()}`)
       if (!(error instanceof AxonHttpError)) this.options.onWarning?.('Axon request failed', { error: error instanceof Error ? error.message : String(error), route: routeName })
@@ -723,7 +725,35 @@ export class AxonServer<W extends object = object> {
     return this.json.stringify({ ...echo, dendrite: { ...dendrite, nonce: token } }, sizeHint, { token, text: digits })
   }
 
-  private async respondOk(res: http.ServerResponse, h: RequestHeaders, answer: AxonAnswer, started: number, requiredFields: readonly string[], sizeHint: number): Promise<number> {
+  /**
+   * The required fields (lists: an SN5 request's 256 texts) that the echo carries unchanged from
+   * the request, each with the bytes of its JSON in the request: they go back as those bytes, not
+   * re-printed (2 ms per request). The caller reads the answer as JSON (spec §4.5: aiohttp's
+   * `response.json()`, then pydantic), and bytes JSON.parse accepted parse to the same strings
+   * there, however the validator escaped or spaced them.
+   */
+  private echoedAsSent(echo: Record<string, unknown>, request: { raw: Buffer; json: unknown }, fields: readonly string[]): Map<string, Buffer> {
+    const out = new Map<string, Buffer>()
+    if (!isObject(request.json)) return out
+    for (const field of fields) {
+      const mine = echo[field]
+      const sent = request.json[field]
+      if (!Array.isArray(mine) || !Array.isArray(sent) || mine.length !== sent.length || mine.some((v, i) => typeof v !== 'string' || v !== sent[i])) continue
+      const span = topLevelValueSpan(request.raw, field)
+      if (span) out.set(field, request.raw.subarray(span[0], span[1]))
+    }
+    return out
+  }
+
+  private async respondOk(
+    res: http.ServerResponse,
+    h: RequestHeaders,
+    answer: AxonAnswer,
+    started: number,
+    requiredFields: readonly string[],
+    sizeHint: number,
+    request?: { raw: Buffer; json: unknown },
+  ): Promise<number> {
     const body = answer.echo
     const results = answer.results
     const processTime = (performance.now() - started) / 1000
@@ -741,11 +771,26 @@ export class AxonServer<W extends object = object> {
     }
     const { results: _ignored, ...rest } = body
     const echo: Record<string, unknown> = { ...rest, axon, ...(dendriteIn ? { dendrite: dendriteIn } : {}) }
-    const json = await this.echoJson(echo, sizeHint)
+    const asSent = request ? this.echoedAsSent(echo, request, requiredFields) : new Map<string, Buffer>()
+    const placeholder = (field: string): string => `${this.marker}raw_${field}`
+    let carried = 0
+    for (const [field, bytes] of asSent) {
+      echo[field] = placeholder(field)
+      carried += bytes.length
+    }
+    const json = await this.echoJson(echo, Math.max(0, sizeHint - carried))
     // The results go in as the last key: `{...echo,"results":[...]}`. Bytes printed elsewhere (a
     // worker) are sent as they are: never decoded, re-encoded or concatenated.
     const open = Buffer.from(`${json.length > 2 ? ',' : ''}"results":`, 'utf8')
-    const chunks = results === undefined ? [json] : [json.subarray(0, -1), open, typeof results === 'string' ? Buffer.from(results, 'utf8') : results, CLOSE_BRACE]
+    const resultBytes = results === undefined ? undefined : typeof results === 'string' ? Buffer.from(results, 'utf8') : results
+    const chunks = resultBytes === undefined ? [json] : [json.subarray(0, -1), open, resultBytes, CLOSE_BRACE]
+    // Each placeholder string is cut out of the echo and the request's bytes go in its place (no copies).
+    for (const [field, bytes] of asSent) {
+      const quoted = `"${placeholder(field)}"`
+      const k = chunks.findIndex((c) => c !== resultBytes && c !== bytes && c.includes(quoted))
+      const at = k < 0 ? -1 : chunks[k]!.indexOf(quoted)
+      if (k >= 0) chunks.splice(k, 1, chunks[k]!.subarray(0, at), bytes, chunks[k]!.subarray(at + Buffer.byteLength(quoted)))
+    }
     const length = chunks.reduce((n, c) => n + c.length, 0)
     const headers = toHeaders({
       name: typeof body.name === 'string' ? body.name : h.name,

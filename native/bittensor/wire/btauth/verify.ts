@@ -1,7 +1,8 @@
 import { hexToU8a } from '@polkadot/util'
-import { decodeAddress, ed25519Verify, sr25519Verify } from '@polkadot/util-crypto'
+import { decodeAddress, ed25519Verify } from '@polkadot/util-crypto'
 import { BTAUTH_HEADERS, BTAUTH_VERSION, btauthPayloadBytes, sha256Hex } from './payload'
 import type { BtauthScheme } from './payload'
+import { sr25519Verify } from '../sr25519-verify'
 
 /**
  * The receiving side of btauth/1 (network-2026 §9.3, §9.4), in the spec's order: shape,

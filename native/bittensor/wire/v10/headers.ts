@@ -1,5 +1,6 @@
-import { decodeAddress, sr25519Verify } from '@polkadot/util-crypto'
+import { decodeAddress } from '@polkadot/util-crypto'
 import { hexToU8a, isHex } from '@polkadot/util'
+import { sr25519Verify } from '../sr25519-verify'
 import { DEFAULT_SYNAPSE_TIMEOUT_S, EMPTY_BODY_HASH, EMPTY_LIST_B64, PING_ROUTE, pyFloat, signatureMessage } from './format'
 
 /**
@@ -201,13 +202,7 @@ export function signatureProblem(h: RequestHeaders, axonHotkey: string): string 
   const signature = hexToU8a(sigHex)
   const msg = signatureMessage(d.nonce, d.hotkey, axonHotkey, d.uuid ?? 'None', h.computedBodyHash)
   const enc = new TextEncoder()
-  const check = (text: string): boolean => {
-    try {
-      return sr25519Verify(enc.encode(text), signature, publicKey)
-    } catch {
-      return false // not a valid point or scalar: the same as a wrong signature
-    }
-  }
+  const check = (text: string): boolean => sr25519Verify(enc.encode(text), signature, publicKey)
   if (check(msg) || check(`<Bytes>${msg}</Bytes>`)) return undefined
   const addressed = h.axon.hotkey
   if (addressed && addressed !== axonHotkey) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -85,6 +86,23 @@ describe('Embedder on a real ONNX model (tiny BERT shape, worker thread)', () =>
     expect(cosine(results[0]!.vectors[5]!, results[2]!.vectors[0]!)).toBeCloseTo(1, 5)
     expect(ticks).toBeGreaterThan(0)
   })
+})
+
+describe('unloading the model while batches run (a model switch while mining)', () => {
+  // In a child process: before the fix, onnxruntime aborted the whole process
+  // (`terminate called after throwing an instance of 'Napi::Error'`, exit signal SIGABRT).
+  for (const delayMs of [20, 200]) {
+    it(`waits for the runs in flight, fails the waiting requests, and never aborts the process (dispose after ${delayMs} ms)`, () => {
+      const child = path.join(import.meta.dirname, 'testing', 'dispose-mid-run.ts')
+      const r = spawnSync(process.execPath, ['--import', 'tsx', child, tiny.onnxFile, tiny.tokenizerFile, String(delayMs)], { encoding: 'utf8', timeout: 60_000 })
+      expect(r.stderr).not.toMatch(/Napi::Error/)
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null })
+      const { outcomes } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { outcomes: string[] }
+      expect(outcomes).toHaveLength(4)
+      for (const o of outcomes) expect(['done', 'The model was unloaded while this request waited.']).toContain(o)
+      expect(outcomes).toContain('The model was unloaded while this request waited.')
+    }, 90_000)
+  }
 })
 
 describe('provider fallback through onnxruntime itself', () => {

@@ -70,6 +70,18 @@ async function load(req: LoadRequest): Promise<Answer<WorkerReply>> {
   }
 }
 
+/**
+ * Frees the session. The pool asks for this only once no run is in flight: terminating a worker
+ * while onnxruntime still runs (or holds) a session aborts the whole process with an uncaught
+ * `Napi::Error` from the native side.
+ */
+async function unload(): Promise<Answer<WorkerReply>> {
+  const current = session
+  session = null
+  await current?.release()
+  return { reply: { type: 'unloaded' } }
+}
+
 async function run(req: RunRequest): Promise<{ vectors: Float32Array; dimension: number }> {
   if (!session) throw new Error('No model is loaded in this worker')
   const { batch, seq } = req
@@ -126,6 +138,7 @@ async function run(req: RunRequest): Promise<{ vectors: Float32Array; dimension:
 serveRequests<WorkerRequest, WorkerReply>('inference-worker', async (msg) => {
   try {
     if (msg.type === 'load') return await load(msg)
+    if (msg.type === 'unload') return await unload()
     const { vectors, dimension } = await run(msg)
     return { reply: { type: 'result', vectors, dimension }, transfer: [vectors.buffer as ArrayBuffer] }
   } catch (error) {

@@ -21,7 +21,13 @@ export interface RunRequest {
   readonly seq: number
 }
 
-export type WorkerRequest = LoadRequest | RunRequest
+/** Releases the session (its native memory) before the worker is terminated. */
+export interface UnloadRequest {
+  readonly type: 'unload'
+  readonly id: number
+}
+
+export type WorkerRequest = LoadRequest | RunRequest | UnloadRequest
 
 export interface LoadedReply {
   readonly type: 'loaded'
@@ -47,4 +53,9 @@ export interface ErrorReply {
   readonly kind: 'model' | 'nonfinite' | 'internal'
 }
 
-export type WorkerReply = LoadedReply | ResultReply | ErrorReply
+export interface UnloadedReply {
+  readonly type: 'unloaded'
+  readonly id: number
+}
+
+export type WorkerReply = LoadedReply | ResultReply | UnloadedReply | ErrorReply

@@ -24,6 +24,8 @@ const stopped = (reason: Error): WorkerFailure => new WorkerFailure(`The inferen
 /** One inference worker thread; an error reply rejects with WorkerFailure of the worker's kind. */
 class InferenceWorker {
   private readonly thread: WorkerThread<WorkerRequest, WorkerReply>
+  /** Settles when the request in flight has been answered (or the worker stopped). */
+  private settled: Promise<unknown> = Promise.resolve()
 
   constructor(onCrash: (error: Error) => void) {
     this.thread = new WorkerThread(inferenceWorkerEntry(), { stoppedError: stopped, onStop: (reason) => onCrash(reason) })
@@ -35,15 +37,32 @@ class InferenceWorker {
   }
 
   async request(msg: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
-    const reply = await this.thread.request(msg, transfer)
+    const pending = this.thread.request(msg, transfer)
+    this.settled = pending.catch(() => undefined)
+    const reply = await pending
     if (reply.type === 'error') throw new WorkerFailure(reply.message, reply.kind)
     return reply
   }
 
-  terminate(): Promise<void> {
-    return this.thread.terminate()
+  /**
+   * Stops the worker without aborting the process: onnxruntime-node faults (an uncaught
+   * `Napi::Error`, the whole process aborts) when a thread is terminated while a session runs, so
+   * the run in flight is let finish and the session released first. A stopped worker just ends.
+   */
+  async retire(): Promise<void> {
+    await this.settled
+    if (!this.thread.stopped) await this.request({ type: 'unload' }).catch(() => undefined)
+    await this.thread.terminate()
+  }
+
+  /** Lets the process exit while a retiring worker still waits for its run. */
+  unref(): void {
+    this.thread.unref()
   }
 }
+
+/** How long dispose() waits for runs in flight before it returns and leaves them to finish alone. */
+export const DISPOSE_WAIT_MS = 120_000
 
 export interface PoolOptions {
   readonly onnxFile: string
@@ -110,8 +129,21 @@ export class WorkerPool {
     return reply.vectors
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate().catch(() => undefined)))
-    this.workers.length = 0
+  /**
+   * Frees every worker once its run in flight (at most one sub-batch each) has finished; the
+   * batcher has already failed the requests waiting. A run that does not end within `waitMs` (a
+   * hung GPU driver) does not hold the caller: its worker is retired in the background.
+   */
+  async dispose(waitMs = DISPOSE_WAIT_MS): Promise<void> {
+    const workers = this.workers.splice(0)
+    let timer: NodeJS.Timeout | undefined
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        for (const w of workers) w.unref()
+        resolve()
+      }, waitMs)
+    })
+    await Promise.race([Promise.all(workers.map((w) => w.retire())), waited])
+    clearTimeout(timer)
   }
 }
