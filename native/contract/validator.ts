@@ -10,6 +10,10 @@ import { KeyName } from './wallet'
 export const MinerWire = z.enum(['v10', 'btauth'])
 export type MinerWire = z.infer<typeof MinerWire>
 
+/** The OpenAI embedding models the roadmap names as baselines. */
+export const OpenAiBaselineModel = z.enum(['text-embedding-3-small', 'text-embedding-3-large'])
+export type OpenAiBaselineModel = z.infer<typeof OpenAiBaselineModel>
+
 /** Validator configuration, stored by the validator domain (validator_state). */
 export const ValidatorConfig = z.object({
   netuid: z.number().int().min(0).max(65535).default(5).describe('subnet'),
@@ -53,6 +57,12 @@ export const ValidatorConfig = z.object({
   externalIp: z.string().max(64).default('0.0.0.0').describe("this machine's public IPv4 (sent to miners; axons published with it are reached over loopback, as the Python dendrite does)"),
   vpermitTaoLimit: z.number().min(0).default(4096),
   wire: MinerWire.default('v10').describe('how miners are queried: v10 (TextEmbeddingSynapse) or btauth (btauth/1-signed POST /v1/embeddings, SDK 11)'),
+  /** Subnet dashboard: score each round's texts with the installed local models too. */
+  baselineLocalModels: z.boolean().default(true).describe("score each round's texts with the installed local models too (dashboard baselines)"),
+  /** Subnet dashboard: OpenAI models scored on each round's texts (only when an OpenAI API key is set). */
+  baselineOpenAiModels: z.array(OpenAiBaselineModel).max(2).default(['text-embedding-3-small']),
+  openAiBaseUrl: z.string().max(2048).default('https://api.openai.com/v1').describe('OpenAI-compatible base URL for the baseline embeddings'),
+  baselineTimeoutS: z.number().min(5).max(1800).default(180).describe('seconds the baselines of one round may take in all'),
 })
 export type ValidatorConfig = z.infer<typeof ValidatorConfig>
 
@@ -74,6 +84,7 @@ export const ValidatorConfigPatch = z
     /** Write-only secrets: never returned. Empty string clears. */
     llmApiKey: z.string().max(512).optional(),
     hfToken: z.string().max(512).optional(),
+    openAiApiKey: z.string().max(512).optional(),
   })
   .strict()
 export type ValidatorConfigPatch = z.infer<typeof ValidatorConfigPatch>
@@ -81,6 +92,7 @@ export type ValidatorConfigPatch = z.infer<typeof ValidatorConfigPatch>
 export const ValidatorConfigView = ValidatorConfig.extend({
   llmApiKeySet: z.boolean(),
   hfTokenSet: z.boolean(),
+  openAiApiKeySet: z.boolean(),
   /** Where the key and token are kept, in words (never in the database; never returned themselves). */
   credentialsStorage: z.string(),
 })
@@ -190,6 +202,40 @@ export const MinerResult = z.object({
 })
 export type MinerResult = z.infer<typeof MinerResult>
 
+/** One baseline model's result on a round's texts: a score, or why there is none, in plain words. */
+export const DashboardBaseline = z.object({
+  model: z.string(),
+  kind: z.enum(['local', 'openai']),
+  score: z.number().nullable(),
+  top1: z.number().nullable(),
+  error: z.string().nullable(),
+})
+export type DashboardBaseline = z.infer<typeof DashboardBaseline>
+
+/** One finished round on the subnet dashboard: the miners' best and median score and the baselines on the same texts. */
+export const DashboardRound = z.object({
+  roundId: z.number().int(),
+  block: z.number().int().nullable(),
+  finishedAt: z.number(),
+  /** Best and median score over the miners that answered with a valid embedding (null: none did). */
+  best: z.number().nullable(),
+  median: z.number().nullable(),
+  /** Miners whose answer was scored (valid embedding). */
+  scoredMiners: z.number().int(),
+  queried: z.number().int(),
+  baselines: z.array(DashboardBaseline),
+  /** True while the baselines of this round are still being computed. */
+  baselinesPending: z.boolean(),
+})
+export type DashboardRound = z.infer<typeof DashboardRound>
+
+export const ValidatorDashboard = z.object({
+  netuid: z.number().int(),
+  /** Oldest first. */
+  rounds: z.array(DashboardRound),
+})
+export type ValidatorDashboard = z.infer<typeof ValidatorDashboard>
+
 const Empty = z.object({}).strict()
 
 export const validatorMethods = {
@@ -203,9 +249,15 @@ export const validatorMethods = {
   'validator.rounds': method(z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(), z.array(ValidatorRound), 'Recent rounds, newest first, with where their data came from.'),
   'validator.miner': method(z.object({ uid: z.number().int().min(0).max(65535), limit: z.number().int().min(1).max(5000).default(200) }).strict(), z.array(MinerResult), 'One miner\'s results over recent rounds, oldest first.'),
   'validator.weights': method(z.object({ limit: z.number().int().min(1).max(1000).default(50) }).strict(), z.array(WeightRecord), 'Weight-setting history, newest first.'),
+  'validator.dashboard': method(
+    z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict(),
+    ValidatorDashboard,
+    "The subnet dashboard for the subnet in the validator settings: per finished round, the miners' best and median score and the baseline models' scores on the same texts, oldest first.",
+  ),
 }
 
 export const validatorEvents = {
   'validator.status': event(ValidatorStatus, 'The validator loop changed phase or progress.'),
   'validator.round': event(ValidatorRound, 'A validator round finished (done or failed).'),
+  'validator.dashboard': event(DashboardRound, "A round's dashboard entry changed (its miners were scored, or its baselines finished)."),
 }

@@ -15,7 +15,7 @@ import { DesktopPresenter, MinerService, SelfScoreService, activeModelCheck, cre
 import type { MinerRuntimeFactory } from '../services/miner'
 import { createUpdaterDomain } from '../services/updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../services/updater'
-import { FileSecretsStore, ValidatorTables, createValidatorDomain, createValidatorRuntime } from '../services/validator'
+import { FileSecretsStore, ValidatorTables, createValidatorDomain, createValidatorRuntime, localBaselines } from '../services/validator'
 import type { ValidatorRuntime } from '../services/validator'
 import { WalletService } from '../services/wallet'
 import type { SecretVault } from '../services/wallet'
@@ -190,6 +190,7 @@ export function createEngine(options: EngineOptions): Engine {
     bus,
     secrets: new FileSecretsStore(path.join(options.home, 'secrets.json'), options.headless ? undefined : options.secretVault, log.child('validator')),
     checkSubnet: options.validatorRuntime ? undefined : (p) => chain.checkSubnet(p),
+    localBaselines: localBaselines(embedding),
     runtime: options.validatorRuntime ?? ((identity) => createValidatorRuntime({ chain, wallet, log: log.child('validator'), safetyGate: updater.gate, identity })),
   })
   registry.register('validator', validator)

@@ -8,6 +8,7 @@ import type { ValidatorServiceOptions } from './validator-service'
 import type { SecretsStore } from './validator-secrets'
 import type { SubnetCheck } from '../chain'
 import { ValidatorTables } from './validator-tables'
+import type { LocalBaselines } from './local-baselines'
 
 /** What the chain client and the wallet provide to the validator (all optional). */
 export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer' | 'defaultWallet'>
@@ -24,6 +25,7 @@ type ValidatorHandlers = Pick<
   | 'validator.rounds'
   | 'validator.miner'
   | 'validator.weights'
+  | 'validator.dashboard'
 >
 
 export interface ValidatorDomainOptions {
@@ -38,6 +40,8 @@ export interface ValidatorDomainOptions {
   readonly runtime?: ValidatorRuntime | ((identity: () => ValidatorIdentity) => RealValidatorRuntime)
   /** Refuses a subnet that does not declare the text-embedding protocol (unless `force`); absent in tests without a chain. */
   readonly checkSubnet?: SubnetCheck
+  /** The installed local models, scored as dashboard baselines on each round's texts. */
+  readonly localBaselines?: LocalBaselines
 }
 
 export interface ValidatorDomain {
@@ -63,7 +67,9 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
         built?.onStatus(s)
       },
       round: (r) => o.bus.fire('validator.round', r),
+      dashboard: (r) => o.bus.fire('validator.dashboard', r),
     },
+    localBaselines: o.localBaselines,
     ...(typeof o.runtime === 'function' ? built : o.runtime),
   })
   const resets = built?.onChainReset((message) => service.chainReset(message))
@@ -86,6 +92,7 @@ export function createValidatorDomain(o: ValidatorDomainOptions): ValidatorDomai
     'validator.rounds': (p) => service.rounds(p.limit),
     'validator.miner': (p) => service.miner(p.uid, p.limit),
     'validator.weights': (p) => service.weightsHistory(p.limit),
+    'validator.dashboard': (p) => service.dashboard(p.limit),
   }
   return {
     service,

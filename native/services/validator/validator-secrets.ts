@@ -1,5 +1,5 @@
 /**
- * Where the validator keeps its LLM API key and Hugging Face token: never in the database.
+ * Where the validator keeps its LLM API key, Hugging Face token and OpenAI key: never in the database.
  *
  * One JSON file, `<home>/secrets.json`, written atomically (temporary file + rename) with mode
  * 0600. In the desktop app each value is first encrypted by the OS keychain (Electron
@@ -16,6 +16,8 @@ import type { SecretVault } from '../../platform/secrets/secret-vault'
 export interface ValidatorSecrets {
   llmApiKey?: string
   hfToken?: string
+  /** For the dashboard's OpenAI baselines. */
+  openAiApiKey?: string
 }
 
 export interface SecretsStore {
@@ -25,7 +27,7 @@ export interface SecretsStore {
   where(): string
 }
 
-const KEYS = ['llmApiKey', 'hfToken'] as const
+const KEYS = ['llmApiKey', 'hfToken', 'openAiApiKey'] as const
 type Entry = { readonly plain: string } | { readonly keychain: string }
 interface SecretsFile {
   version: 1

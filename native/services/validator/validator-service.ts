@@ -10,7 +10,7 @@ import { Keyring } from '@polkadot/keyring'
 import { u8aConcat, u8aToHex } from '@polkadot/util'
 import { blake2AsU8a, cryptoWaitReady, decodeAddress, mnemonicGenerate } from '@polkadot/util-crypto'
 import { EngineError } from '../../contract/errors'
-import type { LeaderboardEntry, RoundPhase, ValidatorConfig, ValidatorConfigPatch, ValidatorConfigView, ValidatorRound, ValidatorStatus, WeightRecord } from '../../contract/validator'
+import type { DashboardRound, LeaderboardEntry, RoundPhase, ValidatorConfig, ValidatorConfigPatch, ValidatorConfigView, ValidatorDashboard, ValidatorRound, ValidatorStatus, WeightRecord } from '../../contract/validator'
 import { ValidatorConfig as ValidatorConfigSchema } from '../../contract/validator'
 import type { Logger } from '../../platform/logging'
 import { HfDatasetsSource, LocalCorpusSource, Rng, buildRoundData } from '../../protocols/text-embedding/data'
@@ -27,6 +27,8 @@ import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validato
 import { MemorySecretsStore } from './validator-secrets'
 import { questionMakerFor } from './question-source'
 import { RepeatedOutcomeLog } from './repeat-log'
+import { RoundDashboard } from './round-dashboard'
+import type { BaselineModel } from './round-baselines'
 import { nextRound } from './round-rhythm'
 import type { NextRound } from './round-rhythm'
 import type { SecretsStore, ValidatorSecrets } from './validator-secrets'
@@ -100,7 +102,11 @@ export interface ValidatorServiceOptions {
   readonly fire: {
     status(s: ValidatorStatus): void
     round(r: ValidatorRound): void
+    /** A round's dashboard entry changed (optional: tests that do not watch the dashboard). */
+    dashboard?(r: DashboardRound): void
   }
+  /** The installed local models, as dashboard baselines. */
+  readonly localBaselines?: () => BaselineModel[]
   /** The chain metagraph; when absent, only metagraph "file" works. */
   readonly chainMetagraph?: MetagraphSource
   readonly weightSetter?: WeightSetter
@@ -118,6 +124,16 @@ export interface ValidatorServiceOptions {
   readonly secrets?: SecretsStore
   /** How often the loop reads the chain's block while it waits for the next round (default 3 s). */
   readonly blockPollMs?: number
+}
+
+/** An empty URL is "not used"; anything else must parse. */
+function checkUrl(url: string, what: string): void {
+  if (!url) return
+  try {
+    new URL(url)
+  } catch {
+    throw new EngineError('INVALID_PARAMS', `"${url}" is not a valid URL for ${what} (example: https://api.openai.com/v1).`)
+  }
 }
 
 /** SCALE helpers for the CR v2 commit hash (spec §6.5). */
@@ -230,6 +246,7 @@ export class ValidatorService {
   private readonly rng: Rng
   private tempSigner: Signer | undefined
   private scoringPool: ScoringPool | undefined
+  private readonly dashboardRounds: RoundDashboard
 
   constructor(private readonly o: ValidatorServiceOptions) {
     this.config = loadConfig(o.tables.getState<Record<string, unknown>>('config') ?? {}, o.log)
@@ -238,6 +255,7 @@ export class ValidatorService {
     const saved = o.tables.getState<{ hotkeys: string[]; scores: number[] }>('scores')
     this.book = new ScoreBook(saved?.hotkeys ?? [], saved?.scores, this.config.movingAverageAlpha)
     this.rng = new Rng(o.seed)
+    this.dashboardRounds = new RoundDashboard({ tables: o.tables, log: o.log, fire: (r) => o.fire.dashboard?.(r), localModels: o.localBaselines })
     this.skippedWeightsLog = new RepeatedOutcomeLog('Weights not set', (m, f) => o.log.info(m, f))
     this.failedRoundsLog = new RepeatedOutcomeLog('Validator round failed', (m, f) => o.log.error(m, f))
     const interrupted = o.tables.failInterrupted(Date.now())
@@ -276,27 +294,23 @@ export class ValidatorService {
   /** The settings in effect: an unset wallet is the user's own (see {@link ValidatorServiceOptions.defaultWallet}). */
   getConfig(): ValidatorConfigView {
     const wallet = this.config.wallet || this.o.defaultWallet?.(this.config.hotkey) || ''
-    return { ...this.config, wallet, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, credentialsStorage: this.secretsStore.where() }
+    return { ...this.config, wallet, llmApiKeySet: !!this.secrets.llmApiKey, hfTokenSet: !!this.secrets.hfToken, openAiApiKeySet: !!this.secrets.openAiApiKey, credentialsStorage: this.secretsStore.where() }
   }
 
   async updateConfig(patch: ValidatorConfigPatch): Promise<ValidatorConfigView> {
-    const { llmApiKey, hfToken, ...rest } = patch
+    const { llmApiKey, hfToken, openAiApiKey, ...rest } = patch
     const next = ValidatorConfigSchema.parse({ ...this.config, ...rest })
-    if (next.llmBaseUrl) {
-      try {
-        new URL(next.llmBaseUrl)
-      } catch {
-        throw new EngineError('INVALID_PARAMS', `"${next.llmBaseUrl}" is not a valid URL for the question-generation endpoint (example: https://api.openai.com/v1).`)
-      }
-    }
+    checkUrl(next.llmBaseUrl, 'the question-generation endpoint')
+    checkUrl(next.openAiBaseUrl, 'the OpenAI baseline embeddings')
     if (next.movingAverageAlpha !== this.config.movingAverageAlpha) this.book = new ScoreBook(this.book.hotkeys, this.book.scores(), next.movingAverageAlpha)
     this.config = next
     this.o.tables.setState('config', next)
-    if (llmApiKey !== undefined || hfToken !== undefined) {
+    if (llmApiKey !== undefined || hfToken !== undefined || openAiApiKey !== undefined) {
       await this.secretsReady
       const secrets: ValidatorSecrets = { ...this.secrets }
       if (llmApiKey !== undefined) secrets.llmApiKey = llmApiKey || undefined
       if (hfToken !== undefined) secrets.hfToken = hfToken || undefined
+      if (openAiApiKey !== undefined) secrets.openAiApiKey = openAiApiKey || undefined
       try {
         await this.secretsStore.save(secrets)
       } catch (error) {
@@ -304,7 +318,7 @@ export class ValidatorService {
       }
       this.secrets = secrets
     }
-    this.o.log.info('Validator settings changed', { changed: Object.keys(rest), llmApiKeyChanged: llmApiKey !== undefined, hfTokenChanged: hfToken !== undefined })
+    this.o.log.info('Validator settings changed', { changed: Object.keys(rest), llmApiKeyChanged: llmApiKey !== undefined, hfTokenChanged: hfToken !== undefined, openAiApiKeyChanged: openAiApiKey !== undefined })
     return this.getConfig()
   }
 
@@ -395,9 +409,15 @@ export class ValidatorService {
     return this.o.tables.weights(limit).map(toWeightRecord)
   }
 
+  /** The subnet dashboard for the subnet in the settings. */
+  dashboard(limit: number): ValidatorDashboard {
+    return this.dashboardRounds.view(this.config.netuid, limit)
+  }
+
   async dispose(): Promise<void> {
     await this.stop()
     await this.roundInFlight?.catch(() => undefined)
+    await this.dashboardRounds.settle()
     await this.scoringPool?.close()
     this.scoringPool = undefined
   }
@@ -586,6 +606,8 @@ export class ValidatorService {
       this.o.log.info('Validator round done', { round: roundId, pairs: data.pairs.length, queried: targets.length, answered: answeredOk, data: data.provenance.description, burn: rewards.burn.reason })
       const summary = toRound(this.o.tables.rounds(1)[0])
       this.o.fire.round(summary)
+      // After the weights, in the background: the baselines never hold up a round.
+      this.dashboardRounds.afterRound(config.netuid, roundId, { texts: data.texts, qIdx: data.qIdx, aIdx: data.aIdx, dimensions: SN5_DIMENSIONS }, this.dashboardRounds.models(config, this.secrets.openAiApiKey), config.baselineTimeoutS)
       this.currentRoundId = null
       this.setPhase(this.running ? 'waiting' : 'idle', 0, `Round ${roundId} done: ${answeredOk}/${targets.length} miners answered`)
       return summary

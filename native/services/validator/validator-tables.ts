@@ -72,6 +72,29 @@ export interface LeaderboardRow {
   readonly movingAverage: number
 }
 
+/** A round on the subnet dashboard, before it is put into the contract's shape. */
+export interface DashboardRow {
+  readonly roundId: number
+  readonly block: number | null
+  readonly finishedAt: number
+  readonly queried: number
+  /** Scores of the miners whose answer was a valid embedding. */
+  readonly scores: number[]
+  /** The baselines recorded for the round (undefined: none yet). */
+  readonly baselines: BaselineRecord[] | undefined
+}
+
+export interface BaselineRecord {
+  readonly model: string
+  readonly kind: 'local' | 'openai'
+  readonly score: number | null
+  readonly top1: number | null
+  readonly error: string | null
+}
+
+/** Baselines are kept per round in validator_state under this prefix (no migration needed: one small JSON row per round). */
+const BASELINE_KEY = 'baseline:'
+
 const finite = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x)
 
 export class ValidatorTables {
@@ -251,7 +274,39 @@ export class ValidatorTables {
   }
 
   deleteOlderThan(time: number): number {
-    return this.db.prepare("DELETE FROM validator_rounds WHERE started_at < ? AND status != 'running'").run(time).changes
+    const deleted = this.db.prepare("DELETE FROM validator_rounds WHERE started_at < ? AND status != 'running'").run(time).changes
+    // The baselines of deleted rounds go with them.
+    if (deleted > 0) this.db.prepare(`DELETE FROM validator_state WHERE key LIKE '${BASELINE_KEY}%' AND CAST(substr(key, ${BASELINE_KEY.length + 1}) AS INTEGER) NOT IN (SELECT id FROM validator_rounds)`).run()
+    return deleted
+  }
+
+  recordBaselines(roundId: number, baselines: readonly BaselineRecord[]): void {
+    this.setState(`${BASELINE_KEY}${roundId}`, baselines)
+  }
+
+  /** The last `limit` finished rounds on `netuid`, oldest first, with their valid miner scores and baselines. */
+  dashboard(netuid: number, limit: number): DashboardRow[] {
+    const rounds = this.db
+      .prepare<[number, number], { id: number; block: number | null; finished_at: number; queried: number }>(
+        "SELECT id, block, finished_at, queried FROM validator_rounds WHERE netuid = ? AND status = 'done' ORDER BY id DESC LIMIT ?",
+      )
+      .all(netuid, limit)
+      .reverse()
+    if (rounds.length === 0) return []
+    const first = rounds[0].id
+    const scores = new Map<number, number[]>()
+    for (const r of this.db
+      .prepare<[number], { round_id: number; score: number }>('SELECT round_id, score FROM validator_results WHERE round_id >= ? AND status = 200 AND invalid_reason IS NULL')
+      .iterate(first)) {
+      const list = scores.get(r.round_id) ?? []
+      list.push(r.score)
+      scores.set(r.round_id, list)
+    }
+    const baselines = new Map<number, BaselineRecord[]>()
+    for (const r of this.db.prepare<[], { key: string; value: string }>(`SELECT key, value FROM validator_state WHERE key LIKE '${BASELINE_KEY}%'`).iterate()) {
+      baselines.set(Number(r.key.slice(BASELINE_KEY.length)), JSON.parse(r.value) as BaselineRecord[])
+    }
+    return rounds.map((r) => ({ roundId: r.id, block: r.block, finishedAt: r.finished_at, queried: r.queried, scores: scores.get(r.id) ?? [], baselines: baselines.get(r.id) }))
   }
 }
 
