@@ -20,42 +20,39 @@ export async function chartPng(svg: SVGSVGElement, title: string, legend: Readon
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg')
   clone.setAttribute('width', String(width))
   clone.setAttribute('height', String(height))
-  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(clone)], { type: 'image/svg+xml' }))
-  try {
-    const img = new Image()
-    await new Promise<void>((resolve, reject) => {
-      img.onload = () => resolve()
-      img.onerror = () => reject(new Error('the chart could not be drawn as an image'))
-      img.src = url
-    })
-    const scale = 2
-    const top = 36
-    const legendHeight = 22 * Math.ceil(legend.length / 3) + 12
-    const canvas = document.createElement('canvas')
-    canvas.width = width * scale
-    canvas.height = (height + top + legendHeight) * scale
-    const ctx = canvas.getContext('2d')
-    if (!ctx) throw new Error('this browser cannot draw on a canvas')
-    ctx.scale(scale, scale)
-    ctx.fillStyle = '#ffffff'
-    ctx.fillRect(0, 0, width, height + top + legendHeight)
+  // A data: URL: the page's Content-Security-Policy allows images from data:, not from blob:.
+  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(clone))}`
+  const img = new Image()
+  await new Promise<void>((resolve, reject) => {
+    img.onload = () => resolve()
+    img.onerror = () => reject(new Error('the chart could not be drawn as an image'))
+    img.src = url
+  })
+  const scale = 2
+  const top = 36
+  const legendHeight = 22 * Math.ceil(legend.length / 3) + 12
+  const canvas = document.createElement('canvas')
+  canvas.width = width * scale
+  canvas.height = (height + top + legendHeight) * scale
+  const ctx = canvas.getContext('2d')
+  if (!ctx) throw new Error('this browser cannot draw on a canvas')
+  ctx.scale(scale, scale)
+  ctx.fillStyle = '#ffffff'
+  ctx.fillRect(0, 0, width, height + top + legendHeight)
+  ctx.fillStyle = '#222222'
+  ctx.font = '600 15px sans-serif'
+  ctx.fillText(title, 12, 22)
+  ctx.drawImage(img, 0, top, width, height)
+  ctx.font = '13px sans-serif'
+  legend.forEach((l, i) => {
+    const x = 16 + (i % 3) * (width / 3)
+    const y = top + height + 20 + Math.floor(i / 3) * 22
+    ctx.fillStyle = l.color
+    ctx.fillRect(x, y - 9, 18, 4)
     ctx.fillStyle = '#222222'
-    ctx.font = '600 15px sans-serif'
-    ctx.fillText(title, 12, 22)
-    ctx.drawImage(img, 0, top, width, height)
-    ctx.font = '13px sans-serif'
-    legend.forEach((l, i) => {
-      const x = 16 + (i % 3) * (width / 3)
-      const y = top + height + 20 + Math.floor(i / 3) * 22
-      ctx.fillStyle = l.color
-      ctx.fillRect(x, y - 9, 18, 4)
-      ctx.fillStyle = '#222222'
-      ctx.fillText(l.label, x + 24, y - 3)
-    })
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the image could not be encoded'))), 'image/png'))
-  } finally {
-    URL.revokeObjectURL(url)
-  }
+    ctx.fillText(l.label, x + 24, y - 3)
+  })
+  return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the image could not be encoded'))), 'image/png'))
 }
 
 /** Copies the computed stroke, fill and font of every element onto the clone. */
