@@ -1,4 +1,5 @@
 import {
+  IconApi,
   IconCpu,
   IconFileText,
   IconLayoutDashboard,
@@ -10,7 +11,7 @@ import {
 } from '@tabler/icons-react'
 import type { ComponentType } from 'react'
 
-export type RouteId = 'dashboard' | 'subnet' | 'wallet' | 'miner' | 'validator' | 'models' | 'logs' | 'settings'
+export type RouteId = 'dashboard' | 'subnet' | 'wallet' | 'miner' | 'validator' | 'subnet-api' | 'models' | 'logs' | 'settings'
 
 export interface RouteDef {
   readonly id: RouteId
@@ -24,6 +25,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: 'wallet', label: 'Wallet', icon: IconWallet },
   { id: 'miner', label: 'Miner', icon: IconPick },
   { id: 'validator', label: 'Validator', icon: IconScale },
+  { id: 'subnet-api', label: 'Subnet API', icon: IconApi },
   { id: 'models', label: 'Models', icon: IconCpu },
   { id: 'logs', label: 'Logs', icon: IconFileText },
   { id: 'settings', label: 'Settings', icon: IconSettings },
