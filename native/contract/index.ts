@@ -12,6 +12,8 @@ import { settingsEvents, settingsMethods } from './settings'
 import { walletEvents, walletMethods } from './wallet'
 import { updatesEvents, updatesMethods } from './updates'
 import { validatorEvents, validatorMethods } from './validator'
+import { subnetApiEvents, subnetApiMethods } from './subnet-api'
+import { subnetCreateEvents, subnetCreateMethods } from './subnet-create'
 
 export * from './app'
 export * from './chain'
@@ -26,6 +28,8 @@ export * from './settings'
 export * from './wallet'
 export * from './updates'
 export * from './validator'
+export * from './subnet-api'
+export * from './subnet-create'
 
 /**
  * The single contract between UI and engine. Every transport (Electron IPC, WebSocket,
@@ -44,6 +48,8 @@ export const methods = {
   ...walletMethods,
   ...updatesMethods,
   ...validatorMethods,
+  ...subnetApiMethods,
+  ...subnetCreateMethods,
 } as const
 
 export const events = {
@@ -57,6 +63,8 @@ export const events = {
   ...walletEvents,
   ...updatesEvents,
   ...validatorEvents,
+  ...subnetApiEvents,
+  ...subnetCreateEvents,
 } as const
 
 export type Methods = typeof methods

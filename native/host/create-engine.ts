@@ -8,14 +8,15 @@ import { createMetricsHandlers } from '../platform/metrics'
 import { SettingsService } from '../platform/settings'
 import { Store } from '../platform/store'
 import { EventBus, RpcClient, RpcServer, createInprocPair } from '../rpc'
-import { ChainService } from '../services/chain'
+import { ChainService, createSubnetCreation } from '../services/chain'
 import type { PracticeOptions } from '../services/chain'
 import { EmbeddingService } from '../services/embedding'
 import { DesktopPresenter, MinerService, SelfScoreService, activeModelCheck, createChainRewardsFeedFactory, createMinerRuntimeFactory, selfScoreHandlers } from '../services/miner'
 import type { MinerRuntimeFactory } from '../services/miner'
 import { createUpdaterDomain } from '../services/updater'
 import type { DesktopShell, UpdateDriver, UpdateSafetyGate } from '../services/updater'
-import { FileSecretsStore, ValidatorTables, createValidatorDomain, createValidatorRuntime, localBaselines } from '../services/validator'
+import { SubnetApiService } from '../services/subnet-api'
+import { FileSecretsStore, ValidatorTables, createValidatorDomain, createValidatorRuntime, localBaselines, minersForApi } from '../services/validator'
 import type { ValidatorRuntime } from '../services/validator'
 import { WalletService } from '../services/wallet'
 import type { SecretVault } from '../services/wallet'
@@ -68,6 +69,8 @@ export interface Engine {
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
+/** Seconds one miner gets for a subnet API request before the next one is tried. */
+const SUBNET_API_MINER_TIMEOUT_S = 12
 
 /**
  * The composition root of the engine. It reads top to bottom: the platform (store, events, log,
@@ -153,6 +156,7 @@ export function createEngine(options: EngineOptions): Engine {
   })
   walletChain.use(chain)
   registry.register('chain', { handlers: chain.handlers(), dispose: () => chain.dispose() })
+  registry.register('subnet-creation', { handlers: createSubnetCreation({ chain, wallet, log: log.child('chain'), fire }) })
   settingsChanged.event((s) => chain.settingsChanged(s))
 
   // Tray state and OS notifications (shown by the Electron main process; `notifications` setting).
@@ -199,6 +203,18 @@ export function createEngine(options: EngineOptions): Engine {
     const watch = bus.onEvent((e) => e.name === 'chain.status' && validatorRuntime.onChainStatus())
     registry.register('validator-chain-watch', { dispose: () => watch.dispose() })
   }
+
+  // The subnet API serves the miners the validator ranks, asked through the validator's dendrite.
+  const apiMiners = minersForApi(validator)
+  const subnetApi = new SubnetApiService({
+    db: store.db,
+    log: log.child('subnet-api'),
+    fire,
+    candidates: apiMiners.candidates,
+    ask: (uid, texts, signal) => (signal.aborted ? Promise.reject(new Error('timed out')) : apiMiners.ask(uid, texts, SUBNET_API_MINER_TIMEOUT_S)),
+  })
+  registry.register('subnet-api', { handlers: subnetApi.handlers(), dispose: () => subnetApi.dispose() })
+  void subnetApi.restore()
 
   // The engine itself: identity, health, retention.
   let connectedClients = 0

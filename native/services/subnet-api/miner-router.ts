@@ -9,7 +9,8 @@ export interface MinerCandidate {
 }
 
 /** Asks one miner for embeddings; must give up when `signal` aborts. */
-export type AskMiner = (uid: number, texts: readonly string[], signal: AbortSignal) => Promise<number[][]>
+/** The answer is checked here (one finite vector per text), so any shape may come back. */
+export type AskMiner = (uid: number, texts: readonly string[], signal: AbortSignal) => Promise<unknown>
 
 export interface RouteOptions {
   /** Milliseconds for the whole request. */

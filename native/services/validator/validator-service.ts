@@ -22,7 +22,7 @@ import { weightsForChain } from '../../bittensor/chain/weights'
 import { ScoreBook, ScoringPool, computeRoundRewards } from '../../protocols/text-embedding/scoring'
 import { spearman } from './consensus'
 import type { AnswerScore, ScoreTask } from '../../protocols/text-embedding/scoring'
-import { TEXT_EMBEDDING_SYNAPSE } from '../../protocols/text-embedding/synapse'
+import { TEXT_EMBEDDING_SYNAPSE, readTextEmbeddingAnswer } from '../../protocols/text-embedding/synapse'
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
 import { questionMakerFor } from './question-source'
@@ -395,6 +395,20 @@ export class ValidatorService {
     // Before the first round of this session, weights come from the saved moving averages.
     const weights = mg ? this.currentWeights(mg).normalized : this.book.size > 0 ? weightsForChain(this.book.scores(), { n: this.book.size, minAllowedWeights: 1, maxWeightLimit: 1 }).normalized : []
     return rows.map((r) => ({ ...r, weight: weights[r.uid] ?? 0, consensus: mg && mg.consensus.length > r.uid ? mg.consensus[r.uid] : null }))
+  }
+
+  /**
+   * Asks one miner of the last round's metagraph for embeddings, on the round's wire and hotkey:
+   * how the subnet API reaches the miners the leaderboard ranks.
+   */
+  async askMiner(uid: number, texts: readonly string[], timeoutS: number): Promise<unknown> {
+    const mg = this.lastMetagraph
+    const axon = mg?.axons[uid]
+    if (!mg || !axon || !axon.ip || axon.ip === '0.0.0.0') throw new Error(`Miner ${uid} serves no axon the validator knows of; run a round first.`)
+    const query = minerQuery(this.config.wire, { signer: await this.signer(), timeoutS, externalIp: this.config.externalIp })
+    const [o] = await query([{ uid, hotkey: mg.hotkeys[uid]!, ip: axon.ip, port: axon.port }], { texts: [...texts], dimensions: SN5_DIMENSIONS, normalized: true })
+    if (!o || o.status !== 200 || !o.body) throw new Error(o?.message || `Miner ${uid} did not answer.`)
+    return readTextEmbeddingAnswer(JSON.parse(Buffer.from(o.body).toString('utf8')))
   }
 
   rounds(limit: number): ValidatorRound[] {

@@ -27,6 +27,7 @@ const PAGES: Record<RouteId, ComponentType> = {
   miner: page(() => import('../features/miner/MinerPage'), 'MinerPage'),
   validator: page(() => import('../features/validator/ValidatorPage'), 'ValidatorPage'),
   'subnet-dashboard': page(() => import('../features/subnet-dashboard/SubnetDashboardPage'), 'SubnetDashboardPage'),
+  'subnet-api': page(() => import('../features/subnet-api/SubnetApiPage'), 'SubnetApiPage'),
   models: page(() => import('../features/models/ModelsPage'), 'ModelsPage'),
   logs: page(() => import('../features/logs/LogsPage'), 'LogsPage'),
   settings: page(() => import('../features/settings/SettingsPage'), 'SettingsPage'),

@@ -1,4 +1,5 @@
 import {
+  IconApi,
   IconChartLine,
   IconCpu,
   IconFileText,
@@ -11,7 +12,7 @@ import {
 } from '@tabler/icons-react'
 import type { ComponentType } from 'react'
 
-export type RouteId = 'dashboard' | 'subnet' | 'wallet' | 'miner' | 'validator' | 'subnet-dashboard' | 'models' | 'logs' | 'settings'
+export type RouteId = 'dashboard' | 'subnet' | 'wallet' | 'miner' | 'validator' | 'subnet-dashboard' | 'subnet-api' | 'models' | 'logs' | 'settings'
 
 export interface RouteDef {
   readonly id: RouteId
@@ -26,6 +27,7 @@ export const ROUTES: readonly RouteDef[] = [
   { id: 'miner', label: 'Miner', icon: IconPick },
   { id: 'validator', label: 'Validator', icon: IconScale },
   { id: 'subnet-dashboard', label: 'Subnet dashboard', icon: IconChartLine },
+  { id: 'subnet-api', label: 'Subnet API', icon: IconApi },
   { id: 'models', label: 'Models', icon: IconCpu },
   { id: 'logs', label: 'Logs', icon: IconFileText },
   { id: 'settings', label: 'Settings', icon: IconSettings },

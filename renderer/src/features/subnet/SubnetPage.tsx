@@ -7,6 +7,7 @@ import type { Hyperparameters, MetagraphResult, Neuron, SubnetOverview } from '.
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { CommitsCard } from './CommitsCard'
+import { CreateSubnetCard } from './CreateSubnetCard'
 import { GLOSSARY } from '../../ui/glossary'
 import { Term } from '../../ui/Term'
 import { PageHeader } from '../../ui/PageHeader'
@@ -282,6 +283,7 @@ export function SubnetPage() {
         <Stack gap="md">
           {devnet && <PracticeCard netuid={netuid} info={practice.data} onChanged={practice.reload} />}
           <CommitsCard status={status} blockTimeMs={blockTimeMs} networkKey={networkKey} />
+          <CreateSubnetCard network={status?.network ?? 'devnet'} />
         </Stack>
       </SimpleGrid>
       {overview && (

@@ -1,0 +1,222 @@
+import { Alert, Anchor, Button, Card, Checkbox, Code, Group, PasswordInput, Select, Stack, Stepper, Text, TextInput, Title } from '@mantine/core'
+import { IconAlertTriangle, IconCoin } from '@tabler/icons-react'
+import { useEffect, useState } from 'react'
+import type { NetworkId, SubnetCreationProgress } from '../../../../native/contract'
+import { TaoAmount } from '../../../../native/contract'
+import { useEngine, useEngineEvent } from '../../engine/engine-context'
+import { useEngineQuery } from '../../engine/use-engine-query'
+import { useBusyAction } from '../../ui/use-busy-action'
+import { raoToTao, suggestedMaxPrice } from './metagraph-table'
+
+const STEPS: ReadonlyArray<{ key: string; label: string; description: string }> = [
+  { key: 'register', label: 'Register the subnet', description: 'register_network with its identity' },
+  { key: 'startCall', label: 'Start emission', description: 'start_call' },
+  { key: 'done', label: 'Done', description: 'owner hotkey is uid 0' },
+]
+
+/** The faucet gives at most this much a request. */
+const FAUCET_STEP_RAO = 1000n * 1_000_000_000n
+
+/**
+ * Create a subnet you own: today's lock and fee, an identity that declares the text-embedding
+ * protocol (so TaoDesk miners and validators recognise it), a typed confirmation of the amount,
+ * then register_network and start_call with their progress.
+ */
+export function CreateSubnetCard({ network }: { network: NetworkId }) {
+  const engine = useEngine()
+  const wallets = useEngineQuery('wallet.list', {})
+  const [walletName, setWalletName] = useState<string | null>(null)
+  const wallet = wallets.data?.wallets.find((w) => w.name === walletName)
+  const cost = useEngineQuery('chain.subnetCost', walletName ? { wallet: walletName } : {}, `${network}:${walletName ?? ''}`)
+  const [hotkey, setHotkey] = useState<string | null>(null)
+  const [name, setName] = useState('My embedding subnet')
+  const [repo, setRepo] = useState('https://github.com/openkaito/openkaito')
+  const [description, setDescription] = useState('Text embeddings scored by the OpenKaito protocol (InfoNCE); served by TaoDesk miners.')
+  const [maxLock, setMaxLock] = useState('')
+  const [password, setPassword] = useState('')
+  const [agreed, setAgreed] = useState(false)
+  const [balance, setBalance] = useState<bigint>()
+  const [op, setOp] = useState<SubnetCreationProgress>()
+  const action = useBusyAction()
+
+  useEngineEvent('wallet.changed', () => wallets.reload())
+  useEngineEvent('wallet.lockChanged', () => wallets.reload())
+  useEngineEvent('chain.subnetCreation', (p) => {
+    if (op && p.operationId === op.operationId) setOp(p)
+  })
+  useEffect(() => {
+    const first = wallets.data?.wallets[0]
+    if (!walletName && first) setWalletName(first.name)
+  }, [wallets.data, walletName])
+  useEffect(() => {
+    if (wallet && (!hotkey || !wallet.hotkeys.some((h) => h.name === hotkey))) setHotkey(wallet.hotkeys[0]?.name ?? null)
+  }, [wallet, hotkey])
+  useEffect(() => {
+    if (cost.data && !maxLock) setMaxLock(suggestedMaxPrice(cost.data.lockRao))
+  }, [cost.data, maxLock])
+  const coldkey = wallet?.coldkey.address ?? null
+  const refreshBalance = async (): Promise<void> => {
+    if (coldkey) setBalance(BigInt((await engine.call('chain.balance', { address: coldkey })).freeRao))
+  }
+  useEffect(() => {
+    void refreshBalance().catch(() => setBalance(undefined))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [coldkey, network])
+
+  const lock = cost.data ? BigInt(cost.data.lockRao) : null
+  const fee = cost.data?.feeRao ? BigInt(cost.data.feeRao) : 0n
+  const needed = lock === null ? null : lock + fee + 1_000_000n
+  const unlocked = !!wallet && wallet.unlockedUntil !== null && wallet.unlockedUntil > Date.now()
+  const capValid = TaoAmount.safeParse(maxLock.trim()).success
+  const running = !!op && !op.done
+
+  const fund = () =>
+    action.run(async () => {
+      if (!coldkey || needed === null) return
+      // The practice faucet gives up to 1,000 TAO a request; ask until the lock and fee are covered.
+      let have = BigInt((await engine.call('chain.balance', { address: coldkey })).freeRao)
+      while (have < needed) {
+        const step = needed - have < FAUCET_STEP_RAO ? needed - have : FAUCET_STEP_RAO
+        have = BigInt((await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: raoToTao(String(step), 9) })).freeRao)
+      }
+      setBalance(have)
+    })
+  const unlock = () =>
+    action.run(async () => {
+      if (!wallet) return
+      await engine.call('wallet.unlock', { name: wallet.name, password, minutes: 15 })
+      setPassword('')
+      wallets.reload()
+    })
+  const create = () =>
+    action.run(async () => {
+      if (!wallet || !hotkey) return
+      setOp(undefined)
+      const r = await engine.call('chain.createSubnet', { wallet: wallet.name, hotkey, maxLockTao: maxLock.trim(), identity: { name: name.trim(), githubRepo: repo.trim(), description: description.trim() }, startEmission: true })
+      setOp((cur) => cur ?? { operationId: r.operationId, step: 'register', stage: 'checking', netuid: null, lockRao: r.lockRao, blockHash: null, done: false, error: null, time: Date.now() })
+    })
+  useEffect(() => {
+    if (op?.done) void refreshBalance().catch(() => undefined)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [op?.done])
+
+  const stepIndex = !op ? 0 : op.done && !op.error ? 3 : op.step === 'register' ? 0 : 1
+  return (
+    <Card withBorder data-testid="create-subnet-card">
+      <Title order={4} mb="xs">
+        Create a subnet
+      </Title>
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">
+          A subnet you own, whose identity declares the text-embedding protocol (<Code>{cost.data?.declaration ?? '…'}</Code>) so TaoDesk miners and validators recognise it. The lock is returned if the subnet is
+          ever dissolved; the fee is paid to the chain.{network === 'devnet' ? ' This is the practice network: its TAO has no value.' : ''}
+        </Text>
+        {cost.error && (
+          <Alert color="red" icon={<IconAlertTriangle size={18} />} data-testid="create-subnet-cost-error">
+            Could not read what a subnet costs: {cost.error}
+          </Alert>
+        )}
+        {cost.data && (
+          <Group gap="xl" data-testid="create-subnet-cost">
+            <Text size="sm">
+              Lock now: <b>{raoToTao(cost.data.lockRao, 4)} TAO</b>
+            </Text>
+            <Text size="sm">Fee: {cost.data.feeRao === null ? 'choose a wallet' : `about ${raoToTao(cost.data.feeRao, 9)} TAO`}</Text>
+            <Text size="sm" c={cost.data.blocksUntilAllowed > 0 ? 'orange' : 'dimmed'}>
+              {cost.data.blocksUntilAllowed > 0 ? `Next subnet allowed in ${cost.data.blocksUntilAllowed} blocks` : 'A new subnet is allowed now'}
+            </Text>
+          </Group>
+        )}
+        {(wallets.data?.wallets.length ?? 0) === 0 ? (
+          <Alert color="blue" title="No wallet yet">
+            Create or import a wallet on the <Anchor href="#/wallet" size="sm">Wallet page</Anchor> first: its coldkey owns and pays for the subnet.
+          </Alert>
+        ) : (
+          <>
+            <Group grow align="flex-end">
+              <Select label="Owner wallet (coldkey pays)" data={(wallets.data?.wallets ?? []).map((w) => w.name)} value={walletName} onChange={setWalletName} allowDeselect={false} data-testid="create-subnet-wallet" />
+              <Select label="Owner hotkey (becomes uid 0)" data={(wallet?.hotkeys ?? []).map((h) => h.name)} value={hotkey} onChange={setHotkey} allowDeselect={false} data-testid="create-subnet-hotkey" />
+            </Group>
+            <TextInput label="Subnet name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={name.trim() ? undefined : 'a name people will see'} data-testid="create-subnet-name" />
+            <Group grow>
+              <TextInput label="Code repository" value={repo} onChange={(e) => setRepo(e.currentTarget.value)} />
+              <TextInput label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+            </Group>
+            <Group grow align="flex-end">
+              <TextInput
+                label="Maximum lock (TAO)"
+                description="refused if the lock is higher when sent"
+                value={maxLock}
+                onChange={(e) => setMaxLock(e.currentTarget.value)}
+                error={maxLock && !capValid ? 'an amount such as 1500 (at most 9 decimals)' : undefined}
+                data-testid="create-subnet-max-lock"
+              />
+              <Stack gap={2}>
+                <Text size="xs" c="dimmed">
+                  Coldkey balance
+                </Text>
+                <Group gap="xs">
+                  <Text fw={600} data-testid="create-subnet-balance">
+                    {balance === undefined ? '–' : `${raoToTao(String(balance))} TAO`}
+                  </Text>
+                  {network === 'devnet' && coldkey && needed !== null && (balance === undefined || balance < needed) && (
+                    <Button size="compact-xs" variant="light" leftSection={<IconCoin size={12} />} loading={action.busy} onClick={() => void fund()} data-testid="create-subnet-faucet">
+                      Get enough practice TAO
+                    </Button>
+                  )}
+                </Group>
+              </Stack>
+            </Group>
+            {wallet && !unlocked ? (
+              <Group align="flex-end" wrap="nowrap">
+                <PasswordInput style={{ flex: 1 }} label={`Unlock "${wallet.name}" to sign`} value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="create-subnet-password" />
+                <Button loading={action.busy} disabled={!password} onClick={() => void unlock()} data-testid="create-subnet-unlock">
+                  Unlock
+                </Button>
+              </Group>
+            ) : (
+              <>
+                <Checkbox
+                  checked={agreed}
+                  onChange={(e) => setAgreed(e.currentTarget.checked)}
+                  label={`I understand that up to ${capValid ? maxLock.trim() : '?'} TAO is locked${fee ? ` plus a fee of about ${raoToTao(String(fee), 9)} TAO` : ''}, and that emission starts right after.`}
+                  data-testid="create-subnet-confirm"
+                />
+                <Group justify="flex-end">
+                  <Button onClick={() => void create()} loading={action.busy || running} disabled={!hotkey || !capValid || !agreed || !name.trim()} data-testid="create-subnet-submit">
+                    Create the subnet
+                  </Button>
+                </Group>
+              </>
+            )}
+          </>
+        )}
+        {action.error && (
+          <Alert color="red" icon={<IconAlertTriangle size={18} />} data-testid="create-subnet-error">
+            {action.error}
+          </Alert>
+        )}
+        {op && (
+          <Stack gap="xs" data-testid="create-subnet-progress" data-stage={op.stage} data-done={String(op.done)}>
+            <Stepper active={stepIndex} size="xs" color={op.error ? 'red' : undefined}>
+              {STEPS.map((s) => (
+                <Stepper.Step key={s.key} label={s.label} description={s.description} loading={!op.done && STEPS[stepIndex]?.key === s.key} />
+              ))}
+            </Stepper>
+            {!op.done && <Text size="sm">Step “{op.step === 'register' ? 'register the subnet' : 'start emission'}”: {op.stage}…</Text>}
+            {op.done && !op.error && (
+              <Alert color="teal" data-testid="create-subnet-done">
+                Subnet {op.netuid} created for a lock of {op.lockRao ? raoToTao(op.lockRao, 4) : '?'} TAO; emission has started. Pick it in the subnet list to register miners and a validator.
+              </Alert>
+            )}
+            {op.error && (
+              <Alert color="red" title={op.step === 'register' ? 'The subnet was not created' : `Subnet ${op.netuid} was created, but emission did not start`} data-testid="create-subnet-failed">
+                {op.error.message}
+              </Alert>
+            )}
+          </Stack>
+        )}
+      </Stack>
+    </Card>
+  )
+}
