@@ -10,7 +10,7 @@ import type { SubnetCheck } from '../chain'
 import { ValidatorTables } from './validator-tables'
 
 /** What the chain client and the wallet provide to the validator (all optional). */
-export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer' | 'defaultWallet'>
+export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer' | 'defaultWallet' | 'network'>
 
 type ValidatorHandlers = Pick<
   Handlers,
