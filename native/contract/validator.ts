@@ -26,7 +26,12 @@ export const ValidatorConfig = z.object({
   metagraph: z.enum(['chain', 'file']).default('chain'),
   /** For metagraph "file": JSON array of {hotkey, ip, port, stake?, validatorPermit?}. */
   targetsFile: z.string().max(4096).default(''),
-  dataSource: z.enum(['huggingface', 'local']).default('huggingface'),
+  /**
+   * Where the evaluation articles come from: "auto" follows the network (TaoDesk's built-in
+   * articles on the practice network, where nothing may leave the machine; the subnet's Hugging
+   * Face datasets elsewhere), "builtin" always the built-in ones (offline).
+   */
+  dataSource: z.enum(['auto', 'huggingface', 'local', 'builtin']).default('auto'),
   /** JSONL file or folder of .txt/.md files, for dataSource "local". */
   corpusPath: z.string().max(4096).default(''),
   datasetsServerUrl: z.string().max(2048).default('https://datasets-server.huggingface.co'),

@@ -121,11 +121,16 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     expect(await ui.page.getByTestId('miner-network').inputValue()).toBe('Practice network (no real TAO)')
     const port = String(await freePort())
     await ui.page.getByTestId('miner-port').fill(port)
-    await ui.page.getByTestId('miner-external-ip').fill('127.0.0.1')
+    // The public IP stays empty: on the practice network the miner is published at 127.0.0.1 for validators on this machine.
+    expect(await ui.page.getByTestId('miner-external-ip').inputValue()).toBe('')
     await shot('miner-form')
     await ui.page.getByTestId('miner-start').click()
     await expect.poll(async () => (await ui.page.getByTestId('miner-state').innerText()).toLowerCase(), { timeout: 60_000 }).toBe('running')
     expect(await ui.page.textContent('main')).not.toContain('[object Object]')
+    await expect.poll(() => ui.client.call('miner.status').then((st) => st.served?.ip ?? null), { timeout: 60_000 }).toBe('127.0.0.1')
+    expect(await ui.page.locator('[data-testid="miner-warning-address"], [data-testid="miner-warning-serve"]').count()).toBe(0)
+    // Every warning shown has a title.
+    for (const alert of await ui.page.locator('[data-testid^="miner-warning-"]').all()) expect((await alert.locator('.mantine-Alert-title').innerText()).trim()).not.toBe('')
     await shot('miner-running')
     await ui.page.getByTestId('miner-stop').click()
     await ui.page.getByTestId('miner-start').waitFor({ timeout: 30_000 })
@@ -162,7 +167,10 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     await shot('validator-needs-stake')
     // Started with the page's defaults anyway, the leaderboard shows why miners refuse, in the row.
     await ui.page.getByTestId('validator-round').click()
-    await expect.poll(() => ui.page.getByTestId('leaderboard-row').count(), { timeout: 180_000 }).toBeGreaterThan(0)
+    // The page's defaults on the practice network: the built-in articles, no traffic off the machine.
+    expect(await ui.page.getByTestId('validator-setup').innerText()).toContain("TaoDesk's built-in articles (offline)")
+    await expect.poll(() => ui.page.getByTestId('leaderboard-row').count(), { timeout: 180_000 }).toBeGreaterThanOrEqual(4)
+    expect(await ui.page.getByTestId('validator-last-error').count()).toBe(0)
     const reasons = await ui.page.getByTestId('leaderboard-reason').allInnerTexts()
     expect(reasons.join('\n')).not.toMatch(/^(REFUSED|HTTP 404)$/m)
     await shot('validator-leaderboard')

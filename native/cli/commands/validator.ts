@@ -49,7 +49,8 @@ ${CONFIG_FLAGS.help()}
     --url URL             switch to the node at this ws:// or wss:// address (e.g. \`taodesk devnet\`)
     --targets FILE        query the axons listed in FILE (JSON [{hotkey, ip, port}]) instead of the chain metagraph
     --corpus PATH         evaluation data from a local JSONL file or folder of .txt/.md files
-    --huggingface         evaluation data from the subnet's Hugging Face datasets (the default)
+    --huggingface         evaluation data from the subnet's Hugging Face datasets (the default off the practice network)
+    --builtin             evaluation data from TaoDesk's built-in articles, offline (the practice network's default)
     --llm-url URL         OpenAI-compatible base URL for questions (e.g. https://api.openai.com/v1); env OPENAI_API_KEY is used as key
     --offline-questions   make questions without an LLM
     --force               start although the subnet's identity does not declare the text-embedding protocol
@@ -79,6 +80,7 @@ function configPatch(values: ArgValues, io: CommandIo): ValidatorConfigPatch {
   if (typeof values.targets === 'string') Object.assign(raw, { metagraph: 'file', targetsFile: path.resolve(values.targets) })
   if (typeof values.corpus === 'string') Object.assign(raw, { dataSource: 'local', corpusPath: path.resolve(values.corpus) })
   if (values.huggingface === true) raw.dataSource = 'huggingface'
+  if (values.builtin === true) raw.dataSource = 'builtin'
   if (typeof values['llm-url'] === 'string') {
     raw.llmBaseUrl = values['llm-url']
     if (io.env.OPENAI_API_KEY) raw.llmApiKey = io.env.OPENAI_API_KEY
@@ -282,7 +284,7 @@ export function createValidatorCommand(deps: ValidatorCommandDeps = { createEngi
     name: 'validator',
     summary: 'Score text-embedding miners, set weights, and watch the leaderboard.',
     usage: USAGE,
-    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'wallets-dir', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'offline-questions', 'verbose', 'json', 'force'] }) },
+    options: { ...CONFIG_FLAGS.options, ...plainFlags({ string: ['network', 'url', 'wallets-dir', 'targets', 'corpus', 'llm-url', 'count', 'seed'], boolean: ['once', 'huggingface', 'builtin', 'offline-questions', 'verbose', 'json', 'force'] }) },
     async run(values, positionals, io) {
       const [sub, ...extra] = positionals
       if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`)

@@ -298,7 +298,7 @@ export class MinerService {
       return
     }
     this.warnings.delete('public_ip')
-    const problem = ipv4Problem(this.externalIp)
+    const problem = r.runtime.chain?.loopback && this.externalIp === '127.0.0.1' ? undefined : ipv4Problem(this.externalIp)
     if (problem) this.warn('address', problem)
     else this.warnings.delete('address')
     await this.serve(r)
@@ -321,7 +321,7 @@ export class MinerService {
     } catch (error) {
       // Not on chain as published: the status must not say it is.
       this.served = null
-      this.warn('serve', `serve_axon failed: ${error instanceof Error ? error.message : String(error)}. The miner tries again at the next epoch.`)
+      this.warn('serve', `${sentence('Publishing the address on chain (serve_axon) failed', error instanceof Error ? error.message : String(error))} The miner tries again at the next epoch.`)
     }
   }
 

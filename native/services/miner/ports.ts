@@ -21,6 +21,11 @@ export interface ChainPort {
   axonInfo(netuid: number, hotkey: string): Promise<AxonInfoOnChain | undefined>
   /** Submit serve_axon (ip, port, protocol 4, version) signed by the hotkey; resolves when included. */
   serveAxon(netuid: number, params: { ip: string; port: number; version: number }): Promise<void>
+  /**
+   * True on the practice network, whose operator places a loopback axon for the miner (the chain
+   * itself refuses 127.0.0.1 in serve_axon): the practice validators on this machine reach it there.
+   */
+  readonly loopback?: boolean
 }
 
 /** Finds this machine's public IP (tests inject a fixed one; production asks a few echo services). */

@@ -11,7 +11,7 @@ import { ValidatorTables } from './validator-tables'
 import type { LocalBaselines } from './local-baselines'
 
 /** What the chain client and the wallet provide to the validator (all optional). */
-export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer' | 'defaultWallet'>
+export type ValidatorRuntime = Pick<ValidatorServiceOptions, 'chainMetagraph' | 'weightSetter' | 'signer' | 'defaultWallet' | 'network'>
 
 type ValidatorHandlers = Pick<
   Handlers,

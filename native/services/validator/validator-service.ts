@@ -26,6 +26,8 @@ import { TEXT_EMBEDDING_SYNAPSE, readTextEmbeddingAnswer } from '../../protocols
 import type { ResultRow, RoundRow, ValidatorTables, WeightRow } from './validator-tables'
 import { MemorySecretsStore } from './validator-secrets'
 import { questionMakerFor } from './question-source'
+import { BuiltinArticleSource, effectiveDataSource } from './builtin-articles'
+import type { NetworkId } from '../../contract/chain'
 import { RepeatedOutcomeLog } from './repeat-log'
 import { RoundDashboard } from './round-dashboard'
 import type { BaselineModel } from './round-baselines'
@@ -114,6 +116,8 @@ export interface ValidatorServiceOptions {
   readonly signer?: () => Promise<Signer | undefined>
   /** The wallet to sign with when the settings name none (the user's unlocked wallet). */
   readonly defaultWallet?: (hotkey: string) => string | undefined
+  /** The network the chain side is on (the practice network's rounds use the built-in articles by default). */
+  readonly network?: () => NetworkId | undefined
   /** Overrides for tests. */
   readonly articleSource?: (config: ValidatorConfig) => ArticleSource
   readonly questionMaker?: (config: ValidatorConfig) => QuestionMaker
@@ -677,7 +681,9 @@ export class ValidatorService {
 
   private articleSource(config: ValidatorConfig): ArticleSource {
     if (this.o.articleSource) return this.o.articleSource(config)
-    if (config.dataSource === 'local') {
+    const dataSource = effectiveDataSource(config.dataSource, this.o.network?.())
+    if (dataSource === 'builtin') return new BuiltinArticleSource()
+    if (dataSource === 'local') {
       if (!config.corpusPath) throw new EngineError('BAD_REQUEST', 'Data source "local" needs a corpus: a JSONL file or a folder of .txt/.md files.')
       return new LocalCorpusSource(config.corpusPath)
     }

@@ -9,6 +9,8 @@ import { readNeurons } from '../../../bittensor/chain/ops/neurons'
 import { axonOf } from '../../../bittensor/chain/ops/serve-axon'
 import type { NeuronRow } from '../../../bittensor/chain/types'
 import type { Logger } from '../../../platform/logging'
+import type { DevnetNode } from '../../../bittensor/devnet/node'
+import { placeLoopbackAxon } from '../../../bittensor/devnet/operator-axons'
 import type { AxonInfoOnChain, ChainPort, MetagraphView, NeuronView } from '../ports'
 
 export interface ChainMetagraphOptions {
@@ -137,5 +139,26 @@ export class ClientChainPort implements ChainPort {
       if (error instanceof ChainError) throw new Error(`${error.message} (${error.code})`)
       throw error
     }
+  }
+}
+
+/**
+ * The practice network's way to publish a miner that left its public IP empty: its operator
+ * writes the axon at 127.0.0.1, as for the demo miners (subtensor's serve_axon refuses loopback,
+ * `is_valid_ip_address`), so a validator on this machine reaches it and nothing leaves the machine.
+ */
+export class PracticeChainPort extends ClientChainPort {
+  readonly loopback = true
+
+  constructor(
+    client: ChainClient,
+    private readonly hotkey: Signer,
+    private readonly node: DevnetNode,
+  ) {
+    super(client, hotkey)
+  }
+
+  override async serveAxon(netuid: number, p: { ip: string; port: number; version: number }): Promise<void> {
+    placeLoopbackAxon(this.node, netuid, this.hotkey.address, { port: p.port, version: p.version })
   }
 }

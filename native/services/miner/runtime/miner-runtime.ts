@@ -14,7 +14,7 @@ import type { MinerRuntime, MinerRuntimeFactory } from '../miner-service'
 import type { Embedder, PublicIpDetector } from '../ports'
 import { FixedIpDetector, HttpPublicIpDetector } from '../public-ip'
 import { acquireChainClient, defaultNetuid } from './chain-access'
-import { ChainMetagraphCache, ClientChainPort } from './chain-views'
+import { ChainMetagraphCache, ClientChainPort, PracticeChainPort } from './chain-views'
 import { loadWalletHotkey } from '../../../bittensor/keys/hotkey'
 
 export interface MinerRuntimeDeps {
@@ -108,14 +108,16 @@ export function createMinerRuntimeFactory(deps: MinerRuntimeDeps): MinerRuntimeF
       cleanup.push(() => lost.dispose())
       log.info('Miner runtime ready', { network: lease.network, endpoint: lease.client.endpoint, netuid, hotkey: hotkey.address, neurons: metagraph.size, block: metagraph.block })
 
-      const ipDetector: PublicIpDetector = params.externalIp ? new FixedIpDetector(params.externalIp) : (deps.ipDetector?.() ?? new HttpPublicIpDetector())
+      // On the practice network an empty public IP means "on this machine": its operator places the axon at 127.0.0.1.
+      const practice = lease.network === 'devnet' && (!params.externalIp || params.externalIp === '127.0.0.1') ? (await deps.chain.practice())?.node : undefined
+      const ipDetector: PublicIpDetector = practice ? new FixedIpDetector('127.0.0.1') : params.externalIp ? new FixedIpDetector(params.externalIp) : (deps.ipDetector?.() ?? new HttpPublicIpDetector())
       const runtime: MinerRuntime = {
         signer: hotkey,
         metagraph,
         embedder: gatedEmbedder(inference.embedder, deps.safetyGate),
         inference,
         netuid,
-        chain: new ClientChainPort(lease.client, hotkey),
+        chain: practice ? new PracticeChainPort(lease.client, hotkey, practice) : new ClientChainPort(lease.client, hotkey),
         ipDetector,
         refresh: () => metagraph.refresh(),
         onChainReset: (listener) => void resetListeners.push(listener),

@@ -46,11 +46,16 @@ function validPair(q: unknown, p: unknown): EvalPair | undefined {
   return qq && pp ? { q: qq, p: pp } : undefined
 }
 
+function withSource(pair: EvalPair | undefined, src: unknown): EvalPair | undefined {
+  return pair && typeof src === 'string' && src ? { ...pair, src } : pair
+}
+
 export function loadBundledEvalSet(): EvalSetFile {
   for (const file of bundledEvalCandidates()) {
     if (!fs.existsSync(file)) continue
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as EvalSetFile
-    const pairs = parsed.pairs.map((x) => validPair(x.q, x.p)).filter((x): x is EvalPair => x !== undefined)
+    // The source section stays: the validator's built-in articles are grouped by it.
+    const pairs = parsed.pairs.map((x) => withSource(validPair(x.q, x.p), x.src)).filter((x): x is EvalPair => x !== undefined)
     if (pairs.length < 8) throw new EngineError('INTERNAL', `The bundled evaluation set ${file} has too few pairs. Reinstall TaoDesk.`)
     return { ...parsed, pairs }
   }

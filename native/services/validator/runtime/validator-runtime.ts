@@ -231,6 +231,7 @@ export function createValidatorRuntime(deps: ValidatorRuntimeDeps): RealValidato
     chainMetagraph,
     weightSetter,
     signer,
+    network: () => deps.chain.network,
     defaultWallet(hotkeyName) {
       try {
         return defaultValidatorWallet(deps.wallet.list().wallets, hotkeyName)

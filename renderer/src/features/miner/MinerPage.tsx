@@ -33,6 +33,18 @@ const WARNING_TITLES: Record<string, string> = {
   model_quality: 'Weak model',
   not_registered: 'Not registered',
   no_queries: 'No validator queries yet',
+  address: 'Validators cannot use this address',
+  serve: 'Your address is not published on chain',
+  public_ip: 'Your public address is unknown',
+  no_chain: 'Not connected to the chain',
+  metagraph: 'Subnet data is out of date',
+  rewards: 'Rewards cannot be shown',
+  metrics_port: 'Metrics are off',
+  disk_full: 'The disk is almost full',
+}
+/** Every warning has a title; one added in the engine later still gets a plain one. */
+function warningTitle(code: string): string {
+  return WARNING_TITLES[code] ?? 'The miner needs attention'
 }
 const STATE_COLOR: Record<MinerStatus['state'], string> = { stopped: 'gray', starting: 'blue', running: 'green', stopping: 'yellow', failed: 'red' }
 
@@ -125,7 +137,11 @@ function StartForm({ busy, onStart }: { busy: boolean; onStart: (p: StartParams,
             data-testid="miner-network"
           />
           <NumberInput label="Axon port" value={form?.port ?? DEFAULT_PORT} {...boundsOf(MinerStartParams.shape.port)} onChange={(v) => set({ port: typeof v === 'number' ? v : DEFAULT_PORT })} data-testid="miner-port" />
-          <TextInput label="Public IP" description="Leave empty to detect it" placeholder="detected automatically" value={form?.externalIp ?? ''} onChange={(e) => set({ externalIp: e.currentTarget.value })} data-testid="miner-external-ip" />
+          <TextInput
+            label="Public IP"
+            description={network === 'devnet' ? 'Leave empty: on the practice network validators on this machine reach your miner at 127.0.0.1' : 'Leave empty to detect it'}
+            placeholder={network === 'devnet' ? '127.0.0.1 (this machine)' : 'detected automatically'}
+            value={form?.externalIp ?? ''} onChange={(e) => set({ externalIp: e.currentTarget.value })} data-testid="miner-external-ip" />
           <Switch label="Publish the axon on chain" checked={form?.serve ?? true} onChange={(e) => set({ serve: e.currentTarget.checked })} mt="lg" />
         </SimpleGrid>
         <Group>
@@ -257,7 +273,7 @@ export function MinerPage() {
         </Alert>
       )}
       {s?.warnings.map((w) => (
-        <Alert key={w.code} color={w.code === 'deregistered' ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} title={WARNING_TITLES[w.code]} data-testid={`miner-warning-${w.code}`}>
+        <Alert key={w.code} color={w.code === 'deregistered' ? 'red' : 'yellow'} icon={<IconAlertTriangle size={18} />} title={warningTitle(w.code)} data-testid={`miner-warning-${w.code}`}>
           {guiText(w.message)}
           {w.code === 'unreachable' && s.reachability && (
             <ul>

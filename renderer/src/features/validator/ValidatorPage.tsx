@@ -14,7 +14,7 @@ import { RoundsCard, WeightsCard } from './RoundHistory'
 import { ValidatorSettings } from './ValidatorSettings'
 import { useChainStatus } from '../subnet/NetworkPicker'
 import { ProtocolConfirmation, SubnetIdentityView, confirmationMatches } from '../subnet/SubnetIdentity'
-import { ago, roundData, weightLabel } from './validator-format'
+import { ago, dataSourceLabel, offersBuiltinData, roundData, weightLabel } from './validator-format'
 
 const PHASE_LABEL: Record<ValidatorStatus['phase'], string> = {
   idle: 'Idle',
@@ -65,6 +65,16 @@ export function ValidatorPage() {
     }
   }
 
+  const switchToBuiltinData = async () => {
+    try {
+      await engine.call('validator.config.update', { dataSource: 'builtin' })
+    } catch (e) {
+      setActionError(e instanceof Error ? e.message : String(e))
+      return
+    }
+    await act('round')
+  }
+
   const rho = status?.consensusCorrelation ?? null
   const lastRound = rounds.data?.[0]
   // Rounds run on the network of their time: after a switch in the header, the board is the old chain's until a new round.
@@ -83,7 +93,7 @@ export function ValidatorPage() {
   const [settingsOpen, setSettingsOpen] = useState(false)
   const entry = selected === null ? undefined : board.data?.find((b) => b.uid === selected)
   const source = config.data
-    ? `${config.data.metagraph === 'file' ? 'miners from a targets file' : `subnet ${config.data.netuid} metagraph`} · ${config.data.dataSource === 'local' ? 'local corpus' : "the subnet's Hugging Face datasets"} · ${config.data.llmBaseUrl ? `questions by ${config.data.llmModel}` : 'offline questions'} · ${config.data.sampleSize} miners per round`
+    ? `${config.data.metagraph === 'file' ? 'miners from a targets file' : `subnet ${config.data.netuid} metagraph`} · ${dataSourceLabel(config.data.dataSource, network === 'devnet')} · ${config.data.llmBaseUrl ? `questions by ${config.data.llmModel}` : 'offline questions'} · ${config.data.sampleSize} miners per round`
     : ''
   return (
     <Stack>
@@ -214,8 +224,15 @@ export function ValidatorPage() {
         </Card>
       </SimpleGrid>
       {status?.lastError && (
-        <Alert color="red" icon={<IconAlertTriangle size={18} />} title="The last round failed">
-          {status.lastError}
+        <Alert color="red" icon={<IconAlertTriangle size={18} />} title="The last round failed" data-testid="validator-last-error">
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{status.lastError}</Text>
+            {config.data && offersBuiltinData(status.lastError, config.data.dataSource) && (
+              <Button size="xs" variant="light" loading={busy} onClick={() => void switchToBuiltinData()} data-testid="validator-use-builtin">
+                Use the built-in articles (offline) and run a round
+              </Button>
+            )}
+          </Stack>
         </Alert>
       )}
       {status?.hotkey && (

@@ -143,12 +143,17 @@ export function ValidatorSettings({ opened, onClose, onSaved }: { opened: boolea
             value={draft.dataSource}
             onChange={(v) => set('dataSource', v as Draft['dataSource'])}
             data={[
+              { value: 'auto', label: 'Follow the network' },
               { value: 'huggingface', label: "Subnet's datasets (Hugging Face)" },
+              { value: 'builtin', label: 'Built-in (offline)' },
               { value: 'local', label: 'Local corpus' },
             ]}
             data-testid="vs-data-source"
           />
-          {draft.dataSource === 'local' ? (
+          <Text size="xs" c="dimmed">
+            Follow the network: TaoDesk's built-in articles (its own documentation, no traffic off the machine) on the practice network, the subnet's Hugging Face datasets elsewhere.
+          </Text>
+          {draft.dataSource === 'builtin' ? null : draft.dataSource === 'local' ? (
             <TextInput
               label="Corpus"
               description="A JSONL file ({text} per line, optionally with title and a one-line summary the offline questions use) or a folder of .txt/.md files, on the engine's machine"

@@ -3,7 +3,7 @@ import type { LeaderboardEntry, ValidatorRound, WeightRecord } from '../../../..
 import { computeRoundRewards } from '../../../../native/protocols/text-embedding/scoring'
 import { leaderboardEntry } from '../../../../test/support/leaderboard-entry'
 import { configPatch } from './ValidatorSettings'
-import { ago, answerStatus, burnSummary, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel, weightsIntervalNote } from './validator-format'
+import { ago, answerStatus, burnSummary, dataSourceLabel, offersBuiltinData, filterLeaderboard, questionSourceNote, roundData, shortHotkey, weightLabel, weightsIntervalNote } from './validator-format'
 
 const entry = (uid: number, hotkey: string): LeaderboardEntry => leaderboardEntry(uid, { hotkey })
 
@@ -125,5 +125,21 @@ describe('weightsIntervalNote', () => {
     expect(weightsIntervalNote(100, 20)).toBe('Slower than the subnet: it pays every 21 blocks (tempo 20), so weights every 100 blocks count only once every 5 epochs. 20 or less updates them every epoch.')
     expect(weightsIntervalNote(20, 20)).toMatch(/^At most once per epoch/)
     expect(weightsIntervalNote(20, null)).not.toMatch(/epoch length/)
+  })
+
+  it('names the articles a round uses, following the network for "auto"', () => {
+    expect(dataSourceLabel('auto', true)).toBe("TaoDesk's built-in articles (offline)")
+    expect(dataSourceLabel('auto', false)).toBe("the subnet's Hugging Face datasets")
+    expect(dataSourceLabel('builtin', false)).toBe("TaoDesk's built-in articles (offline)")
+    expect(dataSourceLabel('local', true)).toBe('local corpus')
+  })
+
+  it('offers the built-in articles when a round could not read the Hugging Face datasets', () => {
+    const hf = 'Could not reach the Hugging Face datasets-server at https://datasets-server.huggingface.co (fetch failed). Check the network, or use a local corpus.'
+    expect(offersBuiltinData(hf, 'huggingface')).toBe(true)
+    expect(offersBuiltinData(hf, 'auto')).toBe(true)
+    expect(offersBuiltinData(hf, 'builtin')).toBe(false)
+    expect(offersBuiltinData('No miner on this subnet serves an axon that can be queried.', 'huggingface')).toBe(false)
+    expect(offersBuiltinData(null, 'huggingface')).toBe(false)
   })
 })

@@ -127,3 +127,15 @@ export function weightsIntervalNote(blocks: number, tempo: number | null): strin
   const epochs = Math.ceil(blocks / epoch)
   return `Slower than the subnet: it pays every ${epoch} blocks (tempo ${tempo}), so weights every ${blocks} blocks count only once every ${epochs} epochs. ${tempo} or less updates them every epoch.`
 }
+
+/** Where a round's articles come from, in words ("auto" resolved for the network in the header). */
+export function dataSourceLabel(dataSource: 'auto' | 'huggingface' | 'local' | 'builtin', practice: boolean): string {
+  if (dataSource === 'local') return 'local corpus'
+  if (dataSource === 'builtin' || (dataSource === 'auto' && practice)) return "TaoDesk's built-in articles (offline)"
+  return "the subnet's Hugging Face datasets"
+}
+
+/** A failed round that the built-in articles would fix: the Hugging Face datasets could not be read. */
+export function offersBuiltinData(lastError: string | null, dataSource: 'auto' | 'huggingface' | 'local' | 'builtin'): boolean {
+  return !!lastError && (dataSource === 'huggingface' || dataSource === 'auto') && /Hugging Face|datasets-server/.test(lastError)
+}
