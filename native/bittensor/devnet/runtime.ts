@@ -2,6 +2,7 @@ import { u8aToHex } from '@polkadot/util'
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 import { commitHash } from '../chain/commit-hash'
 import { runEpoch } from '../yuma'
+import type { LiquidAlpha } from '../yuma'
 import * as commitReveal from './commit-reveal'
 import { drainPending, initialLastEpochBlock } from './epoch-scheduler'
 import type { ChainCodec } from './codec'
@@ -566,6 +567,14 @@ export class SubtensorRuntime {
       .sort((a, b) => a - b)
   }
 
+  /** `LiquidAlphaOn` with `get_alpha_values_32` and `get_alpha_sigmoid_steepness` (`utils/misc.rs:819-835`). */
+  private liquidAlpha(netuid: number): LiquidAlpha | undefined {
+    const s = this.state
+    if (!s.bool(SUB, 'LiquidAlphaOn', netuid)) return undefined
+    const [low, high] = s.get(SUB, 'AlphaValues', netuid).toJSON() as [number, number]
+    return { low: low / 65535, high: high / 65535, steepness: s.num(SUB, 'AlphaSigmoidSteepness', netuid) }
+  }
+
   /** Runs Yuma for one subnet and distributes the pending alpha. */
   epoch(netuid: number): void {
     const s = this.state
@@ -603,6 +612,10 @@ export class SubtensorRuntime {
       bondsPenalty: s.num(SUB, 'BondsPenalty', netuid) / 65535,
       maxAllowedValidators: s.num(SUB, 'MaxAllowedValidators', netuid),
       yuma3: s.bool(SUB, 'Yuma3On', netuid),
+      liquidAlpha: this.liquidAlpha(netuid),
+      commitBlocks: s.bool(SUB, 'CommitRevealWeightsEnabled', netuid)
+        ? hotkeys.map((hot) => commitReveal.earliestLiveCommitBlock(s, netuid, block, hot))
+        : undefined,
       raoEmission: Number(pending),
     })
     s.set(SUB, 'Active', [netuid], out.active)
