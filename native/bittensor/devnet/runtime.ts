@@ -7,15 +7,13 @@ import * as commitReveal from './commit-reveal'
 import { drainPending, initialLastEpochBlock } from './epoch-scheduler'
 import type { ChainCodec } from './codec'
 import { neuronToPrune } from './pruning'
-import { limitOrderAmount } from './stake-limit'
+import { limitOrderAmount, MIN_STAKE, unstakeTooSmall } from './stake-limit'
 import { ROOT_NETUID, stakeWeightsFor } from './stake-weights'
 import type { StateStore } from './state'
 import { SUBNET_OWNER_CALLS } from './subnet-create-calls'
 
 const SUB = 'SubtensorModule'
 export const EXISTENTIAL_DEPOSIT = 500n
-/** The smallest stake the runtime accepts (DefaultMinStake). */
-export const MIN_STAKE = 500_000n
 
 /** A dispatch failure: a module error by name, as the real runtime reports it. */
 export class DispatchFail extends Error {
@@ -518,7 +516,10 @@ export class SubtensorRuntime {
     if (!this.stakeableNetuid(netuid)) fail('SubnetNotExists')
     if (!this.state.exists(SUB, 'Owner', hotkey)) fail('HotKeyAccountNotExists')
     if (alpha === 0n) fail('AmountTooLow')
-    if (this.stakeOf(hotkey, coldkey, netuid) < alpha) fail('NotEnoughStakeToWithdraw')
+    const held = this.stakeOf(hotkey, coldkey, netuid)
+    if (held < alpha) fail('NotEnoughStakeToWithdraw')
+    // Practice subnets swap 1:1, so the TAO out equals the alpha unstaked.
+    if (unstakeTooSmall(held - alpha, alpha)) fail('AmountTooLow')
     this.debitStake(hotkey, coldkey, netuid, alpha)
     this.setFree(coldkey, this.account(coldkey).free + alpha)
     const tao = this.state.u64(SUB, 'SubnetTAO', netuid)
