@@ -1,3 +1,5 @@
+import { ApiPromise, WsProvider } from '@polkadot/api'
+import { u8aToHex } from '@polkadot/util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChainClient } from '../../native/bittensor/chain'
 import { devSigner } from '../../native/bittensor/keys/dev-signer'
@@ -45,6 +47,42 @@ describe('Subnet page on the practice network in Chromium (taodesk serve)', () =
     await expect.poll(() => ui.page.getByTestId('metagraph-row').count()).toBe(4)
     await ui.page.getByTestId('metagraph-search').fill('')
     await ui.shot('subnet-practice.png')
+  })
+
+  it("shows the chain's next epoch block, as a plain @polkadot/api client reads it at one block", async () => {
+    const info = await ui.client.call('chain.practiceInfo', {})
+    expect(info.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/)
+    const api = await ApiPromise.create({ provider: new WsProvider(info.url!), noInitWarn: true })
+    try {
+      // Both at one block hash: SubnetInfoRuntimeApi_get_next_epoch_start_block (Option<u64>,
+      // min(LastEpochBlock + Tempo, PendingEpochAt if > 0), run_coinbase.rs:1124; network-2026 §2.5)
+      // and the storage it reads.
+      const chainNextEpoch = async (): Promise<number> => {
+        const hash = await api.rpc.chain.getBlockHash()
+        const at = await api.at(hash)
+        const read = async (item: string): Promise<number> => Number(String(await at.query.subtensorModule![item]!(5)))
+        const [last, tempo, pending] = await Promise.all([read('lastEpochBlock'), read('tempo'), read('pendingEpochAt')])
+        const raw = await api.rpc.state.call('SubnetInfoRuntimeApi_get_next_epoch_start_block', u8aToHex(api.createType('u16', 5).toU8a()), hash)
+        const viaApi = api.createType('Option<u64>', raw)
+        expect(viaApi.isSome).toBe(true)
+        const next = Number(viaApi.unwrap().toString())
+        expect(next).toBe(pending > 0 ? Math.min(last + tempo, pending) : last + tempo)
+        return next
+      }
+      // Blocks keep coming: compare next-epoch block numbers (the page refreshes right after an epoch).
+      const shown = async (): Promise<number> => Number(await ui.page.getByTestId('next-epoch-block').getAttribute('data-block'))
+      await expect.poll(async () => (await shown()) - (await chainNextEpoch()), { timeout: 30_000 }).toBe(0)
+      expect(await ui.page.getByTestId('next-epoch-block').innerText()).toMatch(/^at block [\d,]+ ·/)
+      // The countdown counts the blocks before it: countdown + shown block + 1 = next epoch block.
+      // Read in one evaluation so the three come from one render.
+      const [countdown, block, next] = await ui.page.evaluate<number[]>(`['epoch-countdown', 'subnet-block', 'next-epoch-block'].map((id) => {
+        const el = document.querySelector('[data-testid="' + id + '"]')
+        return Number(((id === 'next-epoch-block' ? el?.getAttribute('data-block') : el?.textContent) ?? '').replace(/[^0-9]/g, ''))
+      })`)
+      if (countdown! > 0) expect(countdown! + block! + 1).toBe(next)
+    } finally {
+      await api.disconnect()
+    }
   })
 
   it('registers a wallet hotkey: unlock, practice TAO, price cap, progress to finalized', async () => {

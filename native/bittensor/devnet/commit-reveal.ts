@@ -45,8 +45,21 @@ function revealPeriod(s: StateStore, netuid: number): number {
 }
 
 /** `is_commit_expired` (`weights.rs:1287-1292`). */
+function isCommitExpired(s: StateStore, netuid: number, block: number, commitEpoch: bigint): boolean {
+  return epochWithLookahead(s, netuid, block) > Number(commitEpoch) + revealPeriod(s, netuid)
+}
+
 function expired(h: CommitRevealHost, netuid: number, commitEpoch: bigint): boolean {
-  return epochWithLookahead(h.state, netuid, h.block) > Number(commitEpoch) + revealPeriod(h.state, netuid)
+  return isCommitExpired(h.state, netuid, h.block, commitEpoch)
+}
+
+/**
+ * The epoch's commit-reveal column mask input (`run_epoch.rs:728-740`): the commit block of the
+ * hotkey's first unexpired commit, or undefined (the chain's u64::MAX) when it has none.
+ */
+export function earliestLiveCommitBlock(s: StateStore, netuid: number, block: number, hotkey: string): number | undefined {
+  const live = readCommits(s, netuid, hotkey).find(([, epoch]) => !isCommitExpired(s, netuid, block, epoch))
+  return live === undefined ? undefined : Number(live[2])
 }
 
 /** `is_reveal_block_range` (`weights.rs:1255-1260`): exact equality. */

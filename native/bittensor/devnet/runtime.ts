@@ -2,19 +2,18 @@ import { u8aToHex } from '@polkadot/util'
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 import { commitHash } from '../chain/commit-hash'
 import { runEpoch } from '../yuma'
+import type { LiquidAlpha } from '../yuma'
 import * as commitReveal from './commit-reveal'
 import { drainPending, initialLastEpochBlock } from './epoch-scheduler'
 import type { ChainCodec } from './codec'
 import { neuronToPrune } from './pruning'
-import { limitOrderAmount } from './stake-limit'
+import { limitOrderAmount, MIN_STAKE, unstakeTooSmall } from './stake-limit'
 import { ROOT_NETUID, stakeWeightsFor } from './stake-weights'
 import type { StateStore } from './state'
 import { SUBNET_OWNER_CALLS } from './subnet-create-calls'
 
 const SUB = 'SubtensorModule'
 export const EXISTENTIAL_DEPOSIT = 500n
-/** The smallest stake the runtime accepts (DefaultMinStake). */
-export const MIN_STAKE = 500_000n
 
 /** A dispatch failure: a module error by name, as the real runtime reports it. */
 export class DispatchFail extends Error {
@@ -517,7 +516,10 @@ export class SubtensorRuntime {
     if (!this.stakeableNetuid(netuid)) fail('SubnetNotExists')
     if (!this.state.exists(SUB, 'Owner', hotkey)) fail('HotKeyAccountNotExists')
     if (alpha === 0n) fail('AmountTooLow')
-    if (this.stakeOf(hotkey, coldkey, netuid) < alpha) fail('NotEnoughStakeToWithdraw')
+    const held = this.stakeOf(hotkey, coldkey, netuid)
+    if (held < alpha) fail('NotEnoughStakeToWithdraw')
+    // Practice subnets swap 1:1, so the TAO out equals the alpha unstaked.
+    if (unstakeTooSmall(held - alpha, alpha)) fail('AmountTooLow')
     this.debitStake(hotkey, coldkey, netuid, alpha)
     this.setFree(coldkey, this.account(coldkey).free + alpha)
     const tao = this.state.u64(SUB, 'SubnetTAO', netuid)
@@ -566,6 +568,14 @@ export class SubtensorRuntime {
       .sort((a, b) => a - b)
   }
 
+  /** `LiquidAlphaOn` with `get_alpha_values_32` and `get_alpha_sigmoid_steepness` (`utils/misc.rs:819-835`). */
+  private liquidAlpha(netuid: number): LiquidAlpha | undefined {
+    const s = this.state
+    if (!s.bool(SUB, 'LiquidAlphaOn', netuid)) return undefined
+    const [low, high] = s.get(SUB, 'AlphaValues', netuid).toJSON() as [number, number]
+    return { low: low / 65535, high: high / 65535, steepness: s.num(SUB, 'AlphaSigmoidSteepness', netuid) }
+  }
+
   /** Runs Yuma for one subnet and distributes the pending alpha. */
   epoch(netuid: number): void {
     const s = this.state
@@ -603,6 +613,10 @@ export class SubtensorRuntime {
       bondsPenalty: s.num(SUB, 'BondsPenalty', netuid) / 65535,
       maxAllowedValidators: s.num(SUB, 'MaxAllowedValidators', netuid),
       yuma3: s.bool(SUB, 'Yuma3On', netuid),
+      liquidAlpha: this.liquidAlpha(netuid),
+      commitBlocks: s.bool(SUB, 'CommitRevealWeightsEnabled', netuid)
+        ? hotkeys.map((hot) => commitReveal.earliestLiveCommitBlock(s, netuid, block, hot))
+        : undefined,
       raoEmission: Number(pending),
     })
     s.set(SUB, 'Active', [netuid], out.active)

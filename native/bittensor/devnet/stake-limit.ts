@@ -8,6 +8,21 @@
  * (`validate_add_stake`, `validate_remove_stake`).
  */
 
+/**
+ * `DefaultMinStake` = `SubtensorInitialMinStake` = 2 000 000 rao (`runtime/src/lib.rs:1002`). A stake
+ * must be at least this plus the swap fee of staking it (`stake_utils.rs:1071-1085`); the practice
+ * subnets swap 1:1 without a fee, so the minimum is this amount.
+ */
+export const MIN_STAKE = 2_000_000n
+
+/**
+ * `validate_remove_stake` (`stake_utils.rs:1148-1165`): an unstake that leaves alpha behind must
+ * swap out at least `DefaultMinStake` in TAO; taking the whole position out is always allowed.
+ */
+export function unstakeTooSmall(remainingAlpha: bigint, taoOut: bigint): boolean {
+  return remainingAlpha !== 0n && taoOut < MIN_STAKE
+}
+
 /** Spot price of alpha in rao per 1.0 alpha (`SwapRuntimeApi_current_alpha_price`). */
 export const PRACTICE_ALPHA_PRICE = 1_000_000_000n
 const UNLIMITED = (1n << 64n) - 1n

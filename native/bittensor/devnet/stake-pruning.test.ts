@@ -167,6 +167,26 @@ describe('practice network: stake weights, get_metagraph, pruning and limit orde
     const stake = (await a.query.subtensorModule.totalHotkeyAlpha!(hk.address, PRACTICE_NETUID)) as unknown as { toBigInt(): bigint }
     expect(stake.toBigInt()).toBe(6n * RAO)
   })
+
+  it('minimum stake: DefaultMinStake 2 000 000 rao (runtime/src/lib.rs:1002, stake_utils.rs:1071-1085); an unstake leaving alpha behind must be worth that much, a full exit never is refused (stake_utils.rs:1148-1165)', async () => {
+    const { api: a, keys } = await connect()
+    const bob = keys.addFromUri('//Bob')
+    const hk = keys.addFromUri('//min-stake-hk')
+    expect(await send(a, a.tx.subtensorModule.burnedRegister!(PRACTICE_NETUID, hk.address), bob)).toBeNull()
+    const tx = a.tx.subtensorModule
+    expect(await send(a, tx.addStake!(hk.address, PRACTICE_NETUID, 1_999_999n), bob)).toBe('AmountTooLow')
+    expect(await send(a, tx.addStakeLimit!(hk.address, PRACTICE_NETUID, 1_999_999n, RAO, false), bob)).toBe('AmountTooLow')
+    expect(await send(a, tx.addStake!(hk.address, PRACTICE_NETUID, 3_000_000n), bob)).toBeNull()
+    const held = async (): Promise<bigint> => ((await a.query.subtensorModule.totalHotkeyAlpha!(hk.address, PRACTICE_NETUID)) as unknown as { toBigInt(): bigint }).toBigInt()
+    const before = await held()
+    // 1 999 999 alpha out (1:1 in TAO) with alpha left behind: refused; 2 000 000 goes.
+    expect(await send(a, tx.removeStake!(hk.address, PRACTICE_NETUID, 1_999_999n), bob)).toBe('AmountTooLow')
+    expect(await send(a, tx.removeStake!(hk.address, PRACTICE_NETUID, 2_000_000n), bob)).toBeNull()
+    expect(await held()).toBe(before - 2_000_000n)
+    // The rest, below the minimum, leaves as a whole position.
+    expect(await send(a, tx.removeStake!(hk.address, PRACTICE_NETUID, before - 2_000_000n), bob)).toBeNull()
+    expect(await held()).toBe(0n)
+  })
 })
 
 /*

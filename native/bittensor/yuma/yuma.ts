@@ -1,5 +1,6 @@
 /**
- * The Yuma consensus epoch of subtensor's `epoch_mechanism` (spec §7), in float64.
+ * The Yuma consensus epoch of subtensor's `epoch_mechanism` (`pallets/subtensor/src/epoch/run_epoch.rs:566-1076`
+ * at 14bc6f9f), in float64, with Yuma3 and liquid alpha (`run_epoch.rs:1340-1532`).
  * Pure: storage values in, storage values out. The chain runs this in I32F32 fixed point; float64
  * agrees to about 1e-9 except where values are quantized to u16 (then by at most one step).
  */
@@ -34,8 +35,24 @@ export interface YumaInput {
   readonly bondsPenalty: number
   readonly maxAllowedValidators: number
   readonly yuma3: boolean
+  /**
+   * `LiquidAlphaOn` with `AlphaValues` as proportions (u16 / 65535) and the raw i16
+   * `AlphaSigmoidSteepness`. The chain consults it only under Yuma3 (`compute_bonds_sparse`).
+   */
+  readonly liquidAlpha?: LiquidAlpha
+  /**
+   * Commit-reveal on: per uid, the commit block of its earliest unexpired commit (undefined when none);
+   * weights to a uid registered after that block are dropped (`run_epoch.rs:718-765`).
+   */
+  readonly commitBlocks?: ReadonlyArray<number | undefined>
   /** Alpha (rao) distributed by this epoch. */
   readonly raoEmission: number
+}
+
+export interface LiquidAlpha {
+  readonly low: number
+  readonly high: number
+  readonly steepness: number
 }
 
 export interface YumaOutput {
@@ -160,6 +177,42 @@ function colNormalize(m: number[][], n: number): void {
   }
 }
 
+/** `compute_disabled_liquid_alpha` (`run_epoch.rs:1534-1544`): 1 - BondsMovingAverage / 1e6. */
+const fixedAlpha = (input: YumaInput): number => 1 - input.bondsMovingAverage / 1e6
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x))
+
+/** `alpha_sigmoid` (`run_epoch.rs:1505-1532`): the EMA rate of one (validator, miner) bond. */
+export function alphaSigmoid(consensus: number, weight: number, bond: number, la: LiquidAlpha): number {
+  const diffBuy = clamp(weight - consensus, 0, 1)
+  const diffSell = clamp(bond - weight, 0, 1)
+  const combined = weight >= bond ? diffBuy : diffSell
+  // exp_safe clamps its input to [-20, 20] (`math.rs:172-195`).
+  const sigmoid = 1 / (1 + Math.exp(clamp((la.steepness / -100) * (combined - 0.5), -20, 20)))
+  return clamp(la.low + sigmoid * (la.high - la.low), la.low, la.high)
+}
+
+/**
+ * Yuma3 bonds (`compute_bonds_sparse`, `run_epoch.rs:1340-1380`). With liquid alpha and any consensus,
+ * `mat_ema_alpha_sparse` (`math.rs:1464-1525`) writes only the cells the weights-for-bonds row holds,
+ * capped at 1: a bond to a miner the validator no longer weights is gone, not decayed. Otherwise
+ * `mat_ema_sparse` (`math.rs:1406-1462`) with the fixed rate keeps every positive cell.
+ */
+function yuma3Bonds(input: YumaInput, Wb: number[][], held: boolean[][], B: number[][], C: readonly number[]): number[][] {
+  const la = input.liquidAlpha
+  if (la && C.some((c) => c !== 0)) {
+    return Wb.map((row, i) =>
+      row.map((w, j) => {
+        if (!held[i]![j]) return 0
+        const a = alphaSigmoid(C[j]!, w, B[i]![j]!, la)
+        return Math.min(1, (1 - a) * B[i]![j]! + Math.max(0, a * w))
+      }),
+    )
+  }
+  const alpha = fixedAlpha(input)
+  return Wb.map((row, i) => row.map((w, j) => Math.max(0, alpha * w + (1 - alpha) * B[i]![j]!)))
+}
+
 export function runEpoch(input: YumaInput): YumaOutput {
   const { n } = input
   const owner = input.ownerUid
@@ -179,12 +232,25 @@ export function runEpoch(input: YumaInput): YumaOutput {
   const a = normalize(s.map((x, i) => (active[i] && oldPermit[i] ? x : 0)))
   // 4. Weights (masked, row-normalized).
   const W = dense(input.weights, n)
+  // Which cells the sparse matrix still holds (a stored 0 is held; liquid alpha tells them apart).
+  const held = W.map(() => new Array<boolean>(n).fill(false))
+  input.weights.forEach((row, i) => {
+    for (const [j] of row) if (i < n && j >= 0 && j < n) held[i]![j] = true
+  })
+  const reg = (j: number): number => input.blockAtRegistration[j] ?? 0
   for (let i = 0; i < n; i++) {
     const row = W[i]!
-    if (!oldPermit[i]) row.fill(0)
-    if (i !== owner) row[i] = 0
+    const commitBlock = input.commitBlocks?.[i]
     for (let j = 0; j < n; j++) {
-      if ((input.lastUpdate[i] ?? 0) <= (input.blockAtRegistration[j] ?? 0)) row[j] = 0
+      const masked =
+        !oldPermit[i] ||
+        (i === j && i !== owner) ||
+        (input.lastUpdate[i] ?? 0) <= reg(j) ||
+        (commitBlock !== undefined && commitBlock < reg(j))
+      if (masked) {
+        row[j] = 0
+        held[i]![j] = false
+      }
     }
     const rs = sum(row)
     for (let j = 0; j < n; j++) row[j] = rs > 0 ? row[j]! / rs : 0
@@ -202,8 +268,11 @@ export function runEpoch(input: YumaInput): YumaOutput {
   // 9. Weights for bonds.
   const p = input.bondsPenalty
   const Wb = W.map((row, i) => row.map((w, j) => w + p * (Wc[i]![j]! - w)))
+  // col_clip_sparse drops a cell clipped to a zero consensus (`math.rs:921-945`); interpolate_sparse
+  // returns either matrix as is at ratio 0 or 1 and otherwise keeps positive cells (`math.rs:1247-1295`).
+  const clippedHeld = held.map((row, i) => row.map((h, j) => h && !(C[j]! < W[i]![j]! && !(C[j]! > 0))))
+  const wbHeld = p === 0 ? held : p === 1 ? clippedHeld : Wb.map((row) => row.map((w) => w > 0))
   // 10/11. Bonds and dividends.
-  const alpha = 1 - input.bondsMovingAverage / 1e6
   const B = dense(input.bonds, n)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) if ((input.blockAtRegistration[j] ?? 0) >= input.lastTempoBlock) B[i]![j] = 0
@@ -211,6 +280,7 @@ export function runEpoch(input: YumaInput): YumaOutput {
   let dividends: number[]
   let storedBonds: number[][]
   if (!input.yuma3) {
+    const alpha = fixedAlpha(input)
     colNormalize(B, n)
     const dB = Wb.map((row, i) => row.map((w) => w * a[i]!))
     colNormalize(dB, n)
@@ -227,7 +297,7 @@ export function runEpoch(input: YumaInput): YumaOutput {
     storedBonds = up
   } else {
     const Bf = B.map((row) => row.map((b) => b / 65535))
-    const ema = Wb.map((row, i) => row.map((w, j) => Math.max(0, alpha * w + (1 - alpha) * Bf[i]![j]!)))
+    const ema = yuma3Bonds(input, Wb, wbHeld, Bf, C)
     const Bn = ema.map((row) => [...row])
     colNormalize(Bn, n)
     dividends = normalize(Bn.map((row, i) => a[i]! * row.reduce((acc, b, j) => acc + b * incentive[j]!, 0)))

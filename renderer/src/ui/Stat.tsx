@@ -3,7 +3,7 @@ import type { MantineSize } from '@mantine/core'
 import type { ReactNode } from 'react'
 
 /** One figure with its label (and a short hint under it), as the pages show them in grids. */
-export function Stat({ label, value, hint, testId, framed = false, size = 'lg' }: { label: string; value: ReactNode; hint?: string; testId?: string; framed?: boolean; size?: MantineSize }) {
+export function Stat({ label, value, hint, testId, framed = false, size = 'lg' }: { label: string; value: ReactNode; hint?: ReactNode; testId?: string; framed?: boolean; size?: MantineSize }) {
   const body = (
     <>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>

@@ -239,6 +239,9 @@ export function SubnetPage() {
 
   const block = status?.block ?? overview?.block ?? null
   const untilEpoch = overview && block !== null ? Math.max(0, overview.blocksUntilNextEpoch - (block - overview.block)) : null
+  // The chain's next epoch block (get_next_epoch_start_block): blocksUntilNextEpoch counts the blocks
+  // strictly before it (chain/ops/subnets.ts epochTiming). A subnet with tempo 0 never runs one.
+  const nextEpochAt = overview && overview.blocksUntilNextEpoch < Number.MAX_SAFE_INTEGER ? overview.block + overview.blocksUntilNextEpoch + 1 : null
   return (
     <Stack gap="md">
       <PageHeader
@@ -289,7 +292,18 @@ export function SubnetPage() {
       {overview && (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
           <Stat framed label="Registration price" value={`${raoToTao(overview.priceRao)} TAO`} testId="registration-price" hint="burned to register a hotkey" />
-          <Stat framed label="Next epoch in" value={untilEpoch === null ? '–' : `${untilEpoch} blocks`} testId="epoch-countdown" hint={`tempo ${overview.hyperparameters.tempo}`} />
+          <Stat framed label="Next epoch in" value={untilEpoch === null ? '–' : `${untilEpoch} blocks`} testId="epoch-countdown"
+            hint={
+              <>
+                {nextEpochAt !== null && (
+                  <span data-testid="next-epoch-block" data-block={nextEpochAt}>
+                    at block {nextEpochAt.toLocaleString()} ·{' '}
+                  </span>
+                )}
+                tempo {overview.hyperparameters.tempo}
+              </>
+            }
+          />
           <Stat framed label="Neurons" value={`${overview.neurons} / ${overview.hyperparameters.maxAllowedUids}`} testId="neuron-count" />
           <Stat framed label="Block" value={block === null ? '–' : block.toLocaleString()} testId="subnet-block" hint={metagraph ? `metagraph via ${metagraph.source === 'runtime-api' ? 'runtime API' : 'storage'}` : undefined} />
         </SimpleGrid>
