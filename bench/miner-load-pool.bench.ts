@@ -66,7 +66,7 @@ function stopEngine(e: EngineProcess): void {
   if (e.child.exitCode === null && e.child.signalCode === null) e.child.kill('SIGTERM')
 }
 
-export async function run(args: BenchArgs): Promise<void> {
+export async function run(args: BenchArgs): Promise<string[]> {
   await cryptoWaitReady()
   const modelName = (args.argv[args.argv.indexOf('--model') + 1] ?? '') as TestModelName
   const model = ensureTestModel(args.argv.includes('--model') ? modelName : 'minilm-l6')
@@ -145,6 +145,7 @@ export async function run(args: BenchArgs): Promise<void> {
 
   axonStages(args.quick ? 20 : 60)
   if (columns.some((c) => c.r.failures > 0)) process.exitCode = 1
+  return [`local vs pool (${model.name}, ${callers} callers x ${batch} texts), texts/s and failed requests: ${columns.map((c) => `${c.name} ${(c.r.throughput * batch).toFixed(0)} (${c.r.failures} failed)`).join(', ')}`]
 }
 
 /** CPU ms per call of `fn` on this thread (process CPU time; nothing else runs meanwhile). */
