@@ -11,5 +11,5 @@ if (!existsSync(cli)) {
 const { runCli, processIo, runWithGpuRuntime } = await import(pathToFileURL(cli).href)
 const argv = process.argv.slice(2)
 // With a complete GPU runtime pack in the data folder, model commands run again with it on the loader's path.
-const code = (await runWithGpuRuntime(argv)) ?? (await runCli(argv, processIo()))
+const code = (await runWithGpuRuntime?.(argv)) ?? (await runCli(argv, processIo()))
 setImmediate(() => process.exit(code))
