@@ -135,8 +135,6 @@ export class Embedder {
       raw = await this.batcher.submit(tokenized.ids, options.signal)
     } catch (error) {
       if (error instanceof EngineError) throw error
-      // Unloaded while this request was being tokenized (the tokenizer closed under it): say so, as for a waiting request.
-      if (this.closed) throw new EngineError('MODEL_INVALID', 'The model was unloaded while this request waited.')
       if (error instanceof WorkerFailure && error.kind === 'nonfinite') throw new EngineError('MODEL_INVALID', error.message)
       throw new EngineError('INTERNAL', `Embedding failed: ${error instanceof Error ? error.message : String(error)}`)
     }
