@@ -25,7 +25,7 @@ import type { BenchArgs } from './run'
 
 export const description = 'Axon main-thread time per 256-text request outside inference at 16 callers: JS vs WASM sr25519 check (same load side by side), echo re-printed vs taken from the request bytes'
 
-export async function run(args: BenchArgs): Promise<void> {
+export async function run(args: BenchArgs): Promise<string[]> {
   await cryptoWaitReady()
   const callers = args.quick ? 4 : option(args.argv, '--callers', 16)
   const perCaller = args.quick ? 3 : option(args.argv, '--requests', 8)
@@ -76,4 +76,5 @@ export async function run(args: BenchArgs): Promise<void> {
   out.push(`load average at the end ${load()}`)
   process.stdout.write(`${out.join('\n')}\n`)
   if (phases.some((p) => p.r.failures > 0)) process.exitCode = 1
+  return [`axon main-thread CPU per ${batch}-text request at ${callers} callers, outside inference: ${rows[0]![1]} (JS sr25519) vs ${rows[0]![2]} (WASM); echo ${rows[4]![1]} vs ${rows[4]![2]}`]
 }

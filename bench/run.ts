@@ -3,6 +3,7 @@
  * A bench file exports `description` and `run(args)`; add a new file to add a benchmark.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -14,7 +15,8 @@ export interface BenchArgs {
 
 export interface BenchModule {
   readonly description: string
-  run(args: BenchArgs): Promise<void>
+  /** Resolves to the bench's headline lines (side-by-side results), printed again together at the end. */
+  run(args: BenchArgs): Promise<readonly string[] | void>
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -42,13 +44,17 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
+  const headlines: string[] = []
   for (const name of names.length > 0 ? names : available) {
     const mod = (await import(pathToFileURL(path.join(here, `${name}.bench.ts`)).href)) as BenchModule
     process.stdout.write(`\n=== ${name}: ${mod.description}${quick ? ' (quick)' : ''} ===\n`)
     const t0 = performance.now()
-    await mod.run({ quick, argv })
+    const lines = await mod.run({ quick, argv })
     process.stdout.write(`=== ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s ===\n`)
+    for (const line of lines ?? []) headlines.push(`${name}: ${line}`)
   }
+  // One place to read the run: the comparisons issue 18 asks for come from separate benches.
+  if (headlines.length > 0) process.stdout.write(`\n=== summary (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}) ===\n${headlines.join('\n')}\n`)
 }
 
 await main()

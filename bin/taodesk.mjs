@@ -8,6 +8,8 @@ if (!existsSync(cli)) {
   process.stderr.write('taodesk: not built yet. Run `npm run build` in the TaoDesk folder (or use `npm run taodesk -- <args>` from a checkout).\n')
   process.exit(1)
 }
-const { runCli, processIo } = await import(pathToFileURL(cli).href)
-const code = await runCli(process.argv.slice(2), processIo())
+const { runCli, processIo, runWithGpuRuntime } = await import(pathToFileURL(cli).href)
+const argv = process.argv.slice(2)
+// With a complete GPU runtime pack in the data folder, model commands run again with it on the loader's path.
+const code = (await runWithGpuRuntime?.(argv)) ?? (await runCli(argv, processIo()))
 setImmediate(() => process.exit(code))

@@ -3,7 +3,8 @@ import type { UtilityProcess } from 'electron'
 
 export interface EngineHostOptions {
   readonly entry: string
-  readonly env: NodeJS.ProcessEnv
+  /** Read at every (re)start, so a GPU runtime downloaded meanwhile is used from the next start. */
+  readonly env: () => NodeJS.ProcessEnv
   readonly onMessage: (message: unknown) => void
   readonly onState: (up: boolean) => void
   readonly log: (message: string) => void
@@ -26,7 +27,7 @@ export class EngineHost {
   start(): void {
     const child = utilityProcess.fork(this.options.entry, [], {
       serviceName: 'TaoDesk engine',
-      env: this.options.env,
+      env: this.options.env(),
       stdio: 'inherit',
     })
     this.child = child

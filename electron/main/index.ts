@@ -1,5 +1,6 @@
 import { app, BrowserWindow, ipcMain } from 'electron'
 import { fileURLToPath } from 'node:url'
+import { engineLaunchEnv, resolveHome } from '../../native/host'
 import { EngineHost } from './engine-host'
 import { IpcRelay } from './ipc-relay'
 import { hardenApp, hardenSession } from './security'
@@ -20,7 +21,8 @@ if (!app.requestSingleInstanceLock()) {
 
   const engine = new EngineHost({
     entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
-    env: { ...process.env },
+    // With a complete GPU runtime pack in the data folder, onnxruntime runs from it (CUDA without a system install).
+    env: () => engineLaunchEnv(resolveHome(), { ...process.env }, (message) => console.warn(`[taodesk] ${message}`)),
     onMessage: (message) => {
       if (!updates(message) && !vault(message) && !desktop?.receive(message)) relay.fromEngine(message)
     },

@@ -37,6 +37,9 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
 }
 
+// The installed entry (bin/taodesk.mjs) relaunches through it when a GPU runtime pack is there.
+export { runWithGpuRuntime } from './gpu-relaunch'
+
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined) {

@@ -9,3 +9,5 @@ export type { DesktopShell, UpdaterMessage } from '../services/updater'
 export { serveSecretVault } from '../platform/secrets/secret-vault'
 export type { SafeStorageLike, VaultMessage } from '../platform/secrets/secret-vault'
 export { installCrashGuards } from './crash-guards'
+// The desktop shell starts the engine with the GPU runtime pack on the loader's path (electron/main/index.ts).
+export { engineLaunchEnv } from '../services/embedding'

@@ -12,7 +12,8 @@ import { ModelManager } from './models/model-manager'
 import type { EmbedOptions, EmbedResult, EmbedderOptions } from './runtime/embedder'
 import { Embedder } from './runtime/embedder'
 import { cosine } from './runtime/pooling'
-import { PROVIDER_LABELS } from './runtime/providers'
+import { FP16_FILE, cudaDeviceIds } from './runtime/device-plan'
+import { PROVIDER_LABELS, detectEnvironment } from './runtime/providers'
 import { sampleTexts } from './runtime/sample-texts'
 import { WordPieceTokenizer } from './tokenizer/wordpiece'
 import type { MinerInference } from './pool/miner-inference'
@@ -113,12 +114,25 @@ export class EmbeddingService {
   }
 
   providerPreference(): ProviderPreference {
+    return this.runtimeSettings().provider ?? 'auto'
+  }
+
+  /** runtime.json: the provider chosen last, and `fp16: false` to keep fp32 on the GPU (default: fp16 where there is a copy). */
+  private runtimeSettings(): { provider?: ProviderPreference; fp16?: boolean } {
     try {
-      const { provider } = JSON.parse(fs.readFileSync(this.runtimeFile, 'utf8')) as { provider?: ProviderPreference }
-      return provider ?? 'auto'
+      return JSON.parse(fs.readFileSync(this.runtimeFile, 'utf8')) as { provider?: ProviderPreference; fp16?: boolean }
     } catch {
-      return 'auto'
+      return {}
     }
+  }
+
+  /** The GPU side of loading a model: its fp16 copy if installed, and one CUDA session per GPU. */
+  private async gpuOptions(m: Manifest, preference: ProviderPreference): Promise<Partial<EmbedderOptions>> {
+    // An int8 copy is the CPU's model: never swap it for an fp16 file on the GPU.
+    if (preference === 'cpu' || m.quantizedFrom !== undefined || !detectEnvironment().nvidiaGpu) return {}
+    const fp16File = path.join(this.models.folder(m.id), path.dirname(m.onnxPath), FP16_FILE)
+    const gpus = (await this.gpu.status()).gpus.length
+    return { fp16File: fs.existsSync(fp16File) ? fp16File : null, preferFp16: this.runtimeSettings().fp16 ?? true, cudaDevices: cudaDeviceIds(gpus, process.env.CUDA_VISIBLE_DEVICES) }
   }
 
   status(): RuntimeStatus {
@@ -291,14 +305,14 @@ export class EmbeddingService {
     try {
       const check = await this.models.verify(id)
       if (!check.ok) throw new EngineError('MODEL_INVALID', `${id} failed verification: ${check.problems.join(' ')} Download it again (or re-import it).`)
-      const next = await Embedder.load(this.runtimeOptions(manifest, preference))
+      const next = await Embedder.load({ ...this.runtimeOptions(manifest, preference), ...(await this.gpuOptions(manifest, preference)) })
       const previous = this.embedder
       this.embedder = next
       await previous?.dispose()
       this.models.setActive(id)
-      fs.writeFileSync(this.runtimeFile, JSON.stringify({ provider: preference }))
+      fs.writeFileSync(this.runtimeFile, JSON.stringify({ ...this.runtimeSettings(), provider: preference }))
       this.state = 'ready'
-      this.options.log.info('Model loaded', { id, provider: next.provider, dimension: next.dimension, threads: next.threads, skipped: next.attempts.filter((a) => !a.used).map((a) => `${a.provider}: ${a.reason}`) })
+      this.options.log.info('Model loaded', { id, provider: next.provider, file: path.basename(next.onnxFile), workers: next.workers, dimension: next.dimension, threads: next.threads, skipped: next.attempts.filter((a) => !a.used).map((a) => `${a.provider}: ${a.reason}`) })
       return this.status()
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GpuProbeEnvironment } from './detect'
-import { CUDA_LIBRARIES, PROVIDER_LIBRARIES, compareVersions, detectGpu, parseNvidiaSmi } from './detect'
+import { CUDA_LIBRARIES, GPU_RUNTIME_ENV, PROVIDER_LIBRARIES, compareVersions, detectGpu, parseNvidiaSmi } from './detect'
 
 const SMI_TWO_GPUS = '0, NVIDIA GeForce RTX 4090, 550.54.15, 24564, 8.9\n1, NVIDIA GeForce RTX 4090, 550.54.15, 24564, 8.9\n'
 
@@ -53,13 +53,16 @@ describe('GPU detection', () => {
     expect(sys.ready).toBe(true)
     expect(sys.steps).toEqual([])
     expect(sys.libraries.find((l) => l.soname === 'libcudnn.so.9')!.path).toBe('/opt/cudnn/lib/libcudnn.so.9')
-    // The pack alone: found, but the loader and onnxruntime must be pointed at it (said exactly).
+    // The pack alone: found, but only an engine started with it can use it: the step is a restart.
     const packFiles = [...allCuda('/home/u/.taodesk/gpu-runtime/lib'), ...allProvider('/home/u/.taodesk/gpu-runtime/lib')]
     const pack = await detectGpu(machine({ files: packFiles }))
     expect(pack.ready).toBe(false)
     expect(pack.packCanFix).toBe(false)
-    expect(pack.steps[0]).toMatch(/Start TaoDesk with `LD_LIBRARY_PATH=\/home\/u\/\.taodesk\/gpu-runtime\/lib`/)
-    expect(pack.steps[1]).toMatch(/Copy libonnxruntime_providers_shared\.so and libonnxruntime_providers_cuda\.so from .* into \/app\/node_modules\/onnxruntime-node/)
+    expect(pack.steps).toEqual([expect.stringMatching(/The GPU runtime is downloaded\. Restart TaoDesk .* with the runtime in \/home\/u\/\.taodesk\/gpu-runtime\/lib\./)])
+    // An engine TaoDesk started with the pack (launch-env.ts): ready, nothing to do.
+    const started = await detectGpu(machine({ env: { LD_LIBRARY_PATH: '/home/u/.taodesk/gpu-runtime/lib:/usr/lib', [GPU_RUNTIME_ENV]: '/home/u/.taodesk/gpu-runtime/lib' }, files: packFiles }))
+    expect(started.steps).toEqual([])
+    expect(started.ready).toBe(true)
     const wired = await detectGpu(machine({ env: { LD_LIBRARY_PATH: '/home/u/.taodesk/gpu-runtime/lib' }, files: [...allCuda('/home/u/.taodesk/gpu-runtime/lib'), ...allProvider('/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64')] }))
     expect(wired.ready).toBe(true)
   })

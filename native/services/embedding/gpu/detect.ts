@@ -7,6 +7,9 @@
  */
 import path from 'node:path'
 
+/** Set in an engine started with the GPU runtime pack (launch-env.ts): the pack's library folder. */
+export const GPU_RUNTIME_ENV = 'TAODESK_GPU_RUNTIME'
+
 /** The minimum Linux driver for CUDA 12.x (NVIDIA's CUDA 12 release notes, "minor version compatibility"). */
 export const MIN_DRIVER = '525.60.13'
 
@@ -136,12 +139,16 @@ export async function detectGpu(env: GpuProbeEnvironment): Promise<GpuReport> {
     steps.push(`Missing: ${missing.map((l) => `${l.soname} (${l.purpose})`).join(', ')}. Press "Download GPU runtime" to put them in TaoDesk's data folder (no system-wide CUDA install needed), then reload the model.`)
   }
   // Libraries found only in the pack are usable once the loader and onnxruntime can see them: the
-  // loader reads LD_LIBRARY_PATH at process start, and onnxruntime loads its providers from its own folder.
+  // loader reads LD_LIBRARY_PATH at process start, and onnxruntime loads its providers from its own
+  // folder. TaoDesk starts the engine that way by itself when the pack is complete (launch-env.ts).
   const inPack = (l: LibraryCheck): boolean => l.path !== null && path.dirname(l.path) === env.packLibDir
-  const loaderMissesPack = libraries.slice(0, CUDA_LIBRARIES.length).some(inPack) && !(env.env.LD_LIBRARY_PATH ?? '').split(':').includes(env.packLibDir)
-  const providersOnlyInPack = libraries.slice(CUDA_LIBRARIES.length).filter(inPack)
-  if (missing.length === 0 && loaderMissesPack) steps.push(`The GPU runtime is downloaded; TaoDesk does not yet load it by itself. Start TaoDesk with \`LD_LIBRARY_PATH=${env.packLibDir}\` set (the loader reads it only at start).`)
-  if (missing.length === 0 && providersOnlyInPack.length > 0 && env.ortLibDir) steps.push(`Copy ${providersOnlyInPack.map((l) => l.soname).join(' and ')} from ${env.packLibDir} into ${env.ortLibDir} (onnxruntime loads its providers from its own folder), then restart TaoDesk.`)
+  const loaderSeesPack = (env.env.LD_LIBRARY_PATH ?? '').split(':').includes(env.packLibDir)
+  const ortRunsFromPack = loaderSeesPack && env.env[GPU_RUNTIME_ENV] === env.packLibDir
+  const cudaFromPack = libraries.slice(0, CUDA_LIBRARIES.length).some(inPack)
+  const providersOnlyInPack = libraries.slice(CUDA_LIBRARIES.length).some(inPack)
+  if (missing.length === 0 && ((cudaFromPack && !loaderSeesPack) || (providersOnlyInPack && !ortRunsFromPack))) {
+    steps.push(`The GPU runtime is downloaded. Restart TaoDesk (quit the app, or stop and start \`taodesk serve\`): it then starts the engine with the runtime in ${env.packLibDir}.`)
+  }
   return {
     supported: true,
     gpus,

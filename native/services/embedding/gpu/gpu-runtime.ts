@@ -8,6 +8,7 @@ import type { Logger } from '../../../platform/logging'
 import { freeBytes } from '../models/model-manager'
 import type { GpuProbeEnvironment } from './detect'
 import { detectGpu } from './detect'
+import { withGpuRuntime } from './launch-env'
 import { RuntimePack } from './runtime-pack'
 
 export interface GpuRuntimeOptions {
@@ -31,6 +32,17 @@ function ortPackage(): { version: string; libDir: string } | null {
   } catch {
     return null
   }
+}
+
+/**
+ * The environment to start an engine process with (desktop utilityProcess, `taodesk serve`): `base`
+ * plus the GPU runtime pack of `<home>/gpu-runtime` on the loader's path when it is complete.
+ */
+export function engineLaunchEnv(home: string, base: NodeJS.ProcessEnv, log?: (message: string) => void): NodeJS.ProcessEnv {
+  const ort = ortPackage()
+  const pack = new RuntimePack({ dir: path.join(home, 'gpu-runtime'), ortVersion: ort?.version ?? '0' })
+  const input = { platform: process.platform, arch: process.arch, packLibDir: pack.libDir, packInstalled: ort !== null && pack.state().installed, ortLibDir: ort?.libDir ?? null, exists: (f: string) => fs.existsSync(f) }
+  return withGpuRuntime(base, input, log)
 }
 
 const runCommand: GpuProbeEnvironment['run'] = (command, args) =>

@@ -7,7 +7,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineError } from '../../../contract/errors'
-import { detectGpu } from './detect'
+import { GPU_RUNTIME_ENV, detectGpu } from './detect'
 import type { PackProgress } from './runtime-pack'
 import { RuntimePack, packComponents } from './runtime-pack'
 import { readZipEntries } from './zip'
@@ -140,7 +140,8 @@ describe('GPU runtime pack (against a PyPI double on 127.0.0.1)', () => {
       arch: 'x64',
       run: () => Promise.resolve({ code: 0, stdout: '0, NVIDIA L4, 550.54.15, 23034, 8.9' }),
       exists: (f) => fs.existsSync(f),
-      env: { LD_LIBRARY_PATH: path.join(dir, 'lib') },
+      // As TaoDesk starts the engine once the pack is complete (launch-env.ts).
+      env: { LD_LIBRARY_PATH: path.join(dir, 'lib'), [GPU_RUNTIME_ENV]: path.join(dir, 'lib') },
       ortLibDir: null,
       packLibDir: path.join(dir, 'lib'),
     })

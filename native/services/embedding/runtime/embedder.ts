@@ -5,6 +5,7 @@ import type { Tokenized } from '../tokenizer/tokenizer-pool'
 import { WordPieceTokenizer } from '../tokenizer/wordpiece'
 import type { BatcherOptions, BatcherStats } from './batcher'
 import { Batcher } from './batcher'
+import { modelFilesByProvider } from './device-plan'
 import type { Pooling } from './pooling'
 import { DimensionError, adaptDimension, nonZeroUnit } from './pooling'
 import type { ProbeEnvironment, Provider, ProviderAttempt, ProviderPreference } from './providers'
@@ -22,6 +23,11 @@ export interface EmbedderOptions {
   /** Prepended to every text (e5 "query: ", nomic "search_query: "). */
   readonly textPrefix?: string
   readonly provider?: ProviderPreference
+  /** A half-precision copy of the model, used on CUDA when `preferFp16` (default on). */
+  readonly fp16File?: string | null
+  readonly preferFp16?: boolean
+  /** CUDA device ids of the GPUs to use, one session each (device-plan.ts `cudaDeviceIds`). */
+  readonly cudaDevices?: readonly number[]
   readonly workers?: number
   readonly intraOpThreads?: number
   readonly batcher?: Partial<BatcherOptions>
@@ -76,7 +82,11 @@ export class Embedder {
     const candidates = providerCandidates(options.provider ?? 'auto', options.probeEnvironment ?? detectEnvironment())
     let pool: WorkerPool
     try {
-      pool = await WorkerPool.start({ onnxFile: options.onnxFile, pooling: options.pooling, candidates, workers: workersFor, intraOpThreads: threadsFor })
+      const fileFor = modelFilesByProvider(
+        candidates.map((c) => c.provider),
+        { fp32File: options.onnxFile, fp16File: options.fp16File ?? null, preferFp16: options.preferFp16 ?? true },
+      )
+      pool = await WorkerPool.start({ onnxFile: options.onnxFile, fileFor, cudaDevices: options.cudaDevices, pooling: options.pooling, candidates, workers: workersFor, intraOpThreads: threadsFor })
     } catch (error) {
       if (error instanceof WorkerFailure && error.kind === 'model') throw new EngineError('MODEL_INVALID', error.message)
       throw new EngineError('INTERNAL', `The inference engine could not start: ${error instanceof Error ? error.message : String(error)}`)
@@ -91,6 +101,11 @@ export class Embedder {
     const tokenizer = new TokenizerPool({ tokenizerFile: options.tokenizerFile, maxLength: options.maxLength, ...(options.textPrefix ? { prefix: options.textPrefix } : {}) })
     tokenizer.warm()
     return new Embedder(options, tokenizer, pool, batcher, info.provider, info.attempts, info.dimension, pool.threads, pool.size)
+  }
+
+  /** The model file the sessions run (the fp16 copy on CUDA, when there is one). */
+  get onnxFile(): string {
+    return this.pool.info?.onnxFile ?? this.options.onnxFile
   }
 
   get stats(): BatcherStats {

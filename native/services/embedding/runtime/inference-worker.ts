@@ -18,9 +18,9 @@ let pooling: Pooling = 'mean'
 
 const EP_NAME: Record<Provider, string> = { cuda: 'cuda', dml: 'dml', coreml: 'coreml', webgpu: 'webgpu', cpu: 'cpu' }
 
-function sessionOptions(provider: Provider, threads: number): ort.InferenceSession.SessionOptions {
+function sessionOptions(provider: Provider, threads: number, deviceId: number | undefined): ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: [EP_NAME[provider]],
+    executionProviders: [provider === 'cuda' && deviceId !== undefined ? { name: 'cuda', deviceId } : EP_NAME[provider]],
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     enableCpuMemArena: true,
@@ -35,6 +35,7 @@ function sessionOptions(provider: Provider, threads: number): ort.InferenceSessi
 async function load(req: LoadRequest): Promise<Answer<WorkerReply>> {
   const attempts: ProviderAttempt[] = []
   let chosen: Provider | null = null
+  let file = req.onnxFile
   let lastError = ''
   for (const c of req.candidates) {
     if (chosen) {
@@ -46,7 +47,8 @@ async function load(req: LoadRequest): Promise<Answer<WorkerReply>> {
       continue
     }
     try {
-      session = await ort.InferenceSession.create(req.onnxFile, sessionOptions(c.provider, req.intraOpThreads))
+      file = req.fileFor?.[c.provider] ?? req.onnxFile
+      session = await ort.InferenceSession.create(file, sessionOptions(c.provider, req.intraOpThreads, req.deviceId))
       chosen = c.provider
       attempts.push({ provider: c.provider, used: true, reason: null })
     } catch (error) {
@@ -62,7 +64,7 @@ async function load(req: LoadRequest): Promise<Answer<WorkerReply>> {
   // Probe run: learn the output width and make sure the graph really runs.
   try {
     const probe = await run({ type: 'run', id: req.id, ids: Int32Array.from([101, 102]), lengths: Int32Array.from([2]), batch: 1, seq: 2 })
-    return { reply: { type: 'loaded', provider: chosen, attempts, dimension: probe.dimension, inputNames: [...session.inputNames] } }
+    return { reply: { type: 'loaded', provider: chosen, onnxFile: file, attempts, dimension: probe.dimension, inputNames: [...session.inputNames] } }
   } catch (error) {
     await session.release().catch(() => undefined)
     session = null

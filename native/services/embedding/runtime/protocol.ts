@@ -6,6 +6,10 @@ export interface LoadRequest {
   readonly type: 'load'
   readonly id: number
   readonly onnxFile: string
+  /** Another file for some providers (fp16 on CUDA; device-plan.ts); `onnxFile` otherwise. */
+  readonly fileFor?: Partial<Record<Provider, string>>
+  /** CUDA device of this worker's session (one worker per GPU). */
+  readonly deviceId?: number
   readonly candidates: readonly ProviderCandidate[]
   readonly intraOpThreads: number
   readonly pooling: Pooling
@@ -33,6 +37,8 @@ export interface LoadedReply {
   readonly type: 'loaded'
   readonly id: number
   readonly provider: Provider
+  /** The model file the session runs (fp16 or not). */
+  readonly onnxFile: string
   readonly attempts: readonly ProviderAttempt[]
   readonly dimension: number
   readonly inputNames: readonly string[]

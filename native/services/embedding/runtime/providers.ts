@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { GPU_RUNTIME_ENV } from '../gpu/detect'
+import { ORT_LIBRARY } from '../gpu/launch-env'
 
 /** Execution providers TaoDesk knows how to ask onnxruntime-node for. */
 export const PROVIDERS = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const
@@ -35,15 +37,27 @@ export const CUDA_INSTALL_HINT =
   'Install the CUDA 12 execution-provider libraries for onnxruntime-node (needs CUDA 12 and cuDNN 9 on the system): ' +
   'in the TaoDesk folder run `cd node_modules/onnxruntime-node && ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js`, then restart TaoDesk.'
 
+/**
+ * The folder onnxruntime runs from, where it looks for its provider libraries: the GPU runtime
+ * pack's when this process was started with it (its copy of libonnxruntime is found first on
+ * LD_LIBRARY_PATH; gpu/launch-env.ts), else onnxruntime-node's own.
+ */
+export function ortRuntimeDir(packageDir: string | null, env: Readonly<Record<string, string | undefined>>, fileExists: (file: string) => boolean): string | null {
+  const pack = env[GPU_RUNTIME_ENV]
+  const onLoaderPath = pack !== undefined && (env.LD_LIBRARY_PATH ?? '').split(':').includes(pack)
+  return onLoaderPath && fileExists(path.join(pack, ORT_LIBRARY)) ? pack : packageDir
+}
+
 export function detectEnvironment(): ProbeEnvironment {
-  let ortLibDir: string | null = null
+  let packageDir: string | null = null
   try {
     const require = createRequire(import.meta.url)
     const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'))
-    ortLibDir = path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch)
+    packageDir = path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch)
   } catch {
-    ortLibDir = null
+    packageDir = null
   }
+  const ortLibDir = ortRuntimeDir(packageDir, process.env, (f) => fs.existsSync(f))
   const nvidiaGpu = process.platform === 'linux' && (fs.existsSync('/proc/driver/nvidia/version') || fs.existsSync('/dev/nvidia0'))
   return { platform: process.platform, arch: process.arch, nvidiaGpu, ortLibDir, fileExists: (f) => fs.existsSync(f) }
 }

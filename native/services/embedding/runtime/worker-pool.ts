@@ -1,5 +1,6 @@
 import { WorkerThread, workerEntry } from '../../../platform/workers'
 import type { DistributiveOmit, WorkerEntry } from '../../../platform/workers'
+import { workerDevices } from './device-plan'
 import type { Pooling } from './pooling'
 import type { LoadedReply, WorkerReply, WorkerRequest } from './protocol'
 import type { Provider, ProviderCandidate } from './providers'
@@ -71,6 +72,10 @@ export interface PoolOptions {
   /** Worker count for the provider the first worker settled on (GPU: 1; CPU: several small ones). */
   readonly workers: number | ((provider: Provider) => number)
   readonly intraOpThreads: number | ((provider: Provider) => number)
+  /** Model file per provider where it differs from `onnxFile` (fp16 on CUDA). */
+  readonly fileFor?: Partial<Record<Provider, string>>
+  /** CUDA device ids, one worker (session) per GPU when CUDA is used. */
+  readonly cudaDevices?: readonly number[]
 }
 
 export interface BatchInput {
@@ -97,14 +102,16 @@ export class WorkerPool {
       pool.workers.push(first)
       // Probing runs with the CPU thread count; a GPU session barely uses CPU threads anyway.
       const threadsFor = (p: Provider): number => (typeof options.intraOpThreads === 'function' ? options.intraOpThreads(p) : options.intraOpThreads)
-      const loaded = (await first.request({ type: 'load', onnxFile: options.onnxFile, candidates: options.candidates, intraOpThreads: threadsFor('cpu'), pooling: options.pooling })) as LoadedReply
+      const load = { type: 'load', onnxFile: options.onnxFile, fileFor: options.fileFor, pooling: options.pooling } as const
+      const loaded = (await first.request({ ...load, candidates: options.candidates, intraOpThreads: threadsFor('cpu'), deviceId: options.cudaDevices?.[0] })) as LoadedReply
       pool.info = loaded
       pool.threads = threadsFor(loaded.provider)
       const count = typeof options.workers === 'function' ? options.workers(loaded.provider) : options.workers
+      const devices = workerDevices(loaded.provider, count, options.cudaDevices)
       const only = options.candidates.map((c) => ({ provider: c.provider, skipReason: c.provider === loaded.provider ? null : 'not used' }))
-      const rest = Array.from({ length: Math.max(0, count - 1) }, () => new InferenceWorker((e) => pool.onCrash(e)))
-      pool.workers.push(...rest)
-      await Promise.all(rest.map((w) => w.request({ type: 'load', onnxFile: options.onnxFile, candidates: only, intraOpThreads: pool.threads, pooling: options.pooling })))
+      const rest = devices.slice(1).map((deviceId) => ({ deviceId, worker: new InferenceWorker((e) => pool.onCrash(e)) }))
+      pool.workers.push(...rest.map((r) => r.worker))
+      await Promise.all(rest.map(({ worker, deviceId }) => worker.request({ ...load, candidates: only, intraOpThreads: pool.threads, deviceId })))
       return pool
     } catch (error) {
       await pool.dispose()
