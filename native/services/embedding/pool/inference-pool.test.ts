@@ -106,6 +106,31 @@ describe('InferencePool', () => {
     expect(a.texts).toBeGreaterThan(1.5 * b.texts)
   })
 
+  it('two healthy endpoints with work queued: concurrent callers all finish in time, every text embedded once (bench miner-load-pool "2 engines")', async () => {
+    // Enough queued work that a piece's time budget (slowFactor × expected) is not a whole number
+    // of milliseconds: AbortSignal.timeout threw a RangeError for it, the pool retried that
+    // "failure" until the deadline, and half the requests timed out with both engines idle.
+    const engines = [await started(new OpenAiDouble({ msPerText: 4 })), await started(new OpenAiDouble({ msPerText: 4 }))]
+    const pool = new InferencePool({ members: engines.map((e) => member(e, 'openai')), minAttemptMs: 200 })
+    pools.push(pool)
+    await pool.start()
+    const deadlineMs = 5_000
+    const outcomes: Array<{ rows: number; ms: number; error?: string }> = []
+    const caller = async (c: number): Promise<void> => {
+      for (let i = 0; i < 2; i++) {
+        const t0 = performance.now()
+        const rows = await pool.embed(texts(64, `c${c}r${i}`), 32, AbortSignal.timeout(deadlineMs)).catch((error: unknown) => ({ error: String(error) }))
+        outcomes.push('error' in rows ? { rows: 0, ms: performance.now() - t0, error: rows.error } : { rows: rows.length, ms: performance.now() - t0 })
+      }
+    }
+    await Promise.all([0, 1, 2, 3].map(caller))
+    expect(outcomes.filter((o) => o.rows !== 64)).toEqual([])
+    expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(deadlineMs)
+    // No piece given up on and sent twice: the engines did exactly the work asked for.
+    expect(engines[0]!.texts + engines[1]!.texts).toBe(8 * 64)
+    expect(pool.status().map((s) => s.failures)).toEqual([0, 0])
+  }, 15_000)
+
   it('fails over when an endpoint is killed mid-request, takes it out of rotation and reports it in /metrics', async () => {
     const a = await started(new TeiDouble({ msPerText: 2 }))
     const b = await started(new OpenAiDouble({ msPerText: 2 }))

@@ -133,7 +133,9 @@ export class InferencePool implements PoolEmbedder {
       try {
         return await this.attempt(member, texts, dimensions, signal)
       } catch (error) {
-        if (error instanceof EndpointFailure && !error.retryable) throw error
+        // Only an endpoint's failure is worth another try; anything else is a fault here, and
+        // retrying it would only hide it until the caller's deadline.
+        if (!(error instanceof EndpointFailure) || !error.retryable) throw error
         last = error
       }
     }
@@ -160,7 +162,8 @@ export class InferencePool implements PoolEmbedder {
   private async attempt(s: MemberState, texts: readonly string[], dimensions: number, signal: AbortSignal): Promise<Float32Array[]> {
     const n = texts.length
     const expectedMs = (1000 * (s.inFlightTexts + n)) / (s.textsPerSecond ?? UNMEASURED_TEXTS_PER_S)
-    const budgetMs = Math.max(this.options.minAttemptMs ?? 2_000, (this.options.slowFactor ?? 4) * expectedMs)
+    // Whole milliseconds: AbortSignal.timeout throws a RangeError for a fractional delay.
+    const budgetMs = Math.ceil(Math.max(this.options.minAttemptMs ?? 2_000, (this.options.slowFactor ?? 4) * expectedMs))
     // Giving up on a slow endpoint only helps when another healthy one could take the piece;
     // otherwise (one endpoint, or all busy) waiting is better than sending the same work twice.
     const alternative = this.states.some((o) => o !== s && o.healthy)
