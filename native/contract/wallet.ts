@@ -370,8 +370,12 @@ export const walletEvents = {
 
 /** Methods whose PARAMS may carry a secret typed by the user (password or phrase to restore). */
 export const SECRET_PARAM_METHODS: readonly string[] = ['wallet.create', 'wallet.newHotkey', 'wallet.regen', 'wallet.unlock', 'wallet.confirmBackup']
-/** The one method whose RESULT may carry a secret: the single-use reveal of a new phrase. */
-export const SECRET_RESULT_METHODS: readonly string[] = ['wallet.revealMnemonic']
+/**
+ * The methods whose RESULT may carry a secret: the single-use reveal of a new phrase, and a new or
+ * rotated subnet-API key, which the operator must see once to hand to a customer (only its hash is
+ * kept). Wallet keys never appear in a result.
+ */
+export const SECRET_RESULT_METHODS: readonly string[] = ['wallet.revealMnemonic', 'subnetApi.keys.create', 'subnetApi.keys.rotate']
 
 export interface PasswordStrength {
   readonly score: number
