@@ -3,6 +3,8 @@
  * error arrives as an Event (`{}` once stringified), polkadot rejects with plain objects.
  */
 export function describeThrown(thrown: unknown): string {
+  const refused = connectionRefused(thrown)
+  if (refused) return refused
   if (thrown instanceof Error) return thrown.message || thrown.name
   if (typeof thrown === 'string') return thrown
   if (thrown === null || thrown === undefined) return 'an unknown error (nothing was reported)'
@@ -24,4 +26,17 @@ export function describeThrown(thrown: unknown): string {
     json = undefined // circular
   }
   return json && json !== '{}' ? json : `an unknown error (${Object.prototype.toString.call(thrown)})`
+}
+
+/**
+ * Node's "connect ECONNREFUSED 127.0.0.1:9944" says nothing to a user about what to do. It arrives
+ * as the error itself, or inside a WebSocket ErrorEvent (`error`) or a wrapper (`cause`).
+ */
+function connectionRefused(thrown: unknown, depth = 0): string | null {
+  if (!thrown || typeof thrown !== 'object' || depth > 3) return null
+  const e = thrown as { code?: unknown; address?: unknown; port?: unknown; error?: unknown; cause?: unknown }
+  if (e.code !== 'ECONNREFUSED') return connectionRefused(e.error, depth + 1) ?? connectionRefused(e.cause, depth + 1)
+  const where = typeof e.address === 'string' && typeof e.port === 'number' ? `${e.address}:${e.port}` : 'the node'
+  const practice = e.port === 9944 ? ' Start the practice chain with `taodesk devnet` in another terminal, or choose another' : ' Check the address, or choose another'
+  return `Nothing answered at ${where} (connection refused).${practice} node with --network or --url.`
 }
