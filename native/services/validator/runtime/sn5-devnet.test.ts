@@ -32,7 +32,7 @@ import type { LeaseInfo } from '../../updater/gate'
 import { createEngine } from '../../../host'
 import type { Engine } from '../../../host'
 import type { RpcClient } from '../../../rpc'
-import { randomEmbed, startTestAxon, wrongDimensionEmbed } from '../testing/test-axon'
+import { sameVectorEmbed, startTestAxon, wrongDimensionEmbed } from '../testing/test-axon'
 import type { TestAxon } from '../testing/test-axon'
 
 const MANPAGES = path.resolve(import.meta.dirname, '../../../../../shared/data/manpages-corpus.jsonl')
@@ -108,7 +108,7 @@ describe('subnet 5 on the devnet: miner, validator, weights and incentive', () =
     const bob = await devSigner('//Bob')
     expect((await setup.register(bob, NETUID, minerHotkey, 10n * TAO)).uid).toBe(0)
     const bad = [
-      { cold: '//Dave', hot: '//Dave//random', embed: randomEmbed },
+      { cold: '//Dave', hot: '//Dave//random', embed: sameVectorEmbed },
       { cold: '//Eve', hot: '//Eve//wrongdim', embed: wrongDimensionEmbed },
     ]
     for (const b of bad) {
@@ -169,7 +169,9 @@ describe('subnet 5 on the devnet: miner, validator, weights and incentive', () =
     const [good, random, wrong] = [0, 1, 2].map((uid) => board.find((r) => r.uid === uid)!)
     expect(good.lastStatus, JSON.stringify(board)).toBe(200)
     expect(good.lastScore).toBeGreaterThan(random.lastScore)
-    expect(random.lastScore).toBeGreaterThan(0)
+    // The same vector for every text carries no information and earns nothing (random vectors
+    // scored 0.25-0.34 by chance on a round of few pairs, at times above a real model's worse round).
+    expect(random.lastScore).toBe(0)
     expect(wrong.lastScore).toBe(0)
     const weights = lines.find((l) => l.type === 'weights')!
     expect(weights, JSON.stringify(weights)).toMatchObject({ kind: 'set', status: 'ok' })

@@ -105,6 +105,13 @@ export const lexicalEmbed: Embed = (texts, dimensions) =>
     return v.map((x) => x / n)
   })
 
+/**
+ * No information at all: every text gets the same vector, so every similarity ties and InfoNCE
+ * scores exactly chance, every round (random vectors score chance only on average, and a round
+ * of few pairs spreads them from 0.25 to 0.34, past a real model's worse rounds).
+ */
+export const sameVectorEmbed: Embed = (texts, dimensions) => texts.map(() => Array.from({ length: dimensions }, (_, i) => (i === 0 ? 1 : 0)))
+
 export const randomEmbed: Embed = (texts, dimensions) => texts.map(() => Array.from({ length: dimensions }, () => Math.random() - 0.5))
 
 export const wrongDimensionEmbed: Embed = (texts) => texts.map(() => Array.from({ length: 512 }, () => Math.random()))
