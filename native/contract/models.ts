@@ -30,6 +30,8 @@ export const ModelRow = z.object({
   /** For int8 copies: the original's id and the check's result (null: not checked yet). */
   quantizedFrom: z.string().optional(),
   quality: QuantQuality.nullable().optional(),
+  /** Installed catalog models: the hub's fp16 copy is installed beside it (the CUDA provider runs it). */
+  fp16: z.boolean().optional(),
 })
 export type ModelRow = z.infer<typeof ModelRow>
 
@@ -137,6 +139,11 @@ export const modelsMethods = {
     z.object({ id: Id }).strict(),
     z.object({ id: Id, started: z.boolean() }),
     'Start (or resume) downloading a catalog model from the Hugging Face hub; progress arrives as models.downloadProgress events.',
+  ),
+  'models.downloadFp16': method(
+    z.object({ id: Id }).strict(),
+    z.object({ id: Id, started: z.boolean() }),
+    "Fetch the hub's fp16 copy of an installed catalog model (for the CUDA provider), resumable and verified; progress arrives as models.downloadProgress events.",
   ),
   'models.cancelDownload': method(z.object({ id: Id }).strict(), z.object({ cancelled: z.boolean() }), 'Stop a download; the partial file is kept for resuming.'),
   'models.import': method(z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/).optional() }).strict(), ModelRow, 'Import a local model folder (ONNX + tokenizer.json or vocab.txt).'),

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { BenchReport, EventName, QuantizeReport, EventPayload, Handlers, InferenceEndpoint, InferenceEndpointStatus, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
+import type { BenchReport, DownloadProgress, EventName, QuantizeReport, EventPayload, Handlers, InferenceEndpoint, InferenceEndpointStatus, ModelRow, ProviderPreference, RuntimeStatus } from '../../contract'
 import { InferenceSettings } from '../../contract'
 import { EngineError } from '../../contract/errors'
 import type { Logger } from '../../platform/logging'
@@ -8,11 +8,11 @@ import type { CatalogEntry } from './models/catalog'
 import { CATALOG } from './models/catalog'
 import { DEFAULT_HUB_ENDPOINT, HubClient } from './models/hub-client'
 import type { Manifest } from './models/model-manager'
-import { ModelManager } from './models/model-manager'
+import { ModelManager, fp16OnnxPath, hasFp16 } from './models/model-manager'
 import type { EmbedOptions, EmbedResult, EmbedderOptions } from './runtime/embedder'
 import { Embedder } from './runtime/embedder'
 import { cosine } from './runtime/pooling'
-import { FP16_FILE, cudaDeviceIds } from './runtime/device-plan'
+import { cudaDeviceIds, wantsFp16Copy } from './runtime/device-plan'
 import { PROVIDER_LABELS, detectEnvironment } from './runtime/providers'
 import { sampleTexts } from './runtime/sample-texts'
 import { WordPieceTokenizer } from './tokenizer/wordpiece'
@@ -22,6 +22,7 @@ import { InferencePool } from './pool/inference-pool'
 import { EndpointFailure } from './pool/http-json'
 import { quantizeInstalled } from './quantize/quantize-installed'
 import { GpuRuntime } from './gpu/gpu-runtime'
+import type { GpuProbeEnvironment } from './gpu/detect'
 
 export const VALIDATOR_TIMEOUT_S = 60
 export const VALIDATOR_BATCH = 512
@@ -35,6 +36,8 @@ export interface EmbeddingServiceOptions {
   readonly catalog?: readonly CatalogEntry[]
   /** Overrides for every model load (tests: fewer threads, a fake probe environment). */
   readonly embedder?: Partial<EmbedderOptions>
+  /** Tests: a fake machine for GPU detection (nvidia-smi, libraries). */
+  readonly gpuProbe?: Partial<GpuProbeEnvironment>
 }
 
 /** An endpoint the user configured wrongly (e.g. its API key variable is unset) is a request error with the plain reason. */
@@ -68,7 +71,7 @@ export class EmbeddingService {
     this.models = new ModelManager(dir, hub, options.catalog ?? CATALOG)
     this.runtimeFile = path.join(dir, 'runtime.json')
     this.inferenceFile = path.join(options.home, 'inference.json')
-    this.gpu = new GpuRuntime({ dir: path.join(options.home, 'gpu-runtime'), log: options.log, onProgress: (p) => options.fire('models.gpuProgress', p) })
+    this.gpu = new GpuRuntime({ dir: path.join(options.home, 'gpu-runtime'), log: options.log, onProgress: (p) => options.fire('models.gpuProgress', p), probe: options.gpuProbe })
   }
 
   /** The saved inference endpoints (Miner page); none by default. */
@@ -130,7 +133,7 @@ export class EmbeddingService {
   private async gpuOptions(m: Manifest, preference: ProviderPreference): Promise<Partial<EmbedderOptions>> {
     // An int8 copy is the CPU's model: never swap it for an fp16 file on the GPU.
     if (preference === 'cpu' || m.quantizedFrom !== undefined || !detectEnvironment().nvidiaGpu) return {}
-    const fp16File = path.join(this.models.folder(m.id), path.dirname(m.onnxPath), FP16_FILE)
+    const fp16File = path.join(this.models.folder(m.id), fp16OnnxPath(m.onnxPath))
     const gpus = (await this.gpu.status()).gpus.length
     return { fp16File: fs.existsSync(fp16File) ? fp16File : null, preferFp16: this.runtimeSettings().fp16 ?? true, cudaDevices: cudaDeviceIds(gpus, process.env.CUDA_VISIBLE_DEVICES) }
   }
@@ -172,6 +175,7 @@ export class EmbeddingService {
       downloading: this.models.isDownloading(e.id),
       partialBytes: this.models.partialBytes(e.id),
       active: active === e.id,
+      fp16: installedFp16(installed.get(e.id)),
     }))
     for (const m of installed.values()) if (m.source === 'import' && m.quantizedFrom === undefined) rows.push(this.importedRow(m, active))
     for (const m of installed.values()) if (m.quantizedFrom !== undefined) rows.push(this.importedRow(m, active))
@@ -199,28 +203,42 @@ export class EmbeddingService {
     }
   }
 
-  /** Starts a download in the background; progress and the end arrive as events. */
-  startDownload(id: string): { id: string; started: boolean } {
+  /** Starts a download in the background (the model, or `fp16` alone for an installed one); progress and the end arrive as events. */
+  startDownload(id: string, what: 'model' | 'fp16' = 'model'): { id: string; started: boolean } {
     if (this.downloads.has(id)) return { id, started: false }
     if (!this.models.catalog.some((e) => e.id === id)) throw new EngineError('NOT_FOUND', `"${id}" is not in the model catalog.`)
     const controller = new AbortController()
     this.downloads.set(id, controller)
-    void this.download(id, controller.signal)
+    void (what === 'fp16' ? this.downloadFp16(id, controller.signal) : this.download(id, controller.signal))
       .catch(() => undefined)
       .finally(() => this.downloads.delete(id))
     return { id, started: true }
   }
 
-  /** Downloads and resolves when done (the CLI waits on this). */
-  async download(id: string, signal?: AbortSignal): Promise<Manifest> {
+  /** Whether downloads bring fp16 copies: CUDA will run them here (device-plan.ts wantsFp16Copy). */
+  async fp16Wanted(): Promise<boolean> {
+    return wantsFp16Copy(await this.gpu.status(), this.providerPreference(), this.runtimeSettings().fp16 ?? true)
+  }
+
+  /** Downloads and resolves when done (the CLI waits on this); with the fp16 copy where CUDA will run it. */
+  download(id: string, signal?: AbortSignal): Promise<Manifest> {
+    return this.logged(id, 'Model', async (onProgress) => this.models.download(id, onProgress, signal, { fp16: await this.fp16Wanted() }))
+  }
+
+  /** Adds the hub's fp16 copy to an installed model (a GPU set up after the download). */
+  downloadFp16(id: string, signal?: AbortSignal): Promise<Manifest> {
+    return this.logged(id, 'fp16 copy', (onProgress) => this.models.downloadFp16(id, onProgress, signal))
+  }
+
+  private async logged(id: string, what: string, run: (onProgress: (p: DownloadProgress) => void) => Promise<Manifest>): Promise<Manifest> {
     const log = this.options.log
-    log.info('Model download started', { id })
+    log.info(`${what} download started`, { id })
     try {
-      const manifest = await this.models.download(id, (p) => this.options.fire('models.downloadProgress', p), signal)
-      log.info('Model downloaded and verified', { id, files: manifest.files.length })
+      const manifest = await run((p) => this.options.fire('models.downloadProgress', p))
+      log.info(`${what} downloaded and verified`, { id, files: manifest.files.length, fp16: hasFp16(manifest) })
       return manifest
     } catch (error) {
-      log.warn('Model download failed', { id, error: error instanceof Error ? error.message : String(error) })
+      log.warn(`${what} download failed`, { id, error: error instanceof Error ? error.message : String(error) })
       throw error
     } finally {
       this.changed()
@@ -393,6 +411,7 @@ export class EmbeddingService {
       'models.list': () => this.list(),
       'models.status': () => this.status(),
       'models.download': ({ id }) => this.startDownload(id),
+      'models.downloadFp16': ({ id }) => this.startDownload(id, 'fp16'),
       'models.cancelDownload': ({ id }) => ({ cancelled: this.cancelDownload(id) }),
       'models.import': ({ path: folder, name }) => this.importFolder(folder, name),
       'models.verify': ({ id }) => this.verify(id),
@@ -418,4 +437,9 @@ export class EmbeddingService {
     for (const c of this.downloads.values()) c.abort()
     await this.unload()
   }
+}
+
+/** An installed model's row says whether its fp16 copy is there (undefined when not installed). */
+function installedFp16(m: Manifest | undefined): boolean | undefined {
+  return m ? hasFp16(m) : undefined
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -10,7 +11,7 @@ import { HubDouble } from '../test-support/hub-double'
 import { CATALOG, catalogEntry } from './catalog'
 import { HubClient } from './hub-client'
 import type { DownloadProgress } from './model-manager'
-import { ModelManager } from './model-manager'
+import { ModelManager, fp16OnnxPath, hasFp16 } from './model-manager'
 
 const tiny = ensureTestModel('tiny')
 const ENTRY = catalogEntry('bge-small-en-v1.5')!
@@ -179,6 +180,109 @@ describe('downloads from a hub double (real HTTP, same URL shapes and headers)',
       expect(stuck.isDownloading(ENTRY.id)).toBe(false)
     } finally {
       silent.close()
+    }
+  })
+})
+
+describe('fp16 copies (issue 18 item 2)', () => {
+  // A repo laid out like the ONNX model repos that publish one: onnx/model.onnx plus onnx/model_fp16.onnx
+  // (transformers.js DEFAULT_DTYPE_SUFFIX_MAPPING, src/utils/dtypes.js: fp16 → '_fp16'). The double lists
+  // both as the hub's tree API does: LFS files with their content sha256 in `lfs.oid` (hub-double.ts).
+  let hub: HubDouble
+  let endpoint: string
+  let home: string
+  let repo: string
+  const FP16 = 'onnx/model_fp16.onnx'
+  beforeAll(async () => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-fp16-repo-'))
+    fs.cpSync(tiny.dir, repo, { recursive: true })
+    // Distinct bytes (not a real half-precision model: only the download path is under test here).
+    fs.writeFileSync(path.join(repo, FP16), Buffer.concat([fs.readFileSync(tiny.onnxFile), Buffer.from('fp16')]))
+    hub = new HubDouble({ repos: { [ENTRY.repo]: repo } })
+    endpoint = await hub.start()
+  })
+  afterAll(async () => {
+    await hub.stop()
+    fs.rmSync(repo, { recursive: true, force: true })
+  })
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-fp16-'))
+    hub.requests.length = 0
+    hub.tamper.clear()
+  })
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }))
+
+  const manager = (): ModelManager => new ModelManager(path.join(home, 'models'), new HubClient({ endpoint, retries: 0 }))
+
+  it('the hub double lists folders and LFS files as the hub does (lfs.oid is the sha256)', async () => {
+    const res = await fetch(`${endpoint}/api/models/${ENTRY.repo}/tree/main?recursive=true`)
+    const tree = (await res.json()) as Array<{ type: string; path: string; oid: string; size: number; lfs?: { oid: string; size: number; pointerSize: number } }>
+    expect(tree.find((e) => e.path === 'onnx')).toMatchObject({ type: 'directory', size: 0 })
+    const fp16 = tree.find((e) => e.path === FP16)!
+    const bytes = fs.readFileSync(path.join(repo, FP16))
+    expect(fp16.lfs).toEqual({ oid: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, pointerSize: expect.any(Number) as unknown })
+    // The top-level oid of an LFS file is its pointer's git blob id, not the content's.
+    expect(fp16.oid).not.toBe(createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'))
+  })
+
+  it('with a GPU that will run it, downloads the fp16 copy beside the model, verified by sha256', async () => {
+    const m = await manager().download(ENTRY.id, () => undefined, undefined, { fp16: true })
+    expect(fp16OnnxPath(m.onnxPath)).toBe(FP16)
+    expect(m.files.find((f) => f.path === FP16)).toMatchObject({ algo: 'sha256' })
+    expect(hasFp16(m)).toBe(true)
+    expect(fs.readFileSync(path.join(manager().folder(ENTRY.id), FP16)).equals(fs.readFileSync(path.join(repo, FP16)))).toBe(true)
+  })
+
+  it('on a CPU-only machine does not download it', async () => {
+    const m = await manager().download(ENTRY.id, () => undefined)
+    expect(hasFp16(m)).toBe(false)
+    expect(hub.requests.some((r) => r.url.endsWith(FP16))).toBe(false)
+    expect(fs.existsSync(path.join(manager().folder(ENTRY.id), FP16))).toBe(false)
+  })
+
+  it('a tampered fp16 copy fails verification and installs nothing', async () => {
+    hub.tamper.add(FP16)
+    const err = (await manager().download(ENTRY.id, () => undefined, undefined, { fp16: true }).catch((e: unknown) => e)) as EngineError
+    expect(err.code).toBe('DOWNLOAD_FAILED')
+    expect(err.message).toMatch(/onnx\/model_fp16\.onnx failed verification.*sha256/)
+    expect(fs.existsSync(path.join(manager().folder(ENTRY.id), FP16))).toBe(false)
+    expect(manager().manifest(ENTRY.id)).toBeNull()
+  })
+
+  it('fetches it later for an installed model, keeping the model installed, and verify covers it', async () => {
+    const mm = manager()
+    await mm.download(ENTRY.id, () => undefined)
+    hub.tamper.add(FP16)
+    const err = (await mm.downloadFp16(ENTRY.id, () => undefined).catch((e: unknown) => e)) as EngineError
+    expect(err.code).toBe('DOWNLOAD_FAILED')
+    // A failed fp16 fetch leaves the installed model as it was.
+    expect(mm.manifest(ENTRY.id)).not.toBeNull()
+    expect(hasFp16(mm.manifest(ENTRY.id)!)).toBe(false)
+    hub.tamper.clear()
+    const progress: DownloadProgress[] = []
+    const m = await mm.downloadFp16(ENTRY.id, (p) => progress.push(p))
+    expect(hasFp16(m)).toBe(true)
+    expect(progress.at(-1)!.phase).toBe('done')
+    // Only the fp16 file came from the CDN this time.
+    expect(hub.requests.filter((r) => r.url.startsWith('/cdn/')).length).toBeGreaterThan(0)
+    expect(await mm.verify(ENTRY.id)).toEqual({ ok: true, problems: [] })
+    fs.truncateSync(path.join(mm.folder(ENTRY.id), FP16), 10)
+    expect((await mm.verify(ENTRY.id)).problems.join('\n')).toMatch(/model_fp16\.onnx is truncated/)
+  })
+
+  it('says so when the repo publishes no fp16 copy, or the model is not installed', async () => {
+    const plain = new HubDouble({ repos: { [ENTRY.repo]: tiny.dir } })
+    const url = await plain.start()
+    try {
+      const mm = new ModelManager(path.join(home, 'plain'), new HubClient({ endpoint: url, retries: 0 }))
+      expect(((await mm.downloadFp16(ENTRY.id, () => undefined).catch((e: unknown) => e)) as EngineError).message).toMatch(/not an installed catalog model/)
+      const m = await mm.download(ENTRY.id, () => undefined, undefined, { fp16: true })
+      expect(hasFp16(m)).toBe(false)
+      const err = (await mm.downloadFp16(ENTRY.id, () => undefined).catch((e: unknown) => e)) as EngineError
+      expect(err.code).toBe('NOT_FOUND')
+      expect(err.message).toMatch(/publishes no fp16 copy \(onnx\/model_fp16\.onnx\)/)
+    } finally {
+      await plain.stop()
     }
   })
 })

@@ -19,6 +19,13 @@ export const isInt8Id = (id: string): boolean => id.endsWith(INT8_SUFFIX)
 export const baseModelId = (id: string): string => (isInt8Id(id) ? id.slice(0, -INT8_SUFFIX.length) : id)
 /** onnx/model.onnx → onnx/model_int8.onnx */
 export const int8OnnxPath = (onnxPath: string): string => onnxPath.replace(/(\.onnx)?$/, '_int8.onnx')
+/**
+ * onnx/model.onnx → onnx/model_fp16.onnx: the half-precision copy as ONNX model repos publish it
+ * (transformers.js `DEFAULT_DTYPE_SUFFIX_MAPPING`: fp16 → '_fp16', src/utils/dtypes.js).
+ */
+export const fp16OnnxPath = (onnxPath: string): string => onnxPath.replace(/(\.onnx)?$/, '_fp16.onnx')
+/** The manifest lists the fp16 copy among its verified files. */
+export const hasFp16 = (m: Manifest): boolean => m.files.some((f) => f.path === fp16OnnxPath(m.onnxPath))
 const ACTIVE_FILE = 'active.json'
 const SPACE_MARGIN_MIB = 64
 const SPACE_MARGIN = SPACE_MARGIN_MIB * 1024 * 1024
@@ -65,6 +72,11 @@ export interface DownloadProgress {
   readonly receivedBytes: number
   readonly totalBytes: number
   readonly message?: string
+}
+
+export interface DownloadOptions {
+  /** Also fetch the repo's fp16 copy of the model when it lists one (machines where CUDA will run it). */
+  readonly fp16?: boolean
 }
 
 export interface VerifyResult {
@@ -145,12 +157,30 @@ export class ModelManager {
   }
 
   /** Downloads a catalog model (files verified against the hub's hashes); resumes partial files. */
-  download(id: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
-    const running = this.downloads.get(id)
-    if (running) return running
+  download(id: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal, options: DownloadOptions = {}): Promise<Manifest> {
     const entry = this.catalog.find((e) => e.id === id)
     if (!entry) return Promise.reject(new EngineError('NOT_FOUND', `"${id}" is not in the model catalog. Run \`taodesk models list\` to see the choices.`))
-    const job = this.runDownload(entry, onProgress, signal).finally(() => this.downloads.delete(id))
+    return this.track(id, () => this.runDownload(entry, onProgress, signal, (report) => this.downloadFiles(entry, report, options, signal)))
+  }
+
+  /**
+   * Adds the hub's fp16 copy to an installed catalog model (a GPU set up after the download), with
+   * the same resume and verification; the model stays installed and usable meanwhile.
+   */
+  downloadFp16(id: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
+    const entry = this.catalog.find((e) => e.id === id)
+    const manifest = this.manifest(id)
+    if (!entry || !manifest || manifest.source !== 'hub') {
+      return Promise.reject(new EngineError('NOT_FOUND', `${id} is not an installed catalog model. Download it first (\`taodesk models download ${id}\`).`))
+    }
+    return this.track(id, () => this.runDownload(entry, onProgress, signal, (report) => this.addFp16(entry, manifest, report, signal)))
+  }
+
+  /** One download per model at a time; a second request joins the running one. */
+  private track(id: string, start: () => Promise<Manifest>): Promise<Manifest> {
+    const running = this.downloads.get(id)
+    if (running) return running
+    const job = start().finally(() => this.downloads.delete(id))
     this.downloads.set(id, job)
     return job
   }
@@ -160,14 +190,14 @@ export class ModelManager {
    * with a 'failed' progress event carrying what happened and what to do: the page shows it on
    * the model's row. A cancel in any phase ends the same way.
    */
-  private async runDownload(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
+  private async runDownload(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal: AbortSignal | undefined, work: (report: (p: DownloadProgress) => void) => Promise<Manifest>): Promise<Manifest> {
     let last: DownloadProgress = { id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes }
     const report = (p: DownloadProgress): void => {
       last = p
       onProgress(p)
     }
     try {
-      return await this.downloadFiles(entry, report, signal)
+      return await work(report)
     } catch (error) {
       const cancelled = signal?.aborted === true
       const message = cancelled ? 'Download cancelled; it resumes where it stopped when started again.' : downloadAdvice(error)
@@ -177,25 +207,68 @@ export class ModelManager {
     }
   }
 
-  private async downloadFiles(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
+  private async downloadFiles(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, options: DownloadOptions, signal?: AbortSignal): Promise<Manifest> {
     const dir = this.folder(entry.id)
-    const stopIfCancelled = (): void => signal?.throwIfAborted()
-    onProgress({ id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes })
-    const listed = await this.hub.listFiles(entry.repo, entry.revision, signal)
-    const byPath = new Map(listed.map((f) => [f.path, f]))
+    const byPath = await this.listRepo(entry, onProgress, signal)
     const need = (p: string): HubFile => {
       const f = byPath.get(p)
       if (!f) throw new EngineError('DOWNLOAD_FAILED', `${entry.repo} has no file ${p} on the hub; the catalog entry may be out of date.`)
       return f
     }
-    const files: HubFile[] = [need(entry.onnxPath), need(entry.tokenizerPath)]
-    const external = byPath.get(`${entry.onnxPath}_data`) ?? byPath.get(`${entry.onnxPath}.data`)
-    if (external) files.push(external)
+    const files: HubFile[] = [need(entry.onnxPath), ...externalData(byPath, entry.onnxPath), need(entry.tokenizerPath)]
     for (const p of entry.extraPaths) {
       const f = byPath.get(p)
       if (f) files.push(f)
     }
-    const total = files.reduce((n, f) => n + f.size, 0)
+    const fp16 = byPath.get(fp16OnnxPath(entry.onnxPath))
+    if (options.fp16 === true && fp16) files.push(fp16, ...externalData(byPath, fp16.path))
+    // The manifest goes once there is room to download: a model is installed only with every file verified.
+    const manifestFiles = await this.fetchFiles(entry, files, onProgress, signal, () => fs.rmSync(path.join(dir, MANIFEST), { force: true }))
+    const manifest: Manifest = {
+      id: entry.id,
+      source: 'hub',
+      repo: entry.repo,
+      revision: entry.revision,
+      onnxPath: entry.onnxPath,
+      tokenizerPath: entry.tokenizerPath,
+      pooling: entry.pooling,
+      maxLength: entry.maxLength,
+      dimension: entry.dimension,
+      matryoshkaDims: entry.matryoshkaDims,
+      textPrefix: entry.textPrefix,
+      files: manifestFiles,
+      installedAt: Date.now(),
+    }
+    writeManifest(dir, manifest)
+    onProgress({ id: entry.id, phase: 'done', file: null, receivedBytes: sumSizes(files), totalBytes: sumSizes(files) })
+    return manifest
+  }
+
+  private async addFp16(entry: CatalogEntry, manifest: Manifest, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Manifest> {
+    const byPath = await this.listRepo(entry, onProgress, signal)
+    const fp16 = byPath.get(fp16OnnxPath(manifest.onnxPath))
+    if (!fp16) throw new EngineError('NOT_FOUND', `${entry.repo} publishes no fp16 copy (${fp16OnnxPath(manifest.onnxPath)}); the GPU runs the installed model as it is.`)
+    const files = [fp16, ...externalData(byPath, fp16.path)]
+    const added = await this.fetchFiles(entry, files, onProgress, signal)
+    const kept = manifest.files.filter((f) => !added.some((a) => a.path === f.path))
+    const updated: Manifest = { ...manifest, files: [...kept, ...added] }
+    writeManifest(this.folder(entry.id), updated)
+    onProgress({ id: entry.id, phase: 'done', file: null, receivedBytes: sumSizes(files), totalBytes: sumSizes(files) })
+    return updated
+  }
+
+  /** GET the repo's tree: every file with its size and hash, by path. */
+  private async listRepo(entry: CatalogEntry, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Map<string, HubFile>> {
+    onProgress({ id: entry.id, phase: 'listing', file: null, receivedBytes: 0, totalBytes: entry.sizeBytes })
+    const listed = await this.hub.listFiles(entry.repo, entry.revision, signal)
+    return new Map(listed.map((f) => [f.path, f]))
+  }
+
+  /** Downloads (or re-verifies, when already complete) each file after a free-space check; resumes partial files. */
+  private async fetchFiles(entry: CatalogEntry, files: readonly HubFile[], onProgress: (p: DownloadProgress) => void, signal?: AbortSignal, beforeWriting?: () => void): Promise<ManifestFile[]> {
+    const dir = this.folder(entry.id)
+    const stopIfCancelled = (): void => signal?.throwIfAborted()
+    const total = sumSizes(files)
     const partSize = (f: HubFile): number => {
       const part = path.join(dir, `${f.path}.part`)
       return fs.existsSync(part) ? Math.min(fs.statSync(part).size, f.size) : 0
@@ -205,7 +278,7 @@ export class ModelManager {
     fs.mkdirSync(dir, { recursive: true })
     this.checkSpace(dir, remaining, `${entry.id} needs ${remaining < total ? 'another' : ''}`.trimEnd())
     stopIfCancelled()
-    fs.rmSync(path.join(dir, MANIFEST), { force: true })
+    beforeWriting?.()
     let finished = 0
     const manifestFiles: ManifestFile[] = []
     for (const f of files) {
@@ -223,24 +296,7 @@ export class ModelManager {
       manifestFiles.push({ path: f.path, size: f.size, algo: f.hash.algo, hash: f.hash.value })
     }
     stopIfCancelled()
-    const manifest: Manifest = {
-      id: entry.id,
-      source: 'hub',
-      repo: entry.repo,
-      revision: entry.revision,
-      onnxPath: entry.onnxPath,
-      tokenizerPath: entry.tokenizerPath,
-      pooling: entry.pooling,
-      maxLength: entry.maxLength,
-      dimension: entry.dimension,
-      matryoshkaDims: entry.matryoshkaDims,
-      textPrefix: entry.textPrefix,
-      files: manifestFiles,
-      installedAt: Date.now(),
-    }
-    writeManifest(dir, manifest)
-    onProgress({ id: entry.id, phase: 'done', file: null, receivedBytes: total, totalBytes: total })
-    return manifest
+    return manifestFiles
   }
 
   /** Copies a local model folder (ONNX + tokenizer.json or vocab.txt) into the model store. */
@@ -385,6 +441,14 @@ export function writeManifest(dir: string, manifest: Manifest): void {
   fs.writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`)
   fs.renameSync(tmp, path.join(dir, name))
 }
+
+/** An ONNX file's external weights (`model.onnx_data` or `model.onnx.data`) when the repo lists them. */
+function externalData(byPath: ReadonlyMap<string, HubFile>, onnxPath: string): HubFile[] {
+  const f = byPath.get(`${onnxPath}_data`) ?? byPath.get(`${onnxPath}.data`)
+  return f ? [f] : []
+}
+
+const sumSizes = (files: readonly HubFile[]): number => files.reduce((n, f) => n + f.size, 0)
 
 function findFirst(dir: string, ext: string): string | undefined {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cudaDeviceIds, modelFileFor, modelFilesByProvider, workerDevices } from './device-plan'
+import { cudaDeviceIds, modelFileFor, modelFilesByProvider, wantsFp16Copy, workerDevices } from './device-plan'
 
 const files = { fp32File: '/m/onnx/model.onnx', fp16File: '/m/onnx/model_fp16.onnx', preferFp16: true }
 
@@ -35,5 +35,22 @@ describe('one session per GPU', () => {
     expect(workerDevices('cuda', 1, [])).toEqual([undefined])
     expect(workerDevices('cpu', 2, [0, 1])).toEqual([undefined, undefined])
     expect(workerDevices('dml', 1, [0, 1])).toEqual([undefined])
+  })
+})
+
+describe('fp16 copy downloads (wantsFp16Copy)', () => {
+  const ready = { supported: true, ready: true, packCanFix: false, fp16: true }
+  it('only where CUDA will run it with tensor cores, unless the user chose the CPU or turned fp16 off', () => {
+    expect(wantsFp16Copy(ready, 'auto', true)).toBe(true)
+    expect(wantsFp16Copy(ready, 'cuda', true)).toBe(true)
+    // Not ready yet, but the GPU runtime pack on the same page makes it so.
+    expect(wantsFp16Copy({ ...ready, ready: false, packCanFix: true }, 'auto', true)).toBe(true)
+    expect(wantsFp16Copy({ ...ready, ready: false, packCanFix: false }, 'auto', true)).toBe(false)
+    expect(wantsFp16Copy({ ...ready, supported: false }, 'auto', true)).toBe(false)
+    // No tensor cores: fp16 would not pay.
+    expect(wantsFp16Copy({ ...ready, fp16: false }, 'auto', true)).toBe(false)
+    expect(wantsFp16Copy(ready, 'cpu', true)).toBe(false)
+    expect(wantsFp16Copy(ready, 'dml', true)).toBe(false)
+    expect(wantsFp16Copy(ready, 'auto', false)).toBe(false)
   })
 })

@@ -5,10 +5,8 @@
  * fp32, so the fp32 file stays the CPU's. On a machine with several GPUs each worker holds one
  * session on its own GPU (CUDA device_id), so every GPU works.
  */
+import type { GpuStatus, ProviderPreference } from '../../../contract'
 import type { Provider } from './providers'
-
-/** The half-precision copy's name beside the model file (Hugging Face ONNX repos: onnx/model_fp16.onnx). */
-export const FP16_FILE = 'model_fp16.onnx'
 
 export interface ModelFiles {
   /** The model as installed (fp32, or an int8 copy). */
@@ -22,6 +20,17 @@ export interface ModelFiles {
 /** The file each provider should load: fp16 on CUDA when there is one and the setting allows it. */
 export function modelFileFor(provider: Provider, files: ModelFiles): string {
   return provider === 'cuda' && files.preferFp16 && files.fp16File !== null ? files.fp16File : files.fp32File
+}
+
+/**
+ * Whether a download should bring the repo's fp16 copy too: only where CUDA will run it (a supported
+ * NVIDIA GPU that is ready, or that the GPU runtime pack on the same page makes ready) with tensor
+ * cores (fp16 is slower than fp32 elsewhere), and unless the user chose the CPU or turned fp16 off.
+ * A CPU-only machine never spends the disk and bandwidth on it.
+ */
+export function wantsFp16Copy(gpu: Pick<GpuStatus, 'supported' | 'ready' | 'packCanFix' | 'fp16'>, preference: ProviderPreference, preferFp16: boolean): boolean {
+  if (!preferFp16 || (preference !== 'auto' && preference !== 'cuda')) return false
+  return gpu.supported && gpu.fp16 && (gpu.ready || gpu.packCanFix)
 }
 
 /** `modelFileFor` for every provider, for the worker that probes them in order. */

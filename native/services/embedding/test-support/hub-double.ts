@@ -7,6 +7,10 @@ import path from 'node:path'
 /**
  * A local HTTP server that answers like the Hugging Face hub for the calls TaoDesk makes:
  *   GET /api/models/{owner}/{name}/tree/{revision}?recursive=true  (paths, sizes, git oid, lfs.oid sha256)
+ *     As the hub answers (huggingface_hub hf_api.py RepoFile/RepoFolder parse the same fields): folders are
+ *     listed too ({type: 'directory', oid, size: 0, path}); an LFS file's `oid` is the git blob id of its
+ *     pointer file and `lfs` = {oid: sha256 of the content, size, pointerSize}; a plain file has only `oid`,
+ *     its git blob sha1. (A folder's oid here is a stand-in, not git's tree hash: TaoDesk never reads it.)
  *   GET|HEAD /{owner}/{name}/resolve/{revision}/{path}
  *     small files: 200 with ETag = git oid; LFS files: 302 to a CDN URL, X-Linked-Etag / X-Linked-Size
  *   GET /cdn/{sha256}  (the "CDN"): Accept-Ranges, Range → 206 Content-Range
@@ -30,6 +34,22 @@ interface RepoFile {
   readonly size: number
   readonly gitOid: string
   readonly sha256: string | null
+}
+
+const gitBlobOid = (bytes: Buffer): string => createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+
+/** The Git LFS pointer committed in the repo in place of a large file (git-lfs spec v1). */
+const lfsPointer = (sha256: string, size: number): Buffer => Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`)
+
+function treeEntry(f: RepoFile): Record<string, unknown> {
+  if (!f.sha256) return { type: 'file', oid: f.gitOid, size: f.size, path: f.path }
+  const pointer = lfsPointer(f.sha256, f.size)
+  return { type: 'file', oid: gitBlobOid(pointer), size: f.size, lfs: { oid: f.sha256, size: f.size, pointerSize: pointer.length }, path: f.path }
+}
+
+function folderEntries(files: readonly RepoFile[]): Array<Record<string, unknown>> {
+  const folders = new Set(files.flatMap((f) => f.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))
+  return [...folders].sort().map((p) => ({ type: 'directory', oid: createHash('sha1').update(`tree ${p}`).digest('hex'), size: 0, path: p }))
 }
 
 const LFS_THRESHOLD = 1_000_000
@@ -58,7 +78,7 @@ export class HubDouble {
           else if (e.isFile()) {
             const bytes = fs.readFileSync(abs)
             const rel = path.relative(dir, abs).split(path.sep).join('/')
-            const gitOid = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+            const gitOid = gitBlobOid(bytes)
             const lfs = bytes.length >= LFS_THRESHOLD || rel.endsWith('.onnx')
             const file: RepoFile = { path: rel, abs, size: bytes.length, gitOid, sha256: lfs ? createHash('sha256').update(bytes).digest('hex') : null }
             list.push(file)
@@ -89,11 +109,7 @@ export class HubDouble {
     if (tree) {
       const list = this.files.get(decodeURIComponent(tree[1]!))
       if (!list) return this.json(res, 404, { error: 'Repository not found' })
-      return this.json(
-        res,
-        200,
-        list.map((f) => ({ type: 'file', oid: f.gitOid, size: f.size, path: f.path, ...(f.sha256 ? { lfs: { oid: f.sha256, size: f.size, pointerSize: 134 } } : {}) })),
-      )
+      return this.json(res, 200, [...folderEntries(list), ...list.map(treeEntry)])
     }
     const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname)
     if (resolve) {
