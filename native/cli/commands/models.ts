@@ -1,23 +1,25 @@
 import { ProviderPreference } from '../../contract'
 import type { DownloadProgress, EventName, EventPayload } from '../../contract'
 import type { QuantizeReport, SelfScoreModel } from '../../contract'
-import { EmbeddingService, formatBytes } from '../../services/embedding'
+import { EmbeddingService, formatBytes, hasFp16 } from '../../services/embedding'
 import { SelfScoreService } from '../../services/miner'
 import { resolveHome } from '../../host'
 import { createLogger } from '../../platform/logging'
 import type { Command, CommandIo } from '../command'
 import { UsageError, parseIntOption, plainFlags, writeJson } from '../command'
 
-const SUBCOMMANDS = ['list', 'download', 'import', 'verify', 'quantize', 'use', 'embed', 'bench', 'remove'] as const
+const SUBCOMMANDS = ['list', 'download', 'fp16', 'import', 'verify', 'quantize', 'use', 'embed', 'bench', 'remove'] as const
 
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'Embedding models: catalog, download, import, verify, choose, try and benchmark.',
-  usage: `taodesk models <list|download|import|verify|quantize|use|embed|bench|remove> [options]
+  usage: `taodesk models <list|download|fp16|import|verify|quantize|use|embed|bench|remove> [options]
 
   list                      the catalog and installed models
   download ID               download (or resume) a catalog model from the Hugging Face hub, verified
-                            against the hub's hashes; Ctrl+C stops and keeps the partial file
+                            against the hub's hashes; Ctrl+C stops and keeps the partial file. Where
+                            CUDA will run it, the repo's fp16 copy (onnx/model_fp16.onnx) comes too
+  fp16 ID                   fetch the fp16 copy of an installed model (for a GPU set up later), verified
   import FOLDER [--name N]  import a local folder (an .onnx file + tokenizer.json or vocab.txt)
   verify ID                 re-check every file against its hashes (exit code 1 if damaged)
   quantize ID [--pairs N]   write an int8 copy (ID:int8) beside the model, faster on CPUs; the original
@@ -63,7 +65,8 @@ export const modelsCommand: Command = {
       switch (sub) {
         case 'list':
           return list(service, json, io)
-        case 'download': {
+        case 'download':
+        case 'fp16': {
           const id = needId()
           const controller = new AbortController()
           void io.interrupted.then(() => controller.abort())
@@ -74,9 +77,11 @@ export const modelsCommand: Command = {
             const pct = p.totalBytes > 0 ? ((p.receivedBytes / p.totalBytes) * 100).toFixed(1) : '?'
             io.stderr.write(`${p.phase} ${p.file ?? ''} ${formatBytes(p.receivedBytes)} / ${formatBytes(p.totalBytes)} (${pct}%)\n`)
           })
-          const manifest = await service.download(id, controller.signal)
+          const manifest = await (sub === 'fp16' ? service.downloadFp16(id, controller.signal) : service.download(id, controller.signal))
+          const fp16 = hasFp16(manifest) ? ' with its fp16 copy for the GPU' : ''
           if (json) writeJson(io, manifest)
-          else io.stdout.write(`${id}: downloaded and verified (${manifest.files.length} files). Make it active with: taodesk models use ${id}\n`)
+          else if (sub === 'fp16') io.stdout.write(`${id}: fp16 copy downloaded and verified; the CUDA provider loads it the next time the model is loaded.\n`)
+          else io.stdout.write(`${id}: downloaded and verified (${manifest.files.length} files${fp16}). Make it active with: taodesk models use ${id}\n`)
           return 0
         }
         case 'import': {

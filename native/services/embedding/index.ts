@@ -1,5 +1,5 @@
 export * from './service'
 export { Embedder } from './runtime/embedder'
-export { formatBytes } from './models/model-manager'
+export { formatBytes, hasFp16 } from './models/model-manager'
 export { engineLaunchEnv } from './gpu/gpu-runtime'
 export { GPU_RUNTIME_ENV } from './gpu/detect'

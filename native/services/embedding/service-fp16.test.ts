@@ -7,11 +7,12 @@ import { createLogger } from '../../platform/logging'
 import type { GpuProbeEnvironment } from './gpu/detect'
 import { hasFp16 } from './models/model-manager'
 import { EmbeddingService } from './service'
+import { FP16_PATH, repoWithFp16 } from './test-support/fp16-repo'
 import { HubDouble } from './test-support/hub-double'
 
 const tiny = ensureTestModel('tiny')
 const ID = 'bge-small-en-v1.5'
-const FP16 = 'onnx/model_fp16.onnx'
+const FP16 = FP16_PATH
 
 /** nvidia-smi on a machine with one tensor-core GPU and no CUDA install (the runtime pack can fix it). */
 const GPU_MACHINE: Partial<GpuProbeEnvironment> = { platform: 'linux', arch: 'x64', run: (cmd) => Promise.resolve(cmd === 'nvidia-smi' ? { code: 0, stdout: '0, NVIDIA GeForce RTX 4090, 550.54.15, 24564, 8.9\n' } : null), exists: () => false, env: {} }
@@ -21,19 +22,16 @@ const CPU_MACHINE: Partial<GpuProbeEnvironment> = { platform: 'linux', arch: 'x6
 describe('model downloads bring the fp16 copy only where CUDA will run it (issue 18 item 2)', () => {
   let hub: HubDouble
   let endpoint: string
-  let repo: string
   let home: string
+  // The repo lists onnx/model_fp16.onnx beside onnx/model.onnx (fp16-repo.ts), listed as the hub lists it (hub-double.ts).
+  const repo = repoWithFp16(tiny.dir, tiny.onnxFile)
   beforeAll(async () => {
-    // The repo lists onnx/model_fp16.onnx beside onnx/model.onnx, as ONNX model repos do (hub-double.ts lists it like the hub).
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-fp16-repo-'))
-    fs.cpSync(tiny.dir, repo, { recursive: true })
-    fs.writeFileSync(path.join(repo, FP16), Buffer.concat([fs.readFileSync(tiny.onnxFile), Buffer.from('fp16')]))
-    hub = new HubDouble({ repos: { 'BAAI/bge-small-en-v1.5': repo } })
+    hub = new HubDouble({ repos: { 'BAAI/bge-small-en-v1.5': repo.dir } })
     endpoint = await hub.start()
   })
   afterAll(async () => {
     await hub.stop()
-    fs.rmSync(repo, { recursive: true, force: true })
+    repo.cleanup()
   })
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-fp16-svc-'))

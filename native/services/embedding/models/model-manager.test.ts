@@ -7,6 +7,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../../scripts/make-test-models'
 import type { EngineError } from '../../../contract/errors'
+import { FP16_PATH, repoWithFp16 } from '../test-support/fp16-repo'
 import { HubDouble } from '../test-support/hub-double'
 import { CATALOG, catalogEntry } from './catalog'
 import { HubClient } from './hub-client'
@@ -185,25 +186,21 @@ describe('downloads from a hub double (real HTTP, same URL shapes and headers)',
 })
 
 describe('fp16 copies (issue 18 item 2)', () => {
-  // A repo laid out like the ONNX model repos that publish one: onnx/model.onnx plus onnx/model_fp16.onnx
-  // (transformers.js DEFAULT_DTYPE_SUFFIX_MAPPING, src/utils/dtypes.js: fp16 → '_fp16'). The double lists
+  // A repo that publishes onnx/model_fp16.onnx beside onnx/model.onnx (fp16-repo.ts); the double lists
   // both as the hub's tree API does: LFS files with their content sha256 in `lfs.oid` (hub-double.ts).
   let hub: HubDouble
   let endpoint: string
   let home: string
-  let repo: string
-  const FP16 = 'onnx/model_fp16.onnx'
+  const fixture = repoWithFp16(tiny.dir, tiny.onnxFile)
+  const repo = fixture.dir
+  const FP16 = FP16_PATH
   beforeAll(async () => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-fp16-repo-'))
-    fs.cpSync(tiny.dir, repo, { recursive: true })
-    // Distinct bytes (not a real half-precision model: only the download path is under test here).
-    fs.writeFileSync(path.join(repo, FP16), Buffer.concat([fs.readFileSync(tiny.onnxFile), Buffer.from('fp16')]))
     hub = new HubDouble({ repos: { [ENTRY.repo]: repo } })
     endpoint = await hub.start()
   })
   afterAll(async () => {
     await hub.stop()
-    fs.rmSync(repo, { recursive: true, force: true })
+    fixture.cleanup()
   })
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'taodesk-fp16-'))

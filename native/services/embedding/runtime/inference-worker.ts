@@ -18,6 +18,12 @@ let pooling: Pooling = 'mean'
 
 const EP_NAME: Record<Provider, string> = { cuda: 'cuda', dml: 'dml', coreml: 'coreml', webgpu: 'webgpu', cpu: 'cpu' }
 
+/**
+ * No IO binding, `preferredOutputLocation` or `enableGraphCapture` here on purpose: in onnxruntime-node
+ * 1.30.0 they serve only the WebGPU EP (the binding binds 'gpu-buffer' values to "WebGPU_Buf" memory;
+ * onnxruntime-common inference-session.d.ts:126-139), and the CUDA EP option takes only `deviceId`
+ * (:185-188). Evidence in README, "Performance (issue 18)". Inputs and the pooled output are small anyway.
+ */
 function sessionOptions(provider: Provider, threads: number, deviceId: number | undefined): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider === 'cuda' && deviceId !== undefined ? { name: 'cuda', deviceId } : EP_NAME[provider]],

@@ -272,6 +272,13 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
                           </Badge>
                         </Tooltip>
                       )}
+                      {m.fp16 === true && (
+                        <Tooltip label="The hub's half-precision copy is installed beside this model; the CUDA provider runs it.">
+                          <Badge ml={4} color="grape" variant="outline" data-testid={`fp16-${m.id}`}>
+                            fp16
+                          </Badge>
+                        </Tooltip>
+                      )}
                       {p?.phase === 'failed' && p.message && (
                         <Text size="xs" c="red" maw={320} data-testid={`model-error-${m.id}`}>
                           {p.message}
