@@ -121,6 +121,14 @@ export const GpuStatus = z.object({
 })
 export type GpuStatus = z.infer<typeof GpuStatus>
 
+/**
+ * Where an fp16 model copy is worth its download: CUDA runs it (ready now, or made ready by the GPU
+ * runtime pack) on tensor cores; elsewhere fp16 is slower than fp32.
+ */
+export function gpuRunsFp16(gpu: Pick<GpuStatus, 'supported' | 'ready' | 'packCanFix' | 'fp16'>): boolean {
+  return gpu.supported && gpu.fp16 && (gpu.ready || gpu.packCanFix)
+}
+
 export const PackProgressEvent = z.object({
   phase: z.enum(['resolving', 'downloading', 'extracting', 'done', 'failed']),
   file: z.string().nullable(),

@@ -5,6 +5,7 @@
  * fp32, so the fp32 file stays the CPU's. On a machine with several GPUs each worker holds one
  * session on its own GPU (CUDA device_id), so every GPU works.
  */
+import { gpuRunsFp16 } from '../../../contract'
 import type { GpuStatus, ProviderPreference } from '../../../contract'
 import type { Provider } from './providers'
 
@@ -30,7 +31,7 @@ export function modelFileFor(provider: Provider, files: ModelFiles): string {
  */
 export function wantsFp16Copy(gpu: Pick<GpuStatus, 'supported' | 'ready' | 'packCanFix' | 'fp16'>, preference: ProviderPreference, preferFp16: boolean): boolean {
   if (!preferFp16 || (preference !== 'auto' && preference !== 'cuda')) return false
-  return gpu.supported && gpu.fp16 && (gpu.ready || gpu.packCanFix)
+  return gpuRunsFp16(gpu)
 }
 
 /** `modelFileFor` for every provider, for the worker that probes them in order. */

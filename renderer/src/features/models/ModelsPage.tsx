@@ -5,7 +5,7 @@ import type { BenchReport, DownloadProgress, ModelRow, ProviderPreference, Quant
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { PageHeader } from '../../ui/PageHeader'
-import { VERDICT_COLOR, canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
+import { VERDICT_COLOR, canFetchFp16, canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
 import { useBusyAction } from '../../ui/use-busy-action'
 import { GpuCard } from './GpuCard'
 
@@ -167,6 +167,7 @@ function BenchCard({ ready }: { ready: boolean }) {
 
 function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progress: Record<string, DownloadProgress>; onChanged: () => void }) {
   const engine = useEngine()
+  const gpu = useEngineQuery('models.gpuStatus', {})
   const [busy, setBusy] = useState<string | null>(null)
   const [message, setMessage] = useState<{ color: string; text: string; problems?: string[] } | null>(null)
   const act = async (id: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -301,6 +302,13 @@ function CatalogTable({ rows, progress, onChanged }: { rows: ModelRow[]; progres
                           <Button size="xs" loading={busy === m.id} data-testid={`use-${m.id}`} onClick={() => void act(m.id, () => engine.call('models.use', { id: m.id }))}>
                             Use
                           </Button>
+                        )}
+                        {canFetchFp16(m, gpu.data) && (
+                          <Tooltip label="Fetch the hub's half-precision copy beside it: the CUDA provider runs it faster on tensor-core GPUs (the original stays)">
+                            <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={busy === m.id} data-testid={`fetch-fp16-${m.id}`} onClick={() => void act(m.id, () => engine.call('models.downloadFp16', { id: m.id }))}>
+                              fp16
+                            </Button>
+                          </Tooltip>
                         )}
                         {canQuantize(m, rows) && (
                           <Tooltip label="Write an int8 copy beside it (faster on CPUs; the original stays) and check it against the original">

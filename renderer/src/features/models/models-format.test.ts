@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BenchReport, ModelRow } from '../../../../native/contract'
-import { canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
+import { canFetchFp16, canQuantize, canUse, describeCosine, describeQuality, formatBytes, progressPercent, quantizeSummary, rowStatus, timeoutShare } from './models-format'
 
 const row = (over: Partial<ModelRow> = {}): ModelRow => ({
   id: 'm',
@@ -69,5 +69,22 @@ describe('int8 copies on the models page', () => {
     expect(lines[1]).toBe('Cosine to bge on 36 held-out texts: mean 0.9987 (needs 0.99), lowest 0.9910 (needs 0.95).')
     expect(lines[2]).toBe('Self-score: bge 3.100 (top-1 80.0 %); bge:int8 3.050 (top-1 80.0 %).')
     expect(quantizeSummary(report, null)[2]).toMatch(/scoring…/)
+  })
+})
+
+describe('fp16 copies on the models page', () => {
+  const gpu = { supported: true, ready: false, packCanFix: true, fp16: true }
+  it('offers to fetch the fp16 copy only for installed catalog models without one, where CUDA would run it', () => {
+    const base = row({ id: 'bge', installed: true, fp16: false })
+    expect(canFetchFp16(base, gpu)).toBe(true)
+    expect(canFetchFp16({ ...base, fp16: true }, gpu)).toBe(false)
+    expect(canFetchFp16({ ...base, installed: false }, gpu)).toBe(false)
+    expect(canFetchFp16({ ...base, source: 'int8' }, gpu)).toBe(false)
+    expect(canFetchFp16(base, undefined)).toBe(false)
+    // No tensor cores, no GPU, or CUDA neither ready nor fixable by the pack: fp16 would not run faster.
+    expect(canFetchFp16(base, { ...gpu, fp16: false })).toBe(false)
+    expect(canFetchFp16(base, { ...gpu, supported: false })).toBe(false)
+    expect(canFetchFp16(base, { ...gpu, packCanFix: false })).toBe(false)
+    expect(canFetchFp16(base, { ...gpu, packCanFix: false, ready: true })).toBe(true)
   })
 })

@@ -1,4 +1,5 @@
-import type { BenchReport, DownloadProgress, ModelRow, QuantQuality, QuantizeReport, SelfScoreModel } from '../../../../native/contract'
+import { gpuRunsFp16 } from '../../../../native/contract'
+import type { BenchReport, DownloadProgress, GpuStatus, ModelRow, QuantQuality, QuantizeReport, SelfScoreModel } from '../../../../native/contract'
 
 export function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`
@@ -50,6 +51,12 @@ export const canUse = (m: ModelRow): boolean => m.source !== 'int8' || m.quality
 /** Quantize is offered for installed originals that have no int8 copy yet. */
 export function canQuantize(m: ModelRow, rows: readonly ModelRow[]): boolean {
   return m.installed && m.source !== 'int8' && !rows.some((r) => r.quantizedFrom === m.id)
+}
+
+/** An installed catalog model without the hub's fp16 copy, on a machine where CUDA would run one: offer to fetch it. */
+export function canFetchFp16(m: ModelRow, gpu: Pick<GpuStatus, 'supported' | 'ready' | 'packCanFix' | 'fp16'> | undefined): boolean {
+  if (!gpu || !m.installed || m.source !== 'catalog' || m.fp16 !== false) return false
+  return gpuRunsFp16(gpu)
 }
 
 /** The quantize result as lines for the page: the cosine check, then both self-scores side by side. */
