@@ -97,7 +97,7 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 10_000 }).toBe(0)
     await ui.page.screenshot({ path: path.join(screenshots, 'subnet-after-network-switch.png'), fullPage: true })
     await ui.page.getByTestId('nav-miner').click()
-    await expect.poll(() => ui.page.getByTestId('miner-rewards').getByTestId('stale-mark').innerText(), { timeout: 10_000 }).toBe('Old: from Practice')
+    await expect.poll(() => ui.page.getByTestId('miner-rewards').getByTestId('stale-mark').textContent(), { timeout: 10_000 }).toBe('Old: from Practice')
     expect(await ui.page.getByTestId('rewards-other-network').innerText()).toMatch(/started on Practice[\s\S]*stop the miner and start it again/)
     await ui.page.screenshot({ path: path.join(screenshots, 'miner-rewards-after-network-switch.png'), fullPage: true })
 

@@ -1,6 +1,8 @@
 import { LineChart } from '@mantine/charts'
+import type { LineChartProps } from '@mantine/charts'
 import { Card, Group, SimpleGrid, Text } from '@mantine/core'
 import { useEffect, useRef, useState } from 'react'
+import type { ReactNode } from 'react'
 import { useEngine, useEngineEvent, useNetwork } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { StaleMark } from '../../ui/StaleMark'
@@ -50,21 +52,17 @@ export function RewardsCharts() {
   const ranks = rankDomain(rows)
   return (
     <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} data-testid="rewards-charts">
-      <Card withBorder>
-        <Group gap="xs" mb="xs">
-          <Text fw={500}>
+      <ChartCard
+        staleFrom={staleFrom}
+        title={
+          <>
             Earned per epoch and in total (<Term word="alpha" />
             {price !== null ? ', TAO at today’s price' : ''})
-          </Text>
-          <StaleMark from={staleFrom} what="These charts" />
-        </Group>
-        <LineChart
-          h={200}
+          </>
+        }
+      >
+        <BlockChart
           data={rows}
-          dataKey="block"
-          curveType="step"
-          withLegend
-          xAxisLabel="block"
           series={[
             { name: 'alpha', label: 'alpha this epoch', color: 'teal.6' },
             { name: 'totalAlpha', label: 'alpha in total', color: 'blue.6' },
@@ -72,21 +70,18 @@ export function RewardsCharts() {
           ]}
           data-testid="rewards-earned-chart"
         />
-      </Card>
-      <Card withBorder>
-        <Group gap="xs" mb="xs">
-          <Text fw={500}>
+      </ChartCard>
+      <ChartCard
+        staleFrom={staleFrom}
+        title={
+          <>
             <Term word="incentive" /> over blocks
-          </Text>
-          <StaleMark from={staleFrom} what="These charts" />
-        </Group>
-        <LineChart h={200} data={rows} dataKey="block" curveType="step" withLegend xAxisLabel="block" unit=" %" series={[{ name: 'incentive', label: 'incentive (% of miner rewards)', color: 'grape.6' }]} data-testid="rewards-incentive-chart" />
-      </Card>
-      <Card withBorder data-testid="rewards-rank-card">
-        <Group gap="xs">
-          <Text fw={500}>Rank over blocks</Text>
-          <StaleMark from={staleFrom} what="These charts" />
-        </Group>
+          </>
+        }
+      >
+        <BlockChart data={rows} unit=" %" series={[{ name: 'incentive', label: 'incentive (% of miner rewards)', color: 'grape.6' }]} data-testid="rewards-incentive-chart" />
+      </ChartCard>
+      <ChartCard staleFrom={staleFrom} title="Rank over blocks" testId="rewards-rank-card">
         <Text size="xs" c="dimmed" mb="xs">
           Your place among the subnet’s miners by incentive: 1 = the best-paid miner. Lower is better, so 1 is at the top.
         </Text>
@@ -95,19 +90,32 @@ export function RewardsCharts() {
             No rank recorded yet: it is recorded each epoch while the hotkey is registered.
           </Text>
         ) : (
-          <LineChart
-            h={200}
+          <BlockChart
             data={rows}
-            dataKey="block"
-            curveType="step"
-            withLegend
-            xAxisLabel="block"
             yAxisProps={{ reversed: true, domain: ranks, allowDecimals: false }}
             series={[{ name: 'rank', label: `rank (1 = best-paid, of up to ${ranks[1]} miners)`, color: 'cyan.6' }]}
             data-testid="rewards-rank-chart"
           />
         )}
-      </Card>
+      </ChartCard>
     </SimpleGrid>
   )
+}
+
+/** A chart card: its title, marked when the figures come from the network before the header's. */
+function ChartCard({ title, staleFrom, testId, children }: { title: ReactNode; staleFrom: string | null; testId?: string; children: ReactNode }) {
+  return (
+    <Card withBorder data-testid={testId}>
+      <Group gap="xs" mb="xs">
+        <Text fw={500}>{title}</Text>
+        <StaleMark from={staleFrom} what="These charts" />
+      </Group>
+      {children}
+    </Card>
+  )
+}
+
+/** Values over blocks as step lines (the chain changes them once per epoch), with a legend. */
+function BlockChart(props: Omit<LineChartProps, 'h' | 'dataKey' | 'curveType' | 'withLegend' | 'xAxisLabel'>) {
+  return <LineChart h={200} dataKey="block" curveType="step" withLegend xAxisLabel="block" {...props} />
 }
