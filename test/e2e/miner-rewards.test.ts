@@ -95,6 +95,8 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     await ui.page.getByTestId('network-apply').click()
     await expect.poll(() => ui.page.getByTestId('network-state').getAttribute('data-network')).toBe('custom')
     await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 10_000 }).toBe(0)
+    // The list of subnets keeps the practice network's until the new one answers, marked as old.
+    await expect.poll(() => ui.page.getByTestId('subnet-list').getByTestId('stale-mark').textContent(), { timeout: 10_000 }).toBe('Old: from Practice')
     await ui.page.screenshot({ path: path.join(screenshots, 'subnet-after-network-switch.png'), fullPage: true })
     await ui.page.getByTestId('nav-miner').click()
     await expect.poll(() => ui.page.getByTestId('miner-rewards').getByTestId('stale-mark').textContent(), { timeout: 10_000 }).toBe('Old: from Practice')
