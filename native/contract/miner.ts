@@ -203,6 +203,18 @@ export const MinerRewards = z.object({
 })
 export type MinerRewards = z.infer<typeof MinerRewards>
 
+/** One record of the miner's rewards, taken at start and once per epoch. */
+export const MinerRewardsRecord = z.object({
+  time: z.number(),
+  block: z.number().int(),
+  incentive: z.number(),
+  emissionAlpha: z.number(),
+  hotkey: z.string(),
+  /** Position among miners by incentive (1 = the best-paid), as MinerRewards.rank; null in records saved by older versions. */
+  rank: MinerRewards.shape.rank,
+})
+export type MinerRewardsRecord = z.infer<typeof MinerRewardsRecord>
+
 export const SelfScoreModel = z.object({
   modelId: z.string(),
   active: z.boolean(),
@@ -267,8 +279,8 @@ export const minerMethods = {
   'miner.rewards': method(z.object({}).strict(), MinerRewards.nullable(), 'Incentive, emission (alpha and TAO), rank, immunity, deregistration risk and the burn, as of the last block; null when not known.'),
   'miner.rewardsHistory': method(
     z.object({ since: z.number().optional(), limit: z.number().int().min(1).max(5000).default(500) }).strict(),
-    z.array(z.object({ time: z.number(), block: z.number().int(), incentive: z.number(), emissionAlpha: z.number(), hotkey: z.string() })),
-    'Incentive and emission recorded each epoch (and at start), oldest first.',
+    z.array(MinerRewardsRecord),
+    'Incentive, emission and rank recorded each epoch (and at start), oldest first.',
   ),
   'miner.selfScore': method(SelfScoreParams, SelfScoreReport, "Scores installed models with the validator's InfoNCE on the bundled evaluation set."),
   'inference.settings': method(z.object({}).strict(), InferenceSettings, 'The saved inference endpoints the miner uses when started without --endpoint.'),

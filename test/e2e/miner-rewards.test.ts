@@ -3,7 +3,8 @@
  * hotkey registered on the practice subnet mines with the tiny test model through the real
  * runtime (wallet hotkey, chain, embedding service); the page shows the rewards view from the
  * chain (incentive, emission in alpha and TAO, rank, immunity, deregistration risk, burn), the
- * incentive chart after epochs, the unreachable-axon warning and the self-score table.
+ * step charts of earnings, incentive and rank after epochs, the unreachable-axon warning, the
+ * self-score table, and old figures marked after the header switches networks.
  */
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,7 +42,7 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     await ui?.close()
   })
 
-  it('starts mining and shows rewards, risk, burn, the incentive chart, warnings and the self-score', async () => {
+  it('starts mining and shows rewards, risk, burn, the earnings, incentive and rank charts, warnings, the self-score, and marks old figures after a network switch', async () => {
     await ui.page.goto(ui.serve.url)
     await ui.page.getByTestId('nav-miner').click()
     // Wallet and network come preset: the user's wallet and the header's network (issue 14).
@@ -64,11 +65,17 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     const r = (await ui.client.call('miner.rewards'))!
     expect(r).toMatchObject({ registered: true, uid: 5, alphaPrice: { tao: 1, source: 'practice' }, deregistration: { level: 'immune' } })
 
-    // Epochs pass: one incentive point each, and the chart appears.
+    // Epochs pass: one record each, and the step charts over blocks appear: earnings, incentive and rank.
     await ui.client.call('chain.practiceAdvance', { untilEpoch: 5 })
     await ui.client.call('chain.practiceAdvance', { untilEpoch: 5 })
-    await rewards.getByTestId('rewards-chart').waitFor({ timeout: 30_000 })
-    expect((await ui.client.call('miner.rewardsHistory', {})).length).toBeGreaterThanOrEqual(2)
+    await ui.page.getByTestId('rewards-rank-chart').waitFor({ timeout: 30_000 })
+    await ui.page.getByTestId('rewards-incentive-chart').waitFor()
+    const history = await ui.client.call('miner.rewardsHistory', {})
+    expect(history.length).toBeGreaterThanOrEqual(2)
+    expect(history[history.length - 1]!.rank).toEqual({ position: expect.any(Number), of: 5 })
+    const rankCard = ui.page.getByTestId('rewards-rank-card')
+    expect(await rankCard.innerText()).toMatch(/1 = the best-paid miner/)
+    expect(await rankCard.innerText()).toMatch(/rank \(1 = best-paid, of up to 5 miners\)/)
 
     // 203.0.113.77 is a documentation address: the reachability ping fails, and the page says so.
     await ui.page.getByTestId('miner-warning-unreachable').waitFor({ timeout: 30_000 })
@@ -77,6 +84,24 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     await ui.page.getByTestId('selfscore-run').click()
     await expect.poll(() => ui.page.getByTestId('selfscore-table').innerText(), { timeout: 120_000 }).toMatch(/local\/tiny \(serving\)\s+0\.\d{3}/)
     await ui.page.screenshot({ path: path.join(screenshots, 'miner-rewards-practice.png'), fullPage: true })
+
+    // Issue 14 item 9: after switching the header's network, the Subnet page drops the old chain's
+    // metagraph and the Miner page marks its rewards as read on the practice network.
+    await ui.page.getByTestId('nav-subnet').click()
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    await ui.page.getByTestId('network-picker').click()
+    await ui.page.getByTestId('network-choice-custom').click()
+    await ui.page.getByTestId('network-url').fill(`ws://127.0.0.1:${await freePort()}`)
+    await ui.page.getByTestId('network-apply').click()
+    await expect.poll(() => ui.page.getByTestId('network-state').getAttribute('data-network')).toBe('custom')
+    await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 10_000 }).toBe(0)
+    // The list of subnets keeps the practice network's until the new one answers, marked as old.
+    await expect.poll(() => ui.page.getByTestId('subnet-list').getByTestId('stale-mark').textContent(), { timeout: 10_000 }).toBe('Old: from Practice')
+    await ui.page.screenshot({ path: path.join(screenshots, 'subnet-after-network-switch.png'), fullPage: true })
+    await ui.page.getByTestId('nav-miner').click()
+    await expect.poll(() => ui.page.getByTestId('miner-rewards').getByTestId('stale-mark').textContent(), { timeout: 10_000 }).toBe('Old: from Practice')
+    expect(await ui.page.getByTestId('rewards-other-network').innerText()).toMatch(/started on Practice[\s\S]*stop the miner and start it again/)
+    await ui.page.screenshot({ path: path.join(screenshots, 'miner-rewards-after-network-switch.png'), fullPage: true })
 
     await ui.page.getByTestId('miner-stop').click()
     await expect.poll(() => ui.page.getByTestId('miner-state').count(), { timeout: 30_000 }).toBe(0)

@@ -56,6 +56,46 @@ async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
   }
 }
 
+function view(block: number, over: Partial<MinerRewards> = {}): MinerRewards {
+  return {
+    network: 'devnet', netuid: 5, hotkey: miner.address, block, updatedAt: Date.now(), registered: true, uid: 12, incentive: 0,
+    emissionAlpha: 0, emissionAlphaPerDay: 0, emissionTao: null, emissionTaoPerDay: null, alphaPrice: { tao: null, source: 'unknown', note: '' },
+    tempo: 10, epochsPerDay: 100, nextEpochInBlocks: 5, neurons: 2, maxNeurons: 64, rank: null, immunity: null,
+    deregistration: { level: 'low', position: null, of: 2, subnetFull: false, message: '' },
+    burn: { applies: false, burnerUid: null, burnerHotkey: '', percentage: 0, burnerIncentive: null, incentiveWithoutBurn: null, message: '' },
+    ...over,
+  }
+}
+
+/** A MinerService started on the practice network with a rewards feed the test pushes views into. */
+async function serviceWithRewards(first: MinerRewards, prepare: (store: Engine['store']) => void = () => undefined) {
+  const factory = testRuntimeFactory({ minerPair: miner, metagraph: metagraph(), chain: new RecordingChain('') })
+  const home = makeTempHome()
+  cleanups.push(() => home.cleanup())
+  const engine = createEngine({ home: home.dir, version: 't', headless: true })
+  cleanups.push(() => engine.dispose())
+  prepare(engine.store)
+  const { MinerService } = await import('./miner-service')
+  let push: (r: MinerRewards) => void = () => undefined
+  let feedStarted = false
+  const rewards = async (p: { onUpdate: (r: MinerRewards) => void }) => {
+    push = p.onUpdate
+    return {
+      start: async () => {
+        feedStarted = true
+        return first
+      },
+      dispose: () => undefined,
+    }
+  }
+  const service = new MinerService({ home: home.dir, store: engine.store, log: engine.log.child('miner'), factory, rewards })
+  cleanups.push(() => service.dispose())
+  const port = 18000 + Math.floor(Math.random() * 1000)
+  await service.start({ network: 'devnet', wallet: 'w', hotkey: 'default', port, host: '127.0.0.1', metricsPort: null, localApiPort: null, serve: false, blacklist: { minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false } })
+  await waitFor(() => (feedStarted ? true : undefined))
+  return { service, port, push: (r: MinerRewards) => push(r) }
+}
+
 describe('MinerService through the engine contract', () => {
   it('starts, serves a validator, logs and counts the request, exposes /metrics, self-tests, stops', async () => {
     const factory = testRuntimeFactory({ minerPair: miner, metagraph: metagraph() })
@@ -200,37 +240,8 @@ describe('MinerService through the engine contract', () => {
   })
 
   it('says when no validator has queried the miner for two epochs, and clears it once one does (issue 13)', async () => {
-    const factory = testRuntimeFactory({ minerPair: miner, metagraph: metagraph(), chain: new RecordingChain('') })
-    const home = makeTempHome()
-    cleanups.push(() => home.cleanup())
-    const { MinerService } = await import('./miner-service')
-    const engine = createEngine({ home: home.dir, version: 't', headless: true })
-    cleanups.push(() => engine.dispose())
-    const view = (block: number): MinerRewards => ({
-      network: 'devnet', netuid: 5, hotkey: miner.address, block, updatedAt: Date.now(), registered: true, uid: 12, incentive: 0,
-      emissionAlpha: 0, emissionAlphaPerDay: 0, emissionTao: null, emissionTaoPerDay: null, alphaPrice: { tao: null, source: 'unknown', note: '' },
-      tempo: 10, epochsPerDay: 100, nextEpochInBlocks: 5, neurons: 2, maxNeurons: 64, rank: null, immunity: null,
-      deregistration: { level: 'low', position: null, of: 2, subnetFull: false, message: '' },
-      burn: { applies: false, burnerUid: null, burnerHotkey: '', percentage: 0, burnerIncentive: null, incentiveWithoutBurn: null, message: '' },
-    })
-    let push: (r: MinerRewards) => void = () => undefined
-    let feedStarted = false
-    const rewards = async (p: { onUpdate: (r: MinerRewards) => void }) => {
-      push = p.onUpdate
-      return {
-        start: async () => {
-          feedStarted = true
-          return view(100)
-        },
-        dispose: () => undefined,
-      }
-    }
-    const service = new MinerService({ home: home.dir, store: engine.store, log: engine.log.child('miner'), factory, rewards })
-    cleanups.push(() => service.dispose())
-    const port = 18000 + Math.floor(Math.random() * 1000)
-    await service.start({ network: 'devnet', wallet: 'w', hotkey: 'default', port, host: '127.0.0.1', metricsPort: null, localApiPort: null, serve: false, blacklist: { minStake: 1000, forceValidatorPermit: false, allowNonRegistered: false } })
+    const { service, push, port } = await serviceWithRewards(view(100))
     const codes = () => service.status().warnings.map((w) => w.code)
-    await waitFor(() => (feedStarted ? true : undefined))
     push(view(100))
     push(view(110))
     expect(codes()).not.toContain('no_queries')
@@ -245,6 +256,32 @@ describe('MinerService through the engine contract', () => {
     expect(answer.status).toBe(200)
     await waitFor(() => (codes().includes('no_queries') ? undefined : true))
     await service.stop()
+  })
+
+  it('records the rank with incentive and emission each epoch; records saved before rank was kept read back with none (issue 14)', async () => {
+    // What an older version wrote: incentive and emission only, here and on another network.
+    const labels = { hotkey: miner.address, netuid: '5', network: 'devnet', block: '40' }
+    const before = (store: Engine['store']) =>
+      store.timeSeries.record([
+        { series: 'miner.incentive', time: 1_000, value: 0.1, labels },
+        { series: 'miner.emission_alpha', time: 1_000, value: 0.5, labels },
+        { series: 'miner.incentive', time: 2_000, value: 0.9, labels: { ...labels, network: 'finney', block: '7000000' } },
+      ])
+    const { service, push } = await serviceWithRewards(view(100, { updatedAt: 100_000, incentive: 0.2, emissionAlpha: 1, rank: { position: 2, of: 5 } }), before)
+    push(view(100, { updatedAt: 100_000, incentive: 0.2, emissionAlpha: 1, rank: { position: 2, of: 5 } }))
+    push(view(110, { updatedAt: 110_000, incentive: 0.3, emissionAlpha: 2, rank: { position: 1, of: 5 } }))
+    // Not registered: no rank to record.
+    push(view(120, { updatedAt: 120_000, registered: false, rank: null }))
+    const row = (time: number, block: number, incentive: number, emissionAlpha: number, rank: { position: number; of: number } | null) => ({ time, block, incentive, emissionAlpha, hotkey: miner.address, rank })
+    // While the miner runs: its own records on its network, oldest first.
+    expect(service.rewardsHistory(undefined, 500)).toEqual([
+      row(1_000, 40, 0.1, 0.5, null),
+      row(100_000, 100, 0.2, 1, { position: 2, of: 5 }),
+      row(110_000, 110, 0.3, 2, { position: 1, of: 5 }),
+      row(120_000, 120, 0, 0, null),
+    ])
+    await service.stop()
+    expect(service.rewardsHistory(undefined, 500).map((r) => r.block)).toEqual([40, 7_000_000, 100, 110, 120])
   })
 
   it('refuses a hotkey that another live process is mining, and takes over a stale lock', async () => {

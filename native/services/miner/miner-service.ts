@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Handlers, InferenceEndpointStatus, MinerMinute, MinerRequestEntry, MinerRewards, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../../contract'
+import type { Handlers, InferenceEndpointStatus, MinerMinute, MinerRequestEntry, MinerRewards, MinerRewardsRecord, MinerStartParams, MinerStatus, MinerWarning, Reachability } from '../../contract'
 import { EngineError } from '../../contract'
 import { errorMessage, sentence } from '../../base'
 import type { Logger } from '../../platform/logging'
@@ -414,6 +414,7 @@ export class MinerService {
         this.o.store.timeSeries.record([
           { series: 'miner.incentive', time: view.updatedAt, value: view.incentive, labels },
           { series: 'miner.emission_alpha', time: view.updatedAt, value: view.emissionAlpha, labels },
+          ...(view.rank ? [{ series: 'miner.rank', time: view.updatedAt, value: view.rank.position, labels: { ...labels, of: String(view.rank.of) } }] : []),
         ])
       } catch (error) {
         this.log.warn('Could not record the incentive', { error: String(error) })
@@ -426,14 +427,22 @@ export class MinerService {
     return this.running ? this.rewards : null
   }
 
-  /** Incentive and emission recorded per epoch, oldest first. */
-  rewardsHistory(since: number | undefined, limit: number): Array<{ time: number; block: number; incentive: number; emissionAlpha: number; hotkey: string }> {
-    const inc = this.o.store.timeSeries.query('miner.incentive', { since }, limit)
-    const em = new Map(this.o.store.timeSeries.query('miner.emission_alpha', { since }, limit).map((p) => [`${p.time}:${p.labels.hotkey ?? ''}`, p.value]))
+  /**
+   * Incentive, emission and rank recorded per epoch, oldest first. The three are separate series
+   * of one record (same time and hotkey); records from before rank was kept have none.
+   */
+  rewardsHistory(since: number | undefined, limit: number): MinerRewardsRecord[] {
+    const series = (name: string) => this.o.store.timeSeries.query(name, { since }, limit)
+    const key = (p: { time: number; labels: Record<string, string> }) => `${p.time}:${p.labels.hotkey ?? ''}`
+    const em = new Map(series('miner.emission_alpha').map((p) => [key(p), p.value]))
+    const rank = new Map(series('miner.rank').map((p) => [key(p), { position: p.value, of: Number(p.labels.of ?? 0) }]))
     const hotkey = this.running?.runtime.signer.address ?? this.lastParams?.hotkey
-    const rows = inc.map((p) => ({ time: p.time, block: Number(p.labels.block ?? 0), incentive: p.value, emissionAlpha: em.get(`${p.time}:${p.labels.hotkey ?? ''}`) ?? 0, hotkey: p.labels.hotkey ?? '' }))
-    // While a miner runs, its own history; otherwise everything recorded.
-    return this.running && hotkey ? rows.filter((r) => r.hotkey === hotkey) : rows
+    // While a miner runs, its own history on its network (block numbers of two chains do not mix); otherwise everything recorded.
+    const network = this.running ? this.rewards?.network : undefined
+    const own = (p: { labels: Record<string, string> }) => !this.running || !hotkey || (p.labels.hotkey === hotkey && (network === undefined || p.labels.network === network))
+    return series('miner.incentive')
+      .filter(own)
+      .map((p) => ({ time: p.time, block: Number(p.labels.block ?? 0), incentive: p.value, emissionAlpha: em.get(key(p)) ?? 0, hotkey: p.labels.hotkey ?? '', rank: rank.get(key(p)) ?? null }))
   }
 
   private async recheckIp(r: Running): Promise<void> {

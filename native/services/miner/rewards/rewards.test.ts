@@ -214,7 +214,8 @@ describe('the rewards view on the practice network', () => {
     expect(history.length).toBeGreaterThanOrEqual(3)
     expect(history.every((h) => h.hotkey === bob.address)).toBe(true)
     expect(history[history.length - 1]!.incentive).toBe(burned.incentive)
-    expect(engine.store.timeSeries.seriesNames()).toEqual(expect.arrayContaining(['miner.incentive', 'miner.emission_alpha']))
+    expect(history[history.length - 1]!.rank).toEqual(burned.rank)
+    expect(engine.store.timeSeries.seriesNames()).toEqual(expect.arrayContaining(['miner.incentive', 'miner.emission_alpha', 'miner.rank']))
 
     const tray = await client.call('desktop.tray')
     expect(tray).toMatchObject({ minerRunning: true })

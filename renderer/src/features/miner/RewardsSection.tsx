@@ -1,15 +1,15 @@
-import { LineChart } from '@mantine/charts'
 import { Alert, Badge, Card, Group, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core'
 import { IconFlame, IconInfoCircle } from '@tabler/icons-react'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { MinerRewards } from '../../../../native/contract'
-import { useEngine, useEngineEvent } from '../../engine/engine-context'
+import { useEngine, useEngineEvent, useNetwork } from '../../engine/engine-context'
+import { networkName } from '../../ui/network-name'
 import { Stat } from '../../ui/Stat'
+import { StaleMark } from '../../ui/StaleMark'
+import { rewardsStaleFrom } from './rewards-network'
 
 const RISK_COLOR: Record<MinerRewards['deregistration']['level'], string> = { immune: 'blue', low: 'green', medium: 'yellow', high: 'red', unknown: 'gray' }
 const RISK_LABEL: Record<MinerRewards['deregistration']['level'], string> = { immune: 'immune', low: 'low', medium: 'medium', high: 'high', unknown: 'unknown' }
-
-type HistoryPoint = { time: number; block: number; incentive: number; emissionAlpha: number; hotkey: string }
 
 function pct(x: number, digits = 2): string {
   return `${(x * 100).toFixed(digits)} %`
@@ -31,8 +31,7 @@ function blocksToText(blocks: number): string {
 export function RewardsSection({ running }: { running: boolean }) {
   const engine = useEngine()
   const [rewards, setRewards] = useState<MinerRewards | null>(null)
-  const [history, setHistory] = useState<HistoryPoint[]>([])
-  const lastFetch = useRef(0)
+  const header = useNetwork()
 
   useEffect(() => {
     let cancelled = false
@@ -49,19 +48,7 @@ export function RewardsSection({ running }: { running: boolean }) {
     }
   }, [engine, running])
 
-  const loadHistory = (): void => {
-    lastFetch.current = Date.now()
-    engine
-      .call('miner.rewardsHistory', { since: Date.now() - 7 * 86_400_000 })
-      .then(setHistory)
-      .catch(() => undefined)
-  }
-  useEffect(loadHistory, [engine, running])
-  useEngineEvent('miner.rewards', (r) => {
-    setRewards(r)
-    // The chain changes incentive once per epoch; the history is re-read at most every 10 s.
-    if (Date.now() - lastFetch.current > 10_000) loadHistory()
-  })
+  useEngineEvent('miner.rewards', setRewards)
 
   if (!running) return null
   if (!rewards) {
@@ -75,22 +62,25 @@ export function RewardsSection({ running }: { running: boolean }) {
     )
   }
   const r = rewards
-  // Short spans (the practice network, a fresh miner) need seconds to tell the epochs apart.
-  const short = history.length > 1 && history[history.length - 1]!.time - history[0]!.time < 2 * 3_600_000
-  const chart = history.map((h) => ({
-    time: new Date(h.time).toLocaleString([], short ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
-    incentive: Number((h.incentive * 100).toFixed(3)),
-  }))
+  const staleFrom = rewardsStaleFrom(r.network, header)
   const tao = r.emissionTao === null ? 'unknown' : `${amount(r.emissionTao)} τ`
   return (
     <Card withBorder data-testid="miner-rewards">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={4}>Rewards</Title>
+          <Group gap="xs">
+            <Title order={4}>Rewards</Title>
+            <StaleMark from={staleFrom} what="The rewards" />
+          </Group>
           <Text size="xs" c="dimmed">
             block {r.block} · next epoch in {r.nextEpochInBlocks} blocks · {r.network} subnet {r.netuid}
           </Text>
         </Group>
+        {staleFrom && header && (
+          <Text size="sm" c="dimmed" data-testid="rewards-other-network">
+            The miner was started on {networkName(staleFrom)} and its figures stopped there when you switched the header to {networkName(header)}. To mine on {networkName(header)}, stop the miner and start it again.
+          </Text>
+        )}
         {!r.registered ? (
           <Alert color="yellow" icon={<IconInfoCircle size={18} />}>
             {r.deregistration.message}
@@ -104,7 +94,7 @@ export function RewardsSection({ running }: { running: boolean }) {
                 <Stat label="TAO value / epoch" value={tao} hint={r.emissionTaoPerDay === null ? 'alpha price unknown' : `${amount(r.emissionTaoPerDay)} τ per day at ${amount(r.alphaPrice.tao!)} τ/α`} testId="rewards-tao" />
               </div>
             </Tooltip>
-            <Stat label="Rank" value={r.rank ? `${r.rank.position} of ${r.rank.of}` : '—'} hint="among miners, by incentive" testId="rewards-rank" />
+            <Stat label="Rank" value={r.rank ? `${r.rank.position} of ${r.rank.of}` : '—'} hint="among miners by incentive; 1 = the best-paid" testId="rewards-rank" />
             <Stat
               label="Immunity"
               value={r.immunity ? (r.immunity.immune ? `${r.immunity.blocksLeft} blocks` : 'ended') : '—'}
@@ -130,18 +120,6 @@ export function RewardsSection({ running }: { running: boolean }) {
         <Alert color={r.burn.applies ? 'orange' : 'gray'} variant="light" icon={<IconFlame size={18} />} title={r.burn.applies ? `Reward burn: uid ${r.burn.burnerUid}` : 'No reward burn on this network'} data-testid="rewards-burn">
           {r.burn.message}
         </Alert>
-        <div>
-          <Text fw={500} size="sm" mb={4}>
-            Incentive over time
-          </Text>
-          {chart.length < 2 ? (
-            <Text size="sm" c="dimmed">
-              A point is recorded every epoch ({r.tempo} blocks); the chart appears after the next one.
-            </Text>
-          ) : (
-            <LineChart h={180} data={chart} dataKey="time" unit=" %" series={[{ name: 'incentive', color: 'grape.6' }]} data-testid="rewards-chart" />
-          )}
-        </div>
       </Stack>
     </Card>
   )

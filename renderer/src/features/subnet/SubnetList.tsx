@@ -3,6 +3,7 @@ import { IconSearch } from '@tabler/icons-react'
 import { useMemo, useState } from 'react'
 import { useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
+import { StaleMark } from '../../ui/StaleMark'
 import { raoToTao } from './metagraph-table'
 import { ProtocolBadge } from './SubnetIdentity'
 
@@ -22,7 +23,8 @@ export function SubnetList({ netuid, onPick, networkKey }: { netuid: number; onP
       <Group p="sm" justify="space-between">
         <Group gap="xs">
           <Title order={4}>Subnets</Title>
-          {subnets.data?.stale && (
+          <StaleMark from={subnets.staleFrom} what="These subnets" />
+          {subnets.data?.stale && !subnets.staleFrom && (
             <Badge color="yellow" variant="light">
               last known
             </Badge>
