@@ -25,6 +25,7 @@ export function useChosenSubnet() {
   const status = useChainStatus()
   const key = `${status?.network ?? ''}|${status?.endpoint ?? ''}|${status?.state === 'connected' ? 'up' : 'down'}|${netuid ?? ''}`
   const subnet = useEngineQuery('chain.subnet', { netuid: netuid ?? 0 }, key)
-  const current = subnet.data && subnet.data.netuid === netuid ? subnet.data : undefined
+  // An identity read on the previous network says nothing about this one: none until it answers.
+  const current = subnet.data && subnet.data.netuid === netuid && subnet.staleFrom === null ? subnet.data : undefined
   return { netuid: netuid ?? settings.data?.netuid ?? null, choose, identity: current?.identity ?? null, protocol: current?.protocol ?? null, reload: subnet.reload }
 }
