@@ -89,12 +89,15 @@ describe('Miner page rewards on the practice network in Chromium (taodesk serve)
     // metagraph and the Miner page marks its rewards as read on the practice network.
     await ui.page.getByTestId('nav-subnet').click()
     await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect.poll(() => ui.page.getByTestId('header-subnet').innerText(), { timeout: 10_000 }).toMatch(/TaoDesk practice embeddings/)
     await ui.page.getByTestId('network-picker').click()
     await ui.page.getByTestId('network-choice-custom').click()
     await ui.page.getByTestId('network-url').fill(`ws://127.0.0.1:${await freePort()}`)
     await ui.page.getByTestId('network-apply').click()
     await expect.poll(() => ui.page.getByTestId('network-state').getAttribute('data-network')).toBe('custom')
     await expect.poll(() => ui.page.getByTestId('metagraph-row').count(), { timeout: 10_000 }).toBe(0)
+    // The header no longer names the practice subnet or vouches for its protocol on a network that has not answered.
+    await expect.poll(() => ui.page.getByTestId('header-subnet').innerText(), { timeout: 10_000 }).not.toMatch(/practice embeddings|embedding/i)
     // The list of subnets keeps the practice network's until the new one answers, marked as old.
     await expect.poll(() => ui.page.getByTestId('subnet-list').getByTestId('stale-mark').textContent(), { timeout: 10_000 }).toBe('Old: from Practice')
     await ui.page.screenshot({ path: path.join(screenshots, 'subnet-after-network-switch.png'), fullPage: true })
