@@ -16,6 +16,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // Screenshots of earlier runs (and of tests since renamed) go before this run writes its own.
+          globalSetup: ['./test/support/clear-screenshots.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,3 +1,5 @@
+import { refusedConnection } from '../bittensor/chain'
+
 /**
  * Readable text for anything a command throws. Libraries throw more than Errors: a WebSocket
  * error arrives as an Event (`{}` once stringified), polkadot rejects with plain objects.
@@ -29,14 +31,13 @@ export function describeThrown(thrown: unknown): string {
 }
 
 /**
- * Node's "connect ECONNREFUSED 127.0.0.1:9944" says nothing to a user about what to do. It arrives
- * as the error itself, or inside a WebSocket ErrorEvent (`error`) or a wrapper (`cause`).
+ * Node's "connect ECONNREFUSED 127.0.0.1:9944" says nothing to a user about what to do. The engine
+ * says it for the UI; a terminal user gets flags instead of "the header".
  */
-function connectionRefused(thrown: unknown, depth = 0): string | null {
-  if (!thrown || typeof thrown !== 'object' || depth > 3) return null
-  const e = thrown as { code?: unknown; address?: unknown; port?: unknown; error?: unknown; cause?: unknown }
-  if (e.code !== 'ECONNREFUSED') return connectionRefused(e.error, depth + 1) ?? connectionRefused(e.cause, depth + 1)
-  const where = typeof e.address === 'string' && typeof e.port === 'number' ? `${e.address}:${e.port}` : 'the node'
-  const practice = e.port === 9944 ? ' Start the practice chain with `taodesk devnet` in another terminal, or choose another' : ' Check the address, or choose another'
+function connectionRefused(thrown: unknown): string | null {
+  const refused = refusedConnection(thrown)
+  if (!refused) return null
+  const where = refused.address !== null && refused.port !== null ? `${refused.address}:${refused.port}` : 'the node'
+  const practice = refused.port === 9944 ? ' Start the practice chain with `taodesk devnet` in another terminal, or choose another' : ' Check the address, or choose another'
   return `Nothing answered at ${where} (connection refused).${practice} node with --network or --url.`
 }

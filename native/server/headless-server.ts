@@ -59,7 +59,12 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     const presented = presentedToken(req, url)
     if (!presented || !tokensMatch(token, presented.token)) {
       res.writeHead(401, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' })
-      res.end('401 Unauthorized: open the URL that `taodesk serve` printed, including its ?token=... part.\n')
+      // A cookie that no longer matches is a tab from before a restart (each start makes a new token).
+      res.end(
+        presented?.source === 'cookie'
+          ? 'TaoDesk was restarted and made a new access key, so this tab can no longer talk to it (401). Nothing was lost.\nTo reconnect, open the new address that `taodesk serve` printed when it started (it ends with ?token=...).\n'
+          : '401 Unauthorized: open the URL that `taodesk serve` printed, including its ?token=... part.\n',
+      )
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,5 +1,6 @@
 import { Keyring } from '@polkadot/keyring'
 import Database from 'better-sqlite3'
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DevnetNode, startDevnetServer } from '../devnet'
 import { migrationChain } from '../../platform/store/migrations/0005-chain'
@@ -252,6 +253,35 @@ describe('reconnect', () => {
     unsub()
     await server.close()
   }, 30_000)
+
+  it('a node that refuses connections: fails within seconds in plain words and leaves nothing reconnecting behind', async () => {
+    const listener = net.createServer()
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()))
+    const port = (listener.address() as net.AddressInfo).port
+    await new Promise<void>((r) => listener.close(() => r()))
+    const url = `ws://127.0.0.1:${port}`
+
+    const started = Date.now()
+    const failure = await ChainClient.connect({ network: 'custom', customUrl: url, timeoutMs: 20_000 }).then(
+      () => { throw new Error('expected a refusal') },
+      (e: unknown) => e as ChainError,
+    )
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(failure).toBeInstanceOf(ChainError)
+    expect(failure.code).toBe('Client.Unreachable')
+    expect(failure.message).toBe(`Can't reach the node at ${url}: it is not running or refuses connections.`)
+
+    // The failed attempt is closed: its caller retries. A provider left behind would reconnect (after 0.5 s, 1 s, ...).
+    let knocked = 0
+    const node = net.createServer((socket) => {
+      knocked++
+      socket.destroy()
+    })
+    await new Promise<void>((r) => node.listen(port, '127.0.0.1', () => r()))
+    await new Promise((r) => setTimeout(r, 2500))
+    await new Promise<void>((r) => node.close(() => r()))
+    expect(knocked).toBe(0)
+  }, 15_000)
 })
 
 async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -30,7 +30,8 @@ import { revealDue, setWeightsFromScores } from './ops/weights'
 import type { ChainInfo, EpochTiming, Hyperparameters, Metagraph, SubnetIdentity, SubnetSummary, TxResult, TxStatus } from './types'
 
 // Kept importable from here, where callers found them before the split.
-export { ChainError } from './core/errors'
+export { ChainError, connectionFailure, refusedConnection } from './core/errors'
+export type { RefusedConnection } from './core/errors'
 export type { ConnectionState, ConnectionStatus, InProcessChain } from './core/connection'
 export { ERA_PERIOD } from './core/submit'
 export { decodeIp, encodeIp } from './core/ip'

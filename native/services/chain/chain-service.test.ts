@@ -234,7 +234,7 @@ describe('ChainService on a remote node', () => {
     expect(offline).toMatchObject({ stale: true, block: online.block, neurons: online.neurons })
     expect(offline.updatedAt).toBeLessThanOrEqual(Date.now())
     expect((await again.service.subnetOverview(5)).stale).toBe(true)
-    expect(again.service.status()).toMatchObject({ state: 'disconnected', lastError: expect.stringMatching(/Could not reach .* Retrying/) })
+    expect(again.service.status()).toMatchObject({ state: 'disconnected', lastError: expect.stringMatching(/Can't reach the node at .* Retrying/) })
     await expect(rejection(again.service.metagraph(6))).resolves.toMatchObject({ code: 'DISCONNECTED' })
     // The node comes back: the retry connects.
     server = await startDevnetServer(node, { port: serverPort })
@@ -246,6 +246,26 @@ describe('ChainService on a remote node', () => {
     await expect(rejection(again.service.client())).resolves.toMatchObject({ code: 'DISCONNECTED' })
     expect(again.service.status().state).toBe('disconnected')
   }, 60_000)
+
+  it('a node that refuses connections: reads fail within seconds in the user\'s words while the service retries in the background', async () => {
+    const { service } = setup()
+    const port = await closedPort()
+    const url = `ws://127.0.0.1:${port}`
+    await service.setNetwork('custom', url)
+    const words = `Can't reach the node at ${url}: it is not running or refuses connections. Start it, or choose another network in the header.`
+    const started = Date.now()
+    const failure = await rejection(service.handlers()['chain.balance']({ address: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY' }, undefined as never))
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(failure).toMatchObject({ code: 'DISCONNECTED', message: words })
+    expect(service.status()).toMatchObject({ state: 'disconnected', lastError: expect.stringMatching(new RegExp(`^${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} Retrying in \\d+ s\\.$`)) })
+
+    // The node starts: the background retry connects without anyone asking again.
+    const node = await DevnetNode.create({ tempo: 30 })
+    cleanups.push(() => node.dispose())
+    const server = await startDevnetServer(node, { port })
+    cleanups.push(() => server.close())
+    await waitFor(() => service.status().state === 'connected', 20_000)
+  }, 40_000)
 
   it('reveals a pending commit-reveal commit on time with the wallet hotkey, without being asked', async () => {
     const { service, h } = setup()

@@ -50,11 +50,14 @@ interface Session {
 const TAO = 1_000_000_000n
 const STATUS_EVENT_MIN_MS = 1000
 const MAX_OPERATIONS = 50
+/** What a user of the UI can do about a node that does not answer (the CLI says it with flags). */
+const UNREACHABLE_ADVICE = 'Start it, or choose another network in the header.'
 
 /** What crosses the boundary for a chain failure: the user-facing message, a fitting code. */
 export function chainEngineError(error: unknown): unknown {
   if (error instanceof EngineError) return error
   if (error instanceof ChainError) {
+    if (error.code === 'Client.Unreachable') return new EngineError('DISCONNECTED', `${error.message} ${UNREACHABLE_ADVICE}`)
     const code = error.code === 'Client.Timeout' || error.code === 'Client.NoDevnet' || error.code === 'Client.Abandoned' ? 'DISCONNECTED' : 'BAD_REQUEST'
     return new EngineError(code, error.message)
   }
@@ -299,9 +302,10 @@ export class ChainService {
       s.connecting = undefined
       if (isCurrent()) {
         const endpoint = this.endpointOf(s.network, s.customUrl)
+        const translated = chainEngineError(error)
         const message =
-          error instanceof Error
-            ? error.message
+          translated instanceof Error
+            ? translated.message
             : `Could not reach ${endpoint}. Check the address and the internet connection, or pick another network.`
         s.attempts++
         const delay = Math.min(60_000, 2_000 * 2 ** Math.min(s.attempts, 5))
@@ -531,7 +535,7 @@ export class ChainService {
       const value = await fn(client)
       return { value, updatedAt: Date.now(), stale: false }
     } catch (error) {
-      if (error instanceof ChainError && !/^Client\.(Timeout|NoDevnet|Abandoned)$/.test(error.code) && !error.code.startsWith('Rpc.')) throw chainEngineError(error)
+      if (error instanceof ChainError && !/^Client\.(Timeout|NoDevnet|Abandoned|Unreachable)$/.test(error.code) && !error.code.startsWith('Rpc.')) throw chainEngineError(error)
       const last = this.lastKnown<T>(key)
       if (last) return { ...last, stale: true }
       throw chainEngineError(error)

@@ -14,11 +14,14 @@ import type { RouteId } from './routes'
 import { ROUTES } from './routes'
 import { ThemeSync } from './ThemeSync'
 import { DiskFullBanner } from './DiskFullBanner'
+import { PageLoadFailed } from './PageLoadFailed'
 import { useHashRoute } from './use-hash-route'
 
 // Pages other than the dashboard load on first visit, so charts and tables are not in the first download.
+// A page whose code cannot be fetched (the engine stopped or restarted with a new access key) says so
+// instead of blanking the whole app; reloading once the engine is back loads it.
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): ComponentType =>
-  lazy<ComponentType>(async () => ({ default: (await load())[name] }))
+  lazy<ComponentType>(async () => ({ default: await load().then((m) => m[name], () => PageLoadFailed) }))
 
 const PAGES: Record<RouteId, ComponentType> = {
   dashboard: DashboardPage,

@@ -5,7 +5,7 @@
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../signed-extensions'
-import { ChainError } from './errors'
+import { ChainError, connectionFailure } from './errors'
 import { forgetNonces } from './nonces'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected'
@@ -38,6 +38,10 @@ export interface Connection {
 const connections = new Map<string, Promise<Connection>>()
 /** Connections still opening (not ready yet), so that one nobody waits for can be abandoned. */
 const opening = new Map<string, Connection>()
+
+function abandonedError(endpoint: string): ChainError {
+  return new ChainError('Client.Abandoned', `The connection to ${endpoint} was abandoned before it was ready.`)
+}
 
 async function openConnection(endpoint: string, devnet?: InProcessChain): Promise<Connection> {
   const listeners = new Set<(s: ConnectionStatus) => void>()
@@ -73,7 +77,7 @@ async function openConnection(endpoint: string, devnet?: InProcessChain): Promis
     const t = setTimeout(() => {
       if (conn.closed || provider.isConnected) return
       provider.connect().catch((error: unknown) => {
-        setStatus({ lastError: String(error) })
+        setStatus({ lastError: connectionFailure(endpoint, error) })
         scheduleReconnect()
       })
     }, delay)
@@ -87,10 +91,10 @@ async function openConnection(endpoint: string, devnet?: InProcessChain): Promis
     if (conn.closed) return
     scheduleReconnect()
   })
-  provider.on('error', (e: unknown) => setStatus({ lastError: e instanceof Error ? e.message : String(e) }))
+  provider.on('error', (e: unknown) => setStatus({ lastError: connectionFailure(endpoint, e) }))
   if (provider instanceof WsProvider) {
     const first = provider.connect().catch((error: unknown) => {
-      setStatus({ lastError: String(error) })
+      setStatus({ lastError: connectionFailure(endpoint, error) })
       scheduleReconnect()
     })
     void first
@@ -99,10 +103,17 @@ async function openConnection(endpoint: string, devnet?: InProcessChain): Promis
   ;(conn as { api: ApiPromise }).api = api
   try {
     await api.isReadyOrError
+  } catch (error) {
+    const abandoned = conn.closed
+    // The caller (the chain service) retries with its own backoff; a provider left here would go
+    // on reconnecting unseen, and connect a second API once the node is up.
+    conn.closed = true
+    await api.disconnect().catch(() => undefined)
+    throw abandoned ? abandonedError(endpoint) : new ChainError('Client.Unreachable', connectionFailure(endpoint, error), { cause: error })
   } finally {
     if (opening.get(endpoint) === conn) opening.delete(endpoint)
   }
-  if (conn.closed) throw new ChainError('Client.Abandoned', `The connection to ${endpoint} was abandoned before it was ready.`)
+  if (conn.closed) throw abandonedError(endpoint)
   setStatus({ state: 'connected' })
   const ping = async (): Promise<void> => {
     if (!provider.isConnected) return

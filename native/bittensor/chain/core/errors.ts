@@ -6,10 +6,40 @@ export class ChainError extends Error {
     /** e.g. "SubtensorModule.SettingWeightsTooFast", "Rpc.1010", "Client.PriceAboveMaximum". */
     readonly code: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message)
+    super(message, options)
     this.name = 'ChainError'
   }
+}
+
+/** Where a refused connection pointed, as Node reports it (`connect ECONNREFUSED 127.0.0.1:9944`). */
+export interface RefusedConnection {
+  readonly address: string | null
+  readonly port: number | null
+}
+
+/**
+ * The ECONNREFUSED inside whatever a connection attempt threw: the Node error itself, or inside a
+ * WebSocket ErrorEvent (`error`) or a wrapper (`cause`). Null when the failure was something else.
+ */
+export function refusedConnection(thrown: unknown, depth = 0): RefusedConnection | null {
+  if (!thrown || typeof thrown !== 'object' || depth > 3) return null
+  const e = thrown as { code?: unknown; address?: unknown; port?: unknown; error?: unknown; cause?: unknown }
+  if (e.code !== 'ECONNREFUSED') return refusedConnection(e.error, depth + 1) ?? refusedConnection(e.cause, depth + 1)
+  return { address: typeof e.address === 'string' ? e.address : null, port: typeof e.port === 'number' ? e.port : null }
+}
+
+/**
+ * Why a connection to `endpoint` failed, in a user's words: a refused connection says the node is
+ * not running; anything else keeps its own message. WebSocket failures arrive as Events (no
+ * message of their own, "[object Object]" once stringified), so those name the endpoint instead.
+ */
+export function connectionFailure(endpoint: string, thrown: unknown): string {
+  if (refusedConnection(thrown)) return `Can't reach the node at ${endpoint}: it is not running or refuses connections.`
+  const message = (thrown as { message?: unknown } | null)?.message
+  if (typeof message === 'string' && message !== '') return `Can't reach the node at ${endpoint}: ${message.replace(/\.$/, '')}.`
+  return `Can't reach the node at ${endpoint}: the connection failed.`
 }
 
 /** A dispatch error of an included extrinsic, named as the runtime metadata names it. */
