@@ -23,7 +23,7 @@ describe('a stake asked for by another page', () => {
     const r = { wallet: 'me', hotkey: '5Val', netuid: 5, alpha: 1000n * TAO }
     vi.stubGlobal('window', { location: { hash: '#/validator' } })
     requestStake(r)
-    expect(window.location.hash).toBe('#/wallet')
+    expect(window.location.hash).toBe('/wallet')
     expect(peekStakeRequest('other')).toBeNull()
     expect(peekStakeRequest('me')).toBe(r)
     clearStakeRequest(r)
