@@ -173,7 +173,7 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     await ui.page.getByTestId('validator-need-stake-action').click()
     await ui.page.getByTestId('money-amount').waitFor({ timeout: 30_000 })
     // The amount that buys the alpha asked for at the price now plus the slippage the form signs (practice: 1 TAO per alpha).
-    await expect.poll(() => ui.page.getByTestId('money-prefill').innerText(), { timeout: 30_000 }).toMatch(/^Filled in for [\d.]+ alpha more on this hotkey: 1 TAO per alpha now, plus your 0.5 % slippage/)
+    await expect.poll(() => ui.page.getByTestId('money-prefill').innerText(), { timeout: 30_000 }).toMatch(/^Filled in for [\d,.]+ alpha more on this hotkey: 1 TAO per alpha now, plus your 0.5 % slippage/)
     const amount = Number(await ui.page.getByTestId('money-amount').inputValue())
     expect(amount).toBeGreaterThanOrEqual(1005)
     expect(await ui.page.getByTestId('money-hotkey').inputValue()).toMatch(/^validator \(/)
@@ -197,7 +197,7 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     const permit = ui.page.getByTestId('validator-need-permit')
     await permit.waitFor({ timeout: 30_000 })
     await expect
-      .poll(async () => (await permit.getAttribute('data-ok')) === 'true' || /^Permit at the next epoch, in about \d+ blocks?/.test(await permit.innerText()), { timeout: 60_000 })
+      .poll(async () => (await permit.getAttribute('data-ok')) === 'true' || /^Permit at the next epoch, (in about \d+ blocks|within a block or two)/.test(await permit.innerText()), { timeout: 60_000 })
       .toBe(true)
     if ((await permit.getAttribute('data-ok')) === 'false') {
       expect(await ui.page.getByTestId('validator-need-permit-action').count()).toBe(0)
@@ -223,6 +223,8 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     const incentive = async () => Number(/([\d.]+) %/.exec(await ui.page.getByTestId('rewards-incentive').innerText())?.[1] ?? 0)
     await expect.poll(incentive, { timeout: 300_000, interval: 3_000 }).toBeGreaterThan(0)
     console.log(`The user's miner earned ${((Date.now() - started) / 1000).toFixed(0)} s after the validator started`)
+    // No "why nothing is earned" next to a non-zero incentive.
+    expect(await ui.page.getByTestId('zero-rewards-reason').count()).toBe(0)
     await shot('miner-earning')
   }, 480_000)
 

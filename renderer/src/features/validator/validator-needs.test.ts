@@ -29,13 +29,17 @@ describe('validatorNeeds', () => {
     expect(needs[3]!.text).toMatch(/at least 1,000 stake; this hotkey has 0/)
     const stake = { kind: 'stake', wallet: 'me', hotkey: '5Val', netuid: 5, alpha: 1000 }
     expect(needs[3]!.action).toEqual({ ...stake, label: 'Stake 1,000 more' })
-    expect(needs[2]!.action).toEqual({ ...stake, label: 'Stake TAO' })
+    // One stake covers the permit too: one button, on the stake need.
+    expect(needs[2]!.action).toBeNull()
+    expect(needs[2]!.text).toMatch(/Stake TAO on this hotkey \(the stake button\), then wait for the next epoch/)
   })
 
   it('once staked, the permit is a plain wait for the next epoch, with no button', () => {
     const permit = validatorNeeds(facts({ ...validator, metagraph: { neurons: [neuron('5Val', 3, 1000, false)] } })).find((n) => n.id === 'permit')!
     expect(permit).toMatchObject({ ok: false, action: null })
     expect(permit.text).toMatch(/^Permit at the next epoch, in about 7 blocks/)
+    const soon = validatorNeeds(facts({ ...validator, subnet: { ...subnet, blocksUntilNextEpoch: 0 }, metagraph: { neurons: [neuron('5Val', 3, 1000, false)] } })).find((n) => n.id === 'permit')!
+    expect(soon.text).toMatch(/^Permit at the next epoch, within a block or two/)
     // Outranked by a full set of validators: staking more is still the way.
     const crowd = Array.from({ length: 16 }, (_, i) => neuron(`5V${i}`, 10 + i, 5000, true))
     expect(validatorNeeds(facts({ ...validator, metagraph: { neurons: [...crowd, neuron('5Val', 3, 1000, false)] } })).find((n) => n.id === 'permit')!.action).toMatchObject({ kind: 'stake' })
@@ -48,7 +52,9 @@ describe('validatorNeeds', () => {
     expect(consensus.text).toMatch(/Your miner \(uid 1\) earns only from what validators holding more than 50 % .* The others hold 1,100/)
     // 1,100 × 1.1 (emission while waiting), over the 1,000 the miners ask for.
     expect(needs.find((n) => n.id === 'stake')!.action).toMatchObject({ kind: 'stake', alpha: 1210, label: 'Stake 1,210 more' })
-    expect(consensus.action).toMatchObject({ kind: 'stake', alpha: 1210 })
+    expect(consensus.action).toBeNull()
+    // Once the miners' 1,000 are there, the majority keeps the button.
+    expect(validatorNeeds(practice(neuron('5Val', 3, 1000, true))).find((n) => n.id === 'miner-consensus')!.action).toMatchObject({ kind: 'stake', alpha: 210, label: 'Stake 210 more' })
     // With the majority, all is ok once the permit came.
     expect(validatorNeeds(practice(neuron('5Val', 3, 1210, true))).every((n) => n.ok)).toBe(true)
     // Another validator's weights already pay the miner: no majority needed.

@@ -114,7 +114,14 @@ export function validatorNeeds(f: ValidatorNeedsFacts): ValidatorNeed[] {
       action: decides || target <= neuron.stake ? null : stakeAction(more),
     })
   }
-  return needs
+  return oneStakeButton(needs)
+}
+
+/** One stake covers every stake need: its button shows once, on the stake need when that is missing, else on the first. */
+function oneStakeButton(needs: ValidatorNeed[]): ValidatorNeed[] {
+  const staking = needs.filter((n) => n.action?.kind === 'stake')
+  const keep = staking.find((n) => n.id === 'stake') ?? staking[0]
+  return needs.map((n) => (n.action?.kind === 'stake' && n !== keep ? { ...n, action: null } : n))
 }
 
 /** The permit: held, on its way at the next epoch (the stake is among the top), or the stake that earns it. */
@@ -126,10 +133,11 @@ function permitNeed(f: ValidatorNeedsFacts, neuron: MetagraphResult['neurons'][n
     return {
       id: 'permit',
       ok: false,
-      text: 'No validator permit yet: the chain gives permits each epoch to the registered hotkeys with the most stake. Stake TAO on this hotkey, then wait for the next epoch.',
+      text: 'No validator permit yet: the chain gives permits each epoch to the registered hotkeys with the most stake. Stake TAO on this hotkey (the stake button), then wait for the next epoch.',
       action: stake,
     }
-  const when = f.subnet ? `at the next epoch, in about ${f.subnet.blocksUntilNextEpoch} block${f.subnet.blocksUntilNextEpoch === 1 ? '' : 's'}` : 'at the next epoch'
+  const blocks = f.subnet?.blocksUntilNextEpoch
+  const when = blocks === undefined ? 'at the next epoch' : blocks <= 1 ? 'at the next epoch, within a block or two' : `at the next epoch, in about ${blocks} blocks`
   return { id: 'permit', ok: false, text: `Permit ${when}: its stake is among the subnet's largest, and the chain hands out permits each epoch. Nothing to do but wait.`, action: null }
 }
 

@@ -4,7 +4,7 @@ import { EXISTENTIAL_DEPOSIT_RAO, formatTao, parseTao } from '../../../../native
 import { useEngine } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { useBusyAction } from '../../ui/use-busy-action'
-import { faucetSteps } from './stake-request'
+import { faucetSteps, readableUnits } from './stake-request'
 
 /** What a stake's network fee may come to, kept free on top of the amount when asking the faucet. */
 const FEE_RESERVE_RAO = 10_000_000n
@@ -40,10 +40,10 @@ export function PracticeFaucet({ coldkey, amount, onFunded }: { coldkey: string;
     <Alert color="blue" title="Not enough practice TAO yet" data-testid="money-faucet-offer">
       <Group justify="space-between" wrap="nowrap">
         <Text size="sm">
-          Your free balance is {formatTao(free)} TAO. This is the practice network: its faucet gives the missing {formatTao(missing)} TAO for free.
+          Your free balance is {readableUnits(free)} TAO. This is the practice network: its faucet gives the missing TAO for free.
         </Text>
         <Button size="xs" variant="light" leftSection={<IconCoin size={14} />} loading={busy} style={{ flexShrink: 0 }} onClick={() => void fund()} data-testid="money-faucet">
-          Get {formatTao(missing)} practice TAO
+          Get {readableUnits(missing)} practice TAO
         </Button>
       </Group>
       {error && <Text size="sm" c="red">{error}</Text>}

@@ -39,9 +39,18 @@ export function taoForAlpha(alpha: bigint, priceRao: bigint, slippagePercent: nu
   return (alpha * limit + RAO - 1n) / RAO
 }
 
-/** The faucet requests that cover `needed` rao over `free` (each at most the faucet's step); empty when covered. */
+/**
+ * The faucet requests that cover `needed` rao over `free`: the shortfall rounded up to whole TAO
+ * (a round number to ask for), in requests of at most the faucet's step; empty when covered.
+ */
 export function faucetSteps(free: bigint, needed: bigint): bigint[] {
   const steps: bigint[] = []
-  for (let short = needed - free; short > 0n; short -= PRACTICE_FAUCET_STEP_RAO) steps.push(short < PRACTICE_FAUCET_STEP_RAO ? short : PRACTICE_FAUCET_STEP_RAO)
+  const short = needed > free ? ((needed - free + RAO - 1n) / RAO) * RAO : 0n
+  for (let left = short; left > 0n; left -= PRACTICE_FAUCET_STEP_RAO) steps.push(left < PRACTICE_FAUCET_STEP_RAO ? left : PRACTICE_FAUCET_STEP_RAO)
   return steps
+}
+
+/** "1,159.77": an amount in 1e-9 units for reading, to two decimals (forms keep the exact digits). */
+export function readableUnits(units: bigint): string {
+  return (Number(units) / 1e9).toLocaleString('en-US', { maximumFractionDigits: 2 })
 }

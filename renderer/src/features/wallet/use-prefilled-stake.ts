@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { formatPrice, formatTao } from '../../../../native/contract'
 import { useEngine } from '../../engine/engine-context'
-import { taoForAlpha } from './stake-request'
+import { readableUnits, taoForAlpha } from './stake-request'
 
 export interface PrefillState {
   readonly note: string | null
@@ -32,12 +32,12 @@ export function usePrefilledStake(
         if (cancelled) return
         const price = e.price ? BigInt(e.price.expected) : 0n
         if (price === 0n) {
-          setState({ note: null, error: `The alpha price of subnet ${netuid} is not known now: enter the amount of TAO yourself (${formatTao(alpha)} alpha are needed).` })
+          setState({ note: null, error: `The alpha price of subnet ${netuid} is not known now: enter the amount of TAO yourself (${readableUnits(alpha)} alpha are needed).` })
           return
         }
         const tao = taoForAlpha(alpha, price, slippagePercent)
         setAmount(formatTao(tao))
-        setState({ note: `Filled in for ${formatTao(alpha)} alpha more on this hotkey: ${formatPrice(price)} now, plus your ${slippagePercent} % slippage tolerance.`, error: null })
+        setState({ note: `Filled in for ${readableUnits(alpha)} alpha more on this hotkey: ${formatPrice(price)} now, plus your ${slippagePercent} % slippage tolerance.`, error: null })
       })
       .catch((e: unknown) => {
         if (!cancelled) setState({ note: null, error: `Could not read the alpha price to fill in the amount: ${e instanceof Error ? e.message : String(e)}` })
