@@ -4,7 +4,9 @@
  * downloads): the Dashboard's first-run flow, a wallet from the wizard, the practice network from
  * the header (old data from the previous network is dropped), practice TAO and registration, mining
  * from the Miner page without typing a wallet or network name, the form keeping its values after
- * Stop, and a validator whose page says what it still needs, with the buttons that fix it.
+ * Stop, and a validator whose page says what it still needs, with the buttons that fix it: the
+ * stake form filled in (with the practice faucet), the permit at the next epoch, and the user's
+ * own miner earning once the validator runs with the page's defaults.
  * One screenshot per step in test-results/screenshots/journey-*.png.
  */
 import fs from 'node:fs'
@@ -165,22 +167,72 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     expect(stakeNeed).toMatch(/Miners answer only validators with at least 1,000 stake/)
     expect(await ui.page.getByTestId('validator-need-stake-action').innerText()).toMatch(/^Stake [\d,.]+ more$/)
     await shot('validator-needs-stake')
-    // Started with the page's defaults anyway, the leaderboard shows why miners refuse, in the row.
-    await ui.page.getByTestId('validator-round').click()
+  }, 300_000)
+
+  it('the stake button opens the stake form filled in, with the practice faucet right there', async () => {
+    await ui.page.getByTestId('validator-need-stake-action').click()
+    await ui.page.getByTestId('money-amount').waitFor({ timeout: 30_000 })
+    // The amount that buys the alpha asked for at the price now plus the slippage the form signs (practice: 1 TAO per alpha).
+    await expect.poll(() => ui.page.getByTestId('money-prefill').innerText(), { timeout: 30_000 }).toMatch(/^Filled in for [\d,.]+ alpha more on this hotkey: 1 TAO per alpha now, plus your 0.5 % slippage/)
+    const amount = Number(await ui.page.getByTestId('money-amount').inputValue())
+    expect(amount).toBeGreaterThanOrEqual(1005)
+    expect(await ui.page.getByTestId('money-hotkey').inputValue()).toMatch(/^validator \(/)
+    expect(await ui.page.getByTestId('money-netuid').inputValue()).toBe('5')
+    await ui.page.getByTestId('money-faucet-offer').waitFor()
+    await shot('stake-prefilled')
+    await ui.page.getByTestId('money-faucet').click()
+    await ui.page.getByTestId('money-faucet-offer').waitFor({ state: 'detached', timeout: 60_000 })
+    await ui.page.getByTestId('money-review').click()
+    await ui.page.getByTestId('money-confirm').waitFor({ timeout: 30_000 })
+    expect(await ui.page.getByTestId('money-not-enough').count()).toBe(0)
+    await shot('stake-review')
+    await ui.page.getByTestId('money-send').click()
+    await ui.page.getByTestId('money-finalized').waitFor({ timeout: 60_000 })
+    await shot('stake-finalized')
+  }, 180_000)
+
+  it('after staking, the permit is a plain wait for the next epoch, then every need is met', async () => {
+    await ui.page.keyboard.press('Escape')
+    await ui.page.getByTestId('nav-validator').click()
+    const permit = ui.page.getByTestId('validator-need-permit')
+    await permit.waitFor({ timeout: 30_000 })
+    await expect
+      .poll(async () => (await permit.getAttribute('data-ok')) === 'true' || /^Permit at the next epoch, (in about \d+ blocks|within a block or two)/.test(await permit.innerText()), { timeout: 60_000 })
+      .toBe(true)
+    if ((await permit.getAttribute('data-ok')) === 'false') {
+      expect(await ui.page.getByTestId('validator-need-permit-action').count()).toBe(0)
+      await shot('validator-permit-wait')
+    }
+    await expect.poll(() => ui.page.locator('[data-testid^="validator-need-"][data-ok="false"]').count(), { timeout: 150_000 }).toBe(0)
+    expect(await ui.page.getByTestId('validator-needs').innerText()).toMatch(/^Ready: its weights will count/)
+    await shot('validator-ready')
+  }, 240_000)
+
+  it("started with the page's defaults, the validator scores every miner and the user's miner earns within a few epochs", async () => {
+    await ui.page.getByTestId('validator-start').click()
+    await expect.poll(async () => (await ui.page.getByTestId('validator-state').innerText()).toLowerCase(), { timeout: 30_000 }).toBe('running')
     // The page's defaults on the practice network: the built-in articles, no traffic off the machine.
     expect(await ui.page.getByTestId('validator-setup').innerText()).toContain("TaoDesk's built-in articles (offline)")
-    await expect.poll(() => ui.page.getByTestId('leaderboard-row').count(), { timeout: 180_000 }).toBeGreaterThanOrEqual(4)
+    await expect.poll(() => ui.page.getByTestId('leaderboard-row').count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(5)
     expect(await ui.page.getByTestId('validator-last-error').count()).toBe(0)
     const reasons = await ui.page.getByTestId('leaderboard-reason').allInnerTexts()
     expect(reasons.join('\n')).not.toMatch(/^(REFUSED|HTTP 404)$/m)
     await shot('validator-leaderboard')
-  }, 300_000)
+    const started = Date.now()
+    await ui.page.getByTestId('nav-miner').click()
+    const incentive = async () => Number(/([\d.]+) %/.exec(await ui.page.getByTestId('rewards-incentive').innerText())?.[1] ?? 0)
+    await expect.poll(incentive, { timeout: 300_000, interval: 3_000 }).toBeGreaterThan(0)
+    console.log(`The user's miner earned ${((Date.now() - started) / 1000).toFixed(0)} s after the validator started`)
+    // No "why nothing is earned" next to a non-zero incentive.
+    expect(await ui.page.getByTestId('zero-rewards-reason').count()).toBe(0)
+    await shot('miner-earning')
+  }, 480_000)
 
   it('the Dashboard now shows what runs and what it earns (or why nothing yet)', async () => {
     await ui.page.getByTestId('nav-dashboard').click()
     await ui.page.getByTestId('running').waitFor()
     expect(await ui.page.getByTestId('first-run').count()).toBe(0)
-    await expect.poll(() => ui.page.getByTestId('earnings').innerText(), { timeout: 30_000 }).toMatch(/Incentive/)
+    await expect.poll(() => ui.page.getByTestId('earnings').innerText(), { timeout: 30_000 }).toMatch(/Incentive: (?!0\.00%)[\d.]+% of the subnet's miner rewards/)
     await shot('dashboard-mining')
   }, 120_000)
 })

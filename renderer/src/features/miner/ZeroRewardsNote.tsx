@@ -1,6 +1,7 @@
 import { Alert } from '@mantine/core'
 import { IconInfoCircle } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
+import { useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { zeroRewardsReason } from './zero-rewards'
 
@@ -12,12 +13,15 @@ export function ZeroRewardsNote() {
     const t = setInterval(() => setTick((n) => n + 1), 20_000)
     return () => clearInterval(t)
   }, [])
+  // The rewards card above follows the miner.rewards events: never explain zero next to a non-zero incentive.
+  const [liveIncentive, setLiveIncentive] = useState<number>()
+  useEngineEvent('miner.rewards', (e) => setLiveIncentive(e.incentive))
   const refreshKey = String(tick)
   const rewards = useEngineQuery('miner.rewards', {}, refreshKey)
   const validator = useEngineQuery('validator.status', {}, refreshKey)
   const r = rewards.data
   const metagraph = useEngineQuery('chain.metagraph', { netuid: r?.netuid ?? 0 }, `${refreshKey}|${r?.netuid ?? ''}`)
-  if (!r) return null
+  if (!r || (liveIncentive ?? 0) > 0) return null
   const reason = zeroRewardsReason({
     registered: r.registered,
     incentive: r.incentive,

@@ -2,15 +2,19 @@ import { Alert, Button, Card, Group, Stack, Text, ThemeIcon, Title } from '@mant
 import { IconCheck, IconExclamationMark } from '@tabler/icons-react'
 import { MinerStartParams } from '../../../../native/contract'
 import type { ValidatorConfigView } from '../../../../native/contract'
+import { useEffect } from 'react'
 import { useEngine } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { useBusyAction } from '../../ui/use-busy-action'
 import { defaultOf } from '../../ui/schema-fields'
+import { requestStake } from '../wallet/stake-request'
 import { validatorNeeds } from './validator-needs'
 import type { NeedAction } from './validator-needs'
 
 /** The stake this app's miners (the OpenKaito blacklist) ask of a caller; the protocol's default. */
 const MINER_MIN_STAKE = defaultOf(MinerStartParams.shape.blacklist).minStake
+/** How often the list re-reads the metagraph while something is missing (a practice block is 2 s). */
+const NEEDS_REFRESH_MS = 5000
 
 /** Before Start: what the validator needs for its weights to count, each with the button that provides it. */
 export function ValidatorNeeds({ config, networkKey, onChanged }: { config: ValidatorConfigView; networkKey: string; onChanged: () => void }) {
@@ -19,21 +23,39 @@ export function ValidatorNeeds({ config, networkKey, onChanged }: { config: Vali
   const miner = useEngineQuery('miner.status', {})
   const settings = useEngineQuery('settings.get', {})
   const metagraph = useEngineQuery('chain.metagraph', { netuid: config.netuid }, `${networkKey}|${config.netuid}`)
+  const subnet = useEngineQuery('chain.subnet', { netuid: config.netuid }, `${networkKey}|${config.netuid}`)
   const { busy, error, run } = useBusyAction()
-  if (!wallets.data || config.metagraph !== 'chain') return null
   const form = settings.data?.minerForm
-  const lastMinerKey = form ? (wallets.data.wallets.find((w) => w.name === form.wallet)?.hotkeys.find((h) => h.name === form.hotkey)?.address ?? null) : null
-  const needs = validatorNeeds({
-    config,
-    wallets: wallets.data.wallets,
-    minerHotkey: miner.data?.hotkey ?? lastMinerKey,
-    metagraph: metagraph.data ?? null,
-    minerMinStake: MINER_MIN_STAKE,
-  })
-  const missing = needs.filter((n) => !n.ok)
+  const lastMinerKey = form ? (wallets.data?.wallets.find((w) => w.name === form.wallet)?.hotkeys.find((h) => h.name === form.hotkey)?.address ?? null) : null
+  const needs =
+    wallets.data && config.metagraph === 'chain'
+      ? validatorNeeds({
+          config,
+          wallets: wallets.data.wallets,
+          minerHotkey: miner.data?.hotkey ?? lastMinerKey,
+          metagraph: metagraph.data ?? null,
+          minerMinStake: MINER_MIN_STAKE,
+          subnet: subnet.data ? { blocksUntilNextEpoch: subnet.data.blocksUntilNextEpoch, maxAllowedValidators: subnet.data.hyperparameters.maxAllowedValidators, kappa: subnet.data.hyperparameters.kappa } : null,
+        })
+      : null
+  const missing = needs?.filter((n) => !n.ok) ?? []
+  // Permits, stake and incentive change at epochs: while something is missing, follow the chain.
+  const waiting = missing.length > 0
+  useEffect(() => {
+    if (!waiting) return
+    const timer = setInterval(() => {
+      metagraph.reload()
+      subnet.reload()
+    }, NEEDS_REFRESH_MS)
+    return () => clearInterval(timer)
+    // reload is stable
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [waiting])
+  if (!needs) return null
   const act = (a: NeedAction) =>
     run(async () => {
       if (a.kind === 'route') window.location.hash = `/${a.route}`
+      else if (a.kind === 'stake') requestStake({ wallet: a.wallet, hotkey: a.hotkey, netuid: a.netuid, alpha: BigInt(a.alpha) * 1_000_000_000n })
       else if (a.kind === 'use-wallet') await engine.call('validator.config.update', { wallet: a.wallet })
       else if (a.kind === 'use-hotkey') await engine.call('validator.config.update', { hotkey: a.hotkey })
       else {

@@ -9,9 +9,11 @@ export type NeedAction =
   | { readonly kind: 'new-hotkey'; readonly label: string; readonly wallet: string; readonly hotkey: string }
   | { readonly kind: 'use-hotkey'; readonly label: string; readonly hotkey: string }
   | { readonly kind: 'route'; readonly label: string; readonly route: RouteId }
+  /** Opens the Wallet page's stake form filled in: this wallet's coldkey adds `alpha` (whole alpha) to the hotkey's stake. */
+  | { readonly kind: 'stake'; readonly label: string; readonly wallet: string; readonly hotkey: string; readonly netuid: number; readonly alpha: number }
 
 export interface ValidatorNeed {
-  readonly id: 'wallet' | 'own-hotkey' | 'register' | 'permit' | 'stake'
+  readonly id: 'wallet' | 'own-hotkey' | 'register' | 'permit' | 'stake' | 'miner-consensus'
   readonly ok: boolean
   readonly text: string
   readonly action: NeedAction | null
@@ -25,7 +27,12 @@ export interface ValidatorNeedsFacts {
   readonly metagraph: Pick<MetagraphResult, 'neurons'> | null
   /** The stake miners of this protocol ask of a caller before answering. */
   readonly minerMinStake: number
+  /** The subnet's epoch clock and the Yuma parameters the permit and consensus follow (kappa as the chain's u16). */
+  readonly subnet: { readonly blocksUntilNextEpoch: number; readonly maxAllowedValidators: number; readonly kappa: number } | null
 }
+
+/** Stake the others add each epoch while the user waits (emission): aim this much above the bare majority. */
+const MAJORITY_MARGIN = 1.1
 
 /**
  * What a validator needs before its weights count, each with the action that provides it:
@@ -74,14 +81,17 @@ export function validatorNeeds(f: ValidatorNeedsFacts): ValidatorNeed[] {
     action: neuron ? null : { kind: 'route', label: 'Register it', route: 'subnet' },
   })
   if (!neuron) return needs
-  needs.push({
-    id: 'permit',
-    ok: neuron.validatorPermit,
-    text: neuron.validatorPermit
-      ? 'Holds a validator permit: its weights count.'
-      : 'No validator permit yet: the chain gives permits each epoch to the registered hotkeys with the most stake. Stake TAO on this hotkey, then wait for the next epoch.',
-    action: neuron.validatorPermit ? null : { kind: 'route', label: 'Stake TAO', route: 'wallet' },
-  })
+  const others = f.metagraph.neurons.filter((n) => n.hotkey !== address && n.active).reduce((sum, n) => sum + n.stake, 0)
+  const minerNeuron = f.minerHotkey ? f.metagraph.neurons.find((n) => n.hotkey === f.minerHotkey) : undefined
+  // The user's own miner earns only from what validators holding more than kappa of the active stake
+  // agree on (Yuma consensus, weighted median); while no other validator weighs it, that must be this one.
+  const kappa = (f.subnet?.kappa ?? 32767) / 65535
+  const majority = minerNeuron && minerNeuron.incentive === 0 ? Math.ceil((others * kappa * MAJORITY_MARGIN) / (1 - kappa)) : 0
+  const target = Math.max(f.minerMinStake, majority)
+  const missing = Math.ceil(Math.max(0, target - neuron.stake))
+  const stakeAction = (label: string): NeedAction => ({ kind: 'stake', label, wallet: wallet.name, hotkey: address, netuid: f.config.netuid, alpha: missing })
+  const more = `Stake ${formatStake(missing)} more`
+  needs.push(permitNeed(f, neuron, stakeAction('Stake TAO')))
   const enough = neuron.stake >= f.minerMinStake
   needs.push({
     id: 'stake',
@@ -89,9 +99,46 @@ export function validatorNeeds(f: ValidatorNeedsFacts): ValidatorNeed[] {
     text: enough
       ? `Stake ${formatStake(neuron.stake)}: miners accept its queries (they ask for ${formatStake(f.minerMinStake)}).`
       : `Miners answer only validators with at least ${formatStake(f.minerMinStake)} stake; this hotkey has ${formatStake(neuron.stake)}, so they refuse its queries ("Stake below minimum").`,
-    action: enough ? null : { kind: 'route', label: `Stake ${formatStake(f.minerMinStake - neuron.stake)} more`, route: 'wallet' },
+    action: enough ? null : stakeAction(more),
   })
-  return needs
+  if (minerNeuron) {
+    const decides = minerNeuron.incentive > 0 || neuron.stake > (others * kappa) / (1 - kappa)
+    needs.push({
+      id: 'miner-consensus',
+      ok: decides,
+      text: decides
+        ? minerNeuron.incentive > 0
+          ? `Your miner (uid ${minerNeuron.uid}) earns: validators holding most of the stake weigh it.`
+          : `This validator holds most of the subnet's stake, so its weights on your miner (uid ${minerNeuron.uid}) count.`
+        : `Your miner (uid ${minerNeuron.uid}) earns only from what validators holding more than ${Math.round(kappa * 100)} % of the subnet's stake agree on, and none weighs it yet. The others hold ${formatStake(others)}; with ${formatStake(target)} this validator's weights decide.`,
+      action: decides || target <= neuron.stake ? null : stakeAction(more),
+    })
+  }
+  return oneStakeButton(needs)
+}
+
+/** One stake covers every stake need: its button shows once, on the stake need when that is missing, else on the first. */
+function oneStakeButton(needs: ValidatorNeed[]): ValidatorNeed[] {
+  const staking = needs.filter((n) => n.action?.kind === 'stake')
+  const keep = staking.find((n) => n.id === 'stake') ?? staking[0]
+  return needs.map((n) => (n.action?.kind === 'stake' && n !== keep ? { ...n, action: null } : n))
+}
+
+/** The permit: held, on its way at the next epoch (the stake is among the top), or the stake that earns it. */
+function permitNeed(f: ValidatorNeedsFacts, neuron: MetagraphResult['neurons'][number], stake: NeedAction): ValidatorNeed {
+  if (neuron.validatorPermit) return { id: 'permit', ok: true, text: 'Holds a validator permit: its weights count.', action: null }
+  const ahead = f.metagraph?.neurons.filter((n) => n.stake > neuron.stake).length ?? 0
+  const inTop = neuron.stake > 0 && (f.subnet === null || ahead < f.subnet.maxAllowedValidators)
+  if (!inTop)
+    return {
+      id: 'permit',
+      ok: false,
+      text: 'No validator permit yet: the chain gives permits each epoch to the registered hotkeys with the most stake. Stake TAO on this hotkey (the stake button), then wait for the next epoch.',
+      action: stake,
+    }
+  const blocks = f.subnet?.blocksUntilNextEpoch
+  const when = blocks === undefined ? 'at the next epoch' : blocks <= 1 ? 'at the next epoch, within a block or two' : `at the next epoch, in about ${blocks} blocks`
+  return { id: 'permit', ok: false, text: `Permit ${when}: its stake is among the subnet's largest, and the chain hands out permits each epoch. Nothing to do but wait.`, action: null }
 }
 
 function formatStake(x: number): string {

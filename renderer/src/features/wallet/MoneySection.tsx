@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Group, Loader, Modal, NumberInput, Select, Stack, Table, Text, TextInput, Timeline } from '@mantine/core'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { DEFAULT_SLIPPAGE_PERCENT, formatTao, parseTao } from '../../../../native/contract'
 import type { Estimate, ExtrinsicEvent, ExtrinsicStage, WalletCall, WalletSummary } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
@@ -7,8 +7,13 @@ import { useEngineQuery } from '../../engine/use-engine-query'
 import { StaleMark } from '../../ui/StaleMark'
 import { networkName } from '../../ui/network-name'
 import { balanceAfter, priceRows, shortAddress } from './wallet-format'
+import { PracticeFaucet } from './PracticeFaucet'
+import { clearStakeRequest, peekStakeRequest } from './stake-request'
+import { usePrefilledStake } from './use-prefilled-stake'
 
 type Kind = WalletCall['kind']
+/** What a dialog opens with; `alpha`: a stake asked for by another page (the amount is worked out from the price). */
+type DialogInit = { kind: Kind; hotkey?: string; netuid?: number; alpha?: bigint }
 
 const STAGES: { stage: ExtrinsicStage; label: string }[] = [
   { stage: 'signing', label: 'Signed with the coldkey' },
@@ -23,7 +28,12 @@ const TITLES: Record<Kind, string> = { transfer: 'Transfer TAO', stake: 'Add sta
 /** Balance and stake of one wallet on the selected network, with transfer / stake / unstake dialogs. */
 export function MoneySection({ wallet }: { wallet: WalletSummary }) {
   const balances = useEngineQuery('wallet.balances', { name: wallet.name }, wallet.name)
-  const [dialog, setDialog] = useState<{ kind: Kind; hotkey?: string; netuid?: number }>()
+  // A stake asked for by another page (the validator's "Stake N more") opens the form filled in.
+  const [request] = useState(() => peekStakeRequest(wallet.name))
+  const [dialog, setDialog] = useState<DialogInit | undefined>(request ? { kind: 'stake', hotkey: request.hotkey, netuid: request.netuid, alpha: request.alpha } : undefined)
+  useEffect(() => {
+    if (request) clearStakeRequest(request)
+  }, [request])
   useEngineEvent('wallet.extrinsic', (e) => {
     if (e.wallet === wallet.name && (e.stage === 'finalized' || e.stage === 'failed')) balances.reload()
   })
@@ -79,12 +89,12 @@ export function MoneySection({ wallet }: { wallet: WalletSummary }) {
           )}
         </>
       )}
-      {dialog && <MoneyDialog wallet={wallet} initial={dialog} onClose={() => setDialog(undefined)} />}
+      {dialog && <MoneyDialog wallet={wallet} initial={dialog} network={b?.network ?? null} onFunded={() => balances.reload()} onClose={() => setDialog(undefined)} />}
     </Stack>
   )
 }
 
-function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; initial: { kind: Kind; hotkey?: string; netuid?: number }; onClose: () => void }) {
+function MoneyDialog({ wallet, initial, network, onFunded, onClose }: { wallet: WalletSummary; initial: DialogInit; network: string | null; onFunded: () => void; onClose: () => void }) {
   const engine = useEngine()
   const kind = initial.kind
   const ownHotkeys = wallet.hotkeys.filter((h) => h.address).map((h) => ({ value: h.address!, label: `${h.name} (${shortAddress(h.address!)})` }))
@@ -95,6 +105,7 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
   const settings = useEngineQuery('settings.get', {})
   const savedSlippage = settings.data?.stakeSlippagePercent ?? DEFAULT_SLIPPAGE_PERCENT
   const [slippage, setSlippage] = useState<number>()
+  const prefill = usePrefilledStake(wallet.name, initial, settings.data ? savedSlippage : undefined, setAmount)
   const [step, setStep] = useState<'form' | 'review' | 'sending'>('form')
   const [estimate, setEstimate] = useState<Estimate>()
   const [call, setCall] = useState<WalletCall>()
@@ -181,6 +192,12 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
             </>
           )}
           <TextInput label={`Amount (${unit})`} placeholder="1.5" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} data-testid="money-amount" />
+          {prefill && (
+            <Text size="xs" c={prefill.error ? 'red' : 'dimmed'} data-testid="money-prefill">
+              {prefill.error ?? prefill.note}
+            </Text>
+          )}
+          {kind !== 'unstake' && network === 'devnet' && wallet.coldkey.address && <PracticeFaucet coldkey={wallet.coldkey.address} amount={amount} onFunded={onFunded} />}
           {kind !== 'transfer' && (
             <NumberInput
               label="Slippage tolerance (%)"
@@ -230,6 +247,16 @@ function MoneyDialog({ wallet, initial, onClose }: { wallet: WalletSummary; init
               {kind === 'unstake' ? 'The stake on this hotkey and subnet is smaller than this amount.' : 'The free balance does not cover this amount, the fee and the existential deposit (500 rao) that must stay.'} The chain will
               most likely refuse it.
             </Alert>
+          )}
+          {estimate.enough === false && kind === 'stake' && network === 'devnet' && wallet.coldkey.address && (
+            <PracticeFaucet
+              coldkey={wallet.coldkey.address}
+              amount={formatTao(call.amount)}
+              onFunded={() => {
+                onFunded()
+                void review()
+              }}
+            />
           )}
           {locked && <Alert color="yellow">The coldkey is locked. Unlock it on the wallet card first; the transaction is signed in the engine with the unlocked key.</Alert>}
           <Text size="xs" c="dimmed">Transactions on {estimate.network} cannot be undone. Check the address and amount.</Text>
