@@ -10,27 +10,17 @@
 import { describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../scripts/make-test-models'
 import { captureIo } from '../../../test/support/capture-io'
-import {
-  expectReadyForARound,
-  expectTheMinerEarnsTheMost,
-  makeMinerAndValidator,
-  registerStakedValidator,
-  roundScores,
-  runValidatorRound,
-  serveBadMiners,
-  startMiner,
-  usePracticeNetwork,
-} from '../../../test/support/practice-network'
+import * as practice from '../../../test/support/practice-network'
 import { runCli } from '../../cli/main'
 import { protocolCompatibility } from '../../protocols/text-embedding/identity'
 import { randomEmbed, wrongDimensionEmbed } from '../validator/testing/test-axon'
 
 describe('issue 17 done-when: a subnet created with `taodesk subnet create` is mined and validated by TaoDesk', () => {
   const lexical = ensureTestModel('lexical')
-  const net = usePracticeNetwork()
+  const net = practice.usePracticeNetwork()
 
   it('creates the subnet, recognises it as an embedding subnet, registers miner and validator, scores, sets weights and pays incentive', async () => {
-    const { minerHotkey, validatorHotkey } = await makeMinerAndValidator(net, lexical.dir)
+    const { minerHotkey, validatorHotkey } = await practice.makeMinerAndValidator(net, lexical.dir)
 
     // ---- `taodesk subnet create`: Ferdie owns the new subnet ----
     const cli = async (args: string[]) => {
@@ -51,20 +41,20 @@ describe('issue 17 done-when: a subnet created with `taodesk subnet create` is m
     expect(registered.code, registered.err + JSON.stringify(registered.json)).toBe(0)
     const minerUid = registered.json.uid as number
     expect(minerUid).toBe(1)
-    await serveBadMiners(net, NETUID, randomEmbed, wrongDimensionEmbed)
-    const validatorUid = await registerStakedValidator(net, NETUID, validatorHotkey)
+    await practice.serveBadMiners(net, NETUID, randomEmbed, wrongDimensionEmbed)
+    const validatorUid = await practice.registerStakedValidator(net, NETUID, validatorHotkey)
 
-    const port = await startMiner(net, minerUid, NETUID)
+    const port = await practice.startMiner(net, minerUid, NETUID)
 
     // One epoch gives the staked validator its permit; a few more blocks pass the epoch length.
     // A new subnet has subtensor's default WeightsSetRateLimit (100 blocks, root-only to change), counted from
     // the validator's registration: let it pass as well.
     net.node.produceBlocks(Math.max(net.node.blocksUntilNextEpoch(NETUID) + 12, 105))
-    await expectReadyForARound(net, NETUID, { validatorUid, minerUid, port })
+    await practice.expectReadyForARound(net, NETUID, { validatorUid, minerUid, port })
 
     // The three miners are queried; the owner hotkey serves no axon.
-    const round = await runValidatorRound(net, ['--netuid', String(NETUID)])
-    expect(roundScores(round, minerUid).uninformative.lastScore).toBeGreaterThan(0)
-    await expectTheMinerEarnsTheMost(net, round, { netuid: NETUID, minerUid, validatorUid, validatorHotkey })
+    const round = await practice.runValidatorRound(net, ['--netuid', String(NETUID)])
+    expect(practice.roundScores(round, minerUid).uninformative.lastScore).toBeGreaterThan(0)
+    await practice.expectTheMinerEarnsTheMost(net, round, { netuid: NETUID, minerUid, validatorUid, validatorHotkey })
   }, 90_000)
 })

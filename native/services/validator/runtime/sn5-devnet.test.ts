@@ -14,18 +14,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { ensureTestModel } from '../../../../scripts/make-test-models'
-import {
-  expectReadyForARound,
-  expectTheMinerEarnsTheMost,
-  makeMinerAndValidator,
-  registerStakedValidator,
-  roundScores,
-  runValidatorRound,
-  serveBadMiners,
-  startMiner,
-  TAO,
-  usePracticeNetwork,
-} from '../../../../test/support/practice-network'
+import * as practice from '../../../../test/support/practice-network'
 import { devSigner } from '../../../bittensor/keys/dev-signer'
 import { sameVectorEmbed, wrongDimensionEmbed } from '../testing/test-axon'
 
@@ -33,27 +22,27 @@ const NETUID = 5
 
 describe('subnet 5 on the devnet: miner, validator, weights and incentive', () => {
   const lexical = ensureTestModel('lexical')
-  const net = usePracticeNetwork()
+  const net = practice.usePracticeNetwork()
 
   it('a validator round reaches the TaoDesk miner, weights land on chain, and the best miner earns the most', async () => {
-    const { minerHotkey, validatorHotkey } = await makeMinerAndValidator(net, lexical.dir)
+    const { minerHotkey, validatorHotkey } = await practice.makeMinerAndValidator(net, lexical.dir)
 
     // ---- registrations (dev coldkeys pay), stake, and the bad miners' axons ----
     const bob = await devSigner('//Bob')
-    expect((await net.setup.register(bob, NETUID, minerHotkey, 10n * TAO)).uid).toBe(0)
-    await serveBadMiners(net, NETUID, sameVectorEmbed, wrongDimensionEmbed)
-    const validatorUid = await registerStakedValidator(net, NETUID, validatorHotkey)
+    expect((await net.setup.register(bob, NETUID, minerHotkey, 10n * practice.TAO)).uid).toBe(0)
+    await practice.serveBadMiners(net, NETUID, sameVectorEmbed, wrongDimensionEmbed)
+    const validatorUid = await practice.registerStakedValidator(net, NETUID, validatorHotkey)
 
-    const port = await startMiner(net, 0)
+    const port = await practice.startMiner(net, 0)
 
     // One epoch gives the staked validator its permit; a few more blocks pass the epoch length.
     net.node.produceBlocks(net.node.blocksUntilNextEpoch(NETUID) + 12)
-    await expectReadyForARound(net, NETUID, { validatorUid, minerUid: 0, port })
+    await practice.expectReadyForARound(net, NETUID, { validatorUid, minerUid: 0, port })
 
-    const round = await runValidatorRound(net)
+    const round = await practice.runValidatorRound(net)
     // The same vector for every text carries no information and earns nothing (random vectors
     // scored 0.25-0.34 by chance on a round of few pairs, at times above a real model's worse round).
-    expect(roundScores(round, 0).uninformative.lastScore).toBe(0)
-    await expectTheMinerEarnsTheMost(net, round, { netuid: NETUID, minerUid: 0, validatorUid, validatorHotkey })
+    expect(practice.roundScores(round, 0).uninformative.lastScore).toBe(0)
+    await practice.expectTheMinerEarnsTheMost(net, round, { netuid: NETUID, minerUid: 0, validatorUid, validatorHotkey })
   }, 90_000)
 })
