@@ -28,39 +28,11 @@ import type { AxonRequestRecord } from '../native/services/miner/axon/miner-axon
 import { MinerAxon } from '../native/services/miner/axon/miner-axon'
 import type { Embedder, NeuronView } from '../native/services/miner/ports'
 import { hashEmbedding } from '../native/services/miner/testing/hash-embedder'
-import { SpecDendrite } from '../native/bittensor/wire/v10/testing/spec-dendrite'
 import { MapMetagraph } from '../native/services/miner/testing/test-runtime'
 import { Store } from '../native/platform/store'
-import type { ClientResult } from './miner-load-client'
+import { runCallers } from './miner-load-callers'
+import type { ClientResult } from './miner-load-callers'
 import type { BenchArgs } from './run'
-
-/** The callers on the axon's own event loop (--same-process), for comparison. */
-async function runInProcess(pairs: KeyringPair[], job: { perCaller: number; texts: string[]; target: { ip: string; port: number; hotkey: string } }): Promise<ClientResult> {
-  const out = { latencies: [] as number[], statuses: {} as Record<string, number>, transportErrors: {} as Record<string, number>, badAnswers: 0 }
-  await Promise.all(
-    pairs.map(async (pair) => {
-      const d = new SpecDendrite({ pair })
-      try {
-        for (let i = 0; i < job.perCaller; i++) {
-          const start = performance.now()
-          try {
-            const res = await d.embed(job.target, job.texts)
-            out.latencies.push(performance.now() - start)
-            out.statuses[res.status] = (out.statuses[res.status] ?? 0) + 1
-            const results = (res.json as { results?: unknown[] } | undefined)?.results
-            if (res.status !== 200 || !Array.isArray(results) || results.length !== job.texts.length) out.badAnswers++
-          } catch (error) {
-            const key = error instanceof Error ? error.message : String(error)
-            out.transportErrors[key] = (out.transportErrors[key] ?? 0) + 1
-          }
-        }
-      } finally {
-        d.close()
-      }
-    }),
-  )
-  return out
-}
 
 export const description = 'Miner axon under load: 16 callers x 50 requests x 256 texts on loopback, results JSON on the axon thread (before) vs in worker threads (after): p50/p99, time outside inference, event-loop stalls'
 
@@ -182,7 +154,8 @@ export async function runPhase(mode: Mode, setup: Setup): Promise<PhaseResult> {
   const results: ClientResult[] = await Promise.all(
     Array.from({ length: groups }, (_, g) => {
       const job = { uris: uris.filter((_, i) => i % groups === g), perCaller, texts, target }
-      if (sameProcess) return runInProcess(job.uris.map((_, i) => validators[i * groups + g]!), job)
+      // The callers on the axon's own event loop, for comparison.
+      if (sameProcess) return runCallers(job.uris.map((_, i) => validators[i * groups + g]!), job)
       // tsx is registered inside the worker, then the TypeScript entry is loaded.
       const entry = new URL('./miner-load-client.ts', import.meta.url).href
       const script = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}) }).catch((e) => { console.error(e); process.exit(1) })`

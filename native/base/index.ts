@@ -1,3 +1,4 @@
 export * from './emitter'
 export * from './assert'
+export * from './cosine'
 export * from './translate-errors'

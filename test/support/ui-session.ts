@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
 import type { BrowserContextOptions, Page } from 'playwright-core'
 import { RpcClient } from '../../native/rpc'
@@ -21,14 +20,8 @@ export function requireBuild(...extra: string[]): void {
   fs.mkdirSync(screenshots, { recursive: true })
 }
 
-/** A TCP port free on 127.0.0.1 right now (for an axon the test starts). */
-export async function freePort(): Promise<number> {
-  const srv = net.createServer()
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))
-  const port = (srv.address() as net.AddressInfo).port
-  await new Promise<void>((r) => srv.close(() => r()))
-  return port
-}
+/** One place for a free loopback port; the browser tests import it from here with the rest of their session. */
+export { freePort } from './free-port'
 
 /** An RPC client over the serve process's token-protected WebSocket. */
 export async function connectRpc(serve: ServeProcess): Promise<RpcClient> {

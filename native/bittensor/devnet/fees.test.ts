@@ -6,7 +6,6 @@ import { devSigner } from '../keys/dev-signer'
 import { SUBTENSOR_SIGNED_EXTENSIONS } from '../chain/signed-extensions'
 import { CALL_WEIGHTS, FeeSchedule, perbillMul } from './fees'
 import { DevnetNode } from './node'
-import { SUBNET_OWNER_CALLS } from './subnet-create-calls'
 import { DevnetProvider } from './provider'
 
 const TAO = 1_000_000_000n
@@ -53,7 +52,9 @@ describe('practice devnet transaction fees', () => {
         'balances.transferAllowDeath', 'balances.transferKeepAlive', 'subtensorModule.addStake', 'subtensorModule.burnedRegister', 'subtensorModule.commitWeights',
         'subtensorModule.registerLimit', 'subtensorModule.removeStake', 'subtensorModule.revealWeights', 'subtensorModule.serveAxon', 'subtensorModule.setWeights',
         'subtensorModule.setSubnetIdentity', 'subtensorModule.addStakeLimit', 'subtensorModule.removeStakeLimit',
-        ...SUBNET_OWNER_CALLS,
+        'subtensorModule.registerNetwork', 'subtensorModule.registerNetworkWithIdentity', 'subtensorModule.startCall', 'subtensorModule.setTempo',
+        'adminUtils.sudoSetImmunityPeriod', 'adminUtils.sudoSetMinAllowedWeights', 'adminUtils.sudoSetMaxAllowedUids', 'adminUtils.sudoSetCommitRevealWeightsEnabled',
+        'adminUtils.sudoSetTempo', 'adminUtils.sudoSetWeightsSetRateLimit',
       ].sort(),
     )
     expect(() => new FeeSchedule(node.codec).quote('system.remark', 10)).toThrow(/no weight/)

@@ -1,5 +1,4 @@
 import type { ChainCodec } from './codec'
-import { SUBNET_OWNER_CALL_WEIGHTS } from './subnet-create-calls'
 
 /**
  * Transaction fees as subtensor's runtime computes them (pallet_transaction_payment with
@@ -30,7 +29,7 @@ export interface CallWeight {
   readonly paysFee: boolean
 }
 
-/** Dispatch weights by polkadot.js `section.method`. */
+/** Dispatch weights by polkadot.js `section.method`: also the list of calls the practice devnet executes. */
 export const CALL_WEIGHTS: Readonly<Record<string, CallWeight>> = {
   'subtensorModule.setWeights': { refTime: 15_540_000_000n, reads: 4111, writes: 2, paysFee: false },
   'subtensorModule.commitWeights': { refTime: 67_770_000n, reads: 10, writes: 2, paysFee: false },
@@ -47,7 +46,22 @@ export const CALL_WEIGHTS: Readonly<Record<string, CallWeight>> = {
   'subtensorModule.removeStakeLimit': { refTime: 740_696_000n, reads: 27, writes: 13, paysFee: true },
   'balances.transferKeepAlive': { refTime: 49_000_000n, reads: 1, writes: 1, paysFee: true },
   'balances.transferAllowDeath': { refTime: 61_000_000n, reads: 1, writes: 1, paysFee: true },
-  ...SUBNET_OWNER_CALL_WEIGHTS,
+  // The subnet owner's calls. Subtensor 14bc6f9f `pallets/subtensor/src/weights.rs` (register_network :585-593,
+  // start_call :993-1001, register_network_with_identity :1639-1647, set_tempo :2433-2441) and
+  // `pallets/admin-utils/src/weights.rs` (sudo_set_max_allowed_uids :454, sudo_set_min_allowed_weights
+  // :475, sudo_set_immunity_period :496, sudo_set_commit_reveal_weights_enabled :634). Root-only calls
+  // (sudo_set_tempo, sudo_set_weights_set_rate_limit) are listed so a signed call fails as subtensor
+  // fails it (BadOrigin) instead of being unknown; their weights are the same order of magnitude.
+  'subtensorModule.registerNetwork': { refTime: 277_125_000n, reads: 40, writes: 48, paysFee: true },
+  'subtensorModule.registerNetworkWithIdentity': { refTime: 275_041_000n, reads: 39, writes: 47, paysFee: true },
+  'subtensorModule.startCall': { refTime: 39_454_000n, reads: 5, writes: 2, paysFee: true },
+  'subtensorModule.setTempo': { refTime: 46_407_000n, reads: 6, writes: 3, paysFee: true },
+  'adminUtils.sudoSetImmunityPeriod': { refTime: 34_414_000n, reads: 5, writes: 1, paysFee: true },
+  'adminUtils.sudoSetMinAllowedWeights': { refTime: 34_664_000n, reads: 5, writes: 1, paysFee: true },
+  'adminUtils.sudoSetMaxAllowedUids': { refTime: 43_381_000n, reads: 8, writes: 1, paysFee: true },
+  'adminUtils.sudoSetCommitRevealWeightsEnabled': { refTime: 34_544_000n, reads: 5, writes: 1, paysFee: true },
+  'adminUtils.sudoSetTempo': { refTime: 34_000_000n, reads: 5, writes: 1, paysFee: true },
+  'adminUtils.sudoSetWeightsSetRateLimit': { refTime: 34_000_000n, reads: 5, writes: 1, paysFee: true },
 }
 
 /** What a call costs: its dispatch info and the fee split the runtime reports. */

@@ -6,11 +6,11 @@ import type { LiquidAlpha } from '../yuma'
 import * as commitReveal from './commit-reveal'
 import { drainPending, initialLastEpochBlock } from './epoch-scheduler'
 import type { ChainCodec } from './codec'
+import { CALL_WEIGHTS } from './fees'
 import { neuronToPrune } from './pruning'
 import { limitOrderAmount, MIN_STAKE, unstakeTooSmall } from './stake-limit'
 import { ROOT_NETUID, stakeWeightsFor } from './stake-weights'
 import type { StateStore } from './state'
-import { SUBNET_OWNER_CALLS } from './subnet-create-calls'
 
 const SUB = 'SubtensorModule'
 export const EXISTENTIAL_DEPOSIT = 500n
@@ -642,23 +642,8 @@ export class SubtensorRuntime {
   }
 }
 
-/** Calls the practice devnet executes (section.method as polkadot.js names them). */
-export const SUPPORTED_CALLS: ReadonlySet<string> = new Set([
-  'subtensorModule.burnedRegister',
-  'subtensorModule.registerLimit',
-  'subtensorModule.serveAxon',
-  'subtensorModule.setWeights',
-  'subtensorModule.commitWeights',
-  'subtensorModule.revealWeights',
-  'subtensorModule.setSubnetIdentity',
-  'subtensorModule.addStake',
-  'subtensorModule.removeStake',
-  'subtensorModule.addStakeLimit',
-  'subtensorModule.removeStakeLimit',
-  'balances.transferKeepAlive',
-  'balances.transferAllowDeath',
-  ...SUBNET_OWNER_CALLS,
-])
+/** Calls the practice devnet executes (section.method as polkadot.js names them): those it has a weight for. */
+export const SUPPORTED_CALLS: ReadonlySet<string> = new Set(Object.keys(CALL_WEIGHTS))
 
 export class UnsupportedCall extends Error {
   constructor(readonly call: string) {

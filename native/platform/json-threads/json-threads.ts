@@ -8,8 +8,8 @@
  * If the workers cannot start at all (a broken install), the work runs in this thread, one job
  * per macrotask, and `onWarning` says so once.
  */
-import { ThreadPool, workerEntry, workersPerCore } from '../workers'
-import type { WorkerEntry } from '../workers'
+import { createThreadPool, workerEntry } from '../workers'
+import type { PoolChoices, ThreadPool, WorkerEntry } from '../workers'
 import { JsonCodecError, parseJsonBytes, stringifyJson } from './codec'
 import type { JsonReply, JsonRequest, Splice } from './codec'
 
@@ -18,13 +18,10 @@ export function jsonWorkerEntry(): WorkerEntry {
   return workerEntry('json-worker', './json-worker.ts', import.meta.url)
 }
 
-export interface JsonThreadsOptions {
+/** Worker threads default to one per core, at most 2. */
+export interface JsonThreadsOptions extends PoolChoices {
   /** Bodies and answers at least this large go to a worker (default 256 KiB). */
   readonly offThreadBytes?: number
-  /** Worker threads (default: one per core, at most 2). */
-  readonly workers?: number
-  readonly onWarning?: (message: string) => void
-  readonly entry?: () => WorkerEntry
 }
 
 type Job = { readonly op: 'parse'; readonly bytes: Uint8Array } | { readonly op: 'stringify'; readonly value: unknown; readonly splice: Splice | null }
@@ -35,9 +32,9 @@ export class JsonThreads {
 
   constructor(options: JsonThreadsOptions = {}) {
     this.offThreadBytes = options.offThreadBytes ?? 256 * 1024
-    this.pool = new ThreadPool<Job, unknown, JsonRequest, JsonReply>({
-      workers: options.workers ?? workersPerCore(2),
-      entry: options.entry ?? jsonWorkerEntry,
+    this.pool = createThreadPool<Job, unknown, JsonRequest, JsonReply>(options, {
+      maxWorkers: 2,
+      entry: jsonWorkerEntry,
       // A body that owns its whole ArrayBuffer moves to the worker; a pooled slice is copied.
       encode: (job) => (job.op === 'parse' && ownsBuffer(job.bytes) ? { message: job, transfer: [job.bytes.buffer as ArrayBuffer] } : { message: job }),
       decode: (reply) => {
@@ -52,7 +49,6 @@ export class JsonThreads {
         stopped: (reason) => `The JSON worker stopped: ${reason}`,
         unavailable: (reason) => `JSON worker threads could not start (${reason}); large requests are parsed in the engine's main thread instead.`,
       },
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     })
   }
 

@@ -1,6 +1,8 @@
 export { workerEntry } from './entry'
 export type { WorkerEntry } from './entry'
 export { ThreadPool, workersPerCore } from './pool'
+export { createThreadPool } from './create-pool'
+export type { PoolChoices, PoolDesign } from './create-pool'
 export type { Encoded, PoolMessages, ThreadPoolOptions } from './pool'
 export { WorkerThread } from './thread'
 export type { DistributiveOmit, Tagged, WorkerThreadOptions } from './thread'

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ThreadPool, WorkerThread, workerEntry } from '.'
+import { ThreadPool, WorkerThread, createThreadPool, workerEntry, workersPerCore } from '.'
 import type { DistributiveOmit, WorkerEntry } from '.'
 import type { EchoReply, EchoRequest } from './test-support/echo-worker'
 
@@ -18,10 +18,12 @@ class EchoFailure extends Error {
 
 type Job = DistributiveOmit<EchoRequest, 'id'>
 
-function echoPool(options: { workers: number; entry?: () => WorkerEntry; inThread?: boolean; warnings?: string[] }): ThreadPool<Job, string, EchoRequest, EchoReply> {
-  const pool = new ThreadPool<Job, string, EchoRequest, EchoReply>({
-    workers: options.workers,
-    entry: options.entry ?? echoEntry,
+/** Echo workers, at most 3 by default. */
+function echoPool(options: { workers?: number; entry?: () => WorkerEntry; inThread?: boolean; warnings?: string[] }): ThreadPool<Job, string, EchoRequest, EchoReply> {
+  const choices = { ...(options.workers ? { workers: options.workers } : {}), ...(options.entry ? { entry: options.entry } : {}), onWarning: (m: string) => options.warnings?.push(m) }
+  const pool = createThreadPool<Job, string, EchoRequest, EchoReply>(choices, {
+    maxWorkers: 3,
+    entry: echoEntry,
     encode: (job) => ({ message: job, transfer: job.op === 'bytes' ? [job.data.buffer as ArrayBuffer] : [] }),
     decode: (reply) => {
       if (reply.ok) return reply.value
@@ -35,7 +37,6 @@ function echoPool(options: { workers: number; entry?: () => WorkerEntry; inThrea
       stopped: (reason) => `The echo worker stopped while echoing: ${reason}`,
       unavailable: (reason) => `Echo workers could not start (${reason}).`,
     },
-    onWarning: (m) => options.warnings?.push(m),
   })
   pools.push(pool)
   return pool
@@ -131,6 +132,15 @@ describe('ThreadPool', () => {
     await expect(strict.run({ op: 'echo', value: 'a' })).rejects.toThrow(new EchoFailure('Echo workers could not start (exit code 3).'))
     const missing = echoPool({ workers: 1, entry: () => workerEntry('gone', './gone.ts', pathToFileURL(path.join(os.tmpdir(), 'x.js')).href) })
     await expect(missing.run({ op: 'echo', value: 'a' })).rejects.toThrow(/gone\.js was not found/)
+  })
+
+  it('createThreadPool: one worker per core up to the design\'s most by default; the caller\'s count and entry win', async () => {
+    expect(echoPool({}).size).toBe(workersPerCore(3))
+    expect(echoPool({ workers: 5 }).size).toBe(5)
+    let spawned = 0
+    const pool = echoPool({ workers: 1, entry: () => (spawned++, echoEntry()) })
+    expect(await pool.run({ op: 'echo', value: 'mine' })).toBe('mine')
+    expect(spawned).toBe(1)
   })
 
   it('close() fails running and queued jobs and refuses new ones', async () => {

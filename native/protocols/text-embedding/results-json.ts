@@ -32,18 +32,26 @@ export function resultsJson(rows: ArrayLike<ArrayLike<number>>, dims: number, no
   const out = new Array<number[]>(count)
   for (let i = 0; i < count; i++) {
     const row = rows[i]!
-    let norm = 0
-    for (let j = 0; j < dims; j++) {
-      const v = row[j]!
-      if (!Number.isFinite(v)) throw new NonFiniteValueError(i)
-      norm += v * v
-    }
-    const scale = normalized && norm > 0 ? 1 / Math.sqrt(norm) : 1
+    const scale = rowScale(row, i, dims, normalized)
     const values = new Array<number>(dims)
     for (let j = 0; j < dims; j++) values[j] = Math.round(row[j]! * scale * 1e9) / 1e9
     out[i] = values
   }
   return JSON.stringify(out)
+}
+
+/**
+ * What every value of row `index` is multiplied by: `1 / sqrt(norm)`, the norm summed in float64 in
+ * index order (1 for a zero row or when not normalizing). Throws NonFiniteValueError for NaN/Infinity.
+ */
+function rowScale(row: ArrayLike<number>, index: number, dims: number, normalized: boolean): number {
+  let norm = 0
+  for (let j = 0; j < dims; j++) {
+    const v = row[j]!
+    if (!Number.isFinite(v)) throw new NonFiniteValueError(index)
+    norm += v * v
+  }
+  return normalized && norm > 0 ? 1 / Math.sqrt(norm) : 1
 }
 
 /** Row views (no copies) into a row-major packed matrix, as the worker receives it. */
@@ -79,14 +87,7 @@ export function resultsJsonBytes(rows: ArrayLike<ArrayLike<number>>, dims: numbe
   out[pos++] = OPEN
   for (let i = 0; i < count; i++) {
     const row = rows[i]!
-    // Norm and scale exactly as resultsJson computes them.
-    let norm = 0
-    for (let j = 0; j < dims; j++) {
-      const v = row[j]!
-      if (!Number.isFinite(v)) throw new NonFiniteValueError(i)
-      norm += v * v
-    }
-    const scale = normalized && norm > 0 ? 1 / Math.sqrt(norm) : 1
+    const scale = rowScale(row, i, dims, normalized)
     const need = pos + dims * MAX_VALUE_BYTES + 4
     if (need > out.length) {
       const bigger = new Uint8Array(Math.max(out.length * 2, need))

@@ -12,8 +12,8 @@
  * one per macrotask, and `onWarning` says so once. A worker that dies mid-job fails that job
  * (the axon answers 500) and is replaced for the next one.
  */
-import { ThreadPool, workerEntry, workersPerCore } from '../../platform/workers'
-import type { WorkerEntry } from '../../platform/workers'
+import { createThreadPool, workerEntry } from '../../platform/workers'
+import type { PoolChoices, ThreadPool, WorkerEntry } from '../../platform/workers'
 import { NonFiniteValueError, resultsJsonBytes } from './results-json'
 import type { ResultsReply, ResultsRequest } from './results-worker'
 
@@ -30,13 +30,8 @@ export class ResultsWorkerFailure extends Error {
   }
 }
 
-export interface ResultsPoolOptions {
-  /** Worker threads (default: one per core, at most 2). */
-  readonly workers?: number
-  readonly onWarning?: (message: string) => void
-  /** For tests: where the worker entry is. */
-  readonly entry?: () => WorkerEntry
-}
+/** Worker threads default to one per core, at most 2. */
+export type ResultsPoolOptions = PoolChoices
 
 interface Job {
   readonly rows: readonly ArrayLike<number>[]
@@ -48,10 +43,10 @@ export class ResultsSerializerPool {
   private readonly pool: ThreadPool<Job, Buffer, ResultsRequest, ResultsReply>
 
   constructor(options: ResultsPoolOptions = {}) {
-    this.pool = new ThreadPool({
+    this.pool = createThreadPool(options, {
       // Two workers where there are two cores: one request's JSON never waits behind another's.
-      workers: options.workers ?? workersPerCore(2),
-      entry: options.entry ?? resultsWorkerEntry,
+      maxWorkers: 2,
+      entry: resultsWorkerEntry,
       encode: pack,
       decode: (reply) => {
         if (reply.ok) return Buffer.from(reply.json.buffer, reply.json.byteOffset, reply.json.byteLength)
@@ -66,7 +61,6 @@ export class ResultsSerializerPool {
         stopped: (reason) => `The results worker stopped while serializing: ${reason}`,
         unavailable: (reason) => `Axon results worker threads could not start (${reason}); serializing responses in the engine's main thread instead.`,
       },
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     })
   }
 

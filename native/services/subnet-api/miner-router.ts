@@ -3,6 +3,8 @@
  * what is left of the request's deadline, falling back to the next miner on a timeout or an error.
  * With the cross-check on, two miners answer and answers that disagree are refused.
  */
+import { cosineSimilarity } from '../../base'
+
 export interface MinerCandidate {
   readonly uid: number
   readonly score: number
@@ -51,15 +53,7 @@ export function meanCosine(a: readonly number[][], b: readonly number[][]): numb
     const x = a[i]!
     const y = b[i]!
     if (x.length !== y.length) return -1
-    let dot = 0
-    let nx = 0
-    let ny = 0
-    for (let j = 0; j < x.length; j++) {
-      dot += x[j]! * y[j]!
-      nx += x[j]! * x[j]!
-      ny += y[j]! * y[j]!
-    }
-    total += nx === 0 || ny === 0 ? 0 : dot / Math.sqrt(nx * ny)
+    total += cosineSimilarity(x, y)
   }
   return a.length === 0 ? 1 : total / a.length
 }

@@ -8,8 +8,8 @@
  * and `onWarning` says so. A worker that dies in the middle of a job fails that job with a
  * ScoringFailure (and is replaced for the next one).
  */
-import { ThreadPool, workerEntry, workersPerCore } from '../../../platform/workers'
-import type { WorkerEntry } from '../../../platform/workers'
+import { createThreadPool, workerEntry, workersPerCore } from '../../../platform/workers'
+import type { PoolChoices, ThreadPool, WorkerEntry } from '../../../platform/workers'
 import type { BodyScore, ScoreTask } from './infonce'
 import { scoreBody } from './score-body'
 import type { ScoreReply, ScoreRequest } from './score-protocol'
@@ -20,8 +20,10 @@ export function scoreWorkerEntry(): WorkerEntry {
 }
 
 /** One worker per core, at most 4 (scoring one round is a few hundred ms of CPU in total). */
+const MAX_SCORING_WORKERS = 4
+
 export function defaultScoringWorkers(): number {
-  return workersPerCore(4)
+  return workersPerCore(MAX_SCORING_WORKERS)
 }
 
 export class ScoringFailure extends Error {
@@ -42,21 +44,16 @@ interface Job {
   readonly task: ScoreTask
 }
 
-export interface ScoringPoolOptions {
-  /** Worker threads (default: one per core, at most 4). */
-  readonly workers?: number
-  readonly onWarning?: (message: string) => void
-  /** For tests: where the worker entry is. */
-  readonly entry?: () => WorkerEntry
-}
+/** Worker threads default to one per core, at most 4. */
+export type ScoringPoolOptions = PoolChoices
 
 export class ScoringPool {
   private readonly pool: ThreadPool<Job, TimedBodyScore, ScoreRequest, ScoreReply>
 
   constructor(options: ScoringPoolOptions = {}) {
-    this.pool = new ThreadPool<Job, TimedBodyScore, ScoreRequest, ScoreReply>({
-      workers: options.workers ?? defaultScoringWorkers(),
-      entry: options.entry ?? scoreWorkerEntry,
+    this.pool = createThreadPool<Job, TimedBodyScore, ScoreRequest, ScoreReply>(options, {
+      maxWorkers: MAX_SCORING_WORKERS,
+      entry: scoreWorkerEntry,
       encode: ({ body, task }) => {
         // Transfer the body's memory. A view into a bigger buffer (Node's pooled small Buffers) is
         // copied first, so that transferring never detaches memory that someone else uses.
@@ -83,7 +80,6 @@ export class ScoringPool {
         stopped: (reason) => `The scoring worker stopped while scoring: ${reason}`,
         unavailable: (reason) => `Scoring worker threads could not start (${reason}); scoring in the engine's main thread instead.`,
       },
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     })
   }
 

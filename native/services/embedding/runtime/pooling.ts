@@ -1,4 +1,5 @@
 /** Pure vector maths shared by the inference worker and the engine. */
+import { cosineSimilarity } from '../../../base/cosine'
 
 export type Pooling = 'mean' | 'cls'
 
@@ -92,13 +93,5 @@ export function adaptDimension(vector: Float32Array, target: number, matryoshkaD
 
 export function cosine(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error('Vectors differ in length')
-  let dot = 0
-  let na = 0
-  let nb = 0
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!
-    na += a[i]! * a[i]!
-    nb += b[i]! * b[i]!
-  }
-  return dot / Math.max(Math.sqrt(na) * Math.sqrt(nb), 1e-12)
+  return cosineSimilarity(a, b)
 }

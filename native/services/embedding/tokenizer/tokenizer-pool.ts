@@ -10,8 +10,8 @@
  * If the workers cannot start at all (a broken install), jobs run in this thread, one per
  * macrotask, and `onWarning` says so once.
  */
-import { ThreadPool, workerEntry, workersPerCore } from '../../../platform/workers'
-import type { WorkerEntry } from '../../../platform/workers'
+import { createThreadPool, workerEntry } from '../../../platform/workers'
+import type { PoolChoices, ThreadPool, WorkerEntry } from '../../../platform/workers'
 import { encodeAll } from './encode-all'
 import type { PackedEncodings, TokenizeJob, TokenizeReply, TokenizeRequest } from './encode-all'
 import { WordPieceTokenizer, encodingHead } from './wordpiece'
@@ -34,15 +34,11 @@ export interface Tokenized {
   readonly truncated: number
 }
 
-export interface TokenizerPoolOptions {
+/** Worker threads default to one per core, at most 2. */
+export interface TokenizerPoolOptions extends PoolChoices {
   readonly tokenizerFile: string
   readonly prefix?: string
   readonly maxLength: number
-  /** Worker threads (default: one per core, at most 2). */
-  readonly workers?: number
-  readonly onWarning?: (message: string) => void
-  /** For tests: where the worker entry is. */
-  readonly entry?: () => WorkerEntry
 }
 
 /** Characters of text heads per job: a job's copy to a worker stays well under a millisecond's worth. */
@@ -53,9 +49,9 @@ export class TokenizerPool {
   private inThreadTokenizer: WordPieceTokenizer | null = null
 
   constructor(private readonly options: TokenizerPoolOptions) {
-    this.pool = new ThreadPool({
-      workers: options.workers ?? workersPerCore(2),
-      entry: options.entry ?? tokenizerWorkerEntry,
+    this.pool = createThreadPool(options, {
+      maxWorkers: 2,
+      entry: tokenizerWorkerEntry,
       encode: (job) => ({ message: job }),
       decode: (reply) => {
         if (reply.ok) return reply
@@ -69,7 +65,6 @@ export class TokenizerPool {
         stopped: (reason) => `The tokenizer worker stopped while tokenizing: ${reason}`,
         unavailable: (reason) => `Tokenizer worker threads could not start (${reason}); tokenizing in the engine's main thread instead.`,
       },
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     })
   }
 

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Card, Checkbox, Code, Group, PasswordInput, Select, Stack, Stepper, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Button, Card, Checkbox, Code, Group, Select, Stack, Stepper, Text, TextInput, Title } from '@mantine/core'
 import { IconAlertTriangle, IconCoin } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import type { NetworkId, SubnetCreationProgress } from '../../../../native/contract'
@@ -7,6 +7,8 @@ import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { useBusyAction } from '../../ui/use-busy-action'
 import { raoToTao, suggestedMaxPrice } from './metagraph-table'
+import { ColdkeyBalance, UnlockWallet } from './SigningWallet'
+import { useSigningWallet } from './use-signing-wallet'
 
 const STEPS: ReadonlyArray<{ key: string; label: string; description: string }> = [
   { key: 'register', label: 'Register the subnet', description: 'register_network with its identity' },
@@ -24,49 +26,26 @@ const FAUCET_STEP_RAO = 1000n * 1_000_000_000n
  */
 export function CreateSubnetCard({ network }: { network: NetworkId }) {
   const engine = useEngine()
-  const wallets = useEngineQuery('wallet.list', {})
-  const [walletName, setWalletName] = useState<string | null>(null)
-  const wallet = wallets.data?.wallets.find((w) => w.name === walletName)
+  const signing = useSigningWallet(network)
+  const { wallet, walletName, hotkey, coldkey } = signing
   const cost = useEngineQuery('chain.subnetCost', walletName ? { wallet: walletName } : {}, `${network}:${walletName ?? ''}`)
-  const [hotkey, setHotkey] = useState<string | null>(null)
   const [name, setName] = useState('My embedding subnet')
   const [repo, setRepo] = useState('https://github.com/openkaito/openkaito')
   const [description, setDescription] = useState('Text embeddings scored by the OpenKaito protocol (InfoNCE); served by TaoDesk miners.')
   const [maxLock, setMaxLock] = useState('')
-  const [password, setPassword] = useState('')
   const [agreed, setAgreed] = useState(false)
-  const [balance, setBalance] = useState<bigint>()
   const [op, setOp] = useState<SubnetCreationProgress>()
   const action = useBusyAction()
 
-  useEngineEvent('wallet.changed', () => wallets.reload())
-  useEngineEvent('wallet.lockChanged', () => wallets.reload())
   useEngineEvent('chain.subnetCreation', (p) => {
     if (op && p.operationId === op.operationId) setOp(p)
   })
   useEffect(() => {
-    const first = wallets.data?.wallets[0]
-    if (!walletName && first) setWalletName(first.name)
-  }, [wallets.data, walletName])
-  useEffect(() => {
-    if (wallet && (!hotkey || !wallet.hotkeys.some((h) => h.name === hotkey))) setHotkey(wallet.hotkeys[0]?.name ?? null)
-  }, [wallet, hotkey])
-  useEffect(() => {
     if (cost.data && !maxLock) setMaxLock(suggestedMaxPrice(cost.data.lockRao))
   }, [cost.data, maxLock])
-  const coldkey = wallet?.coldkey.address ?? null
-  const refreshBalance = async (): Promise<void> => {
-    if (coldkey) setBalance(BigInt((await engine.call('chain.balance', { address: coldkey })).freeRao))
-  }
-  useEffect(() => {
-    void refreshBalance().catch(() => setBalance(undefined))
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [coldkey, network])
-
   const lock = cost.data ? BigInt(cost.data.lockRao) : null
   const fee = cost.data?.feeRao ? BigInt(cost.data.feeRao) : 0n
   const needed = lock === null ? null : lock + fee + 1_000_000n
-  const unlocked = !!wallet && wallet.unlockedUntil !== null && wallet.unlockedUntil > Date.now()
   const capValid = TaoAmount.safeParse(maxLock.trim()).success
   const running = !!op && !op.done
 
@@ -79,14 +58,7 @@ export function CreateSubnetCard({ network }: { network: NetworkId }) {
         const step = needed - have < FAUCET_STEP_RAO ? needed - have : FAUCET_STEP_RAO
         have = BigInt((await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: raoToTao(String(step), 9) })).freeRao)
       }
-      setBalance(have)
-    })
-  const unlock = () =>
-    action.run(async () => {
-      if (!wallet) return
-      await engine.call('wallet.unlock', { name: wallet.name, password, minutes: 15 })
-      setPassword('')
-      wallets.reload()
+      signing.setBalanceRao(String(have))
     })
   const create = () =>
     action.run(async () => {
@@ -96,7 +68,7 @@ export function CreateSubnetCard({ network }: { network: NetworkId }) {
       setOp((cur) => cur ?? { operationId: r.operationId, step: 'register', stage: 'checking', netuid: null, lockRao: r.lockRao, blockHash: null, done: false, error: null, time: Date.now() })
     })
   useEffect(() => {
-    if (op?.done) void refreshBalance().catch(() => undefined)
+    if (op?.done) void signing.refreshBalance()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [op?.done])
 
@@ -127,15 +99,15 @@ export function CreateSubnetCard({ network }: { network: NetworkId }) {
             </Text>
           </Group>
         )}
-        {(wallets.data?.wallets.length ?? 0) === 0 ? (
+        {signing.wallets.length === 0 ? (
           <Alert color="blue" title="No wallet yet">
             Create or import a wallet on the <Anchor href="#/wallet" size="sm">Wallet page</Anchor> first: its coldkey owns and pays for the subnet.
           </Alert>
         ) : (
           <>
             <Group grow align="flex-end">
-              <Select label="Owner wallet (coldkey pays)" data={(wallets.data?.wallets ?? []).map((w) => w.name)} value={walletName} onChange={setWalletName} allowDeselect={false} data-testid="create-subnet-wallet" />
-              <Select label="Owner hotkey (becomes uid 0)" data={(wallet?.hotkeys ?? []).map((h) => h.name)} value={hotkey} onChange={setHotkey} allowDeselect={false} data-testid="create-subnet-hotkey" />
+              <Select label="Owner wallet (coldkey pays)" data={signing.wallets.map((w) => w.name)} value={walletName} onChange={signing.setWalletName} allowDeselect={false} data-testid="create-subnet-wallet" />
+              <Select label="Owner hotkey (becomes uid 0)" data={(wallet?.hotkeys ?? []).map((h) => h.name)} value={hotkey} onChange={signing.setHotkey} allowDeselect={false} data-testid="create-subnet-hotkey" />
             </Group>
             <TextInput label="Subnet name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={name.trim() ? undefined : 'a name people will see'} data-testid="create-subnet-name" />
             <Group grow>
@@ -151,29 +123,16 @@ export function CreateSubnetCard({ network }: { network: NetworkId }) {
                 error={maxLock && !capValid ? 'an amount such as 1500 (at most 9 decimals)' : undefined}
                 data-testid="create-subnet-max-lock"
               />
-              <Stack gap={2}>
-                <Text size="xs" c="dimmed">
-                  Coldkey balance
-                </Text>
-                <Group gap="xs">
-                  <Text fw={600} data-testid="create-subnet-balance">
-                    {balance === undefined ? '–' : `${raoToTao(String(balance))} TAO`}
-                  </Text>
-                  {network === 'devnet' && coldkey && needed !== null && (balance === undefined || balance < needed) && (
-                    <Button size="compact-xs" variant="light" leftSection={<IconCoin size={12} />} loading={action.busy} onClick={() => void fund()} data-testid="create-subnet-faucet">
-                      Get enough practice TAO
-                    </Button>
-                  )}
-                </Group>
-              </Stack>
+              <ColdkeyBalance balanceRao={signing.balanceRao} testIdPrefix="create-subnet">
+                {network === 'devnet' && coldkey && needed !== null && (signing.balanceRao === undefined || BigInt(signing.balanceRao) < needed) && (
+                  <Button size="compact-xs" variant="light" leftSection={<IconCoin size={12} />} loading={action.busy} onClick={() => void fund()} data-testid="create-subnet-faucet">
+                    Get enough practice TAO
+                  </Button>
+                )}
+              </ColdkeyBalance>
             </Group>
-            {wallet && !unlocked ? (
-              <Group align="flex-end" wrap="nowrap">
-                <PasswordInput style={{ flex: 1 }} label={`Unlock "${wallet.name}" to sign`} value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-testid="create-subnet-password" />
-                <Button loading={action.busy} disabled={!password} onClick={() => void unlock()} data-testid="create-subnet-unlock">
-                  Unlock
-                </Button>
-              </Group>
+            {wallet && !signing.unlocked ? (
+              <UnlockWallet walletName={wallet.name} unlock={signing.unlock} onError={action.setError} testIdPrefix="create-subnet" />
             ) : (
               <>
                 <Checkbox

@@ -1,12 +1,13 @@
-import { Alert, Anchor, Button, Card, Group, PasswordInput, Select, Stack, Stepper, Text, TextInput, Title } from '@mantine/core'
-import { IconAlertTriangle, IconCoin, IconLock } from '@tabler/icons-react'
-import { useEffect, useMemo, useState } from 'react'
-import type { NetworkId, SubnetIdentity, SubnetProtocol, TxProgress, WalletSummary } from '../../../../native/contract'
+import { Alert, Anchor, Button, Card, Group, Select, Stack, Stepper, Text, TextInput, Title } from '@mantine/core'
+import { IconAlertTriangle, IconCoin } from '@tabler/icons-react'
+import { useEffect, useState } from 'react'
+import type { NetworkId, SubnetIdentity, SubnetProtocol, TxProgress } from '../../../../native/contract'
 import { TaoAmount } from '../../../../native/contract'
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
-import { useEngineQuery } from '../../engine/use-engine-query'
 import { raoToTao, suggestedMaxPrice } from './metagraph-table'
+import { ColdkeyBalance, UnlockWallet } from './SigningWallet'
 import { ProtocolConfirmation, SubnetIdentityView, confirmationMatches } from './SubnetIdentity'
+import { useSigningWallet } from './use-signing-wallet'
 
 /** The progress steps a registration goes through (failed can happen at any of them). */
 const STEPS: ReadonlyArray<{ stage: TxProgress['stage']; label: string; description: string }> = [
@@ -16,10 +17,6 @@ const STEPS: ReadonlyArray<{ stage: TxProgress['stage']; label: string; descript
   { stage: 'finalized', label: 'Finalized', description: 'final on chain' },
 ]
 const ORDER: Record<TxProgress['stage'], number> = { checking: 0, signing: 0, submitted: 0, future: 1, ready: 1, inBlock: 2, finalized: 4, failed: -1 }
-
-function isUnlocked(w: WalletSummary | undefined): boolean {
-  return !!w && w.unlockedUntil !== null && w.unlockedUntil > Date.now()
-}
 
 export function RegisterCard({
   netuid,
@@ -40,77 +37,34 @@ export function RegisterCard({
   capOnChain?: boolean
 }) {
   const engine = useEngine()
-  const wallets = useEngineQuery('wallet.list', {})
-  const [walletName, setWalletName] = useState<string | null>(null)
-  const [hotkey, setHotkey] = useState<string | null>(null)
+  const signing = useSigningWallet(network)
+  const { wallet, hotkey, coldkey } = signing
   const [maxPrice, setMaxPrice] = useState('')
-  const [password, setPassword] = useState('')
-  const [unlocking, setUnlocking] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string>()
-  const [balance, setBalance] = useState<string>()
   const [op, setOp] = useState<TxProgress>()
   const [lastStep, setLastStep] = useState(0)
   const [typed, setTyped] = useState('')
   const confirmed = protocol.verdict === 'speaks' || confirmationMatches(typed, netuid, identity)
   useEffect(() => setTyped(''), [netuid])
 
-  useEngineEvent('wallet.changed', () => wallets.reload())
-  useEngineEvent('wallet.lockChanged', () => wallets.reload())
   useEngineEvent('chain.tx', (p) => {
     if (!op || p.operationId !== op.operationId) return
     setOp(p)
     if (ORDER[p.stage] >= 0) setLastStep((s) => Math.max(s, ORDER[p.stage]))
-    if (p.stage === 'finalized' || p.stage === 'failed') void refreshBalance()
+    if (p.stage === 'finalized' || p.stage === 'failed') void signing.refreshBalance()
   })
 
-  const list = useMemo(() => wallets.data?.wallets ?? [], [wallets.data])
-  const wallet = list.find((w) => w.name === walletName)
-  useEffect(() => {
-    if (!walletName && list.length > 0) setWalletName(list[0]!.name)
-  }, [list, walletName])
-  useEffect(() => {
-    if (wallet && (!hotkey || !wallet.hotkeys.some((h) => h.name === hotkey))) setHotkey(wallet.hotkeys[0]?.name ?? null)
-  }, [wallet, hotkey])
   // Suggest a cap 20 % above the price once; the user's value stays after that.
   useEffect(() => {
     if (!maxPrice) setMaxPrice(suggestedMaxPrice(priceRao))
   }, [priceRao, maxPrice])
 
-  const coldkey = wallet?.coldkey.address ?? null
-  const refreshBalance = async () => {
-    if (!coldkey) return setBalance(undefined)
-    try {
-      setBalance((await engine.call('chain.balance', { address: coldkey })).freeRao)
-    } catch {
-      setBalance(undefined)
-    }
-  }
-  useEffect(() => {
-    void refreshBalance()
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [coldkey, network])
-
-  const unlock = async () => {
-    if (!wallet) return
-    setUnlocking(true)
-    setError(undefined)
-    try {
-      await engine.call('wallet.unlock', { name: wallet.name, password, minutes: 15 })
-      setPassword('')
-      wallets.reload()
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e))
-    } finally {
-      setUnlocking(false)
-    }
-  }
-
   const faucet = async () => {
     if (!coldkey) return
     setError(undefined)
     try {
-      setBalance((await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: '100' })).freeRao)
+      signing.setBalanceRao((await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: '100' })).freeRao)
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e))
     }
@@ -134,7 +88,6 @@ export function RegisterCard({
     }
   }
 
-  const unlocked = isUnlocked(wallet)
   const running = !!op && op.stage !== 'finalized' && op.stage !== 'failed'
   return (
     <Card withBorder data-testid="register-card">
@@ -154,7 +107,7 @@ export function RegisterCard({
           {network === 'devnet' ? ' This is the practice network: its TAO has no value.' : ''}
         </Text>
         {!registrationOpen && <Alert color="yellow">Registration is closed on this subnet.</Alert>}
-        {list.length === 0 ? (
+        {signing.wallets.length === 0 ? (
           <Alert color="blue" title="No wallet yet">
             Create or import a wallet on the{' '}
             <Anchor href="#/wallet" size="sm">
@@ -165,12 +118,12 @@ export function RegisterCard({
         ) : (
           <>
             <Group grow align="flex-end">
-              <Select label="Wallet (coldkey pays)" data={list.map((w) => w.name)} value={walletName} onChange={setWalletName} allowDeselect={false} data-testid="register-wallet" />
+              <Select label="Wallet (coldkey pays)" data={signing.wallets.map((w) => w.name)} value={signing.walletName} onChange={signing.setWalletName} allowDeselect={false} data-testid="register-wallet" />
               <Select
                 label="Hotkey to register"
                 data={(wallet?.hotkeys ?? []).map((h) => ({ value: h.name, label: `${h.name} (${(h.address ?? '?').slice(0, 8)}…)` }))}
                 value={hotkey}
-                onChange={setHotkey}
+                onChange={signing.setHotkey}
                 allowDeselect={false}
                 data-testid="register-hotkey"
               />
@@ -184,37 +137,16 @@ export function RegisterCard({
                 error={maxPrice && !capValid ? 'an amount such as 0.5 (at most 9 decimals)' : undefined}
                 data-testid="register-max-price"
               />
-              <Stack gap={2}>
-                <Text size="xs" c="dimmed">
-                  Coldkey balance
-                </Text>
-                <Group gap="xs">
-                  <Text fw={600} data-testid="register-balance">
-                    {balance === undefined ? '–' : `${raoToTao(balance)} TAO`}
-                  </Text>
-                  {network === 'devnet' && coldkey && (
-                    <Button size="compact-xs" variant="light" leftSection={<IconCoin size={12} />} onClick={() => void faucet()} data-testid="register-faucet">
-                      Get practice TAO
-                    </Button>
-                  )}
-                </Group>
-              </Stack>
+              <ColdkeyBalance balanceRao={signing.balanceRao} testIdPrefix="register">
+                {network === 'devnet' && coldkey && (
+                  <Button size="compact-xs" variant="light" leftSection={<IconCoin size={12} />} onClick={() => void faucet()} data-testid="register-faucet">
+                    Get practice TAO
+                  </Button>
+                )}
+              </ColdkeyBalance>
             </Group>
-            {wallet && !unlocked ? (
-              <Group align="flex-end" wrap="nowrap">
-                <PasswordInput
-                  style={{ flex: 1 }}
-                  label={`Unlock "${wallet.name}" to sign`}
-                  description="The coldkey is decrypted in the engine for 15 minutes."
-                  value={password}
-                  onChange={(e) => setPassword(e.currentTarget.value)}
-                  onKeyDown={(e) => e.key === 'Enter' && password && void unlock()}
-                  data-testid="register-password"
-                />
-                <Button leftSection={<IconLock size={14} />} loading={unlocking} disabled={!password} onClick={() => void unlock()} data-testid="register-unlock">
-                  Unlock
-                </Button>
-              </Group>
+            {wallet && !signing.unlocked ? (
+              <UnlockWallet walletName={wallet.name} unlock={signing.unlock} onError={setError} testIdPrefix="register" />
             ) : (
               <Group justify="flex-end">
                 <Button onClick={() => void register()} loading={busy || running} disabled={!hotkey || !capValid || !registrationOpen || !confirmed} data-testid="register-submit">
