@@ -245,7 +245,7 @@ export const chainMethods = {
   'chain.practiceFaucet': method(
     z.object({ address: z.string().min(40).max(60), amountTao: TaoAmount.default('100') }).strict(),
     z.object({ address: z.string(), freeRao: Rao }),
-    'Practice network only: credits practice TAO to an address.',
+    'Practice network only: credits practice TAO to an address (amounts above the faucet\'s per-request most are asked for in several requests).',
   ),
   'chain.practiceInfo': method(z.object({}).strict(), PracticeInfo, 'The practice network: running block time and tempo, and the settings the next restart applies.'),
   'chain.practiceRestart': method(

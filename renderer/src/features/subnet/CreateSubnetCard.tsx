@@ -16,8 +16,6 @@ const STEPS: ReadonlyArray<{ key: string; label: string; description: string }> 
   { key: 'done', label: 'Done', description: 'owner hotkey is uid 0' },
 ]
 
-/** The faucet gives at most this much a request. */
-const FAUCET_STEP_RAO = 1000n * 1_000_000_000n
 
 /**
  * Create a subnet you own: today's lock and fee, an identity that declares the text-embedding
@@ -52,12 +50,9 @@ export function CreateSubnetCard({ network }: { network: NetworkId }) {
   const fund = () =>
     action.run(async () => {
       if (!coldkey || needed === null) return
-      // The practice faucet gives up to 1,000 TAO a request; ask until the lock and fee are covered.
+      // The lock and fee, less what the coldkey holds (the engine asks the faucet in as many requests as it takes).
       let have = BigInt((await engine.call('chain.balance', { address: coldkey })).freeRao)
-      while (have < needed) {
-        const step = needed - have < FAUCET_STEP_RAO ? needed - have : FAUCET_STEP_RAO
-        have = BigInt((await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: raoToTao(String(step), 9) })).freeRao)
-      }
+      if (have < needed) have = BigInt((await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: raoToTao(String(needed - have), 9) })).freeRao)
       signing.setBalanceRao(String(have))
     })
   const create = () =>

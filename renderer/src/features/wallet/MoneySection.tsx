@@ -5,6 +5,7 @@ import type { Estimate, ExtrinsicEvent, ExtrinsicStage, WalletCall, WalletSummar
 import { useEngine, useEngineEvent } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { StaleMark } from '../../ui/StaleMark'
+import { useChainStatus } from '../subnet/NetworkPicker'
 import { networkName } from '../../ui/network-name'
 import { balanceAfter, priceRows, shortAddress } from './wallet-format'
 import { PracticeFaucet } from './PracticeFaucet'
@@ -27,7 +28,9 @@ const TITLES: Record<Kind, string> = { transfer: 'Transfer TAO', stake: 'Add sta
 
 /** Balance and stake of one wallet on the selected network, with transfer / stake / unstake dialogs. */
 export function MoneySection({ wallet }: { wallet: WalletSummary }) {
-  const balances = useEngineQuery('wallet.balances', { name: wallet.name }, wallet.name)
+  // Read again when the node comes up: a balance that failed while it was down recovers by itself.
+  const chainUp = useChainStatus()?.state === 'connected'
+  const balances = useEngineQuery('wallet.balances', { name: wallet.name }, `${wallet.name}|${chainUp ? 'up' : 'down'}`)
   // A stake asked for by another page (the validator's "Stake N more") opens the form filled in.
   const [request] = useState(() => peekStakeRequest(wallet.name))
   const [dialog, setDialog] = useState<DialogInit | undefined>(request ? { kind: 'stake', hotkey: request.hotkey, netuid: request.netuid, alpha: request.alpha } : undefined)

@@ -4,7 +4,7 @@ import { EXISTENTIAL_DEPOSIT_RAO, formatTao, parseTao } from '../../../../native
 import { useEngine } from '../../engine/engine-context'
 import { useEngineQuery } from '../../engine/use-engine-query'
 import { useBusyAction } from '../../ui/use-busy-action'
-import { faucetSteps, readableUnits } from './stake-request'
+import { faucetShortfall, readableUnits } from './stake-request'
 
 /** What a stake's network fee may come to, kept free on top of the amount when asking the faucet. */
 const FEE_RESERVE_RAO = 10_000_000n
@@ -26,13 +26,11 @@ export function PracticeFaucet({ coldkey, amount, onFunded }: { coldkey: string;
   if (!balance.data || units === 0n) return null
   const free = BigInt(balance.data.freeRao)
   const needed = units + FEE_RESERVE_RAO + EXISTENTIAL_DEPOSIT_RAO
-  const steps = faucetSteps(free, needed)
-  if (steps.length === 0) return null
-  const missing = steps.reduce((a, b) => a + b, 0n)
+  const missing = faucetShortfall(free, needed)
+  if (missing === 0n) return null
   const fund = () =>
     run(async () => {
-      // The practice faucet gives at most 1,000 TAO a request.
-      for (const step of steps) await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: formatTao(step) })
+      await engine.call('chain.practiceFaucet', { address: coldkey, amountTao: formatTao(missing) })
       balance.reload()
       onFunded()
     })

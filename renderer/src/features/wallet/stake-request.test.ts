@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { clearStakeRequest, faucetSteps, peekStakeRequest, readableUnits, requestStake, taoForAlpha } from './stake-request'
+import { clearStakeRequest, faucetShortfall, peekStakeRequest, readableUnits, requestStake, taoForAlpha } from './stake-request'
 
 const TAO = 1_000_000_000n
 
@@ -13,12 +13,12 @@ describe('a stake asked for by another page', () => {
     expect(taoForAlpha(1n, 1n, 0)).toBe(1n)
   })
 
-  it('asks the practice faucet in steps of at most 1,000 TAO, only for what is missing', () => {
-    expect(faucetSteps(2000n * TAO, 1005n * TAO)).toEqual([])
-    expect(faucetSteps(49n * TAO, 1005n * TAO)).toEqual([956n * TAO])
-    expect(faucetSteps(0n, 2500n * TAO)).toEqual([1000n * TAO, 1000n * TAO, 500n * TAO])
+  it('asks the practice faucet only for what is missing, in whole TAO', () => {
+    expect(faucetShortfall(2000n * TAO, 1005n * TAO)).toBe(0n)
+    expect(faucetShortfall(49n * TAO, 1005n * TAO)).toBe(956n * TAO)
+    expect(faucetShortfall(0n, 2500n * TAO)).toBe(2500n * TAO)
     // A round number to ask for: 1,060.41 missing asks for 1,061.
-    expect(faucetSteps(99_371_015_610n, 1_159_780_000_000n)).toEqual([1000n * TAO, 61n * TAO])
+    expect(faucetShortfall(99_371_015_610n, 1_159_780_000_000n)).toBe(1061n * TAO)
     expect(readableUnits(1_060_408_984_890n)).toBe('1,060.41')
   })
 

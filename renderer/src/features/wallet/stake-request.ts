@@ -1,8 +1,6 @@
 import { limitPriceFor } from '../../../../native/contract'
 
 const RAO = 1_000_000_000n
-/** The practice faucet gives at most this much a request (rao). */
-export const PRACTICE_FAUCET_STEP_RAO = 1000n * RAO
 
 /** A stake another page asks the Wallet page to prepare: the form opens filled in. */
 export interface StakeRequest {
@@ -39,15 +37,9 @@ export function taoForAlpha(alpha: bigint, priceRao: bigint, slippagePercent: nu
   return (alpha * limit + RAO - 1n) / RAO
 }
 
-/**
- * The faucet requests that cover `needed` rao over `free`: the shortfall rounded up to whole TAO
- * (a round number to ask for), in requests of at most the faucet's step; empty when covered.
- */
-export function faucetSteps(free: bigint, needed: bigint): bigint[] {
-  const steps: bigint[] = []
-  const short = needed > free ? ((needed - free + RAO - 1n) / RAO) * RAO : 0n
-  for (let left = short; left > 0n; left -= PRACTICE_FAUCET_STEP_RAO) steps.push(left < PRACTICE_FAUCET_STEP_RAO ? left : PRACTICE_FAUCET_STEP_RAO)
-  return steps
+/** What to ask the faucet for so `free` covers `needed` (rao): the shortfall rounded up to whole TAO (a round number to ask for); 0 when covered. */
+export function faucetShortfall(free: bigint, needed: bigint): bigint {
+  return needed > free ? ((needed - free + RAO - 1n) / RAO) * RAO : 0n
 }
 
 /** "1,159.77": an amount in 1e-9 units for reading, to two decimals (forms keep the exact digits). */
