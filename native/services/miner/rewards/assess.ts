@@ -179,7 +179,9 @@ export function assessRewards(input: RewardsInput): MinerRewards {
   // Rank among miners: every neuron except working validators (a permit and dividends; miners
   // with enough stake hold a permit too) and the burner; this miner always counts.
   const miners = input.neurons.filter((n) => (!(n.validatorPermit && n.dividends > 0) || n.hotkey === me.hotkey) && n.hotkey !== burner?.hotkey)
-  const rank = { position: 1 + miners.filter((n) => n.incentive > me.incentive).length, of: miners.length }
+  // A miner that earns nothing is last, tied with the others that earn nothing: "1 of N" for an
+  // all-zero subnet would read as the best-paid.
+  const rank = { position: me.incentive > 0 ? 1 + miners.filter((n) => n.incentive > me.incentive).length : miners.length, of: miners.length }
 
   const immunity =
     me.registrationBlock === null

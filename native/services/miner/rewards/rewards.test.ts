@@ -53,6 +53,10 @@ describe('assessRewards', () => {
     const r = assessRewards(input())
     expect(r).toMatchObject({ registered: true, uid: 3, incentive: 0.15, emissionAlpha: 1.5, rank: { position: 3, of: 4 } })
     expect(r.emissionTao).toBeCloseTo(0.03, 10)
+    // Earning nothing is last place (tied), never "1 of N" because every miner earns nothing.
+    const zero = input()
+    const idle = assessRewards({ ...zero, neurons: zero.neurons.map((n) => ({ ...n, incentive: 0 })) })
+    expect(idle.rank).toEqual({ position: 4, of: 4 })
     // One epoch every `tempo` blocks (network-2026 §2.2), the next at the block the chain reports.
     expect(r.epochsPerDay).toBeCloseTo(7200 / 360, 10)
     expect(r.emissionAlphaPerDay).toBeCloseTo(1.5 * (7200 / 360), 10)
