@@ -233,6 +233,8 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     await ui.page.getByTestId('running').waitFor()
     expect(await ui.page.getByTestId('first-run').count()).toBe(0)
     await expect.poll(() => ui.page.getByTestId('earnings').innerText(), { timeout: 30_000 }).toMatch(/Incentive: (?!0\.00%)[\d.]+% of the subnet's miner rewards/)
+    // Once everything has loaded, still no "Get started" sending a registered, earning miner back to "register".
+    expect(await ui.page.getByTestId('first-run').count()).toBe(0)
     await shot('dashboard-mining')
   }, 120_000)
 })

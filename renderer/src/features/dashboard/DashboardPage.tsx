@@ -39,7 +39,8 @@ export function DashboardPage() {
   const facts: JourneyFacts = {
     wallets: wallets.data ? wallets.data.wallets.length : null,
     network: chain?.network ?? null,
-    registered: metagraph.data ? metagraph.data.neurons.some((n) => hotkeys.has(n.hotkey)) : null,
+    // The running miner's own rewards say it too, when the metagraph is slow to come.
+    registered: metagraph.data ? metagraph.data.neurons.some((n) => hotkeys.has(n.hotkey)) : rewards.data?.registered === true ? true : null,
     modelInstalled: models.data ? models.data.models.some((m) => m.installed) : null,
     minerRunning: miner?.state === 'running',
     validatorRunning: validator?.running === true,

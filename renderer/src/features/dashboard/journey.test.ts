@@ -23,5 +23,8 @@ describe('the first-run journey', () => {
 
   it('offers no step while loading', () => {
     expect(nextStep({ ...empty, wallets: null })).toBeNull()
+    // A mining user whose metagraph is still loading (or whose chain does not answer) is not sent back to "register".
+    expect(nextStep({ ...empty, wallets: 1, registered: null, modelInstalled: true, minerRunning: true })).toBeNull()
+    expect(nextStep({ ...empty, wallets: 1, registered: true, modelInstalled: null })).toBeNull()
   })
 })

@@ -69,8 +69,20 @@ export function journeySteps(f: JourneyFacts): JourneyStep[] {
   ]
 }
 
-/** The step to offer as the Dashboard's button: the first one not done; null when all are. */
+/** Whether the fact a step depends on is still unknown (loading, or the chain not answering). */
+function unknown(f: JourneyFacts, id: JourneyStepId): boolean {
+  if (id === 'wallet') return f.wallets === null
+  if (id === 'register') return f.registered === null
+  if (id === 'model') return f.modelInstalled === null
+  return false
+}
+
+/**
+ * The step to offer as the Dashboard's button: the first one not done; null when all are, or when
+ * that step's fact is not known yet (a metagraph still loading must not send a registered miner
+ * back to "register").
+ */
 export function nextStep(f: JourneyFacts): JourneyStep | null {
-  if (f.wallets === null) return null
-  return journeySteps(f).find((s) => !s.done) ?? null
+  const next = journeySteps(f).find((s) => !s.done) ?? null
+  return next && unknown(f, next.id) ? null : next
 }
