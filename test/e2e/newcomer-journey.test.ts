@@ -133,6 +133,9 @@ describe('A newcomer from an empty home folder to mining and validating (Chromiu
     expect(await ui.page.locator('[data-testid="miner-warning-address"], [data-testid="miner-warning-serve"]').count()).toBe(0)
     // Every warning shown has a title.
     for (const alert of await ui.page.locator('[data-testid^="miner-warning-"]').all()) expect((await alert.locator('.mantine-Alert-title').innerText()).trim()).not.toBe('')
+    // Mining alone earns nothing on the practice network: the note says why and where to go.
+    await expect.poll(() => ui.page.getByTestId('zero-rewards-reason').innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/run a validator of your own/)
+    expect(await ui.page.getByTestId('zero-rewards-validator').innerText()).toBe('Open the Validator page')
     await shot('miner-running')
     await ui.page.getByTestId('miner-stop').click()
     await ui.page.getByTestId('miner-start').waitFor({ timeout: 30_000 })

@@ -7,6 +7,7 @@
 import type { AxonJson } from '../core/axon-info'
 import { axonView } from '../core/axon-info'
 import type { ChainContext } from '../core/context'
+import { readVector } from '../core/storage'
 import type { NeuronRow } from '../types'
 
 const RAO = 1e9
@@ -45,8 +46,9 @@ function list(j: Json, key: string): unknown[] {
 }
 
 /** Decodes the JSON of a Metagraph or SelectiveMetagraph (absent, null or short vectors read as defaults). */
-export function decodeMetagraph(j: Json): DecodedMetagraph {
+export function decodeMetagraph(j: Json, validatorTrust: readonly unknown[] = []): DecodedMetagraph {
   const hotkeys = list(j, 'hotkeys').map(String)
+  const vtrust = (uid: number): number => Number(validatorTrust[uid] ?? 0)
   const at = (key: string): ((uid: number) => number) => {
     const v = list(j, key)
     return (uid) => Number(v[uid] ?? 0)
@@ -74,8 +76,8 @@ export function decodeMetagraph(j: Json): DecodedMetagraph {
       emission: emission!(uid) / RAO,
       dividends: dividends!(uid) / 65535,
       consensus: consensus!(uid) / 65535,
-      // Not in the metagraph at HEAD; validator trust is not shown from this read.
-      validatorTrust: 0,
+      // Not in the metagraph at HEAD (rpc_info/metagraph.rs has no validator_trust): read from storage beside it.
+      validatorTrust: vtrust(uid) / 65535,
       validatorPermit: permit(uid),
       active: active(uid),
       axon: axonView(axons[uid] as AxonJson | undefined),
@@ -112,5 +114,7 @@ export async function readMetagraphApi(ctx: ChainContext, netuid: number): Promi
     return undefined
   }
   if (!answer || answer.isNone) return undefined
-  return decodeMetagraph(answer.unwrap().toJSON() as Json)
+  // The runtime's metagraph has no validator trust; the `ValidatorTrust` vector is one storage read.
+  const vtrust = await readVector(ctx.api, 'validatorTrust', netuid).catch(() => [])
+  return decodeMetagraph(answer.unwrap().toJSON() as Json, vtrust)
 }

@@ -68,6 +68,22 @@ describe('one-call reads with storage fallbacks', () => {
     expect(fallback.neurons.length).toBeGreaterThan(0)
   })
 
+  it('reads validator trust beside the one-call metagraph, which has none (rpc_info/metagraph.rs:15 Metagraph has no validator_trust)', async () => {
+    const { node, client } = await setup()
+    const bob = await devSigner('//Bob')
+    await client.register(bob, PRACTICE_NETUID, (await devSigner('//Bob//hot')).address, 1_000_000_000n)
+    // What an epoch's Yuma writes (epoch/run_epoch.rs:519 ValidatorTrust::<T>::insert), as u16 per uid.
+    const n = (await metagraph(client, PRACTICE_NETUID)).neurons.length
+    node.state.set('SubtensorModule', 'ValidatorTrust', [PRACTICE_NETUID], Array.from({ length: n }, (_, uid) => (uid === n - 1 ? 49_151 : 0)))
+    node.produceBlock()
+    const one = await metagraph(client, PRACTICE_NETUID)
+    expect(one.source).toBe('runtime-api')
+    const { ctx } = withBrokenCall(client, 'subnetInfoRuntimeApi', 'getSelectiveMetagraph')
+    const fallback = await metagraph(ctx, PRACTICE_NETUID)
+    expect(one.neurons.map((n) => n.validatorTrust)).toEqual(fallback.neurons.map((n) => n.validatorTrust))
+    expect(one.neurons.at(-1)!.validatorTrust).toBeCloseTo(49_151 / 65_535, 9)
+  })
+
   it('reads the alpha price from SwapRuntimeApi.current_alpha_price, else computes it from storage as the swap pallet does', async () => {
     const { node, client } = await setup()
     expect(await alphaPrice(client.api, PRACTICE_NETUID)).toEqual({ rao: 1_000_000_000n, source: 'runtime-api' })

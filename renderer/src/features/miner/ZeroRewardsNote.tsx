@@ -1,4 +1,4 @@
-import { Alert } from '@mantine/core'
+import { Alert, Button } from '@mantine/core'
 import { IconInfoCircle } from '@tabler/icons-react'
 import { useEffect, useState } from 'react'
 import { useEngineEvent } from '../../engine/engine-context'
@@ -28,11 +28,17 @@ export function ZeroRewardsNote() {
     nextEpochInBlocks: r.nextEpochInBlocks,
     metagraph: metagraph.data && metagraph.data.netuid === r.netuid ? metagraph.data : null,
     ownValidatorHotkey: validator.data?.lastWeights ? validator.data.hotkey : null,
+    practice: r.network === 'devnet',
   })
   if (!reason) return null
   return (
     <Alert color="blue" icon={<IconInfoCircle size={18} />} title="Why nothing is earned yet" data-testid="zero-rewards-reason">
       {reason}
+      {r.network === 'devnet' && !validator.data?.running && (
+        <Button size="xs" variant="light" mt="xs" display="block" onClick={() => (window.location.hash = '/validator')} data-testid="zero-rewards-validator">
+          Open the Validator page
+        </Button>
+      )}
     </Alert>
   )
 }

@@ -23,4 +23,11 @@ describe('zeroRewardsReason', () => {
     expect(zeroRewardsReason({ ...base, incentive: 0.2, metagraph: { neurons: [] } })).toBeNull()
     expect(zeroRewardsReason({ ...base, registered: false, metagraph: null })).toMatch(/not registered/)
   })
+
+  it('on the practice network, says the demo validator weighs only its own miners and points to running one', () => {
+    const metagraph = { neurons: [neuron('demo', 1000, true, 1)] }
+    expect(zeroRewardsReason({ ...base, metagraph, practice: true })).toMatch(/demo validator weighs only the demo miners .* run a validator of your own/)
+    expect(zeroRewardsReason({ ...base, metagraph })).not.toMatch(/demo validator/)
+    expect(zeroRewardsReason({ ...base, metagraph, practice: true, ownValidatorHotkey: 'demo' })).not.toMatch(/demo validator/)
+  })
 })

@@ -10,6 +10,8 @@ export interface ZeroRewardsFacts {
   readonly metagraph: Pick<MetagraphResult, 'neurons'> | null
   /** The hotkey of the user's own validator, when it has set weights on this subnet. */
   readonly ownValidatorHotkey: string | null
+  /** On the practice network, whose demo validator weighs only the demo miners. */
+  readonly practice?: boolean
 }
 
 /**
@@ -31,5 +33,6 @@ export function zeroRewardsReason(f: ZeroRewardsFacts): string | null {
     return `Nothing earned yet: your validator's weights are set, but it holds ${share}% of the validators' stake and no group above ${KAPPA * 100}% agrees (the consensus threshold, kappa). A miner is paid only for what validators with most of the stake agree on. Stake more on your validator's hotkey, or wait for other validators to score this miner. ${when}`
   }
   if (agreeing === 0) return `Nothing earned yet: no validator's weights have reached consensus (validators holding more than ${KAPPA * 100}% of the stake must agree). ${when}`
-  return `Nothing earned yet: the validators whose weights count have not given this miner any weight yet. ${when}`
+  const practice = f.practice && !f.ownValidatorHotkey ? " On the practice network the demo validator weighs only the demo miners it started with: run a validator of your own (Validator page) to score yours." : ''
+  return `Nothing earned yet: the validators whose weights count have not given this miner any weight yet. ${when}${practice}`
 }
